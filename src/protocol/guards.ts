@@ -1,0 +1,64 @@
+/**
+ * Runtime guards for messages crossing the webview boundary. A webview is a web page: its
+ * messages are checked field by field before the host acts on them, and the webview checks
+ * what the host sends before drawing it.
+ */
+import { MAX_PAGE_ROWS, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
+
+const MAX_FILTER_ITEMS = 4096;
+const MAX_FILTER_TEXT = 1024;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isShortString(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_FILTER_TEXT;
+}
+
+export function isEventFilter(v: unknown): v is EventFilter {
+  if (!isRecord(v)) return false;
+  const { events, cpus, task, text } = v;
+  if (events !== undefined && !(Array.isArray(events) && events.length <= MAX_FILTER_ITEMS && events.every(isShortString))) return false;
+  if (cpus !== undefined && !(Array.isArray(cpus) && cpus.length <= MAX_FILTER_ITEMS && cpus.every(isIndex))) return false;
+  if (task !== undefined && !isShortString(task)) return false;
+  if (text !== undefined && !isShortString(text)) return false;
+  return true;
+}
+
+export function isWebviewToHost(v: unknown): v is WebviewToHost {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'ready':
+      return true;
+    case 'rows':
+      return isIndex(v.requestId) && isIndex(v.start) && isIndex(v.count) && v.count <= MAX_PAGE_ROWS && isEventFilter(v.filter);
+    case 'revealLine':
+      return isIndex(v.line) && v.line >= 1;
+    default:
+      return false;
+  }
+}
+
+/** Shallow check of the envelope; the webview renders every string with textContent anyway. */
+export function isHostToWebview(v: unknown): v is HostToWebview {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'progress':
+      return typeof v.bytesRead === 'number' && typeof v.totalBytes === 'number';
+    case 'summary':
+      return isRecord(v.summary);
+    case 'loadError':
+      return typeof v.message === 'string';
+    case 'rows':
+      return isIndex(v.requestId) && isIndex(v.total) && isIndex(v.start) && Array.isArray(v.rows);
+    case 'requestError':
+      return isIndex(v.requestId) && typeof v.message === 'string';
+    default:
+      return false;
+  }
+}
