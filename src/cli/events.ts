@@ -1,0 +1,27 @@
+/** `ktl events`: one JSON object per event (or one text line), in file order, filtered. */
+import type { Trace } from '../core/trace/trace';
+import { eventJson } from '../core/formats/decode';
+import type { Output } from './output';
+
+export interface EventsOptions {
+  json: boolean;
+  events: string[];
+  cpus: number[];
+  limit: number;
+}
+
+/** Events between waits for stdout to drain. */
+const DRAIN_EVERY = 4096;
+
+export async function eventsCommand(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
+  const eventIds = new Set(o.events.map((e) => trace.strings.find(e)));
+  const cpus = new Set(o.cpus);
+  let written = 0;
+  for (let i = 0; i < trace.length && written < o.limit && !out.isClosed; i++) {
+    if (eventIds.size > 0 && !eventIds.has(trace.eventId(i))) continue;
+    if (cpus.size > 0 && !cpus.has(trace.cpu(i))) continue;
+    if (o.json) out.line(JSON.stringify(eventJson(trace, i)));
+    else out.line(`${(trace.tsNs(i) / 1e9).toFixed(9)} [${trace.cpu(i)}] ${trace.comm(i)}-${trace.pid(i)} ${trace.event(i)}: ${trace.payloadText(i)}`);
+    if (++written % DRAIN_EVERY === 0) await out.drained();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Decodes one event's fields on demand, whatever format the trace was read from, and the
+ * canonical JSON shape of an event shared by `ktl events`, golden tests and the worker.
+ */
+import type { Trace } from '../trace/trace';
+import { decodeFtracePayload, type DecodedPayload, type ProbeSite } from './ftrace-payload';
+
+export function decodeEvent(trace: Trace, i: number): DecodedPayload {
+  switch (trace.meta.format) {
+    case 'ftrace':
+      return decodeFtracePayload(trace.event(i), trace.payloadText(i), firstLine(trace.recordText(i)));
+  }
+}
+
+export interface EventJson {
+  /** ns relative to the first event. */
+  tsNs: number;
+  cpu: number;
+  /** -1 when unknown (function_graph without funcgraph-proc). */
+  pid: number;
+  tgid?: number;
+  comm: string;
+  event: string;
+  flags?: string;
+  /** 1-based line in the trace file. */
+  line: number;
+  fields: Record<string, string>;
+  probe?: { symbol: string | null; offset: number | null; size: number | null; address?: string; returnFrom?: string };
+  stack?: readonly string[];
+}
+
+export function eventJson(trace: Trace, i: number): EventJson {
+  const d = decodeEvent(trace, i);
+  const out: EventJson = { tsNs: trace.tsNs(i), cpu: trace.cpu(i), pid: trace.pid(i), comm: trace.comm(i), event: trace.event(i), line: trace.line(i), fields: d.fields };
+  const tgid = trace.tgid(i);
+  if (tgid >= 0) out.tgid = tgid;
+  const flags = trace.flags(i);
+  if (flags) out.flags = flags;
+  if (d.probe) out.probe = probeJson(d.probe);
+  if (d.stack) out.stack = d.stack;
+  return out;
+}
+
+function probeJson(p: ProbeSite): NonNullable<EventJson['probe']> {
+  const out: NonNullable<EventJson['probe']> = { symbol: p.symbol, offset: p.offset, size: p.size };
+  if (p.address !== null) out.address = p.address;
+  if (p.returnFrom !== null) out.returnFrom = p.returnFrom;
+  return out;
+}
+
+function firstLine(s: string): string {
+  const nl = s.indexOf('\n');
+  return nl < 0 ? s : s.slice(0, nl);
+}

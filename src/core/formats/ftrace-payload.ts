@@ -1,0 +1,161 @@
+/**
+ * On-demand decoding of an ftrace event's payload into fields (DESIGN.md: fields stay raw
+ * until asked for). Shapes, from kernel/trace/trace_output.c and trace_kprobe.c:
+ *   tracepoints      `key=val key=val ...` (values may contain spaces: `prev_comm=Web Content`)
+ *   kprobes          `(sym+0x9b/0x250) key=val ...`     kretprobes `(caller+0xc/0xe <- func) ...`
+ *   uprobes          `(0x446420) arg1=...`              uretprobes `(0x446540 <- 0x446420) ...`
+ *   trace_marker     `tracing_mark_write: <text>` (text kept whole under `text`)
+ *   function tracer  `func <-parent`
+ *   stacks           `<stack trace>` followed by ` => symbol` lines
+ *   function_graph   `func() {`, `func();`, `} /* func *\/`, `/* comment *\/`
+ */
+import { parseFuncGraphLine } from './ftrace-lines';
+
+export interface ProbeSite {
+  /** Symbol the probe (or, for a return probe, the return address) is in; null for bare addresses. */
+  readonly symbol: string | null;
+  /** Offset into the symbol, bytes. */
+  readonly offset: number | null;
+  /** Size of the symbol, bytes. */
+  readonly size: number | null;
+  /** Bare address (uprobes without symbols), hex string. */
+  readonly address: string | null;
+  /** For return probes: the probed function (`<- func`). */
+  readonly returnFrom: string | null;
+}
+
+export interface DecodedPayload {
+  readonly fields: Record<string, string>;
+  readonly probe?: ProbeSite;
+  readonly stack?: readonly string[];
+}
+
+/** Events whose payload is free text written by user space (trace_marker) or trace_printk. */
+const TEXT_EVENTS = new Set(['tracing_mark_write', 'print', 'bprint', 'bputs']);
+
+const PROBE = /^\(\s*(?:([^\s()+]+)\+0x([0-9a-fA-F]+)\/0x([0-9a-fA-F]+)|(0x[0-9a-fA-F]+|[^\s()+]+))(?:\s+<-\s+([^\s()]+))?\s*\)\s*/;
+
+/**
+ * Decodes `payload` (what follows `event: `, continuation lines included) for `event`.
+ * `record` is the event's whole line, needed by shapes whose data precedes the payload
+ * (function_graph durations).
+ */
+export function decodeFtracePayload(event: string, payload: string, record: string): DecodedPayload {
+  const nl = payload.indexOf('\n');
+  const first = nl < 0 ? payload : payload.slice(0, nl);
+  const stack = nl < 0 ? undefined : parseStack(payload.slice(nl + 1));
+  if (TEXT_EVENTS.has(event)) return withStack({ fields: { text: first } }, stack);
+  switch (event) {
+    case 'function':
+      return withStack({ fields: parseFunction(first) }, stack);
+    case 'kernel_stack':
+    case 'user_stack':
+      return { fields: {}, stack: stack ?? [] };
+    case 'funcgraph_entry':
+    case 'funcgraph_exit':
+    case 'funcgraph_irq_entry':
+    case 'funcgraph_irq_exit':
+      return { fields: parseGraph(record) };
+    default:
+      break;
+  }
+  if (event.startsWith('sys_enter_') || event.startsWith('sys_exit_')) {
+    const sys = parseSyscall(first);
+    if (sys) return withStack({ fields: sys }, stack);
+  }
+  const probe = PROBE.exec(first);
+  if (probe) {
+    const site: ProbeSite =
+      probe[1] !== undefined
+        ? { symbol: probe[1], offset: parseInt(probe[2] as string, 16), size: parseInt(probe[3] as string, 16), address: null, returnFrom: probe[5] ?? null }
+        : /^0x/.test(probe[4] as string)
+          ? { symbol: null, offset: null, size: null, address: probe[4] as string, returnFrom: probe[5] ?? null }
+          : { symbol: probe[4] as string, offset: 0, size: null, address: null, returnFrom: probe[5] ?? null };
+    return withStack({ fields: parseKeyValues(first.slice(probe[0].length)), probe: site }, stack);
+  }
+  return withStack({ fields: parseKeyValues(first) }, stack);
+}
+
+function withStack(d: DecodedPayload, stack: readonly string[] | undefined): DecodedPayload {
+  return stack && stack.length > 0 ? { ...d, stack } : d;
+}
+
+function parseStack(text: string): string[] {
+  const frames: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*=>\s*(.*?)\s*$/.exec(line);
+    if (m) frames.push(m[1] as string);
+  }
+  return frames;
+}
+
+/** `sys_dup2(oldfd: a, newfd: 1)` -> {oldfd: 'a', newfd: '1'}; `sys_dup2 -> 0x1` -> {ret: '0x1'}. */
+function parseSyscall(text: string): Record<string, string> | null {
+  const exit = /^sys_\w+ -> (\S+)\s*$/.exec(text);
+  if (exit) return { ret: exit[1] as string };
+  const enter = /^sys_\w+\((.*)\)\s*$/.exec(text);
+  if (!enter) return null;
+  const fields: Record<string, string> = {};
+  for (const arg of (enter[1] as string).split(/,\s*/)) {
+    const m = /^(\w+):\s*(.*)$/.exec(arg);
+    if (m) fields[m[1] as string] = m[2] as string;
+  }
+  return fields;
+}
+
+function parseFunction(text: string): Record<string, string> {
+  const m = /^\s*(\S+)(?:\s+<-\s*(\S+))?/.exec(text);
+  if (!m) return { text };
+  return m[2] === undefined ? { func: m[1] as string } : { func: m[1] as string, parent: m[2] };
+}
+
+function parseGraph(record: string): Record<string, string> {
+  const g = parseFuncGraphLine(record);
+  if (!g) return { text: record.trim() };
+  const body = record.slice(g.payloadStart).trim();
+  const fields: Record<string, string> = { depth: String(g.depth) };
+  const call = /^([^\s(){};]+)\(\)/.exec(body);
+  const tail = /^\}\s*\/\*\s*(.*?)\s*\*\/$/.exec(body);
+  if (call) fields.func = call[1] as string;
+  else if (tail) {
+    // funcgraph-tail `} /* func */`, funcgraph-retval `} /* func = 0x0 */`
+    const [fn, ret] = (tail[1] as string).split(/\s*=\s*/);
+    if (fn) fields.func = fn;
+    if (ret !== undefined) fields.retval = ret;
+  }
+  if (g.durationNs !== null) fields.duration_ns = String(g.durationNs);
+  if (g.kind === 'leaf') fields.leaf = 'true';
+  return fields;
+}
+
+/**
+ * `key=value` pairs. A value runs to the next whitespace-separated `key=`, so values with
+ * spaces (`prev_comm=Web Content`) and with `=` inside (`my_field=foo=bar`) stay whole.
+ * Text before the first key is kept under `text`. sched_switch's `==>` separator is dropped.
+ */
+export function parseKeyValues(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const keyRe = /(?:^|\s)([A-Za-z_$][\w$.]*)=/g;
+  const keys: { key: string; start: number; valueStart: number }[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = keyRe.exec(text)) !== null) {
+    const start = m.index + (m[0].length - (m[1] as string).length - 1);
+    keys.push({ key: m[1] as string, start, valueStart: m.index + m[0].length });
+    // Do not let a value's own `=` start a key: resume the scan after this key's `=`.
+    keyRe.lastIndex = m.index + m[0].length;
+  }
+  if (keys.length === 0) {
+    const t = text.trim();
+    return t ? { text: t } : fields;
+  }
+  const lead = text.slice(0, (keys[0] as { start: number }).start).trim();
+  if (lead) fields.text = lead;
+  for (let k = 0; k < keys.length; k++) {
+    const cur = keys[k] as { key: string; valueStart: number };
+    const end = k + 1 < keys.length ? (keys[k + 1] as { start: number }).start : text.length;
+    let value = text.slice(cur.valueStart, end).trim();
+    if (value.endsWith(' ==>')) value = value.slice(0, -4).trimEnd();
+    fields[cur.key] = value;
+  }
+  return fields;
+}

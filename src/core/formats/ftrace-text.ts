@@ -1,0 +1,412 @@
+/**
+ * Reader for ftrace text output: /sys/kernel/tracing/trace, trace_pipe, and instances.
+ *
+ * Spec: Linux Documentation/trace/ftrace.rst ("The File System", "Output format",
+ * "latency trace format", "function_graph tracer") and the printers that produce the text,
+ * kernel/trace/trace_output.c (trace_print_context, lat_print_generic, lat_print_timestamp)
+ * and kernel/trace/trace_functions_graph.c (print_graph_prologue, print_graph_duration).
+ *
+ * Line shapes handled (any mix, with or without the `# tracer:` header):
+ *   default      `  <comm>-<pid> [(<tgid>)] [<cpu>] [<flags>] <sec>.<frac>: <event>: <payload>`
+ *                flags of any width (`d..2`, `d.Z1.`, `b.s2.`), tgid `(  1234)` or `(-------)`,
+ *                irq-info off (no flags), counter clocks (integer timestamps)
+ *   latency      `  <comm>-<pid>  <cpu><flags>  <usecs>us<mark>: <payload>`
+ *   function     payload `func <-parent`
+ *   func_graph   ` <cpu>) [proc |] <duration> |  <indent>func() {` / `func();` / `}`,
+ *                optional funcgraph-abstime column, `=>` task switches, irq markers, comments
+ *   annotations  `CPU:<n> [LOST <m> EVENTS]`, `##### CPU <n> buffer started ####`
+ *   stacks       ` => symbol` lines after `<stack trace>` / `<user stack trace>` events
+ *
+ * The hot path (default lines) works on bytes and interns names straight from them; only
+ * the rarer shapes are decoded to strings and matched with regular expressions.
+ */
+import { LineSplitter, type LineSink } from './line-splitter';
+import type { TraceReader } from './reader';
+import {
+  COLON,
+  DASH,
+  DOT,
+  GT,
+  HASH,
+  LBRACK,
+  LPAREN,
+  NUL,
+  RBRACK,
+  RPAREN,
+  isDigit,
+  isIdentStart,
+  isNameChar,
+  isSpace,
+} from './ascii';
+import type { ByteSource } from '../trace/byte-source';
+import { TraceBuilder, type Trace } from '../trace/trace';
+import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './ftrace-lines';
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Result of scanning the `comm-pid [tgid] [cpu]` prefix. */
+interface Prefix {
+  commStart: number;
+  commEnd: number;
+  pid: number;
+  tgid: number;
+  cpu: number;
+  /** Index just past `]`. */
+  after: number;
+}
+
+export interface FtraceReaderOptions {
+  /** Longest line kept (bytes); longer lines are reported and skipped. */
+  maxLineBytes?: number;
+}
+
+export class FtraceTextReader implements TraceReader, LineSink {
+  private readonly b = new TraceBuilder('ftrace');
+  private readonly splitter: LineSplitter;
+  private readonly prefix: Prefix = { commStart: 0, commEnd: 0, pid: 0, tgid: -1, cpu: 0, after: 0 };
+  private readonly emptyId: number;
+  /** Whether the previous line was an event that continuation lines (` => sym`) may extend. */
+  private lastWasEvent = false;
+  /** function_graph state, per CPU. */
+  private readonly graph = new Map<number, GraphCpuState>();
+  private timestampedEvents = 0;
+
+  constructor(opts: FtraceReaderOptions = {}) {
+    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+    this.emptyId = this.b.strings.intern('');
+  }
+
+  push(chunk: Uint8Array): void {
+    this.splitter.push(chunk);
+    this.b.bytesRead = this.splitter.bytesConsumed;
+  }
+
+  stop(message: string): void {
+    this.b.issue(this.splitter.linesSeen + 1, this.splitter.bytesConsumed, message);
+  }
+
+  finish(source: ByteSource | null): Trace {
+    this.splitter.finish();
+    this.b.bytesRead = this.splitter.bytesConsumed;
+    if (this.timestampedEvents === 0 && this.b.length > 0 && this.graph.size > 0) this.b.meta.timeSource = 'funcgraph-durations';
+    return this.b.finish(source);
+  }
+
+  overlong(lineNo: number, offset: number, maxLineBytes: number): void {
+    this.b.issue(lineNo, offset, `line is longer than ${maxLineBytes} bytes; skipped`);
+    this.lastWasEvent = false;
+  }
+
+  line(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
+    let i = s;
+    while (i < e && isSpace(buf[i])) i++;
+    if (i === e) {
+      this.lastWasEvent = false;
+      return;
+    }
+    const c0 = buf[i];
+    if (c0 === HASH) {
+      this.header(buf, s, e, offset, lineNo);
+      this.lastWasEvent = false;
+      return;
+    }
+    // ` => symbol`: a frame of the stack trace printed right after the previous event.
+    if (c0 === 0x3d && buf[i + 1] === GT && this.lastWasEvent) {
+      this.b.extendLast(offset + (e - s));
+      return;
+    }
+    if (buf.indexOf(NUL, s) >= 0 && buf.indexOf(NUL, s) < e) {
+      this.b.issue(lineNo, offset, 'binary data (NUL byte) in a text trace line; line skipped');
+      this.lastWasEvent = false;
+      return;
+    }
+    this.lastWasEvent = this.defaultLine(buf, s, i, e, offset, lineNo) || this.otherLine(buf, s, e, offset, lineNo);
+  }
+
+  /** `comm-pid [(tgid)] [cpu] [flags] ts: payload` on bytes. Returns false when the line is not of that shape. */
+  private defaultLine(buf: Uint8Array, s: number, i: number, e: number, offset: number, lineNo: number): boolean {
+    const p = this.prefix;
+    if (!this.scanPrefix(buf, i, e, p)) return false;
+    let j = p.after;
+    while (j < e && isSpace(buf[j])) j++;
+    let tokEnd = j;
+    while (tokEnd < e && !isSpace(buf[tokEnd])) tokEnd++;
+    let flagsId = this.emptyId;
+    let tsStart = j;
+    let tsEnd = tokEnd;
+    if (!isTimestampToken(buf, tsStart, tsEnd)) {
+      // irq-info on: a flags column of any width precedes the timestamp.
+      flagsId = this.b.strings.internBytes(buf, j, tokEnd);
+      tsStart = tokEnd;
+      while (tsStart < e && isSpace(buf[tsStart])) tsStart++;
+      tsEnd = tsStart;
+      while (tsEnd < e && !isSpace(buf[tsEnd])) tsEnd++;
+      if (!isTimestampToken(buf, tsStart, tsEnd)) return false;
+    }
+    const tsNs = this.timestamp(buf, tsStart, tsEnd - 1);
+    let ps = tsEnd;
+    while (ps < e && isSpace(buf[ps])) ps++;
+    const commId = this.b.strings.internBytes(buf, p.commStart, p.commEnd);
+    this.event(buf, s, ps, e, offset, lineNo, tsNs, p.cpu, p.pid, p.tgid, commId, flagsId);
+    this.timestampedEvents++;
+    return true;
+  }
+
+  /**
+   * Finds `-<pid> [(<tgid>)] [<cpu>]` scanning forward for the CPU bracket and checking the
+   * pieces before it backwards, so comms with spaces, dashes or digits (`Web Content-2711`,
+   * `kworker/u8:2-123`) split at the right dash.
+   */
+  private scanPrefix(buf: Uint8Array, i: number, e: number, p: Prefix): boolean {
+    for (let j = i + 1; j < e; j++) {
+      if (buf[j] !== LBRACK || !isSpace(buf[j - 1])) continue;
+      let k = j + 1;
+      let cpu = 0;
+      while (k < e && isDigit(buf[k])) cpu = cpu * 10 + ((buf[k++] as number) - 0x30);
+      if (k === j + 1 || buf[k] !== RBRACK) continue;
+      // Backwards: spaces, optional (tgid), spaces, pid digits, '-'.
+      let q = j - 1;
+      while (q > i && isSpace(buf[q])) q--;
+      let tgid = -1;
+      if (buf[q] === RPAREN) {
+        let open = q - 1;
+        while (open > i && buf[open] !== LPAREN && q - open < 16) open--;
+        if (buf[open] !== LPAREN) continue;
+        tgid = parseTgid(buf, open + 1, q);
+        if (tgid === -2) continue;
+        q = open - 1;
+        while (q > i && isSpace(buf[q])) q--;
+      }
+      const pidEnd = q + 1;
+      while (q >= i && isDigit(buf[q])) q--;
+      if (q + 1 === pidEnd || q < i || buf[q] !== DASH) continue;
+      let pid = 0;
+      for (let d = q + 1; d < pidEnd; d++) pid = pid * 10 + ((buf[d] as number) - 0x30);
+      p.commStart = i;
+      p.commEnd = q;
+      p.pid = pid;
+      p.tgid = tgid;
+      p.cpu = cpu;
+      p.after = k + 1;
+      if (tgid !== -1 || buf[j - 2] === RPAREN) this.b.meta.hasTgid = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Parses `<sec>[.<frac>]` in [s, e) to ns relative to the origin. */
+  private timestamp(buf: Uint8Array, s: number, e: number): number {
+    let sec = 0;
+    let k = s;
+    while (k < e && buf[k] !== DOT) k++;
+    if (k === e) {
+      // Counter clocks print an integer count. Split off the last 9 digits so the value stays exact.
+      this.b.meta.timeSource = 'counter';
+      const split = Math.max(s, e - 9);
+      for (let d = s; d < split; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
+      let low = 0;
+      for (let d = split; d < e; d++) low = low * 10 + ((buf[d] as number) - 0x30);
+      return this.b.relativeNs(sec, low);
+    }
+    for (let d = s; d < k; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
+    let frac = 0;
+    let digits = 0;
+    for (let d = k + 1; d < e && digits < 9; d++, digits++) frac = frac * 10 + ((buf[d] as number) - 0x30);
+    for (; digits < 9; digits++) frac *= 10;
+    return this.b.relativeNs(sec, frac);
+  }
+
+  /**
+   * Records one event whose payload starts at `ps`: `name: rest` when the payload opens with an
+   * event name and a colon (tracepoints, kprobes, markers, trace_printk), otherwise classified
+   * from its text (function tracer, stack traces, context switches, tracer-specific lines).
+   */
+  private event(
+    buf: Uint8Array,
+    s: number,
+    ps: number,
+    e: number,
+    offset: number,
+    lineNo: number,
+    tsNs: number,
+    cpu: number,
+    pid: number,
+    tgid: number,
+    commId: number,
+    flagsId: number,
+  ): void {
+    let n = ps;
+    if (isIdentStart(buf[n])) {
+      n++;
+      while (n < e && isNameChar(buf[n])) n++;
+    }
+    let eventId: number;
+    let payloadStart: number;
+    if (n > ps && buf[n] === COLON && (n + 1 === e || isSpace(buf[n + 1]))) {
+      eventId = this.b.strings.internBytes(buf, ps, n);
+      payloadStart = n + 1;
+      while (payloadStart < e && isSpace(buf[payloadStart])) payloadStart++;
+    } else {
+      const text = utf8.decode(buf.subarray(ps, e));
+      const c = classifyPayload(text, this.b.meta.tracer);
+      eventId = this.b.strings.intern(c.event);
+      payloadStart = ps + utf8ByteLength(text.slice(0, c.payloadStart));
+    }
+    this.b.push(tsNs, cpu, pid, tgid, commId, eventId, flagsId, lineNo, offset, e - s, payloadStart - s);
+  }
+
+  /** Lines that are not in the default shape: annotations, latency format, function_graph. */
+  private otherLine(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
+    const text = utf8.decode(buf.subarray(s, e));
+    const trimmed = text.trim();
+    const lost = /^CPU:(\d+) \[LOST (?:(\d+) )?EVENTS\]$/.exec(trimmed);
+    if (lost) {
+      this.b.lost.push({ cpu: Number(lost[1]), count: lost[2] === undefined ? null : Number(lost[2]), line: lineNo, beforeEvent: this.b.length });
+      return false;
+    }
+    if (/^-+$/.test(trimmed)) return false; // function_graph separator around `=>` lines
+    const graph = parseFuncGraphLine(text);
+    if (graph) {
+      this.graphLine(graph, text, offset, lineNo, e - s);
+      return true;
+    }
+    const lat = parseLatencyLine(text);
+    if (lat) {
+      if (this.b.meta.timeSource === 'timestamps') this.b.meta.timeSource = 'latency-us';
+      const tsNs = this.b.relativeNs(Math.floor(lat.usecs / 1e6), (lat.usecs % 1e6) * 1000);
+      const commId = this.b.strings.intern(lat.comm);
+      const flagsId = this.b.strings.intern(lat.flags);
+      const c = classifyOrName(lat.payload, this.b.meta.tracer);
+      const payloadStart = utf8ByteLength(text.slice(0, lat.payloadStart + c.payloadStart));
+      this.b.push(tsNs, lat.cpu, lat.pid, -1, commId, this.b.strings.intern(c.event), flagsId, lineNo, offset, e - s, payloadStart);
+      return true;
+    }
+    this.b.issue(lineNo, offset, `not an ftrace event line (expected "TASK-PID [CPU] TIMESTAMP: EVENT: ..."): ${preview(trimmed)}`);
+    return false;
+  }
+
+  private graphLine(g: FuncGraphLine, text: string, offset: number, lineNo: number, length: number): void {
+    let st = this.graph.get(g.cpu);
+    if (!st) {
+      st = { cursorNs: 0, stack: [], commId: this.b.strings.intern(''), pid: -1 };
+      this.graph.set(g.cpu, st);
+    }
+    if (g.kind === 'switch') {
+      st.commId = this.b.strings.intern(g.nextComm);
+      st.pid = g.nextPid;
+    }
+    let commId = st.commId;
+    let pid = st.pid;
+    if (g.comm !== null && g.pid !== null) {
+      commId = this.b.strings.intern(g.comm);
+      pid = g.pid;
+    }
+    let tsNs: number;
+    if (g.absSec !== null) {
+      tsNs = this.b.relativeNs(g.absSec, g.absFracNs);
+      this.timestampedEvents++;
+    } else {
+      // No funcgraph-abstime: place calls on a per-CPU clock advanced by the durations shown.
+      this.b.relativeNs(0, 0);
+      tsNs = st.cursorNs;
+      if (g.kind === 'exit') {
+        const entry = st.stack.pop();
+        if (entry !== undefined && g.durationNs !== null) tsNs = Math.max(st.cursorNs, entry + g.durationNs);
+        st.cursorNs = tsNs;
+      } else if (g.kind === 'entry') {
+        st.stack.push(tsNs);
+        if (st.stack.length > 1024) st.stack.shift();
+      } else if (g.kind === 'leaf' && g.durationNs !== null) {
+        st.cursorNs += g.durationNs;
+      }
+    }
+    const payloadStart = utf8ByteLength(text.slice(0, g.payloadStart));
+    const eventId = this.b.strings.intern(g.event);
+    this.b.push(tsNs, g.cpu, pid, -1, commId, eventId, this.b.strings.intern(g.flags), lineNo, offset, length, payloadStart);
+  }
+
+  /** `#` lines: tracer name, buffer statistics, CPU count, and the old `buffer started` annotation. */
+  private header(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
+    if (e - s > 4096) return;
+    const text = utf8.decode(buf.subarray(s, e)).trim();
+    const m = this.b.meta;
+    let r: RegExpExecArray | null;
+    if ((r = /^##### CPU (\d+) buffer started ####$/.exec(text))) {
+      this.b.bufferStarts.push({ cpu: Number(r[1]), line: lineNo, beforeEvent: this.b.length });
+    } else if ((r = /^#\s*tracer:\s*(\S+)/.exec(text))) {
+      m.tracer = r[1] as string;
+    } else if ((r = /^#\s*entries-in-buffer\/entries-written:\s*(\d+)\/(\d+)\s+#P:(\d+)/.exec(text))) {
+      m.entriesInBuffer = Number(r[1]);
+      m.entriesWritten = Number(r[2]);
+      m.onlineCpus = Number(r[3]);
+    } else if ((r = /#P:(\d+)/.exec(text))) {
+      m.onlineCpus = Number(r[1]);
+    }
+    void offset;
+  }
+}
+
+interface GraphCpuState {
+  /** Estimated time of the next call on this CPU (ns), when the trace has no timestamps. */
+  cursorNs: number;
+  /** Entry times of the calls still open on this CPU. */
+  stack: number[];
+  commId: number;
+  pid: number;
+}
+
+/** `1234.567890:` / `1234:` — digits, at most one dot, ending in a colon. */
+function isTimestampToken(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s < 2 || buf[e - 1] !== COLON || !isDigit(buf[s])) return false;
+  let dots = 0;
+  for (let k = s + 1; k < e - 1; k++) {
+    const c = buf[k];
+    if (c === DOT) {
+      if (++dots > 1) return false;
+    } else if (!isDigit(c)) return false;
+  }
+  return buf[e - 2] !== DOT;
+}
+
+/** Contents of `(  1234)` → 1234, `(-------)` → -1, anything else → -2 (not a tgid column). */
+function parseTgid(buf: Uint8Array, s: number, e: number): number {
+  let v = 0;
+  let digits = 0;
+  let dashes = 0;
+  for (let k = s; k < e; k++) {
+    const c = buf[k];
+    if (isSpace(c)) continue;
+    if (isDigit(c)) {
+      v = v * 10 + ((c as number) - 0x30);
+      digits++;
+    } else if (c === DASH) dashes++;
+    else return -2;
+  }
+  if (digits > 0 && dashes === 0) return v;
+  if (digits === 0 && dashes > 0) return -1;
+  return -2;
+}
+
+function classifyOrName(payload: string, tracer: string | null): { event: string; payloadStart: number } {
+  const m = /^([A-Za-z_][\w.]*):(?:\s+|$)/.exec(payload);
+  if (m) return { event: m[1] as string, payloadStart: m[0].length };
+  return classifyPayload(payload, tracer);
+}
+
+function utf8ByteLength(s: string): number {
+  let n = 0;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      k++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function preview(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

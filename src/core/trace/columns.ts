@@ -1,0 +1,56 @@
+/**
+ * Append-only typed-array columns stored in fixed-size blocks.
+ *
+ * Why blocks: a 1 GB trace holds ~10 M events; a doubling array would copy (and briefly hold
+ * twice) every column each time it grows. Blocks never move, so peak memory stays at the
+ * data itself plus at most one partly filled block per column.
+ */
+
+/** Entries per block (2^16): small enough that the last, partly filled block wastes little. */
+const BLOCK_SHIFT = 16;
+const BLOCK_SIZE = 1 << BLOCK_SHIFT;
+const BLOCK_MASK = BLOCK_SIZE - 1;
+
+type TypedArray = Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
+
+interface TypedArrayCtor<T extends TypedArray> {
+  new (length: number): T;
+}
+
+export class BlockColumn<T extends TypedArray> {
+  private readonly blocks: T[] = [];
+  private size = 0;
+
+  constructor(private readonly ctor: TypedArrayCtor<T>) {}
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(value: number): void {
+    const offset = this.size & BLOCK_MASK;
+    if (offset === 0) this.blocks.push(new this.ctor(BLOCK_SIZE));
+    (this.blocks[this.blocks.length - 1] as T)[offset] = value;
+    this.size++;
+  }
+
+  get(index: number): number {
+    return (this.blocks[index >>> BLOCK_SHIFT] as T)[index & BLOCK_MASK] as number;
+  }
+
+  set(index: number, value: number): void {
+    (this.blocks[index >>> BLOCK_SHIFT] as T)[index & BLOCK_MASK] = value;
+  }
+
+  /** Bytes held by this column's blocks. */
+  byteLength(): number {
+    let n = 0;
+    for (const b of this.blocks) n += b.byteLength;
+    return n;
+  }
+}
+
+export const float64Column = (): BlockColumn<Float64Array> => new BlockColumn(Float64Array);
+export const int32Column = (): BlockColumn<Int32Array> => new BlockColumn(Int32Array);
+export const uint32Column = (): BlockColumn<Uint32Array> => new BlockColumn(Uint32Array);
+export const uint16Column = (): BlockColumn<Uint16Array> => new BlockColumn(Uint16Array);

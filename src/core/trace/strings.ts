@@ -1,0 +1,110 @@
+/**
+ * The string table: every distinct comm, event name, flag column and so on is stored once
+ * and referred to by a small integer id.
+ *
+ * Readers intern straight from the bytes they are scanning (`internBytes`), so the hot path
+ * decodes a name to a JS string only the first time it is seen.
+ */
+
+const utf8 = new TextDecoder('utf-8');
+
+/** FNV-1a over a byte range; cheap and good enough to spread short names. */
+function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h ^= buf[i] as number;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export class StringTable {
+  private readonly strings: string[] = [];
+  private readonly byString = new Map<string, number>();
+  /** Open-addressing table of ids (+1; 0 = empty) keyed by the hash of each string's UTF-8 bytes. */
+  private slots = new Int32Array(1024);
+  private readonly bytesOf: Uint8Array[] = [];
+  private readonly hashOf: number[] = [];
+
+  get size(): number {
+    return this.strings.length;
+  }
+
+  get(id: number): string {
+    const s = this.strings[id];
+    if (s === undefined) throw new RangeError(`string id ${id} out of range`);
+    return s;
+  }
+
+  /** Id of `s`, or -1 when it was never interned. */
+  find(s: string): number {
+    return this.byString.get(s) ?? -1;
+  }
+
+  intern(s: string): number {
+    const known = this.byString.get(s);
+    if (known !== undefined) return known;
+    const bytes = new TextEncoder().encode(s);
+    return this.add(s, bytes, hashBytes(bytes, 0, bytes.length));
+  }
+
+  internBytes(buf: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(buf, start, end);
+    const mask = this.slots.length - 1;
+    const len = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) break;
+      const id = entry - 1;
+      if (this.hashOf[id] !== h) continue;
+      const b = this.bytesOf[id] as Uint8Array;
+      if (b.length !== len) continue;
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (b[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return id;
+    }
+    const bytes = buf.slice(start, end);
+    const s = utf8.decode(bytes);
+    // Two byte sequences can decode to one string (invalid UTF-8 becomes U+FFFD): keep one id
+    // per string. Such bytes are rare and are simply decoded again next time.
+    const known = this.byString.get(s);
+    if (known !== undefined) return known;
+    return this.add(s, bytes, h);
+  }
+
+  private add(s: string, bytes: Uint8Array, h: number): number {
+    const id = this.strings.length;
+    this.strings.push(s);
+    this.byString.set(s, id);
+    this.bytesOf.push(bytes);
+    this.hashOf.push(h);
+    this.insertSlot(h, id);
+    return id;
+  }
+
+  private insertSlot(h: number, id: number): void {
+    // Keep the load factor under 1/2 so probe sequences stay short.
+    if ((this.bytesOf.length + 1) * 2 > this.slots.length) this.rehash();
+    const mask = this.slots.length - 1;
+    let slot = h & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = id + 1;
+  }
+
+  private rehash(): void {
+    const next = new Int32Array(this.slots.length * 2);
+    const mask = next.length - 1;
+    for (const entry of this.slots) {
+      if (entry === 0) continue;
+      let slot = (this.hashOf[entry - 1] as number) & mask;
+      while (next[slot] !== 0) slot = (slot + 1) & mask;
+      next[slot] = entry;
+    }
+    this.slots = next;
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The event model: one Trace = columnar tables in typed arrays, strings interned once.
+ *
+ * Time: the trace keeps its absolute origin (the first event's time) as bigint nanoseconds;
+ * each event carries a number of nanoseconds relative to it, exact for spans up to 104 days.
+ * Events stay in file order; `tsNs` may go backwards where the file does (concatenated
+ * traces, per-CPU buffers printed unmerged).
+ */
+import type { ByteSource } from './byte-source';
+import { float64Column, int32Column, uint16Column, uint32Column } from './columns';
+import { StringTable } from './strings';
+
+export type FormatId = 'ftrace';
+
+/** Where event times come from; shown to the user because it changes what a duration means. */
+export type TimeSource =
+  /** Timestamps printed by the kernel (seconds.fraction). */
+  | 'timestamps'
+  /** Integer timestamps of a counter clock (`trace_clock` counter, x86-tsc): units are ticks, not ns. */
+  | 'counter'
+  /** latency-format output: microseconds since the start of the latency trace. */
+  | 'latency-us'
+  /** function_graph without funcgraph-abstime: times estimated per CPU from call durations. */
+  | 'funcgraph-durations';
+
+export interface TraceIssue {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  /** Byte offset of the start of that line. */
+  readonly offset: number;
+  readonly message: string;
+}
+
+export interface LostEvents {
+  readonly cpu: number;
+  /** Number of events the kernel dropped, or null when it did not say (`[LOST EVENTS]`). */
+  readonly count: number | null;
+  readonly line: number;
+  /** Index of the first event after the gap. */
+  readonly beforeEvent: number;
+}
+
+export interface BufferStart {
+  readonly cpu: number;
+  readonly line: number;
+  readonly beforeEvent: number;
+}
+
+export interface TraceMeta {
+  readonly format: FormatId;
+  /** `# tracer: X` from the header, or null when the file has none (trace_pipe output). */
+  tracer: string | null;
+  /** `#P:N` from the header: CPUs the kernel had online. */
+  onlineCpus: number | null;
+  /** `entries-in-buffer/entries-written` from the header. */
+  entriesInBuffer: number | null;
+  entriesWritten: number | null;
+  timeSource: TimeSource;
+  /** True when some event line carried a record-tgid column. */
+  hasTgid: boolean;
+}
+
+/** Per-event raw record: where its text lives in the source, for on-demand decoding. */
+export interface RecordRange {
+  readonly offset: number;
+  readonly length: number;
+  /** Offset of the payload (what follows `EVENT: `) within the record. */
+  readonly payloadStart: number;
+}
+
+/** Cap on stored issues; the count of all issues is kept separately. */
+export const MAX_STORED_ISSUES = 1000;
+
+export class Trace {
+  readonly strings: StringTable;
+  readonly meta: TraceMeta;
+  readonly originNs: bigint;
+  readonly lost: readonly LostEvents[];
+  readonly bufferStarts: readonly BufferStart[];
+  readonly issues: readonly TraceIssue[];
+  readonly issueCount: number;
+  /** Bytes of input consumed (the whole file unless reading stopped early). */
+  readonly bytesRead: number;
+  private readonly cols: Columns;
+  private source: ByteSource | null;
+
+  /** @internal built by TraceBuilder.finish */
+  constructor(b: TraceBuilder, source: ByteSource | null) {
+    this.strings = b.strings;
+    this.meta = b.meta;
+    this.originNs = b.originNs ?? 0n;
+    this.lost = b.lost;
+    this.bufferStarts = b.bufferStarts;
+    this.issues = b.issues;
+    this.issueCount = b.issueCount;
+    this.bytesRead = b.bytesRead;
+    this.cols = b.cols;
+    this.source = source;
+  }
+
+  get length(): number {
+    return this.cols.tsNs.length;
+  }
+
+  tsNs(i: number): number {
+    return this.cols.tsNs.get(i);
+  }
+  cpu(i: number): number {
+    return this.cols.cpu.get(i);
+  }
+  pid(i: number): number {
+    return this.cols.pid.get(i);
+  }
+  /** Thread-group id from the record-tgid column; -1 when absent or printed as `(-------)`. */
+  tgid(i: number): number {
+    return this.cols.tgid.get(i);
+  }
+  commId(i: number): number {
+    return this.cols.comm.get(i);
+  }
+  comm(i: number): string {
+    return this.strings.get(this.cols.comm.get(i));
+  }
+  eventId(i: number): number {
+    return this.cols.event.get(i);
+  }
+  event(i: number): string {
+    return this.strings.get(this.cols.event.get(i));
+  }
+  flags(i: number): string {
+    return this.strings.get(this.cols.flags.get(i));
+  }
+  /** 1-based line number of the event in the source file. */
+  line(i: number): number {
+    return this.cols.line.get(i);
+  }
+  record(i: number): RecordRange {
+    return { offset: this.cols.recOffset.get(i), length: this.cols.recLength.get(i), payloadStart: this.cols.payloadStart.get(i) };
+  }
+
+  /** The event's full record text (its line plus continuation lines such as stack frames). */
+  recordText(i: number): string {
+    const r = this.record(i);
+    return this.decode(r.offset, r.length);
+  }
+
+  /** The payload text: what follows `EVENT: ` (continuation lines included). */
+  payloadText(i: number): string {
+    const r = this.record(i);
+    return this.decode(r.offset + r.payloadStart, r.length - r.payloadStart);
+  }
+
+  /** Bytes held by the columns (not the string table). */
+  columnBytes(): number {
+    let n = 0;
+    for (const c of Object.values(this.cols)) n += c.byteLength();
+    return n;
+  }
+
+  close(): void {
+    this.source?.close();
+    this.source = null;
+  }
+
+  private decode(offset: number, length: number): string {
+    if (!this.source) throw new Error('trace source is closed');
+    return utf8.decode(this.source.read(offset, length));
+  }
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+function makeColumns() {
+  return {
+    tsNs: float64Column(),
+    cpu: uint16Column(),
+    pid: int32Column(),
+    tgid: int32Column(),
+    comm: uint32Column(),
+    event: uint32Column(),
+    flags: uint32Column(),
+    line: uint32Column(),
+    recOffset: float64Column(),
+    recLength: uint32Column(),
+    payloadStart: uint32Column(),
+  };
+}
+type Columns = ReturnType<typeof makeColumns>;
+
+/** Accumulates events as a reader finds them; `finish` freezes them into a Trace. */
+export class TraceBuilder {
+  readonly strings = new StringTable();
+  readonly cols: Columns = makeColumns();
+  readonly lost: LostEvents[] = [];
+  readonly bufferStarts: BufferStart[] = [];
+  readonly issues: TraceIssue[] = [];
+  issueCount = 0;
+  bytesRead = 0;
+  originNs: bigint | null = null;
+  readonly meta: TraceMeta;
+  /** Origin split as (whole seconds, nanoseconds) so per-event offsets need no bigint math. */
+  private originSec = 0;
+  private originFracNs = 0;
+
+  constructor(format: FormatId) {
+    this.meta = {
+      format,
+      tracer: null,
+      onlineCpus: null,
+      entriesInBuffer: null,
+      entriesWritten: null,
+      timeSource: 'timestamps',
+      hasTgid: false,
+    };
+  }
+
+  get length(): number {
+    return this.cols.tsNs.length;
+  }
+
+  /**
+   * Nanoseconds since the origin of an absolute time given as whole seconds + nanoseconds.
+   * The first call sets the origin.
+   */
+  relativeNs(sec: number, fracNs: number): number {
+    if (this.originNs === null) {
+      this.originNs = BigInt(sec) * 1_000_000_000n + BigInt(fracNs);
+      this.originSec = sec;
+      this.originFracNs = fracNs;
+    }
+    return (sec - this.originSec) * 1e9 + (fracNs - this.originFracNs);
+  }
+
+  /** Appends one event; string arguments are ids from `strings`. Returns its index. */
+  push(
+    tsNs: number,
+    cpu: number,
+    pid: number,
+    tgid: number,
+    commId: number,
+    eventId: number,
+    flagsId: number,
+    line: number,
+    recOffset: number,
+    recLength: number,
+    payloadStart: number,
+  ): number {
+    const c = this.cols;
+    c.tsNs.push(tsNs);
+    c.cpu.push(cpu);
+    c.pid.push(pid);
+    c.tgid.push(tgid);
+    c.comm.push(commId);
+    c.event.push(eventId);
+    c.flags.push(flagsId);
+    c.line.push(line);
+    c.recOffset.push(recOffset);
+    c.recLength.push(recLength);
+    c.payloadStart.push(payloadStart);
+    return c.tsNs.length - 1;
+  }
+
+  /** Extends the last event's record to `end` (continuation lines such as stack frames). */
+  extendLast(end: number): void {
+    const i = this.length - 1;
+    if (i < 0) return;
+    this.cols.recLength.set(i, end - this.cols.recOffset.get(i));
+  }
+
+  setTs(i: number, tsNs: number): void {
+    this.cols.tsNs.set(i, tsNs);
+  }
+
+  issue(line: number, offset: number, message: string): void {
+    this.issueCount++;
+    if (this.issues.length < MAX_STORED_ISSUES) this.issues.push({ line, offset, message });
+  }
+
+  finish(source: ByteSource | null): Trace {
+    return new Trace(this, source);
+  }
+}
