@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README's "test" command, for a fresh Debian machine (CI runs it through .ci/run):
+# Debian packages, npm ci, code-server, build, lint, typecheck, then every test suite
+# (unit, golden, fuzz, webview, e2e). Stops at the first failing step and says which.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Debian packages the test suites need: Chromium for the webview and e2e suites; the rest
+# is what code-server needs (kerberos headers, ripgrep, build tools for native modules).
+# scripts/install-code-server.sh checks its own list again, so it also works on its own.
+DEBIAN_PACKAGES=(chromium libkrb5-dev ripgrep python3 make g++)
+
+started=$(date +%s)
+
+# Runs one step; on failure says which step failed and exits with its status.
+step() {
+  local name=$1 t0 rc=0
+  shift
+  t0=$(date +%s)
+  printf '\n=== test-all: %s\n' "$name"
+  "$@" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    printf '\n*** test-all: FAILED at step "%s" (exit %s) after %s s in all\n' "$name" "$rc" "$(( $(date +%s) - started ))" >&2
+    exit "$rc"
+  fi
+  printf '=== test-all: %s ok (%s s)\n' "$name" "$(( $(date +%s) - t0 ))"
+}
+
+# (Called through step, where set -e does not apply: every command checks its own status.)
+install_debian_packages() {
+  local missing=() pkg
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "all present: ${DEBIAN_PACKAGES[*]}"
+    return 0
+  fi
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  echo "installing: ${missing[*]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q || return
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}" || return
+}
+
+step "Debian packages" install_debian_packages
+step "npm ci" npm ci --no-audit --no-fund
+step "code-server" bash scripts/install-code-server.sh
+step "build" npm run build
+step "lint" npm run lint
+step "typecheck" npm run typecheck
+step "tests (all suites)" npm test
+
+printf '\n=== test-all: every step passed in %s s\n' "$(( $(date +%s) - started ))"
