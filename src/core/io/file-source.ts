@@ -11,9 +11,14 @@ import { DETECT_SAMPLE_BYTES, createReader, detectFormat } from '../formats/dete
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;
 
+/** Bytes read around each request: sequential scans (filters, exports) hit the window. */
+const WINDOW_BYTES = 256 * 1024;
+
 export class FileByteSource implements ByteSource {
   private fd: number | null;
   readonly size: number;
+  private window: Uint8Array = new Uint8Array(0);
+  private windowStart = 0;
 
   constructor(path: string) {
     this.fd = openSync(path, 'r');
@@ -21,6 +26,21 @@ export class FileByteSource implements ByteSource {
   }
 
   read(offset: number, length: number): Uint8Array {
+    const end = Math.min(this.size, offset + length);
+    if (offset >= this.windowStart && end <= this.windowStart + this.window.length) {
+      return this.window.subarray(offset - this.windowStart, end - this.windowStart);
+    }
+    this.window = this.readAt(offset, Math.max(end - offset, WINDOW_BYTES));
+    this.windowStart = offset;
+    return this.window.subarray(0, Math.max(0, end - offset));
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private readAt(offset: number, length: number): Uint8Array {
     if (this.fd === null) throw new Error('file source is closed');
     const n = Math.max(0, Math.min(length, this.size - offset));
     const buf = new Uint8Array(n);
@@ -31,11 +51,6 @@ export class FileByteSource implements ByteSource {
       got += r;
     }
     return got === n ? buf : buf.subarray(0, got);
-  }
-
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
   }
 }
 

@@ -1,0 +1,56 @@
+// One build for every room (DESIGN.md): the extension host and worker and CLI run in Node
+// (cjs, vscode external); the webview runs in the browser (iife + css).
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'linked',
+};
+
+const nodeTargets = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  entryPoints: {
+    extension: 'src/extension/main.ts',
+    worker: 'src/worker/main.ts',
+    cli: 'src/cli/main.ts',
+  },
+  outdir: 'dist',
+};
+
+const webviewTarget = {
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  entryPoints: { webview: 'webview/main.ts' },
+  outdir: 'dist',
+  loader: { '.ttf': 'file' },
+};
+
+/** The CLI is run directly as `ktl` (package.json bin): give it a shebang and the x bit. */
+function markCliExecutable() {
+  const cli = 'dist/cli.js';
+  if (!existsSync(cli)) return;
+  const text = readFileSync(cli, 'utf8');
+  if (!text.startsWith('#!')) writeFileSync(cli, `#!/usr/bin/env node\n${text}`);
+  chmodSync(cli, 0o755);
+}
+
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(nodeTargets), esbuild.context(webviewTarget)]);
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all([esbuild.build(nodeTargets), esbuild.build(webviewTarget)]);
+  markCliExecutable();
+}

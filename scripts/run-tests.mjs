@@ -1,0 +1,47 @@
+// Runs the test suites with Node's own test runner (its TAP/spec summary is what CI reads).
+// Usage: node scripts/run-tests.mjs [suite ...]   suites: unit golden fuzz webview e2e (default: all)
+// TypeScript test files are loaded through tsx; the webview and e2e suites need `npm run build` first.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ALL = ['unit', 'golden', 'fuzz', 'webview', 'e2e'];
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
+
+function testFiles(dir) {
+  let out = [];
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names.sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(testFiles(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+let failed = false;
+for (const suite of suites) {
+  if (!ALL.includes(suite)) {
+    console.error(`unknown suite ${suite}; expected one of ${ALL.join(', ')}`);
+    process.exit(2);
+  }
+  const files = testFiles(join('test', suite));
+  if (files.length === 0) {
+    console.error(`suite ${suite}: no test files`);
+    failed = true;
+    continue;
+  }
+  console.log(`\n=== suite ${suite}: ${files.length} file(s)`);
+  // Browser suites start Chromium / code-server: run their files one at a time.
+  const concurrency = suite === 'webview' || suite === 'e2e' ? ['--test-concurrency=1'] : [];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...concurrency, ...files], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

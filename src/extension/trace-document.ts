@@ -1,0 +1,143 @@
+/**
+ * One opened trace file: its worker, its load state, and the editors showing it.
+ * Loading starts when the document opens; large files show a cancellable progress
+ * notification. Cancelling keeps the events read so far.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { EventFilter, EventRow, TraceSummary } from '../protocol/messages';
+import type { HostToWorker, WorkerToHost } from '../protocol/worker-messages';
+
+/** Files at least this big (bytes) get a progress notification; smaller ones load too fast to need one. */
+const NOTIFY_BYTES = 8 * 1024 * 1024;
+
+type LoadState =
+  | { kind: 'loading'; bytesRead: number; totalBytes: number }
+  | { kind: 'loaded'; summary: TraceSummary }
+  | { kind: 'failed'; message: string };
+
+export interface RowsReply {
+  total: number;
+  start: number;
+  rows: EventRow[];
+}
+
+export class TraceDocument implements vscode.CustomDocument {
+  private readonly worker: Worker;
+  private state: LoadState = { kind: 'loading', bytesRead: 0, totalBytes: 0 };
+  private readonly stateEmitter = new vscode.EventEmitter<LoadState>();
+  /** Fires on every load-state change (progress, loaded, failed). */
+  readonly onDidChangeState = this.stateEmitter.event;
+  private nextRequest = 1;
+  private readonly pending = new Map<number, { resolve: (r: RowsReply) => void; reject: (e: Error) => void }>();
+  private disposed = false;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    extensionUri: vscode.Uri,
+  ) {
+    this.worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
+    this.worker.on('message', (msg: WorkerToHost) => this.onWorkerMessage(msg));
+    this.worker.on('error', (err) => this.setState({ kind: 'failed', message: `trace worker failed: ${err.message}` }));
+    this.worker.on('exit', (code) => {
+      if (!this.disposed && this.state.kind === 'loading') this.setState({ kind: 'failed', message: `trace worker exited (code ${code})` });
+      for (const p of this.pending.values()) p.reject(new Error('trace worker exited'));
+      this.pending.clear();
+    });
+    if (uri.scheme !== 'file') {
+      this.state = { kind: 'failed', message: `Kernel Trace Lens reads local files; ${uri.scheme}: URIs are not supported yet.` };
+      return;
+    }
+    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath) });
+    void this.showProgressWhenLarge();
+  }
+
+  get loadState(): LoadState {
+    return this.state;
+  }
+
+  rows(start: number, count: number, filter: EventFilter): Promise<RowsReply> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.send({ type: 'rows', requestId, start, count, filter });
+    });
+  }
+
+  cancelLoad(): void {
+    this.send({ type: 'cancel' });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    void this.worker.terminate();
+    this.stateEmitter.dispose();
+  }
+
+  private send(msg: HostToWorker): void {
+    this.worker.postMessage(msg);
+  }
+
+  private onWorkerMessage(msg: WorkerToHost): void {
+    switch (msg.type) {
+      case 'progress':
+        this.setState({ kind: 'loading', bytesRead: msg.bytesRead, totalBytes: msg.totalBytes });
+        break;
+      case 'opened':
+        this.setState({ kind: 'loaded', summary: msg.summary });
+        break;
+      case 'openError':
+        this.setState({ kind: 'failed', message: msg.message });
+        break;
+      case 'rows': {
+        const p = this.pending.get(msg.requestId);
+        this.pending.delete(msg.requestId);
+        p?.resolve({ total: msg.total, start: msg.start, rows: msg.rows });
+        break;
+      }
+      case 'requestError': {
+        const p = this.pending.get(msg.requestId);
+        this.pending.delete(msg.requestId);
+        p?.reject(new Error(msg.message));
+        break;
+      }
+    }
+  }
+
+  private setState(s: LoadState): void {
+    if (this.disposed) return;
+    this.state = s;
+    this.stateEmitter.fire(s);
+  }
+
+  /** A cancellable notification while a large file loads; cancelling keeps what was read. */
+  private async showProgressWhenLarge(): Promise<void> {
+    let size: number;
+    try {
+      size = (await vscode.workspace.fs.stat(this.uri)).size;
+    } catch {
+      return;
+    }
+    if (size < NOTIFY_BYTES || this.state.kind !== 'loading') return;
+    const name = path.basename(this.uri.fsPath);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Reading ${name}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          let reported = 0;
+          token.onCancellationRequested(() => this.cancelLoad());
+          const sub = this.onDidChangeState((s) => {
+            if (s.kind === 'loading' && s.totalBytes > 0) {
+              const pct = (100 * s.bytesRead) / s.totalBytes;
+              progress.report({ increment: pct - reported, message: `${(s.bytesRead / 1048576).toFixed(0)} of ${(s.totalBytes / 1048576).toFixed(0)} MiB` });
+              reported = pct;
+            } else if (s.kind !== 'loading') {
+              sub.dispose();
+              resolve();
+            }
+          });
+        }),
+    );
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Worker thread entry: owns one trace. The extension host sends `open`, then page requests;
+ * `cancel` stops a read in progress (the events read so far are kept and reported).
+ */
+import { parentPort } from 'node:worker_threads';
+import type { HostToWorker, WorkerToHost } from '../protocol/worker-messages';
+import { NotATraceError } from '../core/io/file-source';
+import { TraceService } from './trace-service';
+
+const port = parentPort;
+if (!port) throw new Error('worker.js must run as a worker thread');
+
+let service: TraceService | null = null;
+const abort = new AbortController();
+/** Progress messages at most this often (ms): a fast read would otherwise flood the host. */
+const PROGRESS_INTERVAL_MS = 100;
+
+function post(msg: WorkerToHost): void {
+  port?.postMessage(msg);
+}
+
+port.on('message', (msg: HostToWorker) => {
+  switch (msg.type) {
+    case 'open':
+      void open(msg.path, msg.fileName);
+      break;
+    case 'cancel':
+      abort.abort();
+      break;
+    case 'rows':
+      if (!service) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      try {
+        const { total, rows } = service.rows(msg.start, msg.count, msg.filter);
+        post({ type: 'rows', requestId: msg.requestId, total, start: msg.start, rows });
+      } catch (err) {
+        post({ type: 'requestError', requestId: msg.requestId, message: errorMessage(err) });
+      }
+      break;
+  }
+});
+
+async function open(path: string, fileName: string): Promise<void> {
+  let last = 0;
+  try {
+    service = await TraceService.open(path, {
+      signal: abort.signal,
+      onProgress: (bytesRead, totalBytes) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_INTERVAL_MS && bytesRead < totalBytes) return;
+        last = now;
+        post({ type: 'progress', bytesRead, totalBytes });
+      },
+    });
+    post({ type: 'opened', summary: service.summary(fileName) });
+  } catch (err) {
+    post({ type: 'openError', message: err instanceof NotATraceError ? err.reason : errorMessage(err) });
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

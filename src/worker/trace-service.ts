@@ -1,0 +1,127 @@
+/**
+ * A loaded trace and the queries the editor makes of it: the summary and pages of filtered
+ * rows. Runs in the worker (and in tests); filtered index lists are cached per filter, so
+ * scrolling a filtered table costs one pass over the trace, not one per page.
+ */
+import type { EventFilter, EventRow, TraceSummary } from '../protocol/messages';
+import { computeStats } from '../core/analysis/stats';
+import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
+import type { Trace } from '../core/trace/trace';
+
+/** Errors listed in the summary; the count covers all of them. */
+const SUMMARY_ERRORS = 50;
+/** Tasks listed in the summary (by event count). */
+const SUMMARY_TASKS = 500;
+/** Filtered index lists kept. */
+const FILTER_CACHE = 4;
+
+export class TraceService {
+  private readonly filterCache = new Map<string, Uint32Array>();
+
+  private constructor(private readonly trace: Trace) {}
+
+  static async open(path: string, opts: LoadOptions = {}): Promise<TraceService> {
+    return new TraceService(await loadTraceFile(path, opts));
+  }
+
+  get eventCount(): number {
+    return this.trace.length;
+  }
+
+  summary(fileName: string): TraceSummary {
+    const t = this.trace;
+    const s = computeStats(t);
+    return {
+      fileName,
+      format: t.meta.format,
+      tracer: t.meta.tracer,
+      events: s.events,
+      cpus: s.cpus,
+      firstTsNs: s.firstTsNs,
+      durationNs: s.durationNs,
+      originNs: t.originNs.toString(),
+      timeSource: t.meta.timeSource,
+      eventCounts: s.eventCounts.map(([name, count]) => ({ name, count })),
+      cpuCounts: [...s.cpuCounts].sort((a, b) => a[0] - b[0]).map(([cpu, count]) => ({ name: String(cpu), count })),
+      tasks: s.tasks.slice(0, SUMMARY_TASKS),
+      lostEvents: s.lostEvents,
+      errorCount: t.issueCount,
+      errors: t.issues.slice(0, SUMMARY_ERRORS).map((e) => ({ line: e.line, message: e.message })),
+    };
+  }
+
+  rows(start: number, count: number, filter: EventFilter): { total: number; rows: EventRow[] } {
+    const index = this.matching(filter);
+    const total = index ? index.length : this.trace.length;
+    const rows: EventRow[] = [];
+    const end = Math.min(total, start + count);
+    for (let k = start; k < end; k++) rows.push(this.row(index ? (index[k] as number) : k));
+    return { total, rows };
+  }
+
+  dispose(): void {
+    this.trace.close();
+  }
+
+  private row(i: number): EventRow {
+    const t = this.trace;
+    const tgid = t.tgid(i);
+    return {
+      index: i,
+      line: t.line(i),
+      tsNs: t.tsNs(i),
+      cpu: t.cpu(i),
+      pid: t.pid(i),
+      tgid: tgid >= 0 ? tgid : null,
+      comm: t.comm(i),
+      flags: t.flags(i),
+      event: t.event(i),
+      text: t.payloadText(i),
+    };
+  }
+
+  /** Indices of the events passing `filter`, or null when the filter keeps everything. */
+  private matching(filter: EventFilter): Uint32Array | null {
+    const events = filter.events ?? [];
+    const cpus = filter.cpus ?? [];
+    const task = (filter.task ?? '').trim();
+    const text = (filter.text ?? '').trim().toLowerCase();
+    if (events.length === 0 && cpus.length === 0 && !task && !text) return null;
+    const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text]);
+    const cached = this.filterCache.get(key);
+    if (cached) return cached;
+
+    const t = this.trace;
+    const eventIds = new Set(events.map((e) => t.strings.find(e)));
+    const cpuSet = new Set(cpus);
+    const taskPid = /^\d+$/.test(task) ? Number(task) : null;
+    const taskLower = task.toLowerCase();
+    const commMatches = new Map<number, boolean>();
+    let out = new Uint32Array(1024);
+    let n = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (eventIds.size > 0 && !eventIds.has(t.eventId(i))) continue;
+      if (cpuSet.size > 0 && !cpuSet.has(t.cpu(i))) continue;
+      if (task) {
+        const commId = t.commId(i);
+        let hit = commMatches.get(commId);
+        if (hit === undefined) {
+          hit = t.strings.get(commId).toLowerCase().includes(taskLower);
+          commMatches.set(commId, hit);
+        }
+        if (!hit && !(taskPid !== null && (t.pid(i) === taskPid || t.tgid(i) === taskPid))) continue;
+      }
+      if (text && !t.payloadText(i).toLowerCase().includes(text)) continue;
+      if (n === out.length) {
+        const grown = new Uint32Array(out.length * 2);
+        grown.set(out);
+        out = grown;
+      }
+      out[n++] = i;
+    }
+    const result = out.slice(0, n);
+    if (this.filterCache.size >= FILTER_CACHE) this.filterCache.delete(this.filterCache.keys().next().value as string);
+    this.filterCache.set(key, result);
+    return result;
+  }
+}
