@@ -28,6 +28,8 @@ export function classifyPayload(payload: string, tracer: string | null): Classif
   // syscalls:sys_enter_* / sys_exit_* print as `sys_dup2(oldfd: a, newfd: 1)` and `sys_dup2 -> 0x1`.
   const sys = /^sys_(\w+)(\(| -> )/.exec(t);
   if (sys) return { event: `${sys[2] === '(' ? 'sys_enter' : 'sys_exit'}_${sys[1]}`, payloadStart: lead };
+  // trace_marker_raw entries print as `# <id> buf: <hex bytes>` (TRACE_RAW_DATA).
+  if (/^# [0-9a-f]+ buf:/.test(t)) return { event: 'raw_data', payloadStart: lead };
   // A lone symbol (function tracer without parent).
   if (/^[A-Za-z_][\w.]*(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?$/.test(t)) return { event: 'function', payloadStart: lead };
   // Tracer-specific entries (hwlat `#1 inner/outer(us): ...`, osnoise, ...) carry the tracer's name.

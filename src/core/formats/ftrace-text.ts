@@ -120,7 +120,32 @@ export class FtraceTextReader implements TraceReader, LineSink {
       this.lastWasEvent = false;
       return;
     }
-    this.lastWasEvent = this.defaultLine(buf, s, i, e, offset, lineNo) || this.otherLine(buf, s, e, offset, lineNo);
+    this.lastWasEvent =
+      this.defaultLine(buf, s, i, e, offset, lineNo) || this.withoutNbsp(buf, s, e, offset, lineNo) || this.otherLine(buf, s, e, offset, lineNo);
+  }
+
+  /**
+   * Traces pasted from web pages and mail archives (seed 004's excerpts among them) carry
+   * U+00A0 no-break spaces where ftrace wrote spaces. Off the hot path: only a line that
+   * failed to parse is retried with each C2 A0 pair turned into two spaces (same byte length,
+   * so offsets stay true to the file).
+   */
+  private withoutNbsp(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
+    const first = buf.indexOf(0xc2, s);
+    if (first < 0 || first >= e) return false;
+    const copy = buf.slice(s, e);
+    let changed = false;
+    for (let k = 0; k + 1 < copy.length; k++) {
+      if (copy[k] === 0xc2 && copy[k + 1] === 0xa0) {
+        copy[k] = 0x20;
+        copy[k + 1] = 0x20;
+        changed = true;
+      }
+    }
+    if (!changed) return false;
+    let i = 0;
+    while (i < copy.length && isSpace(copy[i])) i++;
+    return this.defaultLine(copy, 0, i, copy.length, offset, lineNo);
   }
 
   /** `comm-pid [(tgid)] [cpu] [flags] ts: payload` on bytes. Returns false when the line is not of that shape. */
@@ -333,6 +358,10 @@ export class FtraceTextReader implements TraceReader, LineSink {
     let r: RegExpExecArray | null;
     if ((r = /^##### CPU (\d+) buffer started ####$/.exec(text))) {
       this.b.bufferStarts.push({ cpu: Number(r[1]), line: lineNo, beforeEvent: this.b.length });
+    } else if (this.b.length > 0) {
+      // The header precedes the events; a `# tracer:` line later on is text a trace_marker
+      // writer put there (markers may contain newlines), not the kernel's header.
+      return;
     } else if ((r = /^#\s*tracer:\s*(\S+)/.exec(text))) {
       m.tracer = r[1] as string;
     } else if ((r = /^#\s*entries-in-buffer\/entries-written:\s*(\d+)\/(\d+)\s+#P:(\d+)/.exec(text))) {
