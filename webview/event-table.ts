@@ -1,0 +1,459 @@
+/**
+ * The event table: one row per event of the filtered list, virtualized.
+ *
+ * Fixed row height; only the rows in view (plus one) exist in the DOM, recycled from a
+ * small pool of row elements. Rows are fetched from the host a page at a time (row-cache.ts)
+ * and the scroll space is scaled when the list is taller than a browser allows
+ * (virtual-scroll.ts), so 10 M events scroll like 100. The first visible row, a float, is
+ * the source of truth for the position; scrollTop is derived from it.
+ *
+ * Keyboard: Up/Down/PageUp/PageDown/Home/End move the selection, Enter (or a double-click)
+ * reveals the event's line in the text editor. Every trace string goes in with textContent.
+ */
+import type { EventFilter, EventRow } from '../src/protocol/messages';
+import { el, setText } from './dom';
+import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask } from './format';
+import { PAGE_ROWS, RowCache, type RowsReply, type RowsRequest } from './row-cache';
+import {
+  clampFirstRow,
+  contentPx,
+  firstRowFromScrollTop,
+  fullRowsInView,
+  isScaled,
+  scrollTopFromFirstRow,
+  type Geometry,
+} from './virtual-scroll';
+
+/** Row height, CSS px. Dense like the editor (VS Code's lists use 22 px). */
+export const ROW_PX = 20;
+
+/** Rows fetched beyond each edge of the viewport, so short scrolls never show gaps. */
+const PREFETCH_ROWS = PAGE_ROWS / 2;
+
+/** Events that carry user text (trace_marker writes): drawn so they stand out. */
+const MARKER_EVENTS = new Set(['tracing_mark_write', 'print', 'bputs', 'bprint']);
+
+/** Distinct event colours, from the theme's chart palette (style.css: .ktl-ev-c0...). */
+const EVENT_COLOURS = 6;
+
+interface Column {
+  readonly cls: string;
+  readonly label: string;
+  readonly title: string;
+}
+
+const COLUMNS: readonly Column[] = [
+  { cls: 'c-time', label: 'Time (s)', title: 'Seconds since the first event (hover a cell: absolute timestamp as in the file)' },
+  { cls: 'c-delta', label: 'Δ', title: 'Time since the previous row of this (filtered) list' },
+  { cls: 'c-cpu', label: 'CPU', title: 'CPU the event was recorded on' },
+  { cls: 'c-task', label: 'Task-PID', title: 'comm-pid of the running task' },
+  { cls: 'c-tgid', label: 'TGID', title: 'Thread group id (record-tgid)' },
+  { cls: 'c-flags', label: 'Flags', title: 'irqs-off / need-resched / hardirq-softirq / preempt-depth / migrate-disable' },
+  { cls: 'c-event', label: 'Event', title: 'Event (tracepoint, probe or function)' },
+  { cls: 'c-text', label: 'Fields', title: 'The event text as written in the trace' },
+];
+
+interface Slot {
+  readonly row: HTMLElement;
+  readonly cells: readonly HTMLElement[];
+  /** What the slot shows now ("generation:position:loaded"), to skip unchanged rows. */
+  key: string;
+}
+
+export interface TableHost {
+  post(request: RowsRequest): void;
+  revealLine(line: number): void;
+  /** Position or selection changed (for persisted state). */
+  viewChanged(firstRow: number, selected: number | null): void;
+  /** The filtered total became known (or unknown again after a filter change). */
+  totalChanged(total: number | null): void;
+}
+
+export class EventTable {
+  readonly element = el('div', 'ktl-table ktl-no-tgid');
+  private readonly head = el('div', 'ktl-row ktl-head');
+  private readonly viewport = el('div', 'ktl-viewport');
+  private readonly layer = el('div', 'ktl-layer');
+  private readonly spacer = el('div', 'ktl-spacer-block');
+  private readonly overlay = el('div', 'ktl-overlay');
+  private readonly details = el('div', 'ktl-details');
+  private readonly slots: Slot[] = [];
+  private readonly cache: RowCache;
+
+  private firstRow = 0;
+  private selected: number | null = null;
+  /** scrollTop as last set by us or seen by us; other values come from the user. */
+  private knownScrollTop = 0;
+  private viewportPx = 0;
+  private frame = 0;
+  private generation = 0;
+  private decimals: 6 | 9 = 6;
+  private originNs = '0';
+  private counter = false;
+  private lastTotal: number | null = null;
+  private lastSaved = '';
+  /** False until the first reset(): no rows are asked for before the summary arrived. */
+  private started = false;
+
+  constructor(private readonly host: TableHost) {
+    this.cache = new RowCache((r) => host.post(r));
+    this.element.setAttribute('role', 'grid');
+    this.element.setAttribute('aria-label', 'Trace events');
+    this.element.style.setProperty('--row-px', `${ROW_PX}px`);
+
+    this.head.setAttribute('role', 'row');
+    for (const c of COLUMNS) {
+      const h = el('div', `ktl-cell ${c.cls}`, c.label);
+      h.setAttribute('role', 'columnheader');
+      h.title = c.title;
+      this.head.append(h);
+    }
+
+    this.viewport.id = 'event-table';
+    this.viewport.tabIndex = 0;
+    this.viewport.setAttribute('role', 'rowgroup');
+    this.layer.setAttribute('role', 'presentation');
+    this.overlay.setAttribute('aria-live', 'polite');
+    this.details.id = 'row-details';
+    this.viewport.append(this.layer, this.spacer);
+    this.element.append(this.head, this.viewport, this.overlay, this.details);
+
+    this.viewport.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    this.viewport.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.viewport.addEventListener('keydown', (e) => this.onKey(e));
+    this.layer.addEventListener('click', (e) => this.onClick(e, false));
+    this.layer.addEventListener('dblclick', (e) => this.onClick(e, true));
+    new ResizeObserver(() => {
+      this.viewportPx = this.viewport.clientHeight;
+      this.layer.style.height = `${this.viewportPx}px`;
+      this.schedule();
+    }).observe(this.viewport);
+  }
+
+  /**
+   * The absolute origin (decimal ns) for the time cells' tooltips, and what the times are:
+   * with a `counter` trace clock the "ns" are raw counts, shown as integers, not seconds.
+   */
+  setTimeBase(originNs: string, timeSource: string): void {
+    this.originNs = originNs;
+    this.counter = timeSource === 'counter';
+    const head = this.head.querySelector('.c-time');
+    if (head) {
+      head.textContent = this.counter ? 'Time (count)' : 'Time (s)';
+      (head as HTMLElement).title = this.counter
+        ? 'Trace clock counts since the first event (counter clock: no time unit)'
+        : (COLUMNS[0]?.title ?? '');
+    }
+    for (const s of this.slots) s.key = '';
+  }
+
+  private formatTime(tsNs: number): string {
+    return this.counter ? String(tsNs) : formatSeconds(tsNs, this.decimals);
+  }
+
+  private formatAbsolute(tsNs: number): string {
+    return this.counter ? formatAbsoluteCount(this.originNs, tsNs) : `${formatAbsoluteSeconds(this.originNs, tsNs, 9)} s`;
+  }
+
+  /**
+   * Starts over for a new filter. `knownTotal` (the trace's count when nothing is filtered)
+   * avoids a "loading" flash; `firstRow`/`selected` restore a saved view.
+   */
+  reset(filter: EventFilter, knownTotal: number | null, firstRow = 0, selected: number | null = null): void {
+    this.started = true;
+    this.generation++;
+    this.cache.reset(filter, knownTotal);
+    this.firstRow = firstRow;
+    this.selected = selected;
+    for (const s of this.slots) s.key = '';
+    this.render();
+  }
+
+  focus(): void {
+    this.viewport.focus({ preventScroll: true });
+  }
+
+  onRows(reply: RowsReply): void {
+    if (!this.cache.accept(reply)) return;
+    for (const r of reply.rows as readonly EventRow[]) {
+      // Sticky switches: once any row has sub-µs time or a tgid, the columns show them.
+      if (this.decimals === 6 && !this.counter && r.tsNs % 1000 !== 0) this.setDecimals(9);
+      if (r.tgid !== null) this.element.classList.remove('ktl-no-tgid');
+    }
+    this.schedule();
+  }
+
+  onRequestError(requestId: number, message: string): void {
+    if (this.cache.fail(requestId, message)) this.schedule();
+  }
+
+  private setDecimals(d: 6 | 9): void {
+    this.decimals = d;
+    this.element.classList.toggle('ktl-ns', d === 9);
+    for (const s of this.slots) s.key = '';
+  }
+
+  private geometry(): Geometry {
+    return { total: this.cache.total ?? 0, rowPx: ROW_PX, viewportPx: this.viewportPx };
+  }
+
+  private schedule(): void {
+    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  private render(): void {
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    if (!this.started) return;
+    const total = this.cache.total;
+    if (total !== this.lastTotal) {
+      this.lastTotal = total;
+      this.host.totalChanged(total);
+    }
+    const visible = Math.ceil(this.viewportPx / ROW_PX) + 1;
+
+    if (total === null) {
+      // A new filter is being counted: keep the old scroll space, ask for the rows at the
+      // restored position, and draw nothing stale.
+      const start = Math.floor(this.firstRow);
+      this.cache.ensure(start, start + visible, start);
+      this.hideSlotsFrom(0);
+      this.showOverlay(this.cache.lastError ?? 'Loading…');
+      this.renderDetails();
+      return;
+    }
+
+    const g = this.geometry();
+    this.firstRow = clampFirstRow(this.firstRow, g);
+    if (this.selected !== null) this.selected = total === 0 ? null : Math.min(this.selected, total - 1);
+    this.element.setAttribute('aria-rowcount', String(total + 1));
+
+    // The sticky layer is one viewport tall; the spacer supplies the rest of the scroll space.
+    const spacerPx = Math.max(0, contentPx(g) - this.viewportPx);
+    this.spacer.style.height = `${spacerPx}px`;
+    const wantTop = scrollTopFromFirstRow(this.firstRow, g);
+    if (Math.abs(this.viewport.scrollTop - wantTop) > 1) this.viewport.scrollTop = wantTop;
+    this.knownScrollTop = this.viewport.scrollTop;
+
+    const start = Math.floor(this.firstRow);
+    const offsetPx = (this.firstRow - start) * ROW_PX;
+    this.cache.ensure(start - PREFETCH_ROWS, start + visible + PREFETCH_ROWS, start);
+
+    const n = Math.max(0, Math.min(visible, total - start));
+    for (let k = 0; k < n; k++) this.fillSlot(this.slotAt(k), start + k, k * ROW_PX - offsetPx);
+    this.hideSlotsFrom(n);
+
+    if (total === 0) this.showOverlay(this.cache.lastError ?? 'No events match the filter.');
+    else if (this.cache.lastError) this.showOverlay(this.cache.lastError);
+    else this.showOverlay('');
+    this.renderDetails();
+
+    const saved = `${this.firstRow}:${this.selected}`;
+    if (saved !== this.lastSaved) {
+      this.lastSaved = saved;
+      this.host.viewChanged(this.firstRow, this.selected);
+    }
+  }
+
+  private slotAt(k: number): Slot {
+    let slot = this.slots[k];
+    if (!slot) {
+      const row = el('div', 'ktl-row');
+      row.setAttribute('role', 'row');
+      row.id = `ktl-slot-${k}`;
+      const cells = COLUMNS.map((c) => {
+        const cell = el('div', `ktl-cell ${c.cls}`);
+        cell.setAttribute('role', 'gridcell');
+        return cell;
+      });
+      row.append(...cells);
+      this.layer.append(row);
+      slot = { row, cells, key: '' };
+      this.slots[k] = slot;
+    }
+    return slot;
+  }
+
+  private fillSlot(slot: Slot, position: number, topPx: number): void {
+    const { row, cells } = slot;
+    row.hidden = false;
+    row.style.transform = `translateY(${topPx}px)`;
+    const selected = position === this.selected;
+    row.classList.toggle('ktl-selected', selected);
+    row.setAttribute('aria-selected', String(selected));
+    if (selected) this.viewport.setAttribute('aria-activedescendant', row.id);
+
+    const ev = this.cache.get(position);
+    // The delta needs the previous row; it may arrive in a later page, so it is in the key.
+    const prev = position > 0 ? this.cache.get(position - 1) : undefined;
+    const key = `${this.generation}:${position}:${ev ? 1 : 0}:${prev ? 1 : 0}`;
+    if (key === slot.key) return;
+    slot.key = key;
+    row.setAttribute('aria-rowindex', String(position + 2));
+    row.dataset.position = String(position);
+    const [time, delta, cpu, task, tgid, flags, event, text] = cells as [HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+
+    if (!ev) {
+      row.className = `ktl-row ktl-pending${position % 2 ? ' ktl-odd' : ''}${selected ? ' ktl-selected' : ''}`;
+      delete row.dataset.line;
+      delete row.dataset.index;
+      setText(time, '…');
+      for (const c of [delta, cpu, task, tgid, flags, event, text]) setText(c, '');
+      time.title = '';
+      text.title = '';
+      return;
+    }
+    row.className = `ktl-row${position % 2 ? ' ktl-odd' : ''}${selected ? ' ktl-selected' : ''}${MARKER_EVENTS.has(ev.event) ? ' ktl-marker' : ''}`;
+    row.dataset.line = String(ev.line);
+    row.dataset.index = String(ev.index);
+    setText(time, this.formatTime(ev.tsNs));
+    time.title = `${this.formatAbsolute(ev.tsNs)} (absolute) · line ${ev.line}`;
+    setText(delta, prev ? (this.counter ? `+${ev.tsNs - prev.tsNs}` : formatDelta(ev.tsNs - prev.tsNs)) : '');
+    setText(cpu, String(ev.cpu));
+    setText(task, formatTask(ev.comm, ev.pid));
+    setText(tgid, ev.tgid === null ? '' : String(ev.tgid));
+    setText(flags, ev.flags);
+    setText(event, ev.event);
+    event.className = `ktl-cell c-event ktl-ev-c${colourOf(ev.event)}`;
+    setText(text, ev.text);
+    text.title = ev.text;
+  }
+
+  private hideSlotsFrom(k: number): void {
+    for (let i = k; i < this.slots.length; i++) {
+      const s = this.slots[i];
+      if (s && !s.row.hidden) s.row.hidden = true;
+    }
+  }
+
+  private showOverlay(message: string): void {
+    setText(this.overlay, message);
+    this.overlay.hidden = message === '';
+  }
+
+  private renderDetails(): void {
+    const d = this.details;
+    if (this.selected === null) {
+      delete d.dataset.key;
+      d.replaceChildren(el('span', 'ktl-muted', 'Select a row (↑/↓, PgUp/PgDn, Home/End); Enter or double-click opens its line.'));
+      return;
+    }
+    const pos = this.selected;
+    const ev = this.cache.get(pos);
+    const total = this.cache.total ?? 0;
+    if (!ev) {
+      delete d.dataset.key;
+      d.replaceChildren(el('span', 'ktl-muted', `row ${formatCount(pos + 1)} of ${formatCount(total)} (loading…)`));
+      return;
+    }
+    if (d.dataset.key === `${this.generation}:${pos}:${this.decimals}`) return;
+    d.dataset.key = `${this.generation}:${pos}:${this.decimals}`;
+    const meta = el('div', 'ktl-details-meta');
+    const reveal = el('button', 'ktl-link', `line ${ev.line}`);
+    reveal.type = 'button';
+    reveal.title = 'Reveal this line in the text editor (Enter)';
+    reveal.addEventListener('click', () => this.host.revealLine(ev.line));
+    meta.append(
+      el('span', 'ktl-muted', `row ${formatCount(pos + 1)} of ${formatCount(total)} · event #${formatCount(ev.index)} · `),
+      reveal,
+      el('span', 'ktl-muted', ` · ${this.formatAbsolute(ev.tsNs)} · CPU ${ev.cpu} · `),
+      el('span', '', `${formatTask(ev.comm, ev.pid)}${ev.tgid === null ? '' : ` (tgid ${ev.tgid})`} ${ev.flags} `),
+      el('span', `ktl-ev-c${colourOf(ev.event)}`, ev.event),
+    );
+    const text = el('div', 'ktl-details-text', ev.text);
+    d.replaceChildren(meta, text);
+  }
+
+  // --- input -------------------------------------------------------------------------
+
+  private onScroll(): void {
+    if (this.cache.total === null) return;
+    const top = this.viewport.scrollTop;
+    if (Math.abs(top - this.knownScrollTop) <= 0.5) return;
+    this.knownScrollTop = top;
+    this.firstRow = firstRowFromScrollTop(top, this.geometry());
+    this.schedule();
+  }
+
+  /**
+   * In a scaled scroll space one wheel notch would jump thousands of rows, so the wheel
+   * moves rows directly there. Unscaled lists keep the browser's own (smooth) scrolling.
+   */
+  private onWheel(e: WheelEvent): void {
+    const g = this.geometry();
+    if (!isScaled(g) || e.ctrlKey) return;
+    e.preventDefault();
+    const unit = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? ROW_PX : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? this.viewportPx : 1;
+    this.firstRow = clampFirstRow(this.firstRow + (e.deltaY * unit) / ROW_PX, g);
+    this.schedule();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const total = this.cache.total;
+    if (!total || e.altKey || e.ctrlKey || e.metaKey) return;
+    const g = this.geometry();
+    const step = Math.max(1, fullRowsInView(g) - 1);
+    const topVisible = Math.min(total - 1, Math.ceil(this.firstRow));
+    const cur = this.selected;
+    let next: number;
+    switch (e.key) {
+      case 'ArrowDown':
+        next = cur === null ? topVisible : cur + 1;
+        break;
+      case 'ArrowUp':
+        next = cur === null ? topVisible : cur - 1;
+        break;
+      case 'PageDown':
+        next = (cur ?? topVisible) + step;
+        break;
+      case 'PageUp':
+        next = (cur ?? topVisible) - step;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = total - 1;
+        break;
+      case 'Enter':
+        if (cur !== null) this.reveal(cur);
+        e.preventDefault();
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    this.select(Math.min(total - 1, Math.max(0, next)));
+  }
+
+  private onClick(e: MouseEvent, reveal: boolean): void {
+    const row = (e.target as Element | null)?.closest<HTMLElement>('.ktl-row');
+    const pos = Number(row?.dataset.position);
+    if (!row || !Number.isSafeInteger(pos)) return;
+    this.select(pos);
+    this.focus();
+    if (reveal) this.reveal(pos);
+  }
+
+  private select(pos: number): void {
+    this.selected = pos;
+    // Scroll just enough to show the row whole.
+    const rowsInView = this.viewportPx / ROW_PX;
+    if (pos < this.firstRow) this.firstRow = pos;
+    else if (pos + 1 > this.firstRow + rowsInView) this.firstRow = pos + 1 - rowsInView;
+    this.firstRow = clampFirstRow(this.firstRow, this.geometry());
+    this.render();
+  }
+
+  private reveal(pos: number): void {
+    const ev = this.cache.get(pos);
+    if (ev) this.host.revealLine(ev.line);
+  }
+}
+
+/** Stable small hash of an event name onto the chart palette. */
+function colourOf(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
+  return Math.abs(h) % EVENT_COLOURS;
+}

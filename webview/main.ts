@@ -1,0 +1,109 @@
+/**
+ * Entry point of the trace editor's webview (bundled by esbuild into dist/webview.js,
+ * with the CSS imported here into dist/webview.css).
+ *
+ * Handshake: build the UI, listen, then post `ready`; the host answers with progress,
+ * then a summary (or loadError), then pages of rows on request. Every inbound message is
+ * checked with the protocol's guard, and deep-checked (sanitize.ts) before it is drawn.
+ */
+import './style.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+
+import { isHostToWebview } from '../src/protocol/guards';
+import type { HostToWebview, TraceSummary } from '../src/protocol/messages';
+import { byId, el } from './dom';
+import { EventTable } from './event-table';
+import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters';
+import { Host } from './host';
+import { LoadingView } from './loading';
+import { isTraceSummary } from './sanitize';
+import { SummaryView } from './summary';
+
+const host = new Host();
+const app = byId<HTMLDivElement>('app');
+
+const filters = new FilterModel();
+const loading = new LoadingView();
+const summaryView = new SummaryView(filters, { revealLine: (line) => host.post({ type: 'revealLine', line }) });
+const filterBar = new FilterBar(filters);
+const table = new EventTable({
+  post: (request) => host.post(request),
+  revealLine: (line) => host.post({ type: 'revealLine', line }),
+  viewChanged: (firstRow, selected) => host.saveState({ firstRow, selected }),
+  totalChanged: (total) => {
+    if (summary) filterBar.showCount(total, summary.events);
+  },
+});
+
+const main = el('div', 'ktl-main');
+main.hidden = true;
+const tableArea = el('section', 'ktl-table-area');
+tableArea.append(filterBar.element, table.element);
+main.append(summaryView.header, summaryView.sidebar, tableArea);
+app.append(loading.element, main);
+
+let summary: TraceSummary | null = null;
+
+/** A filter edit starts the table over at the top (the old position means nothing now). */
+filters.onChange((f) => {
+  host.saveState({ filter: f, firstRow: 0, selected: null });
+  if (summary) table.reset(toEventFilter(f), isEmptyFilter(f) ? summary.events : null);
+});
+
+function showSummary(s: TraceSummary): void {
+  const first = summary === null;
+  // Restore what was on screen before the tab was hidden: filter, position, selection.
+  // The filter is set while `summary` is still null so its change handler does not reset
+  // the table (and the saved position) first.
+  const saved = host.getState();
+  if (first) filters.set(saved.filter);
+  summary = s;
+  loading.hide();
+  main.hidden = false;
+  summaryView.render(s);
+  table.setTimeBase(s.originNs, s.timeSource);
+  if (first) {
+    const f = filters.current;
+    table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null, saved.firstRow, saved.selected);
+    if (document.activeElement === document.body || document.activeElement === null) table.focus();
+  } else {
+    const f = filters.current;
+    table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null);
+  }
+  filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events);
+}
+
+function onMessage(msg: HostToWebview): void {
+  switch (msg.type) {
+    case 'progress':
+      if (!summary) loading.progress(msg.bytesRead, msg.totalBytes);
+      break;
+    case 'summary':
+      if (isTraceSummary(msg.summary)) showSummary(msg.summary);
+      else loading.fail('The extension sent a malformed trace summary.');
+      break;
+    case 'loadError':
+      main.hidden = true;
+      loading.fail(msg.message);
+      break;
+    case 'rows':
+      table.onRows(msg);
+      break;
+    case 'requestError':
+      table.onRequestError(msg.requestId, msg.message);
+      break;
+  }
+}
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  if (isHostToWebview(e.data)) onMessage(e.data);
+});
+// VS Code may discard a hidden webview; write the latest position before that.
+window.addEventListener('pagehide', () => host.flushState());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') host.flushState();
+});
+
+host.post({ type: 'ready' });

@@ -1,0 +1,66 @@
+/**
+ * What survives a tab switch (VS Code keeps it via setState/getState while the editor is
+ * hidden): the filter, where the table was scrolled and which row was selected. Restored
+ * state comes back as `unknown` (it may be from an older build), so it is parsed, not cast.
+ */
+
+export interface FilterState {
+  readonly events: readonly string[];
+  readonly cpus: readonly number[];
+  /** comm substring or pid digits. */
+  readonly task: string;
+  /** Case-insensitive substring of the event's field text. */
+  readonly text: string;
+}
+
+export interface ViewState {
+  readonly version: 1;
+  readonly filter: FilterState;
+  /** Position (in the filtered list) of the row at the top of the table; may be fractional. */
+  readonly firstRow: number;
+  /** Position (in the filtered list) of the selected row. */
+  readonly selected: number | null;
+}
+
+export const EMPTY_FILTER: FilterState = { events: [], cpus: [], task: '', text: '' };
+
+export const INITIAL_STATE: ViewState = { version: 1, filter: EMPTY_FILTER, firstRow: 0, selected: null };
+
+/** Same bounds as src/protocol/guards.ts so a restored filter is always sendable. */
+const MAX_ITEMS = 4096;
+const MAX_TEXT = 1024;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function shortString(v: unknown): string {
+  return typeof v === 'string' ? v.slice(0, MAX_TEXT) : '';
+}
+
+export function parseFilterState(v: unknown): FilterState {
+  if (!isRecord(v)) return EMPTY_FILTER;
+  const events = Array.isArray(v.events) ? v.events.filter((e): e is string => typeof e === 'string' && e.length <= MAX_TEXT) : [];
+  const cpus = Array.isArray(v.cpus) ? v.cpus.filter(isIndex) : [];
+  return {
+    events: events.slice(0, MAX_ITEMS),
+    cpus: cpus.slice(0, MAX_ITEMS),
+    task: shortString(v.task),
+    text: shortString(v.text),
+  };
+}
+
+export function parseViewState(v: unknown): ViewState {
+  if (!isRecord(v) || v.version !== 1) return INITIAL_STATE;
+  const firstRow = typeof v.firstRow === 'number' && Number.isFinite(v.firstRow) && v.firstRow >= 0 ? v.firstRow : 0;
+  return {
+    version: 1,
+    filter: parseFilterState(v.filter),
+    firstRow,
+    selected: isIndex(v.selected) ? v.selected : null,
+  };
+}
