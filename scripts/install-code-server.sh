@@ -7,7 +7,7 @@
 # everything is already there. Runs as root (CI) or through sudo.
 #
 # Usage: bash scripts/install-code-server.sh        (from anywhere; paths are repo-relative)
-# Prints the entry point's path on its last line: .vscode-test/code-server/node_modules/code-server/out/node/entry.js
+# Prints the entry point's path on stdout (all progress goes to stderr): .vscode-test/code-server/node_modules/code-server/out/node/entry.js
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3
@@ -15,6 +15,10 @@ CODE_SERVER_VERSION=4.100.3
 # cache already holds the archive it wants; these are the names for code-server 4.100.3.
 RIPGREP_PKG_VERSION=1.15.11
 RIPGREP_VERSION=v13.0.0-10
+
+# Progress goes to stderr; stdout carries only the entry point's path (last line), so
+# callers can do entry=$(bash scripts/install-code-server.sh) and still see the progress.
+exec 3>&1 1>&2
 
 started=$(date +%s)
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,7 +42,7 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 
 if [ -f "$marker" ] && [ -f "$entry" ] && [ ${#missing[@]} -eq 0 ]; then
   log "code-server $CODE_SERVER_VERSION and its Debian packages already installed ($(elapsed) s)"
-  echo "$entry"
+  echo "$entry" >&3
   exit 0
 fi
 
@@ -62,7 +66,7 @@ command -v rg >/dev/null 2>&1 || die "rg (ripgrep) not on PATH after install"
 
 if [ -f "$marker" ] && [ -f "$entry" ]; then
   log "code-server $CODE_SERVER_VERSION already installed ($(elapsed) s)"
-  echo "$entry"
+  echo "$entry" >&3
   exit 0
 fi
 
@@ -106,4 +110,4 @@ version=$(node -p "require('$dest/node_modules/code-server/package.json').versio
 [ "$version" = "$CODE_SERVER_VERSION" ] || die "installed code-server $version, wanted $CODE_SERVER_VERSION"
 touch "$marker"
 log "code-server $CODE_SERVER_VERSION installed in $(elapsed) s"
-echo "$entry"
+echo "$entry" >&3

@@ -15,7 +15,7 @@ if command -v code >/dev/null 2>&1; then
   exec code --extensionDevelopmentPath="$root" "$root/sample"
 fi
 
-entry=$(bash scripts/install-code-server.sh | tail -n 1)
+entry=$(bash scripts/install-code-server.sh)
 [ -f "$entry" ] || { echo "open-sample: code-server entry point not found ($entry)" >&2; exit 1; }
 
 port=${PORT:-8080}

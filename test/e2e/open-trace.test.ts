@@ -15,6 +15,8 @@ import { REPO_ROOT, samplePath, withWorkbench, type Workbench } from './harness'
 const TRACE = 'traces/veth-ping.trace';
 /** Webview DOM contract: `data-value` is the exact event count as a decimal integer. */
 const SUMMARY_EVENTS = '#summary-events';
+/** A text editor in the active editor group: what a trace must not open in. */
+const ACTIVE_TEXT_EDITOR = '.editor-group-container.active .editor-container .monaco-editor';
 
 function expectedEventCount(file: string): number {
   const cli = join(REPO_ROOT, 'dist/cli.js');
@@ -48,21 +50,62 @@ function webviewExtensionId(frame: Frame): string | undefined {
 }
 
 /**
- * Polls `#summary-events[data-value]` until it equals `expected` or `timeoutMs` passes, and
- * returns the last value seen (the count may fill in progressively while the trace loads).
+ * The webview frame holding the summary. Fails after `timeoutMs`, or after 5 s of the file
+ * sitting in a text editor instead (the custom editor is not the default, or did not open).
  */
-async function settledCount(wb: Workbench, frame: Frame, expected: number, timeoutMs: number): Promise<string | null> {
+async function summaryFrame(wb: Workbench, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  let textSince: number | undefined;
+  for (;;) {
+    try {
+      return await wb.findFrame(SUMMARY_EVENTS, 500);
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+    }
+    if ((await wb.page.locator(ACTIVE_TEXT_EDITOR).count()) > 0) {
+      textSince ??= Date.now();
+      if (Date.now() - textSince >= 5_000) {
+        throw new Error('the trace opened in a text editor, not in the Kernel Trace Lens editor');
+      }
+    } else {
+      textSince = undefined;
+    }
+  }
+}
+
+/**
+ * Reads `#summary-events[data-value]` until it equals `expected`, or has held another value
+ * for `stableMs` (the count may fill in progressively while the trace loads, so one early
+ * read is not enough; a wrong count that stays put fails fast), or `timeoutMs` passes.
+ * Returns the last value seen.
+ */
+async function settledCount(
+  wb: Workbench,
+  frame: Frame,
+  expected: number,
+  timeoutMs: number,
+  stableMs = 5_000,
+): Promise<string | null> {
   const deadline = Date.now() + timeoutMs;
   let current = frame;
   let last: string | null = null;
+  let since = Date.now();
   for (;;) {
+    let value: string | null;
     try {
-      last = await current.getAttribute(SUMMARY_EVENTS, 'data-value', { timeout: 2_000 });
+      value = await current.getAttribute(SUMMARY_EVENTS, 'data-value', { timeout: 2_000 });
     } catch {
       // The webview reloaded (e.g. a theme change): find its frame again.
       current = await wb.findFrame(SUMMARY_EVENTS, Math.max(1_000, deadline - Date.now()));
+      continue;
     }
-    if (last === String(expected) || Date.now() >= deadline) return last;
+    if (value !== last) {
+      last = value;
+      since = Date.now();
+    }
+    if (last === String(expected)) return last;
+    if (last !== null && /^\d+$/.test(last) && Date.now() - since >= stableMs) return last;
+    if (Date.now() >= deadline) return last;
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -77,11 +120,10 @@ test('a .trace file opens in the Kernel Trace Lens editor and shows its event co
     await wb.openFile(TRACE);
 
     // The custom editor is the default for *.trace: a webview of ours, not a text editor.
-    const frame = await wb.findFrame(SUMMARY_EVENTS, 90_000);
+    const frame = await summaryFrame(wb, 90_000);
     assert.equal(webviewExtensionId(frame), 'kernel-trace-lens.kernel-trace-lens', 'the summary is not in our webview');
     await wb.waitForTab('veth-ping.trace');
-    const textEditors = await wb.page.locator('.editor-group-container.active .editor-container .monaco-editor').count();
-    assert.equal(textEditors, 0, 'the trace opened in a text editor, not in the Kernel Trace Lens editor');
+    assert.equal(await wb.page.locator(ACTIVE_TEXT_EDITOR).count(), 0, 'a text editor is showing the trace');
 
     const value = await settledCount(wb, frame, expected, 60_000);
     await wb.screenshot('open-trace');
