@@ -115,11 +115,6 @@ export class FtraceTextReader implements TraceReader, LineSink {
       this.b.extendLast(offset + (e - s));
       return;
     }
-    if (buf.indexOf(NUL, s) >= 0 && buf.indexOf(NUL, s) < e) {
-      this.b.issue(lineNo, offset, 'binary data (NUL byte) in a text trace line; line skipped');
-      this.lastWasEvent = false;
-      return;
-    }
     this.lastWasEvent =
       this.defaultLine(buf, s, i, e, offset, lineNo) || this.withoutNbsp(buf, s, e, offset, lineNo) || this.otherLine(buf, s, e, offset, lineNo);
   }
@@ -131,8 +126,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
    * so offsets stay true to the file).
    */
   private withoutNbsp(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
-    const first = buf.indexOf(0xc2, s);
-    if (first < 0 || first >= e) return false;
+    if (buf.subarray(s, e).indexOf(0xc2) < 0) return false;
     const copy = buf.slice(s, e);
     let changed = false;
     for (let k = 0; k + 1 < copy.length; k++) {
@@ -282,6 +276,12 @@ export class FtraceTextReader implements TraceReader, LineSink {
 
   /** Lines that are not in the default shape: annotations, latency format, function_graph. */
   private otherLine(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
+    // Search within the line only: `buf` may be a whole 1 MiB chunk.
+    const nul = buf.subarray(s, e).indexOf(NUL);
+    if (nul >= 0) {
+      this.b.issue(lineNo, offset, `binary data (NUL byte at offset ${offset + nul}) in a text trace line; line skipped`);
+      return false;
+    }
     const text = utf8.decode(buf.subarray(s, e));
     const trimmed = text.trim();
     const lost = /^CPU:(\d+) \[LOST (?:(\d+) )?EVENTS\]$/.exec(trimmed);
