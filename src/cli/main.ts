@@ -57,6 +57,11 @@ function parseNonNegative(flag: string, v: string): number {
   return Number(v);
 }
 
+// For benchmarks: KTL_REPORT_RSS=1 prints the process's peak resident set size (KiB) to stderr.
+if (process.env.KTL_REPORT_RSS === '1') {
+  process.on('exit', () => process.stderr.write(`ktl: peak RSS ${process.resourceUsage().maxRSS} KiB\n`));
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

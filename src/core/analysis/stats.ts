@@ -23,29 +23,44 @@ export interface TraceStats {
 
 export function computeStats(trace: Trace): TraceStats {
   const n = trace.length;
-  const byEvent = new Map<number, number>();
-  const byCpu = new Map<number, number>();
+  // Counters indexed by string id and CPU number: no map lookup per event.
+  const byEvent = new Float64Array(trace.strings.size);
+  const byCpu: number[] = [];
   // Keyed by comm id * 2^23 + pid + 1: pids are below 2^22 (PID_MAX_LIMIT), -1 means unknown.
-  const byTask = new Map<number, { comm: number; pid: number; count: number }>();
+  type TaskCount = { comm: number; pid: number; count: number };
+  const byTask = new Map<number, TaskCount>();
+  let lastKey = -1;
+  let lastTask: TaskCount | undefined;
   let first = Infinity;
   let last = -Infinity;
   for (let i = 0; i < n; i++) {
-    const ev = trace.eventId(i);
-    byEvent.set(ev, (byEvent.get(ev) ?? 0) + 1);
+    (byEvent[trace.eventId(i)] as number)++;
     const cpu = trace.cpu(i);
-    byCpu.set(cpu, (byCpu.get(cpu) ?? 0) + 1);
+    byCpu[cpu] = (byCpu[cpu] ?? 0) + 1;
     const comm = trace.commId(i);
     const pid = trace.pid(i);
     const key = comm * 8388608 + pid + 1;
-    const t = byTask.get(key);
-    if (t) t.count++;
-    else byTask.set(key, { comm, pid, count: 1 });
+    // Consecutive events mostly come from one task: skip the map for runs.
+    if (key !== lastKey) {
+      lastKey = key;
+      lastTask = byTask.get(key);
+      if (!lastTask) {
+        lastTask = { comm, pid, count: 0 };
+        byTask.set(key, lastTask);
+      }
+    }
+    (lastTask as TaskCount).count++;
     const ts = trace.tsNs(i);
     if (ts < first) first = ts;
     if (ts > last) last = ts;
   }
   if (n === 0) first = last = 0;
-  const eventCounts = [...byEvent].map(([id, c]): [string, number] => [trace.strings.get(id), c]);
+  const eventCounts: [string, number][] = [];
+  byEvent.forEach((c, id) => {
+    if (c > 0) eventCounts.push([trace.strings.get(id), c]);
+  });
+  const cpuCounts = new Map<number, number>();
+  byCpu.forEach((c, cpu) => cpuCounts.set(cpu, c));
   eventCounts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const tasks = [...byTask.values()].map((t) => ({ comm: trace.strings.get(t.comm), pid: t.pid, count: t.count }));
   tasks.sort((a, b) => b.count - a.count || a.pid - b.pid);
@@ -53,8 +68,8 @@ export function computeStats(trace: Trace): TraceStats {
   for (const l of trace.lost) lost += l.count ?? 0;
   return {
     events: n,
-    cpus: [...byCpu.keys()].sort((a, b) => a - b),
-    cpuCounts: byCpu,
+    cpus: [...cpuCounts.keys()],
+    cpuCounts,
     firstTsNs: first,
     lastTsNs: last,
     durationNs: last - first,

@@ -19,6 +19,8 @@ interface TypedArrayCtor<T extends TypedArray> {
 
 export class BlockColumn<T extends TypedArray> {
   private readonly blocks: T[] = [];
+  /** The block being filled (the last one); cached so `push` does no array lookup. */
+  private current: T | null = null;
   private size = 0;
 
   constructor(private readonly ctor: TypedArrayCtor<T>) {}
@@ -29,8 +31,11 @@ export class BlockColumn<T extends TypedArray> {
 
   push(value: number): void {
     const offset = this.size & BLOCK_MASK;
-    if (offset === 0) this.blocks.push(new this.ctor(BLOCK_SIZE));
-    (this.blocks[this.blocks.length - 1] as T)[offset] = value;
+    if (offset === 0 || this.current === null) {
+      this.current = new this.ctor(BLOCK_SIZE);
+      this.blocks.push(this.current);
+    }
+    this.current[offset] = value;
     this.size++;
   }
 
