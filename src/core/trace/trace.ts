@@ -256,7 +256,9 @@ export class TraceBuilder {
     c.line.push(line);
     c.recOffset.push(recOffset);
     c.recLength.push(recLength);
-    c.payloadStart.push(payloadStart);
+    // Readers that find the payload in decoded text convert its offset back to bytes; invalid
+    // UTF-8 (decoded as U+FFFD) can push that past the record. Keep it inside.
+    c.payloadStart.push(Math.min(payloadStart, recLength));
     return c.tsNs.length - 1;
   }
 
