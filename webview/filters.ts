@@ -139,8 +139,12 @@ export class FilterBar {
 
   /** Mirrors the model (e.g. restored state, a task clicked in the summary, Clear). */
   private show(f: FilterState): void {
-    if (this.task.value !== f.task) this.task.value = f.task;
-    if (this.text.value !== f.text) this.text.value = f.text;
+    // While a debounce is pending the boxes hold what the user is typing: keep it (it is
+    // applied when the timer fires) rather than resetting it to the model's older value.
+    if (this.timer === undefined) {
+      if (this.task.value !== f.task) this.task.value = f.task;
+      if (this.text.value !== f.text) this.text.value = f.text;
+    }
     const parts: string[] = [];
     if (f.events.length) parts.push(f.events.length <= 3 ? `events: ${f.events.join(', ')}` : `${f.events.length} events`);
     if (f.cpus.length) parts.push(`CPU ${f.cpus.join(', ')}`);

@@ -51,6 +51,7 @@ export function assertBuilt(): void {
   const dirs = [join(ROOT, 'webview'), join(ROOT, 'src', 'protocol')];
   for (const dir of dirs) {
     for (const name of readdirSync(dir)) {
+      if (!/\.(ts|css)$/.test(name)) continue;
       if (statSync(join(dir, name)).mtimeMs > built) throw new Error(`dist/webview.js is older than ${basename(dir)}/${name}: run \`npm run build\` first`);
     }
   }

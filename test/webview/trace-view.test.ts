@@ -320,6 +320,13 @@ describe('trace webview (Chromium, real TraceService)', () => {
     await page.click('vscode-button.ktl-clear');
     await waitMatched(page, veth.summary.events);
     assert.equal(await page.locator('#filter-text input').inputValue(), '');
+
+    // A facet clicked while a typed task is still debouncing keeps both.
+    await page.locator('#filter-task input').pressSequentially('ping', { delay: 10 });
+    await page.click('#summary-cpu-list .ktl-facet[data-cpu="0"] .ktl-facet-name');
+    await waitMatched(page, total(veth, { cpus: [0], task: 'ping' }));
+    assert.equal(await page.locator('#filter-task input').inputValue(), 'ping');
+    assert.deepEqual(rowRequests(w).pop()?.filter, { cpus: [0], task: 'ping' });
     await assertClean(w);
   });
 
