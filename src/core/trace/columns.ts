@@ -8,7 +8,7 @@
 
 /** Entries per block (2^16): small enough that the last, partly filled block wastes little. */
 const BLOCK_SHIFT = 16;
-const BLOCK_SIZE = 1 << BLOCK_SHIFT;
+export const BLOCK_SIZE = 1 << BLOCK_SHIFT;
 const BLOCK_MASK = BLOCK_SIZE - 1;
 
 type TypedArray = Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
@@ -37,6 +37,21 @@ export class BlockColumn<T extends TypedArray> {
     }
     this.current[offset] = value;
     this.size++;
+  }
+
+  /**
+   * Starts a new block and returns it, for writers that fill several columns in lockstep
+   * (TraceBuilder) and track the fill position themselves; they report it with `setLength`.
+   */
+  appendBlock(): T {
+    const block = new this.ctor(BLOCK_SIZE);
+    this.blocks.push(block);
+    this.current = block;
+    return block;
+  }
+
+  setLength(n: number): void {
+    this.size = n;
   }
 
   get(index: number): number {

@@ -7,7 +7,7 @@
  * traces, per-CPU buffers printed unmerged).
  */
 import type { ByteSource } from './byte-source';
-import { float64Column, int32Column, uint16Column, uint32Column } from './columns';
+import { BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column } from './columns';
 import { StringTable } from './strings';
 
 export type FormatId = 'ftrace';
@@ -186,6 +186,8 @@ function makeColumns() {
   };
 }
 type Columns = ReturnType<typeof makeColumns>;
+/** The block currently being filled, per column. */
+type Blocks = { [K in keyof Columns]: ReturnType<Columns[K]['appendBlock']> };
 
 /** Accumulates events as a reader finds them; `finish` freezes them into a Trace. */
 export class TraceBuilder {
@@ -201,6 +203,10 @@ export class TraceBuilder {
   /** Origin split as (whole seconds, nanoseconds) so per-event offsets need no bigint math. */
   private originSec = 0;
   private originFracNs = 0;
+  /** Events pushed, and the fill position in the current blocks (BLOCK_SIZE = start a new one). */
+  private count = 0;
+  private fill = BLOCK_SIZE;
+  private w: Blocks | null = null;
 
   constructor(format: FormatId) {
     this.meta = {
@@ -215,7 +221,7 @@ export class TraceBuilder {
   }
 
   get length(): number {
-    return this.cols.tsNs.length;
+    return this.count;
   }
 
   /**
@@ -245,26 +251,47 @@ export class TraceBuilder {
     recLength: number,
     payloadStart: number,
   ): number {
-    const c = this.cols;
-    c.tsNs.push(tsNs);
-    c.cpu.push(cpu);
-    c.pid.push(pid);
-    c.tgid.push(tgid);
-    c.comm.push(commId);
-    c.event.push(eventId);
-    c.flags.push(flagsId);
-    c.line.push(line);
-    c.recOffset.push(recOffset);
-    c.recLength.push(recLength);
+    // All columns grow in lockstep: one block check per event, then plain typed-array stores.
+    if (this.fill === BLOCK_SIZE) this.newBlocks();
+    const k = this.fill++;
+    const w = this.w as Blocks;
+    w.tsNs[k] = tsNs;
+    w.cpu[k] = cpu;
+    w.pid[k] = pid;
+    w.tgid[k] = tgid;
+    w.comm[k] = commId;
+    w.event[k] = eventId;
+    w.flags[k] = flagsId;
+    w.line[k] = line;
+    w.recOffset[k] = recOffset;
+    w.recLength[k] = recLength;
     // Readers that find the payload in decoded text convert its offset back to bytes; invalid
     // UTF-8 (decoded as U+FFFD) can push that past the record. Keep it inside.
-    c.payloadStart.push(Math.min(payloadStart, recLength));
-    return c.tsNs.length - 1;
+    w.payloadStart[k] = Math.min(payloadStart, recLength);
+    return this.count++;
+  }
+
+  private newBlocks(): void {
+    const c = this.cols;
+    this.w = {
+      tsNs: c.tsNs.appendBlock(),
+      cpu: c.cpu.appendBlock(),
+      pid: c.pid.appendBlock(),
+      tgid: c.tgid.appendBlock(),
+      comm: c.comm.appendBlock(),
+      event: c.event.appendBlock(),
+      flags: c.flags.appendBlock(),
+      line: c.line.appendBlock(),
+      recOffset: c.recOffset.appendBlock(),
+      recLength: c.recLength.appendBlock(),
+      payloadStart: c.payloadStart.appendBlock(),
+    };
+    this.fill = 0;
   }
 
   /** Extends the last event's record to `end` (continuation lines such as stack frames). */
   extendLast(end: number): void {
-    const i = this.length - 1;
+    const i = this.count - 1;
     if (i < 0) return;
     this.cols.recLength.set(i, end - this.cols.recOffset.get(i));
   }
@@ -279,6 +306,7 @@ export class TraceBuilder {
   }
 
   finish(source: ByteSource | null): Trace {
+    for (const c of Object.values(this.cols)) c.setLength(this.count);
     return new Trace(this, source);
   }
 }
