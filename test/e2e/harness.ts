@@ -125,7 +125,7 @@ export class Workbench {
       await input.fill(query);
       const row = this.page
         .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-        .filter({ has: this.page.locator('.label-name', { hasText: name }) })
+        .filter({ has: this.page.locator('.label-name', { hasText: exactText(name) }) })
         .first();
       try {
         await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(10_000, deadline - Date.now())) });
@@ -154,7 +154,7 @@ export class Workbench {
     await input.fill(`>${title}`);
     const row = this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: title }) })
+      .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) })
       .first();
     try {
       await row.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -292,7 +292,14 @@ export async function startWorkbench(name: string, options: WorkbenchOptions = {
 
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 60_000,
+      // Crash reports and caches go to the run's temp dir, not ~/.config/chromium.
+      env: { ...process.env, XDG_CONFIG_HOME: join(server.tempDir, 'chromium-config'), XDG_CACHE_HOME: join(server.tempDir, 'chromium-cache') },
+    });
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     const page = await context.newPage();
     const url = `http://127.0.0.1:${server.port}/?${new URLSearchParams({ folder: workspace }).toString()}`;
@@ -436,7 +443,14 @@ class CodeServer {
       log.write(`$ ${process.execPath} ${args.join(' ')}\n`);
       const child = spawn(process.execPath, args, {
         cwd: tempDir,
-        env: serverEnv(),
+        // XDG dirs of its own: code-server keeps logs and a heartbeat file under
+        // $XDG_DATA_HOME/code-server, which would otherwise be shared with every other run.
+        env: {
+          ...serverEnv(),
+          XDG_DATA_HOME: join(tempDir, 'xdg-data'),
+          XDG_CONFIG_HOME: join(tempDir, 'xdg-config'),
+          XDG_CACHE_HOME: join(tempDir, 'xdg-cache'),
+        },
         // Own process group, so stop() can kill code-server and the extension host, pty
         // host and file watcher it spawns, by our pid only.
         detached: true,
@@ -569,6 +583,11 @@ function findFiles(dir: string, match: (path: string) => boolean): string[] {
 
 function tailOf(text: string, lines: number): string {
   return text.split('\n').slice(-lines - 1).join('\n');
+}
+
+/** Matches an element whose whole text is `text` (hasText with a string matches substrings). */
+function exactText(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 }
 
 function safeName(name: string): string {
