@@ -21,6 +21,7 @@ test('truncated last line: the complete events are kept, the cut line is an issu
     assert.equal(t.issueCount, 1);
     assert.equal(t.issues[0]?.line, 4);
     assert.equal(t.issues[0]?.offset, GOOD.length * 3);
+    assert.match(t.issues[0]?.message ?? '', /^last line is cut short \(no newline at end of file\)/);
   }
 });
 

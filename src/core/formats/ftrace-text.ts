@@ -87,6 +87,10 @@ export class FtraceTextReader implements TraceReader, LineSink {
 
   finish(source: ByteSource | null): Trace {
     this.splitter.finish();
+    const last = this.b.issues.at(-1);
+    if (this.splitter.endedWithoutNewline && last && last.line === this.splitter.linesSeen) {
+      this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
+    }
     this.b.bytesRead = this.splitter.bytesConsumed;
     if (this.timestampedEvents === 0 && this.b.length > 0 && this.graph.size > 0) this.b.meta.timeSource = 'funcgraph-durations';
     return this.b.finish(source);
