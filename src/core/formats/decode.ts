@@ -3,13 +3,11 @@
  * canonical JSON shape of an event shared by `ktl events`, golden tests and the worker.
  */
 import type { Trace } from '../trace/trace';
-import { decodeFtracePayload, type DecodedPayload, type ProbeSite } from './ftrace-payload';
+import type { DecodedPayload, ProbeSite } from './ftrace-payload';
+import { formatSpec } from './registry';
 
 export function decodeEvent(trace: Trace, i: number): DecodedPayload {
-  switch (trace.meta.format) {
-    case 'ftrace':
-      return decodeFtracePayload(trace.event(i), trace.payloadText(i), firstLine(trace.recordText(i)));
-  }
+  return formatSpec(trace.meta.format).decode(trace, i);
 }
 
 export interface EventJson {
@@ -46,9 +44,4 @@ function probeJson(p: ProbeSite): NonNullable<EventJson['probe']> {
   if (p.address !== null) out.address = p.address;
   if (p.returnFrom !== null) out.returnFrom = p.returnFrom;
   return out;
-}
-
-function firstLine(s: string): string {
-  const nl = s.indexOf('\n');
-  return nl < 0 ? s : s.slice(0, nl);
 }

@@ -10,7 +10,8 @@ import type { ByteSource } from './byte-source';
 import { BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column } from './columns';
 import { StringTable } from './strings';
 
-export type FormatId = 'ftrace';
+/** Every format a reader exists or is planned for (registry.ts maps each to its reader). */
+export type FormatId = 'ftrace' | 'trace-cmd-dat' | 'trace-cmd-report' | 'perf-script' | 'strace' | 'printf' | 'pcap' | 'pcapng';
 
 /** Where event times come from; shown to the user because it changes what a duration means. */
 export type TimeSource =

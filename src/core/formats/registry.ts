@@ -1,0 +1,50 @@
+/**
+ * Every format the readers know, in detection order. Adding a format = one reader file, one
+ * payload decoder, one entry here (and its FormatId in trace/trace.ts); detect.ts,
+ * decode.ts, the worker and `ktl` need no change.
+ */
+import type { FormatId, Trace } from '../trace/trace';
+import type { TraceReader } from './reader';
+import { FtraceTextReader } from './ftrace-text';
+import { decodeFtracePayload, type DecodedPayload } from './ftrace-payload';
+
+export interface FormatSpec {
+  readonly id: FormatId;
+  /**
+   * Whether `head` (the first bytes of the file, cut at a line end for text formats unless it
+   * is the whole file) is this format. Returns null when it is, or why it is not.
+   */
+  sniff(head: Uint8Array, fileSize: number): string | null;
+  createReader(): TraceReader;
+  /** Fields of event `i`, decoded on demand from the bytes the reader left in the trace. */
+  decode(trace: Trace, i: number): DecodedPayload;
+}
+
+function firstLine(s: string): string {
+  const nl = s.indexOf('\n');
+  return nl < 0 ? s : s.slice(0, nl);
+}
+
+const ftrace: FormatSpec = {
+  id: 'ftrace',
+  sniff(head) {
+    // Run the reader itself over the sample: the format is whatever it accepts.
+    const reader = new FtraceTextReader();
+    reader.push(head);
+    const t = reader.finish(null);
+    if (t.length > 0 && t.issueCount <= t.length) return null;
+    if (t.length === 0 && t.meta.tracer !== null && t.issueCount === 0) return null;
+    const first = t.issues[0];
+    return `no ftrace event lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
+  },
+  createReader: () => new FtraceTextReader(),
+  decode: (trace, i) => decodeFtracePayload(trace.event(i), trace.payloadText(i), firstLine(trace.recordText(i))),
+};
+
+export const FORMATS: readonly FormatSpec[] = [ftrace];
+
+export function formatSpec(id: FormatId): FormatSpec {
+  const spec = FORMATS.find((f) => f.id === id);
+  if (!spec) throw new Error(`no reader registered for format ${id}`);
+  return spec;
+}
