@@ -1,9 +1,29 @@
 /** `ktl events`: one JSON object per event (or one text line), in file order, filtered. */
 import type { Trace } from '../core/trace/trace';
 import { eventJson } from '../core/formats/decode';
+import { loadTraceFile } from '../core/io/file-source';
+import { nonNegative, oneFile, type Command } from './commands';
 import type { Output } from './output';
 
-export interface EventsOptions {
+export const eventsCommand: Command = {
+  name: 'events',
+  usage: 'events FILE [--json] [--event NAME]... [--cpu N]... [--limit N]',
+  options: { json: { type: 'boolean' }, event: { type: 'string', multiple: true }, cpu: { type: 'string', multiple: true }, limit: { type: 'string' } },
+  async run(args, out) {
+    const v = args.values;
+    const file = oneFile(args, 'events');
+    const cpus = ((v.cpu as string[] | undefined) ?? []).map((c) => nonNegative('--cpu', c));
+    const limit = typeof v.limit === 'string' ? nonNegative('--limit', v.limit) : Infinity;
+    const trace = await loadTraceFile(file);
+    try {
+      await writeEvents(trace, { json: v.json === true, events: (v.event as string[] | undefined) ?? [], cpus, limit }, out);
+    } finally {
+      trace.close();
+    }
+  },
+};
+
+interface EventsOptions {
   json: boolean;
   events: string[];
   cpus: number[];
@@ -13,7 +33,7 @@ export interface EventsOptions {
 /** Events between waits for stdout to drain. */
 const DRAIN_EVERY = 4096;
 
-export async function eventsCommand(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
+async function writeEvents(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
   const eventIds = new Set(o.events.map((e) => trace.strings.find(e)));
   const cpus = new Set(o.cpus);
   let written = 0;

@@ -1,60 +1,30 @@
 /**
  * `ktl`: the extension's analyses on the command line, for scripts, CI and benchmarks.
+ * The commands are listed in commands.ts; `ktl --help` prints their usage.
  *
- *   ktl stats FILE [--json]
- *   ktl events FILE [--json] [--event NAME]... [--cpu N]... [--limit N]
- *
- * Exit status: 0 success, 1 usage error, 2 unreadable or non-trace input (one line on stderr).
+ * Exit status: 0 success, 1 usage error, 2 unreadable or non-trace input (one line on stderr),
+ * 3 internal error.
  */
 import { parseArgs } from 'node:util';
-import { NotATraceError, loadTraceFile } from '../core/io/file-source';
-import { statsCommand } from './stats';
-import { eventsCommand } from './events';
+import { NotATraceError } from '../core/io/file-source';
+import { COMMANDS, UsageError } from './commands';
 import { Output } from './output';
 
-const USAGE = `usage:
-  ktl stats FILE [--json]
-  ktl events FILE [--json] [--event NAME]... [--cpu N]... [--limit N]`;
-
-class UsageError extends Error {}
+const USAGE = `usage:\n${COMMANDS.map((c) => `  ktl ${c.usage}`).join('\n')}`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      event: { type: 'string', multiple: true },
-      cpu: { type: 'string', multiple: true },
-      limit: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, file, ...extra] = positionals;
-  if (values.help) {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return 0;
+    return name === undefined ? 1 : 0;
   }
-  if (!command || !file || extra.length > 0) throw new UsageError(USAGE);
-  const cpus = (values.cpu ?? []).map((c) => parseNonNegative('--cpu', c));
-  const limit = values.limit === undefined ? Infinity : parseNonNegative('--limit', values.limit);
-  if (command !== 'stats' && command !== 'events') throw new UsageError(`unknown command "${command}"\n${USAGE}`);
-
-  const trace = await loadTraceFile(file);
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command "${name}"\n${USAGE}`);
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: command.options });
   const out = new Output(process.stdout);
-  try {
-    if (command === 'stats') statsCommand(trace, values.json, out);
-    else await eventsCommand(trace, { json: values.json, events: values.event ?? [], cpus, limit }, out);
-    await out.end();
-  } finally {
-    trace.close();
-  }
+  await command.run({ values, positionals }, out);
+  await out.end();
   return 0;
-}
-
-function parseNonNegative(flag: string, v: string): number {
-  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} expects a non-negative integer, got "${v}"`);
-  return Number(v);
 }
 
 // For benchmarks: KTL_REPORT_RSS=1 prints the process's peak resident set size (KiB) to stderr.

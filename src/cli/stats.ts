@@ -1,9 +1,25 @@
 /** `ktl stats`: one JSON object (or a short text report) describing a trace. */
 import type { Trace } from '../core/trace/trace';
 import { computeStats } from '../core/analysis/stats';
+import { loadTraceFile } from '../core/io/file-source';
+import { oneFile, type Command } from './commands';
 import type { Output } from './output';
 
-export function statsCommand(trace: Trace, json: boolean, out: Output): void {
+export const statsCommand: Command = {
+  name: 'stats',
+  usage: 'stats FILE [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(args, out) {
+    const trace = await loadTraceFile(oneFile(args, 'stats'));
+    try {
+      printStats(trace, args.values.json === true, out);
+    } finally {
+      trace.close();
+    }
+  },
+};
+
+function printStats(trace: Trace, json: boolean, out: Output): void {
   const s = computeStats(trace);
   const m = trace.meta;
   const report = {

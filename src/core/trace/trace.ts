@@ -7,7 +7,7 @@
  * traces, per-CPU buffers printed unmerged).
  */
 import type { ByteSource } from './byte-source';
-import { BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column } from './columns';
+import { BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column, type BlockColumn } from './columns';
 import { StringTable } from './strings';
 
 /** Every format a reader exists or is planned for (registry.ts maps each to its reader). */
@@ -83,6 +83,7 @@ export class Trace {
   /** Bytes of input consumed (the whole file unless reading stopped early). */
   readonly bytesRead: number;
   private readonly cols: Columns;
+  private readonly extras: ReadonlyMap<string, ExtraColumn>;
   private source: ByteSource | null;
 
   /** @internal built by TraceBuilder.finish */
@@ -96,7 +97,16 @@ export class Trace {
     this.issueCount = b.issueCount;
     this.bytesRead = b.bytesRead;
     this.cols = b.cols;
+    this.extras = b.extras;
     this.source = source;
+  }
+
+  /**
+   * A format-specific per-event column (e.g. a capture's original packet length), or
+   * undefined when the reader did not make one. Values exist for every event.
+   */
+  extra(name: string): { get(i: number): number } | undefined {
+    return this.extras.get(name);
   }
 
   get length(): number {
@@ -190,10 +200,13 @@ type Columns = ReturnType<typeof makeColumns>;
 /** The block currently being filled, per column. */
 type Blocks = { [K in keyof Columns]: ReturnType<Columns[K]['appendBlock']> };
 
+export type ExtraColumn = BlockColumn<Float64Array> | BlockColumn<Int32Array> | BlockColumn<Uint32Array>;
+
 /** Accumulates events as a reader finds them; `finish` freezes them into a Trace. */
 export class TraceBuilder {
   readonly strings = new StringTable();
   readonly cols: Columns = makeColumns();
+  readonly extras = new Map<string, ExtraColumn>();
   readonly lost: LostEvents[] = [];
   readonly bufferStarts: BufferStart[] = [];
   readonly issues: TraceIssue[] = [];
@@ -223,6 +236,17 @@ export class TraceBuilder {
 
   get length(): number {
     return this.count;
+  }
+
+  /**
+   * Declares a format-specific per-event column. The reader pushes exactly one value per event
+   * into it (finish checks), e.g. `caplen`/`origLen`/`interface` for captures.
+   */
+  extraColumn(name: string, kind: 'f64' | 'i32' | 'u32'): ExtraColumn {
+    if (this.extras.has(name)) throw new Error(`extra column ${name} declared twice`);
+    const col = kind === 'f64' ? float64Column() : kind === 'i32' ? int32Column() : uint32Column();
+    this.extras.set(name, col);
+    return col;
   }
 
   /**
@@ -308,6 +332,9 @@ export class TraceBuilder {
 
   finish(source: ByteSource | null): Trace {
     for (const c of Object.values(this.cols)) c.setLength(this.count);
+    for (const [name, c] of this.extras) {
+      if (c.length !== this.count) throw new Error(`extra column ${name} has ${c.length} values for ${this.count} events`);
+    }
     return new Trace(this, source);
   }
 }
