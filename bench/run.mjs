@@ -1,64 +1,23 @@
-// `npm run bench`: ktl against its peers on the same file in the same run (DESIGN.md:
-// performance is reported as ratios, never asserted in tests).
-//
-// ftrace text: `ktl stats` on a >= 1 GiB trace built from the real fixtures, against `wc -l`
-// on the same file (the memory-bandwidth floor no reader can beat). Targets (issue 2): at
-// most 30x wc -l, peak RSS at most 1 GiB.
-//
-// Env: BENCH_BYTES (default 1 GiB), BENCH_RUNS (default 3), BENCH_FILE (default bench/data/big.trace).
+// `npm run bench`: runs every bench/*.bench.mjs in turn (each measures ktl against its peer
+// tool on the same file in the same run and prints its ratios). Pass names to run only some:
+//   npm run bench -- ftrace
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdirSync } from 'node:fs';
 
-const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const FILE = process.env.BENCH_FILE ?? 'bench/data/big.trace';
-
-function run(cmd, args, env = {}) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 26, encoding: 'utf8' });
-  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { sec, stdout: r.stdout, stderr: r.stderr };
+const only = process.argv.slice(2);
+const benches = readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .filter((f) => only.length === 0 || only.includes(f.replace(/\.bench\.mjs$/, '')))
+  .sort();
+if (benches.length === 0) {
+  console.error(`no benchmarks match ${only.join(' ')}`);
+  process.exit(2);
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-if (!existsSync('dist/cli.js')) run('node', ['esbuild.mjs']);
-if (!existsSync(FILE) || statSync(FILE).size < BYTES) {
-  mkdirSync(dirname(FILE), { recursive: true });
-  console.log(`building ${FILE} (${BYTES} bytes) from the real fixtures ...`);
-  run('node', ['bench/make-big-trace.mjs', FILE, String(BYTES)]);
+spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+let failed = false;
+for (const b of benches) {
+  console.log(`\n=== bench ${b}`);
+  const r = spawnSync(process.execPath, [`bench/${b}`], { stdio: 'inherit' });
+  if (r.status !== 0) failed = true;
 }
-const size = statSync(FILE).size;
-// Warm the page cache so both tools read from memory, not from the disk.
-void readFileSync(FILE).length;
-
-const wc = [];
-const ktl = [];
-let rssKiB = 0;
-let events = 0;
-for (let i = 0; i < RUNS; i++) {
-  wc.push(run('wc', ['-l', FILE]).sec);
-  const r = run('node', ['dist/cli.js', 'stats', FILE, '--json'], { KTL_REPORT_RSS: '1' });
-  ktl.push(r.sec);
-  events = JSON.parse(r.stdout).events;
-  rssKiB = Math.max(rssKiB, Number(/peak RSS (\d+) KiB/.exec(r.stderr)?.[1] ?? 0));
-}
-const mib = size / 1048576;
-const result = {
-  file: FILE,
-  bytes: size,
-  events,
-  runs: RUNS,
-  wcSec: median(wc),
-  ktlSec: median(ktl),
-  ratioToWc: median(ktl) / median(wc),
-  ktlMiBps: mib / median(ktl),
-  peakRssMiB: rssKiB / 1024,
-};
-console.log(JSON.stringify(result, null, 2));
-console.log(
-  `ftrace text ${mib.toFixed(0)} MiB, ${events} events: ktl stats ${result.ktlSec.toFixed(2)} s (${result.ktlMiBps.toFixed(0)} MiB/s), ` +
-    `wc -l ${result.wcSec.toFixed(2)} s -> ratio ${result.ratioToWc.toFixed(1)}x (target <= 30x); peak RSS ${result.peakRssMiB.toFixed(0)} MiB (target <= 1024)`,
-);
+process.exit(failed ? 1 : 0);
