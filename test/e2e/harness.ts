@@ -77,6 +77,13 @@ export interface WorkbenchOptions {
   withExtension?: boolean;
   /** Budget for code-server to answer and the workbench to render, in ms. Default 90 s. */
   startTimeoutMs?: number;
+  /**
+   * withWorkbench only: budget for the callback, in ms (default 120 s). When it runs out the
+   * run fails with diagnostics and everything is stopped, so keep the test's own timeout
+   * above startTimeoutMs + timeoutMs: a test the runner abandons would leave a live
+   * browser and server holding its process open.
+   */
+  timeoutMs?: number;
   /** Browser viewport; screenshots have this size. */
   viewport?: { width: number; height: number };
 }
@@ -173,6 +180,8 @@ export class Workbench {
   async findFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      // After stop() (e.g. withWorkbench's budget ran out) there is nothing left to wait for.
+      if (this.page.isClosed()) throw new Error(`findFrame(${selector}): the page is closed`);
       for (const frame of this.page.frames()) {
         if (frame.isDetached()) continue;
         try {
@@ -276,6 +285,8 @@ export async function startWorkbench(name: string, options: WorkbenchOptions = {
   }
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} missing; run: bash scripts/install-code-server.sh`);
   const startTimeoutMs = options.startTimeoutMs ?? 90_000;
+  const startDeadline = Date.now() + startTimeoutMs;
+  const remaining = (): number => Math.max(1_000, startDeadline - Date.now());
   const workspace = resolve(REPO_ROOT, options.workspace ?? SAMPLE_WORKSPACE);
   if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`workspace ${workspace} is not a folder`);
   const outputDir = join(OUTPUT_DIR, safeName(name));
@@ -296,7 +307,7 @@ export async function startWorkbench(name: string, options: WorkbenchOptions = {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_ARGS,
-      timeout: 60_000,
+      timeout: remaining(),
       // Crash reports and caches go to the run's temp dir, not ~/.config/chromium.
       env: { ...process.env, XDG_CONFIG_HOME: join(server.tempDir, 'chromium-config'), XDG_CACHE_HOME: join(server.tempDir, 'chromium-cache') },
     });
@@ -319,12 +330,12 @@ export async function startWorkbench(name: string, options: WorkbenchOptions = {
     page.on('pageerror', (err: Error) => record('pageerror', err.stack ?? err.message));
     page.on('crash', () => record('crash', 'page crashed'));
     try {
-      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: startTimeoutMs });
-      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: startTimeoutMs });
-      // The explorer shows the folder once the remote connection and file service are up.
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: remaining() });
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: remaining() });
+      // The status bar is the last part laid out; shortcuts work from then on.
       await page
         .locator('.part.statusbar')
-        .waitFor({ state: 'visible', timeout: startTimeoutMs });
+        .waitFor({ state: 'visible', timeout: remaining() });
     } catch (err) {
       await page.screenshot({ path: join(OUTPUT_DIR, `${safeName(name)}-start-failure.png`) }).catch(() => undefined);
       await wb.stop();
@@ -350,8 +361,14 @@ export async function withWorkbench<T>(
   options: WorkbenchOptions = {},
 ): Promise<T> {
   const wb = await startWorkbench(name, options);
+  const budgetMs = options.timeoutMs ?? 120_000;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`withWorkbench(${name}): gave up after ${budgetMs} ms`)), budgetMs);
+  });
   try {
-    return await fn(wb);
+    // If the budget runs out, stop() below closes the browser, which fails fn's pending steps.
+    return await Promise.race([fn(wb), expired]);
   } catch (err) {
     const shot = await wb.screenshot(`${name}-failure`).catch((e: unknown) => `(screenshot failed: ${String(e)})`);
     const report = [
@@ -368,6 +385,7 @@ export async function withWorkbench<T>(
     console.error(report.join('\n'));
     throw err;
   } finally {
+    clearTimeout(timer);
     await wb.stop();
   }
 }
@@ -378,6 +396,7 @@ class CodeServer {
   private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly exitPromise: Promise<void>;
   private readonly killOnExit = (): void => this.killGroup('SIGKILL');
+  private stopping: Promise<void> | undefined;
 
   private constructor(
     readonly child: ChildProcess,
@@ -477,6 +496,12 @@ class CodeServer {
   }
 
   async stop(): Promise<void> {
+    if (this.stopping !== undefined) return this.stopping;
+    this.stopping = this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
     process.removeListener('exit', this.killOnExit);
     if (this.exited === undefined) {
       this.killGroup('SIGTERM');

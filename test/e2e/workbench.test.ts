@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withWorkbench } from './harness';
 
-test('workbench loads the sample workspace and opens a file in a text editor', { timeout: 180_000 }, async () => {
+test('workbench loads the sample workspace and opens a file in a text editor', { timeout: 300_000 }, async () => {
   await withWorkbench('workbench', async (wb) => {
     await wb.openFile('.vscode/settings.json');
     const editor = wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
