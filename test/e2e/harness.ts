@@ -185,7 +185,7 @@ export class Workbench {
       for (const frame of this.page.frames()) {
         if (frame.isDetached()) continue;
         try {
-          if ((await frame.$(selector)) !== null) return frame;
+          if ((await frame.locator(selector).count()) > 0) return frame;
         } catch {
           // The frame navigated or detached while we looked: try the next one / the next round.
         }
