@@ -39,7 +39,7 @@ for (const suite of suites) {
   console.log(`\n=== suite ${suite}: ${files.length} file(s)`);
   // Browser suites start Chromium / code-server: run their files one at a time.
   const concurrency = suite === 'webview' || suite === 'e2e' ? ['--test-concurrency=1'] : [];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...concurrency, ...files], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...concurrency, ...files], {
     stdio: 'inherit',
   });
   if (r.status !== 0) failed = true;
