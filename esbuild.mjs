@@ -1,7 +1,7 @@
 // One build for every room (DESIGN.md): the extension host and worker and CLI run in Node
 // (cjs, vscode external); the webview runs in the browser (iife + css).
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -20,6 +20,9 @@ const nodeTargets = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  // web-tree-sitter's ESM build asks import.meta.url where it lives; in a cjs bundle that is __filename.
+  define: { 'import.meta.url': '__ktlImportMetaUrl' },
+  banner: { js: "const __ktlImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
   entryPoints: {
     extension: 'src/extension/main.ts',
     worker: 'src/worker/main.ts',
@@ -38,6 +41,13 @@ const webviewTarget = {
   loader: { '.ttf': 'file' },
 };
 
+/** The C grammar and tree-sitter runtime are WebAssembly files loaded at run time from dist/. */
+function copyWasm() {
+  mkdirSync('dist', { recursive: true });
+  copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
+  copyFileSync('node_modules/tree-sitter-c/tree-sitter-c.wasm', 'dist/tree-sitter-c.wasm');
+}
+
 /** The CLI is run directly as `ktl` (package.json bin): give it a shebang and the x bit. */
 function markCliExecutable() {
   const cli = 'dist/cli.js';
@@ -47,6 +57,7 @@ function markCliExecutable() {
   chmodSync(cli, 0o755);
 }
 
+copyWasm();
 if (watch) {
   const contexts = await Promise.all([esbuild.context(nodeTargets), esbuild.context(webviewTarget)]);
   await Promise.all(contexts.map((c) => c.watch()));

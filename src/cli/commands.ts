@@ -6,6 +6,8 @@
 import type { Output } from './output';
 import { statsCommand } from './stats';
 import { eventsCommand } from './events';
+import { hitsCommand } from './hits';
+import { probeCommand } from './probe';
 
 export class UsageError extends Error {}
 
@@ -25,7 +27,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, hitsCommand, probeCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {

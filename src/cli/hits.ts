@@ -1,0 +1,33 @@
+/** `ktl hits TRACE --source DIR`: events placed on kernel source lines, with counts. */
+import { loadTraceFile } from '../core/io/file-source';
+import { computeHits } from '../core/analysis/hits';
+import { UsageError, oneFile, type Command } from './commands';
+import { openSourceIndex } from './source-index';
+
+export const hitsCommand: Command = {
+  name: 'hits',
+  usage: 'hits TRACE --source DIR [--json] [--no-cache]',
+  options: { source: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
+  async run(args, out) {
+    const file = oneFile(args, 'hits');
+    const source = args.values.source;
+    if (typeof source !== 'string') throw new UsageError('ktl hits needs --source DIR (the kernel source tree)');
+    const trace = await loadTraceFile(file);
+    try {
+      const idx = await openSourceIndex(source, { cache: args.values['no-cache'] !== true });
+      const { hits, unmapped } = await computeHits(trace, idx.index, idx.tree);
+      idx.save();
+      if (args.values.json === true) {
+        out.line(JSON.stringify(hits));
+        return;
+      }
+      for (const h of hits) {
+        const cpus = Object.entries(h.cpus).map(([c, n]) => `cpu${c}:${n}`).join(' ');
+        out.line(`${h.file}:${h.line}\t${h.count}\t${h.event}${h.function ? ` (${h.function})` : ''}\t${cpus}${h.ambiguous ? '\tAMBIGUOUS' : ''}${h.note ? `\t${h.note}` : ''}`);
+      }
+      for (const u of unmapped) out.line(`unmapped\t${u.count}\t${u.event}\t${u.reason}`);
+    } finally {
+      trace.close();
+    }
+  },
+};

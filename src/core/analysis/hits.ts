@@ -1,0 +1,248 @@
+/**
+ * Probe hit counts on source lines: which line of the kernel produced each event, how often,
+ * on which CPUs, from which tasks, and what the recorded variables held.
+ *
+ * Mapping (DESIGN.md "Linking to source"):
+ *   perf probe events   `func_LN` -> line of func's name + N; `func__return` -> func's closing
+ *                       brace; `func` -> func's name line (source/probe-names.ts)
+ *   other kprobes       `(sym+0x9b/0x250)` without DWARF -> sym's definition, said so
+ *   tracepoints         `trace_<event>(` call sites; several sites share the count, said so
+ *   function tracer     the traced function's definition
+ * Names defined more than once (static functions) give one entry per definition, marked
+ * ambiguous: the caller lets the user pick, never guesses.
+ */
+import type { Trace } from '../trace/trace';
+import { decodeEvent } from '../formats/decode';
+import { probeTargets, type ProbeTarget } from '../source/probe-names';
+import type { FunctionIndex, IndexedFunction, SourceTree } from '../source/function-index';
+
+export type MappingKind = 'probe-line' | 'probe-entry' | 'probe-return' | 'probe-symbol' | 'tracepoint-call' | 'function-entry';
+
+export interface ValueStats {
+  readonly distinct: number;
+  /** Numeric range when every value is a number (decimal or 0x hex), as written. */
+  readonly min: string | null;
+  readonly max: string | null;
+  /** Most frequent values, most frequent first (at most 5). */
+  readonly top: readonly (readonly [string, number])[];
+}
+
+export interface HitEntry {
+  /** Event name (for function-tracer events, `function:<func>`). */
+  readonly event: string;
+  readonly file: string;
+  readonly line: number;
+  readonly function: string | null;
+  readonly count: number;
+  /** CPU -> count. */
+  readonly cpus: Record<string, number>;
+  /** `comm-pid` -> count (the 20 busiest). */
+  readonly tasks: Record<string, number>;
+  readonly mapping: MappingKind;
+  /** More than one definition or call site matches: the count is not split between them. */
+  readonly ambiguous: boolean;
+  /** Why the mapping is approximate, when it is. */
+  readonly note: string | null;
+  /** Recorded field -> value statistics (probe and tracepoint fields). */
+  readonly vars: Record<string, ValueStats>;
+}
+
+export interface HitsResult {
+  readonly hits: HitEntry[];
+  /** Events that could not be placed on a line, with the reason. */
+  readonly unmapped: { readonly event: string; readonly count: number; readonly reason: string }[];
+}
+
+/** Events per group whose fields are decoded for value statistics (the rest are counted only). */
+const VALUE_SAMPLE = 100_000;
+const TOP_VALUES = 5;
+const TOP_TASKS = 20;
+
+interface Group {
+  readonly key: string;
+  readonly event: string;
+  count: number;
+  readonly cpus: Map<number, number>;
+  readonly tasks: Map<string, number>;
+  readonly values: Map<string, Map<string, number>>;
+  decoded: number;
+  /** From the first event's probe site, when the payload had one. */
+  probeSymbol: string | null;
+  isProbe: boolean;
+  func: string | null;
+}
+
+/** Events that are not source lines (markers, annotations the readers synthesise). */
+const NOT_CODE = new Set(['tracing_mark_write', 'print', 'bprint', 'bputs', 'raw_data', 'kernel_stack', 'user_stack', 'context_switch', 'wakeup']);
+
+export async function computeHits(trace: Trace, index: FunctionIndex, tree: SourceTree): Promise<HitsResult> {
+  const groups = groupEvents(trace);
+  const hits: HitEntry[] = [];
+  const unmapped: HitsResult['unmapped'][number][] = [];
+
+  // 1. Functions named by probe events and function-tracer lines, looked up in one batch.
+  const wanted = new Set<string>();
+  for (const g of groups.values()) {
+    if (g.func) wanted.add(g.func);
+    else if (g.isProbe) {
+      for (const t of probeTargets(g.event)) wanted.add(t.function);
+      if (g.probeSymbol) wanted.add(g.probeSymbol);
+    }
+  }
+  const defs = await index.definitions([...wanted]);
+  // 2. Tracepoint call sites for everything else.
+  const tracepoints = [...groups.values()].filter((g) => !g.func && !g.isProbe && !NOT_CODE.has(g.event)).map((g) => g.event);
+  const calls = await tree.findTracepointCalls(tracepoints);
+
+  for (const g of groups.values()) {
+    if (NOT_CODE.has(g.event)) continue;
+    if (g.func) {
+      const d = defs.get(g.func) ?? [];
+      if (d.length === 0) unmapped.push({ event: g.key, count: g.count, reason: `no definition of ${g.func} in the source tree` });
+      for (const def of d) hits.push(entry(g, def.file, def.declLine, def.name, 'function-entry', d.length > 1, null));
+      continue;
+    }
+    if (g.isProbe) {
+      const placed = placeProbe(g, defs);
+      if (!placed) {
+        unmapped.push({ event: g.key, count: g.count, reason: `no definition of ${probeTargets(g.event).map((t) => t.function).join(' / ')} in the source tree` });
+        continue;
+      }
+      for (const def of placed.defs) {
+        const line = placed.target.kind === 'line' ? def.declLine + placed.target.relLine : placed.target.kind === 'return' ? def.endLine : def.declLine;
+        hits.push(entry(g, def.file, line, def.name, placed.mapping, placed.defs.length > 1, placed.note));
+      }
+      continue;
+    }
+    const sites = calls.filter((c) => c.tracepoint === g.event);
+    if (sites.length === 0) {
+      unmapped.push({ event: g.key, count: g.count, reason: `no trace_${g.event}() call in the source tree` });
+      continue;
+    }
+    const note = sites.length > 1 ? `${sites.length} call sites of trace_${g.event}(); the trace does not say which one fired, so each shows the event's total` : null;
+    for (const s of sites) hits.push(entry(g, s.file, s.line, null, 'tracepoint-call', sites.length > 1, note));
+  }
+  hits.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.event < b.event ? -1 : 1)));
+  return { hits, unmapped };
+}
+
+function placeProbe(
+  g: Group,
+  defs: Map<string, IndexedFunction[]>,
+): { target: ProbeTarget; defs: IndexedFunction[]; mapping: MappingKind; note: string | null } | null {
+  for (const t of probeTargets(g.event)) {
+    const d = defs.get(t.function) ?? [];
+    if (d.length === 0) continue;
+    const mapping: MappingKind = t.kind === 'line' ? 'probe-line' : t.kind === 'return' ? 'probe-return' : 'probe-entry';
+    return { target: t, defs: d, mapping, note: null };
+  }
+  if (g.probeSymbol) {
+    const d = defs.get(g.probeSymbol) ?? [];
+    if (d.length > 0) {
+      return {
+        target: { kind: 'entry', function: g.probeSymbol },
+        defs: d,
+        mapping: 'probe-symbol',
+        note: `mapped to the definition of ${g.probeSymbol}: the exact line of an offset needs DWARF (addr2line on a vmlinux with debug info)`,
+      };
+    }
+  }
+  return null;
+}
+
+function groupEvents(trace: Trace): Map<string, Group> {
+  const groups = new Map<string, Group>();
+  const functionId = trace.strings.find('function');
+  for (let i = 0; i < trace.length; i++) {
+    const ev = trace.eventId(i);
+    let key = trace.strings.get(ev);
+    let func: string | null = null;
+    if (ev === functionId) {
+      func = /^\s*([A-Za-z_][\w.]*)/.exec(trace.payloadText(i))?.[1]?.replace(/\..*$/, '') ?? null;
+      if (func) key = `function:${func}`;
+    }
+    let g = groups.get(key);
+    if (!g) {
+      const payload = trace.payloadText(i);
+      g = {
+        key,
+        event: trace.strings.get(ev),
+        count: 0,
+        cpus: new Map(),
+        tasks: new Map(),
+        values: new Map(),
+        decoded: 0,
+        probeSymbol: null,
+        isProbe: func === null && payload.startsWith('('),
+        func,
+      };
+      if (g.isProbe) g.probeSymbol = decodeEvent(trace, i).probe?.symbol ?? null;
+      groups.set(key, g);
+    }
+    g.count++;
+    const cpu = trace.cpu(i);
+    g.cpus.set(cpu, (g.cpus.get(cpu) ?? 0) + 1);
+    const task = `${trace.comm(i)}-${trace.pid(i)}`;
+    g.tasks.set(task, (g.tasks.get(task) ?? 0) + 1);
+    if (!func && g.decoded < VALUE_SAMPLE && !NOT_CODE.has(g.event)) {
+      g.decoded++;
+      for (const [k, v] of Object.entries(decodeEvent(trace, i).fields)) {
+        if (k === 'text') continue;
+        let m = g.values.get(k);
+        if (!m) g.values.set(k, (m = new Map()));
+        m.set(v, (m.get(v) ?? 0) + 1);
+      }
+    }
+  }
+  return groups;
+}
+
+function entry(g: Group, file: string, line: number, fn: string | null, mapping: MappingKind, ambiguous: boolean, note: string | null): HitEntry {
+  const tasks = [...g.tasks].sort((a, b) => b[1] - a[1]).slice(0, TOP_TASKS);
+  const vars: Record<string, ValueStats> = {};
+  for (const [k, m] of g.values) vars[k] = valueStats(m);
+  return {
+    event: g.key,
+    file,
+    line,
+    function: fn,
+    count: g.count,
+    cpus: Object.fromEntries([...g.cpus].sort((a, b) => a[0] - b[0]).map(([c, n]) => [String(c), n])),
+    tasks: Object.fromEntries(tasks),
+    mapping,
+    ambiguous,
+    note,
+    vars,
+  };
+}
+
+function valueStats(m: Map<string, number>): ValueStats {
+  const top = [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_VALUES);
+  let min: bigint | null = null;
+  let max: bigint | null = null;
+  let minText: string | null = null;
+  let maxText: string | null = null;
+  for (const v of m.keys()) {
+    const n = asBigInt(v);
+    if (n === null) {
+      minText = maxText = null;
+      min = max = null;
+      break;
+    }
+    if (min === null || n < min) {
+      min = n;
+      minText = v;
+    }
+    if (max === null || n > max) {
+      max = n;
+      maxText = v;
+    }
+  }
+  return { distinct: m.size, min: minText, max: maxText, top };
+}
+
+function asBigInt(v: string): bigint | null {
+  if (/^-?\d+$/.test(v)) return BigInt(v);
+  if (/^0x[0-9a-f]+$/i.test(v)) return BigInt(v);
+  return null;
+}
