@@ -218,27 +218,20 @@ function entry(g: Group, file: string, line: number, fn: string | null, mapping:
 
 function valueStats(m: Map<string, number>): ValueStats {
   const top = [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_VALUES);
-  let min: bigint | null = null;
-  let max: bigint | null = null;
-  let minText: string | null = null;
-  let maxText: string | null = null;
+  // A range only when every value is a number; kept as written (hex stays hex).
+  const numeric: [bigint, string][] = [];
   for (const v of m.keys()) {
     const n = asBigInt(v);
-    if (n === null) {
-      minText = maxText = null;
-      min = max = null;
-      break;
-    }
-    if (min === null || n < min) {
-      min = n;
-      minText = v;
-    }
-    if (max === null || n > max) {
-      max = n;
-      maxText = v;
-    }
+    if (n === null) return { distinct: m.size, min: null, max: null, top };
+    numeric.push([n, v]);
   }
-  return { distinct: m.size, min: minText, max: maxText, top };
+  let lo = numeric[0];
+  let hi = numeric[0];
+  for (const x of numeric) {
+    if (lo === undefined || x[0] < lo[0]) lo = x;
+    if (hi === undefined || x[0] > hi[0]) hi = x;
+  }
+  return { distinct: m.size, min: lo?.[1] ?? null, max: hi?.[1] ?? null, top };
 }
 
 function asBigInt(v: string): bigint | null {

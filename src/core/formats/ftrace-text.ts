@@ -58,10 +58,15 @@ interface Prefix {
 export interface FtraceReaderOptions {
   /** Longest line kept (bytes); longer lines are reported and skipped. */
   maxLineBytes?: number;
+  /**
+   * The builder to fill. Readers of formats whose lines are ftrace lines (trace-cmd report
+   * text) pass their own, to record their format and meta, and feed lines to `line()`.
+   */
+  builder?: TraceBuilder;
 }
 
 export class FtraceTextReader implements TraceReader, LineSink {
-  private readonly b = new TraceBuilder('ftrace');
+  private readonly b: TraceBuilder;
   private readonly splitter: LineSplitter;
   private readonly prefix: Prefix = { commStart: 0, commEnd: 0, pid: 0, tgid: -1, cpu: 0, after: 0 };
   private readonly emptyId: number;
@@ -72,6 +77,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
   private timestampedEvents = 0;
 
   constructor(opts: FtraceReaderOptions = {}) {
+    this.b = opts.builder ?? new TraceBuilder('ftrace');
     this.splitter = new LineSplitter(this, opts.maxLineBytes);
     this.emptyId = this.b.strings.intern('');
   }

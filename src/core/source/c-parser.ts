@@ -27,11 +27,24 @@ export async function createCParser(wasm: CParserWasm): Promise<CParser> {
   return new CParser(parser);
 }
 
+/**
+ * Kernel attribute macros tree-sitter cannot know (it does not expand macros): `void __init
+ * foo(void)` would parse as a declaration of `__init`. They are blanked out with spaces of the
+ * same length before parsing, so every line and column stays where it is in the file.
+ */
+const KERNEL_ATTRIBUTES =
+  /\b(?:__init|__exit|__always_inline|noinline|noinline_for_stack|__noinline_for_stack|__cold|__hot|__latent_entropy|__sched|notrace|__maybe_unused|__weak|__must_check|asmlinkage|__visible|__noreturn|__flatten|__ref|__net_init|__net_exit|__meminit|__init_or_module|__irq_entry|__kprobes|nokprobe_inline|__nocfi|__noclone|__attribute_const__|__pure|__malloc)\b|\b__(?:acquires|releases|must_hold|printf|scanf|cond_acquires|alloc_size)\s*\([^()\n]*\)/g;
+
+export function blankKernelAttributes(text: string): string {
+  return text.replace(KERNEL_ATTRIBUTES, (m) => ' '.repeat(m.length));
+}
+
 export class CParser {
   constructor(private readonly parser: Parser) {}
 
+  /** Parses kernel C (attribute macros blanked, positions unchanged). */
   parse(text: string): Tree {
-    const tree = this.parser.parse(text);
+    const tree = this.parser.parse(blankKernelAttributes(text));
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
   }

@@ -1,0 +1,32 @@
+/**
+ * Fields of a `perf script` event, decoded on demand (shapes in perf-script.ts):
+ *   tracepoints   `dev=lo skbaddr=0xffff888104948900 len=98` (key=value, as ftrace prints them)
+ *   perf probe    `(ffffffff81234567) addr=0x16ce900 len=60`: the probe address, then its args
+ *   samples       `ffffffff81630273 __kmem_cache_alloc_bulk+0xc3 ([kernel.kallsyms])`: ip, sym, dso
+ *   callchains    the frame lines under the event: the event's stack, innermost first
+ */
+import { parseKeyValues, type DecodedPayload, type ProbeSite } from './ftrace-payload';
+
+const PROBE_ADDR = /^\((?:0x)?([0-9a-fA-F]+)\)\s*/;
+const IP_SYM_DSO = /^([0-9a-fA-F]+)\s+(.*?)\s+\(([^()]*)\)\s*$/;
+
+export function decodePerfPayload(payload: string): DecodedPayload {
+  const lines = payload.split('\n');
+  const first = (lines[0] as string).trim();
+  const stack = lines
+    .slice(1)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  let d: DecodedPayload;
+  const probe = PROBE_ADDR.exec(first);
+  const ip = IP_SYM_DSO.exec(first);
+  if (probe) {
+    const site: ProbeSite = { symbol: null, offset: null, size: null, address: `0x${(probe[1] as string).toLowerCase()}`, returnFrom: null };
+    d = { fields: parseKeyValues(first.slice(probe[0].length)), probe: site };
+  } else if (ip && !first.includes('=')) {
+    d = { fields: { ip: ip[1] as string, sym: ip[2] as string, dso: ip[3] as string } };
+  } else {
+    d = { fields: first ? parseKeyValues(first) : {} };
+  }
+  return stack.length > 0 ? { ...d, stack } : d;
+}
