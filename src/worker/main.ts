@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker-messages';
 import { NotATraceError } from '../core/io/file-source';
 import { TraceService } from './trace-service';
+import { probeLine, resolveSymbol, traceHits } from './source-service';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
@@ -39,8 +40,26 @@ port.on('message', (msg: HostToWorker) => {
         post({ type: 'requestError', requestId: msg.requestId, message: errorMessage(err) });
       }
       break;
+    case 'hits':
+      if (!service) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      reply(msg.requestId, service.withTrace((t) => traceHits(t, msg.source)).then((result) => ({ type: 'hits', requestId: msg.requestId, result })));
+      break;
+    case 'probeLine':
+      reply(msg.requestId, probeLine(msg.source, msg.file, msg.line, msg.variables).then((result) => ({ type: 'probeLine', requestId: msg.requestId, result })));
+      break;
+    case 'resolveSymbol':
+      reply(msg.requestId, resolveSymbol(msg.source, msg.symbol).then((definitions) => ({ type: 'symbol', requestId: msg.requestId, definitions })));
+      break;
   }
 });
+
+/** Posts the answer, or the error as a requestError for that request. */
+function reply(requestId: number, answer: Promise<WorkerToHost>): void {
+  answer.then(post, (err: unknown) => post({ type: 'requestError', requestId, message: errorMessage(err) }));
+}
 
 async function open(path: string, fileName: string): Promise<void> {
   let last = 0;

@@ -59,6 +59,11 @@ export class TraceService {
     return { total, rows };
   }
 
+  /** Runs an analysis over the loaded trace (e.g. hit counts on the source). */
+  withTrace<R>(analysis: (trace: Trace) => Promise<R>): Promise<R> {
+    return analysis(this.trace);
+  }
+
   dispose(): void {
     this.trace.close();
   }

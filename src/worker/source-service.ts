@@ -1,0 +1,81 @@
+/**
+ * The worker's view of the kernel source: one function index per source root (cached on disk
+ * under the extension's storage), hit counts of a trace, line probe scripts, symbol lookups.
+ * Runs in the worker so tree-sitter parsing never blocks the extension host.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createCParser, type CParser } from '../core/source/c-parser';
+import { FunctionIndex, emptyCache } from '../core/source/function-index';
+import { DiskSourceTree, findRipgrep, loadCParserWasm, readIndexCache, writeIndexCache } from '../core/io/source-files';
+import { computeHits, type HitsResult } from '../core/analysis/hits';
+import { lineVariables } from '../core/source/line-vars';
+import { lineProbeScript } from '../core/probes/line-probe';
+import type { Trace } from '../core/trace/trace';
+import type { ProbeLineReply, SourceConfig } from '../protocol/worker-messages';
+
+interface Opened {
+  index: FunctionIndex;
+  tree: DiskSourceTree;
+  cachePath: string;
+}
+
+const opened = new Map<string, Opened>();
+let parser: Promise<CParser> | null = null;
+
+function cParser(): Promise<CParser> {
+  parser ??= createCParser(loadCParserWasm(__dirname));
+  return parser;
+}
+
+async function open(cfg: SourceConfig): Promise<Opened> {
+  const known = opened.get(cfg.sourceRoot);
+  if (known) return known;
+  const tree = new DiskSourceTree(cfg.sourceRoot, findRipgrep(ripgrepCandidates()));
+  const cachePath = join(cfg.cacheDir, `index-${createHash('sha256').update(cfg.sourceRoot).digest('hex').slice(0, 16)}.json`);
+  const o = { index: new FunctionIndex(tree, await cParser(), readIndexCache(cachePath) ?? emptyCache()), tree, cachePath };
+  opened.set(cfg.sourceRoot, o);
+  return o;
+}
+
+/** VS Code ships ripgrep; the host passes its location through KTL_RIPGREP when it knows it. */
+function ripgrepCandidates(): string[] {
+  return process.env.KTL_RIPGREP ? [process.env.KTL_RIPGREP] : [];
+}
+
+export async function traceHits(trace: Trace, cfg: SourceConfig): Promise<HitsResult> {
+  const o = await open(cfg);
+  const result = await computeHits(trace, o.index, o.tree);
+  writeIndexCache(o.cachePath, o.index.cache);
+  return result;
+}
+
+export async function probeLine(cfg: SourceConfig, file: string, line: number, variables: readonly string[]): Promise<ProbeLineReply> {
+  const o = await open(cfg);
+  const fn = await o.index.functionAt(file, line);
+  if (!fn) throw new Error(`${file}:${line} is not inside a function definition`);
+  if (line < fn.declLine) throw new Error(`${file}:${line} is before the name of ${fn.name} (line ${fn.declLine}): probe line ${fn.declLine} for the function entry`);
+  const tree = (await cParser()).parse(await o.tree.read(file));
+  try {
+    const vars = lineVariables(tree, fn, line);
+    const p = lineProbeScript({
+      function: fn.name,
+      relativeLine: line - fn.declLine,
+      file,
+      line,
+      variables: variables.length > 0 ? variables : vars.used,
+      inScope: vars.inScope,
+    });
+    return { ...p, file, line };
+  } finally {
+    tree.delete();
+    writeIndexCache(o.cachePath, o.index.cache);
+  }
+}
+
+export async function resolveSymbol(cfg: SourceConfig, symbol: string): Promise<{ file: string; line: number }[]> {
+  const o = await open(cfg);
+  const defs = (await o.index.definitions([symbol])).get(symbol) ?? [];
+  writeIndexCache(o.cachePath, o.index.cache);
+  return defs.map((d) => ({ file: d.file, line: d.declLine }));
+}
