@@ -6,6 +6,7 @@
 import type { Output } from './output';
 import { statsCommand } from './stats';
 import { eventsCommand } from './events';
+import { fdsCommand } from './fds';
 import { hitsCommand } from './hits';
 import { probeCommand } from './probe';
 
@@ -27,7 +28,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, hitsCommand, probeCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {

@@ -95,7 +95,7 @@ export class PerfScriptReader implements TraceReader, LineSink {
       return;
     }
     // Callchain frames are indented (a TAB, or spaces with -F +ip,+sym); events start with the comm.
-    if (i > s && this.inEvent && isFrame(buf, i, e)) {
+    if (i > s && this.inEvent && isFrame(buf, i, e) && !hasTimeColumn(buf, i, e)) {
       this.b.extendLast(offset + (e - s));
       this.framesSeen++;
       return;
@@ -135,6 +135,30 @@ function isFrame(buf: Uint8Array, i: number, e: number): boolean {
   return k > i && k < e && isSpace(buf[k]);
 }
 
+/**
+ * Whether the line has a `SEC.FRAC: ` column: sample lines do, frames do not. Tells an
+ * indented sample line whose comm is hex-like (`              dd  1234 [000] ...`) from a frame.
+ */
+function hasTimeColumn(buf: Uint8Array, i: number, e: number): boolean {
+  for (let k = i + 1; k + 1 < e; k++) {
+    if (buf[k] !== 0x3a || buf[k + 1] !== 0x20) continue;
+    let d = k - 1;
+    let dot = false;
+    let digits = 0;
+    while (d >= i && (isDigitByte(buf[d]) || (buf[d] === 0x2e && !dot))) {
+      if (buf[d] === 0x2e) dot = true;
+      else digits++;
+      d--;
+    }
+    if (dot && digits >= 2 && d >= i && isSpace(buf[d])) return true;
+  }
+  return false;
+}
+
+function isDigitByte(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
 function isHex(c: number | undefined): boolean {
   return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46));
 }
@@ -156,4 +180,14 @@ function utf8Length(s: string, n: number): number {
 
 function preview(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Whether `head` is `perf script` output: mostly sample lines (and their callchains). */
+export function sniffPerfScript(head: Uint8Array): string | null {
+  const r = new PerfScriptReader();
+  r.push(head);
+  const t = r.finish(null);
+  if (t.length > 0 && t.issueCount * 4 <= t.length) return null;
+  const first = t.issues[0];
+  return `no perf script sample lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
 }

@@ -7,6 +7,14 @@ import type { FormatId, Trace } from '../trace/trace';
 import type { TraceReader } from './reader';
 import { FtraceTextReader } from './ftrace-text';
 import { decodeFtracePayload, type DecodedPayload } from './ftrace-payload';
+import { TraceCmdReportReader, sniffTraceCmdReport } from './trace-cmd-report';
+import { decodeTraceCmdPayload } from './trace-cmd-report-payload';
+import { PerfScriptReader, sniffPerfScript } from './perf-script';
+import { decodePerfPayload } from './perf-script-payload';
+import { StraceReader, sniffStrace } from './strace';
+import { decodeStraceEvent } from './strace-payload';
+import { PrintfReader, sniffPrintf } from './printf';
+import { decodePrintfEvent } from './printf-payload';
 
 export interface FormatSpec {
   readonly id: FormatId;
@@ -41,7 +49,38 @@ const ftrace: FormatSpec = {
   decode: (trace, i) => decodeFtracePayload(trace.event(i), trace.payloadText(i), firstLine(trace.recordText(i))),
 };
 
-export const FORMATS: readonly FormatSpec[] = [ftrace];
+// `trace-cmd report` lines are ftrace lines: it is tried before ftrace and accepts only text
+// with something trace-cmd alone prints (preamble, buffer prefixes, padded event names).
+const traceCmdReport: FormatSpec = {
+  id: 'trace-cmd-report',
+  sniff: (head) => sniffTraceCmdReport(head),
+  createReader: () => new TraceCmdReportReader(),
+  decode: (trace, i) => decodeTraceCmdPayload(trace.event(i), trace.payloadText(i), firstLine(trace.recordText(i))),
+};
+
+const perfScript: FormatSpec = {
+  id: 'perf-script',
+  sniff: (head) => sniffPerfScript(head),
+  createReader: () => new PerfScriptReader(),
+  decode: (trace, i) => decodePerfPayload(trace.payloadText(i)),
+};
+
+const strace: FormatSpec = {
+  id: 'strace',
+  sniff: (head) => sniffStrace(head),
+  createReader: () => new StraceReader(),
+  decode: decodeStraceEvent,
+};
+
+// Last: any text with key=value lines passes.
+const printf: FormatSpec = {
+  id: 'printf',
+  sniff: (head) => sniffPrintf(head),
+  createReader: () => new PrintfReader(),
+  decode: decodePrintfEvent,
+};
+
+export const FORMATS: readonly FormatSpec[] = [traceCmdReport, ftrace, perfScript, strace, printf];
 
 export function formatSpec(id: FormatId): FormatSpec {
   const spec = FORMATS.find((f) => f.id === id);

@@ -120,6 +120,9 @@ export function parseBody(body: string): StraceBody | null {
     if (!res) return null;
     return { kind: 'resumed', name: res[1] as string, restStart: res[0].length, unfinishedAgain: body.trimEnd().endsWith('<unfinished ...>') };
   }
+  // ` => {parent_tid=[752]}, 88) = 752`: the rest of a call whose line a note cut (the
+  // values an in/out argument had on return follow `=>`).
+  if (body.startsWith(' => ')) return { kind: 'resumed', name: '', restStart: 0, unfinishedAgain: false };
   const att = /^strace: Process (\d+) (attached|detached)/.exec(body);
   if (att) return { kind: att[2] === 'attached' ? 'attach' : 'detach', target: Number(att[1]) };
   if (body.startsWith('strace: ')) return { kind: 'note', text: body.slice(8) };

@@ -100,7 +100,7 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
   /** `version = 6`, `cpus=N`, `CPU N is empty`, `CPU:N [M EVENTS DROPPED]`. */
   private preamble(text: string, lineNo: number): boolean {
     let m: RegExpExecArray | null;
-    if (this.b.length === 0 && (m = PREAMBLE_VERSION.exec(text))) {
+    if (this.b.length === 0 && PREAMBLE_VERSION.test(text)) {
       this.evidence.preamble++;
       return true;
     }
@@ -194,4 +194,22 @@ function byteLength(s: string): number {
     } else n += 3;
   }
   return n;
+}
+
+/**
+ * Whether `head` is `trace-cmd report` output: its event lines read as ftrace lines, and
+ * something only trace-cmd prints is there (the preamble, buffer prefixes, `-l` columns with
+ * seconds, or event names padded to 20 columns). Plain ftrace is left to the ftrace reader.
+ */
+export function sniffTraceCmdReport(head: Uint8Array): string | null {
+  const r = new TraceCmdReportReader();
+  r.push(head);
+  const t = r.finish(null);
+  const ev = r.evidence;
+  const marked = ev.preamble > 0 || ev.buffers > 0 || ev.latency > 0 || (ev.paddedNames > 0 && ev.paddedNames >= ev.plainNames);
+  if (!marked) return 'no trace-cmd preamble (version = N, cpus=N), buffer prefix or padded event names';
+  if (t.length === 0 && ev.preamble > 0 && t.issueCount === 0) return null;
+  if (t.length > 0 && t.issueCount <= t.length) return null;
+  const first = t.issues[0];
+  return `no trace-cmd report event lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
 }

@@ -1,0 +1,20 @@
+/**
+ * Fields of a printf-style event, decoded on demand: the `key=value` pairs of the line
+ * (text before the first key under `text`), or the named groups of the user pattern the
+ * trace was read with.
+ */
+import type { Trace } from '../trace/trace';
+import { parseKeyValues, type DecodedPayload } from './ftrace-payload';
+import { patternFields } from './printf-lines';
+
+const patterns = new WeakMap<Trace, RegExp>();
+
+export function rememberPattern(trace: Trace, re: RegExp): void {
+  patterns.set(trace, re);
+}
+
+export function decodePrintfEvent(trace: Trace, i: number): DecodedPayload {
+  const re = patterns.get(trace);
+  if (re) return { fields: patternFields(trace.recordText(i), re) };
+  return { fields: parseKeyValues(trace.payloadText(i)) };
+}

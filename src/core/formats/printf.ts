@@ -1,0 +1,144 @@
+/**
+ * Reader for printf-style probe output: what bpftrace's `printf()`, SystemTap's `printf()`
+ * and `bpf_printk()` (read from trace_pipe) print, one line per probe hit.
+ *
+ * Spec: there is no format, only conventions. bpftrace(8) "printf()" and the tools' output
+ * (`Attaching N probes...` first, map dumps `@name[...]: value` at exit); SystemTap's
+ * stap(1) `printf`; bpf_trace_printk() in include/uapi/linux/bpf.h, whose lines in
+ * trace_pipe are ftrace lines (`comm-pid [cpu] flags sec.usec: bpf_trace_printk: text`).
+ * Default shape read here:
+ *   `[TIME] [EVENT[:]] key=value key=value ...`
+ * TIME is `HH:MM:SS[.frac]` or `sec.frac`; EVENT is the first word before the first
+ * key=value (`tracepoint:net:net_dev_xmit`, `probe:`); the keys `ts`/`time`/`timestamp`/
+ * `nsecs`, `cpu`, `pid`/`tid`, `comm`/`task` and `event`/`probe`/`name` also fill the
+ * columns. Values may contain spaces (a value runs to the next ` key=`). Lines without any
+ * key=value pair are reported as issues and skipped (banners, histograms, map dumps).
+ * A user pattern (printf-options.ts) replaces the default shape.
+ */
+import { LineSplitter, type LineSink } from './line-splitter';
+import type { TraceReader } from './reader';
+import { NUL } from './ascii';
+import type { ByteSource } from '../trace/byte-source';
+import { TraceBuilder, type Trace } from '../trace/trace';
+import { compilePattern, type PrintfOptions } from './printf-options';
+import { parseKeyValueLine, parsePatternLine, type TsUnit } from './printf-lines';
+import { rememberPattern } from './printf-payload';
+
+const utf8 = new TextDecoder('utf-8');
+const MAX_PARSED_LINE = 64 * 1024;
+
+export class PrintfReader implements TraceReader, LineSink {
+  private readonly b = new TraceBuilder('printf');
+  private readonly splitter: LineSplitter;
+  private readonly pattern: RegExp | null;
+  private readonly unit: TsUnit;
+  private readonly emptyId: number;
+  private readonly defaultEventId: number;
+  private lastSec = 0;
+  private lastFracNs = 0;
+  private dayOffset = 0;
+  private lastDaySec = -1;
+  /** Non-blank lines that were not events (for the sniffer). */
+  skipped = 0;
+
+  constructor(opts: PrintfOptions = {}) {
+    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+    this.unit = opts.tsUnit ?? 'ns';
+    this.emptyId = this.b.strings.intern('');
+    this.defaultEventId = this.b.strings.intern('printf');
+    const re = compilePattern(opts);
+    if (typeof re === 'string') {
+      this.b.issue(1, 0, `${re}; reading key=value lines instead`);
+      this.pattern = null;
+    } else {
+      this.pattern = re;
+    }
+  }
+
+  push(chunk: Uint8Array): void {
+    this.splitter.push(chunk);
+    this.b.bytesRead = this.splitter.bytesConsumed;
+  }
+
+  stop(message: string): void {
+    this.b.issue(this.splitter.linesSeen + 1, this.splitter.bytesConsumed, message);
+  }
+
+  finish(source: ByteSource | null): Trace {
+    this.splitter.finish();
+    const last = this.b.issues.at(-1);
+    if (this.splitter.endedWithoutNewline && last && last.line === this.splitter.linesSeen) {
+      this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
+    }
+    this.b.bytesRead = this.splitter.bytesConsumed;
+    const t = this.b.finish(source);
+    if (this.pattern) rememberPattern(t, this.pattern);
+    return t;
+  }
+
+  overlong(lineNo: number, offset: number, maxLineBytes: number): void {
+    this.b.issue(lineNo, offset, `line is longer than ${maxLineBytes} bytes; skipped`);
+    this.skipped++;
+  }
+
+  line(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
+    const text = utf8.decode(buf.subarray(s, Math.min(e, s + MAX_PARSED_LINE)));
+    if (text.trim() === '') return;
+    if (buf.subarray(s, e).indexOf(NUL) >= 0) {
+      this.b.issue(lineNo, offset, 'binary data (NUL byte) in a text line; line skipped');
+      this.skipped++;
+      return;
+    }
+    const p = this.pattern ? parsePatternLine(text, this.pattern, this.unit) : parseKeyValueLine(text, this.unit);
+    if (!p) {
+      const what = this.pattern ? 'does not match the printf pattern' : 'no key=value pairs';
+      this.b.issue(lineNo, offset, `${what}; line skipped: ${preview(text.trim())}`);
+      this.skipped++;
+      return;
+    }
+    if (p.sec !== null) {
+      let sec = p.sec;
+      // A time of day (< 1 day) jumping back by more than 12 h is midnight passing.
+      if (sec < 86400) {
+        if (this.lastDaySec >= 0 && sec + 43200 < this.lastDaySec) this.dayOffset += 86400;
+        this.lastDaySec = sec;
+        sec += this.dayOffset;
+      }
+      this.lastSec = sec;
+      this.lastFracNs = p.fracNs;
+    }
+    const b = this.b;
+    const tsNs = b.relativeNs(this.lastSec, this.lastFracNs);
+    const commId = p.comm === null ? this.emptyId : b.strings.intern(p.comm);
+    const eventId = p.event === null ? this.defaultEventId : b.strings.intern(p.event);
+    b.push(tsNs, p.cpu ?? 0, p.pid ?? -1, -1, commId, eventId, this.emptyId, lineNo, offset, e - s, utf8Length(text, p.payloadStart));
+  }
+}
+
+function utf8Length(s: string, n: number): number {
+  let bytes = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      k++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function preview(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Whether `head` is printf-style probe output: at least as many key=value lines as other lines. */
+export function sniffPrintf(head: Uint8Array): string | null {
+  if (head.indexOf(0) >= 0) return 'binary data';
+  const r = new PrintfReader();
+  r.push(head);
+  const t = r.finish(null);
+  if (t.length > 0 && r.skipped <= t.length) return null;
+  return t.length === 0 ? 'no key=value lines' : `more lines without key=value pairs (${r.skipped}) than with (${t.length})`;
+}

@@ -1,0 +1,376 @@
+/**
+ * Reader for strace output.
+ *
+ * Spec: strace(1) (doc/strace.1.in in strace/strace): -f (`[pid N] ` prefix on stderr, a
+ * bare `N ` pid column with -o), -t/-tt (`HH:MM:SS[.usec]`), -ttt (`sec.usec` since the
+ * epoch), -T (`<sec.usec>` time spent in the call), -y/-yy (`3</path>`, `5<TCP:[...]>`
+ * after fds), -k (` > frame` lines after a call), and the "unfinished/resumed" convention:
+ * when another task's line interrupts a call, strace prints `name(args <unfinished ...>` and
+ * later `<... name resumed>rest) = ret`. Signals print as `--- SIGCHLD {si_signo=...} ---`,
+ * exits as `+++ exited with 0 +++` / `+++ killed by SIGKILL +++`.
+ *
+ * One event per call: an unfinished call is recorded at its start line (its time is the
+ * call's start) and completed by its resumed line, found by pid; the resumed line's place
+ * is kept in extra columns, so decoding joins both halves (strace-payload.ts). Per event
+ * the extra columns hold `durNs` (-T, NaN when absent), `ret` (NaN for `?`), `errno` (a
+ * string id, '' when none) and `resumeLine`/`resumeOffset`/`resumeLength` (0/-1/0 when the
+ * call was not split).
+ *
+ * strace has no CPU column: every event is on CPU 0. There is no comm either: the comm of a
+ * pid is the basename of its last successful execve, inherited through clone/fork; `<...>`
+ * before that. The thread group comes from clone's CLONE_THREAD flag.
+ */
+import { LineSplitter, type LineSink } from './line-splitter';
+import type { TraceReader } from './reader';
+import { NUL } from './ascii';
+import type { ByteSource } from '../trace/byte-source';
+import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
+import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './strace-lines';
+import { rememberSource } from './strace-source';
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Longest line parsed as text; longer lines (huge buffers printed with -s) are kept unparsed. */
+const MAX_PARSED_LINE = 256 * 1024;
+
+export interface StraceOptions {
+  maxLineBytes?: number;
+}
+
+interface Pending {
+  index: number;
+  name: string;
+  /** For execve: the program, to rename the task when the call succeeds. */
+  exec: string | null;
+}
+
+const CLONES = new Set(['clone', 'clone3', 'fork', 'vfork']);
+
+export class StraceReader implements TraceReader, LineSink {
+  private readonly b = new TraceBuilder('strace');
+  private readonly splitter: LineSplitter;
+  private readonly dur: ExtraColumn;
+  private readonly ret: ExtraColumn;
+  private readonly errno: ExtraColumn;
+  private readonly resumeLine: ExtraColumn;
+  private readonly resumeOffset: ExtraColumn;
+  private readonly resumeLength: ExtraColumn;
+  private readonly emptyId: number;
+  private readonly unknownCommId: number;
+  /** Unfinished calls by pid. */
+  private readonly pending = new Map<number, Pending>();
+  private readonly comm = new Map<number, number>();
+  private readonly tgid = new Map<number, number>();
+  /** Parents with a clone in flight: their children may show up before the clone returns. */
+  private readonly cloning = new Map<number, boolean>();
+  /**
+   * Pid of lines without a pid column: strace -f without -o prefixes `[pid N]` only while
+   * several tasks exist, so the first task's early lines carry none. -1 until a prefixed line
+   * names a task that was not attached as a child; then the earlier events get that pid.
+   */
+  private defaultPid = -1;
+  private readonly unknownPidEvents: number[] = [];
+  private readonly attached = new Set<number>();
+  private lastSec = 0;
+  private lastFracNs = 0;
+  private dayOffset = 0;
+  private lastTimeOfDay = -1;
+  private lastWasEvent = false;
+  /** Counts per line shape, for the sniffer. */
+  readonly shapes = { calls: 0, resumed: 0, paired: 0, signals: 0, exits: 0, durations: 0 };
+
+  constructor(opts: StraceOptions = {}) {
+    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+    this.emptyId = this.b.strings.intern('');
+    this.unknownCommId = this.b.strings.intern('<...>');
+    this.dur = this.b.extraColumn('durNs', 'f64');
+    this.ret = this.b.extraColumn('ret', 'f64');
+    this.errno = this.b.extraColumn('errno', 'u32');
+    this.resumeLine = this.b.extraColumn('resumeLine', 'u32');
+    this.resumeOffset = this.b.extraColumn('resumeOffset', 'f64');
+    this.resumeLength = this.b.extraColumn('resumeLength', 'u32');
+  }
+
+  push(chunk: Uint8Array): void {
+    this.splitter.push(chunk);
+    this.b.bytesRead = this.splitter.bytesConsumed;
+  }
+
+  stop(message: string): void {
+    this.b.issue(this.splitter.linesSeen + 1, this.splitter.bytesConsumed, message);
+  }
+
+  finish(source: ByteSource | null): Trace {
+    this.splitter.finish();
+    const last = this.b.issues.at(-1);
+    if (this.splitter.endedWithoutNewline && last && last.line === this.splitter.linesSeen) {
+      this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
+    }
+    this.b.bytesRead = this.splitter.bytesConsumed;
+    const t = this.b.finish(source);
+    if (source) rememberSource(t, source);
+    return t;
+  }
+
+  overlong(lineNo: number, offset: number, maxLineBytes: number): void {
+    this.b.issue(lineNo, offset, `line is longer than ${maxLineBytes} bytes; skipped`);
+    this.lastWasEvent = false;
+  }
+
+  line(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
+    if (e === s) {
+      this.lastWasEvent = false;
+      return;
+    }
+    // -k: ` > /usr/lib/libc.so.6(__write+0x14) [0x10e2d4]` frames under the call.
+    if (buf[s] === 0x20 && buf[s + 1] === 0x3e && buf[s + 2] === 0x20) {
+      if (this.lastWasEvent) this.b.extendLast(offset + (e - s));
+      else this.b.issue(lineNo, offset, 'stack frame line (strace -k) without a call before it; skipped');
+      return;
+    }
+    if (buf.subarray(s, e).indexOf(NUL) >= 0) {
+      this.b.issue(lineNo, offset, 'binary data (NUL byte) in a strace line; line skipped');
+      this.lastWasEvent = false;
+      return;
+    }
+    const text = utf8.decode(buf.subarray(s, Math.min(e, s + MAX_PARSED_LINE)));
+    const p = parsePrefix(text);
+    const body = text.slice(p.bodyStart);
+    let shape = parseBody(body);
+    const attach = shape && shape.kind === 'syscall' ? embeddedAttach(body) : null;
+    if (attach && shape) shape = { kind: 'unfinished', name: (shape as { name: string }).name, argsStart: (shape as { argsStart: number }).argsStart, argsEnd: attach.at };
+    if (!shape) {
+      this.b.issue(lineNo, offset, `not a strace line (expected "[PID] [TIME] syscall(args) = ret", "--- SIG... ---" or "+++ ... +++"): ${preview(text.trim())}`);
+      this.lastWasEvent = false;
+      return;
+    }
+    if (p.pid !== null && this.defaultPid === -1 && !this.attached.has(p.pid)) this.adoptFirstPid(p.pid);
+    const pid = p.pid ?? this.defaultPid;
+    const tsNs = this.time(p);
+    const payloadStart = utf8Length(text, p.bodyStart);
+    this.lastWasEvent = this.handle(shape, body, text, p, pid, tsNs, offset, e - s, payloadStart, lineNo);
+    if (attach) this.attach(attach.target, attach.attached, tsNs, offset, e - s, payloadStart, lineNo);
+  }
+
+  private handle(shape: StraceBody, body: string, text: string, p: StracePrefix, pid: number, tsNs: number, offset: number, length: number, payloadStart: number, lineNo: number): boolean {
+    const b = this.b;
+    switch (shape.kind) {
+      case 'syscall': {
+        const r = parseResult(body);
+        if (!r) {
+          b.issue(lineNo, offset, `strace call without a result (expected ") = RET" or " <unfinished ...>"): ${preview(text.trim())}`);
+          return false;
+        }
+        this.shapes.calls++;
+        if (r.durNs !== null) this.shapes.durations++;
+        this.beforeCall(pid, shape.name, body.slice(shape.argsStart, r.argsEnd), r.retval);
+        this.event(pid, shape.name, tsNs, offset, length, payloadStart, lineNo);
+        this.setResult(b.length - 1, r.durNs, r.retval, r.errno);
+        if (CLONES.has(shape.name)) this.afterClone(pid, body.slice(shape.argsStart, r.argsEnd), r.retval);
+        return true;
+      }
+      case 'unfinished': {
+        this.shapes.calls++;
+        if (CLONES.has(shape.name)) this.cloning.set(pid, /CLONE_THREAD/.test(body));
+        this.event(pid, shape.name, tsNs, offset, length, payloadStart, lineNo);
+        const exec = shape.name === 'execve' || shape.name === 'execveat' ? execPath(shape.name, body.slice(shape.argsStart, shape.argsEnd)) : null;
+        this.pending.set(pid, { index: b.length - 1, name: shape.name, exec });
+        return true;
+      }
+      case 'resumed': {
+        this.shapes.resumed++;
+        const open = this.pending.get(pid);
+        const rest = body.slice(shape.restStart);
+        if (open && (open.name === shape.name || shape.name === '????' || shape.name === '')) {
+          if (shape.unfinishedAgain) return false;
+          this.pending.delete(pid);
+          const r = parseResult(rest);
+          this.shapes.paired++;
+          if (r && r.durNs !== null) this.shapes.durations++;
+          this.setResult(open.index, r?.durNs ?? null, r?.retval ?? NaN, r?.errno ?? null);
+          this.resumeLine.set(open.index, lineNo);
+          this.resumeOffset.set(open.index, offset);
+          this.resumeLength.set(open.index, length);
+          if (open.exec !== null && r && r.retval === 0) {
+            const id = this.b.strings.intern(basename(open.exec));
+            this.comm.set(pid, id);
+            this.b.cols.comm.set(open.index, id);
+          }
+          if (CLONES.has(shape.name) && r) {
+            const thread = this.cloning.get(pid) ?? false;
+            this.cloning.delete(pid);
+            this.afterClone(pid, thread ? 'CLONE_THREAD' : '', r.retval);
+          }
+          return false;
+        }
+        // The start of the call is not in the file (or was cut): an event of its own.
+        const r = parseResult(rest);
+        this.event(pid, shape.name, tsNs, offset, length, payloadStart, lineNo);
+        this.setResult(b.length - 1, r?.durNs ?? null, r?.retval ?? NaN, r?.errno ?? null);
+        if (r && r.durNs !== null) this.shapes.durations++;
+        return true;
+      }
+      case 'signal':
+        this.shapes.signals++;
+        this.event(pid, 'signal', tsNs, offset, length, payloadStart, lineNo);
+        this.setResult(b.length - 1, null, NaN, null);
+        return true;
+      case 'exit':
+        this.shapes.exits++;
+        this.event(pid, shape.killedBy === null ? 'exit' : 'killed', tsNs, offset, length, payloadStart, lineNo);
+        this.setResult(b.length - 1, null, shape.status ?? NaN, null);
+        this.pending.delete(pid);
+        return true;
+      case 'attach':
+      case 'detach':
+        this.attach(shape.target, shape.kind === 'attach', tsNs, offset, length, payloadStart, lineNo);
+        return false;
+      case 'note':
+        return false;
+    }
+  }
+
+  /** The first task's pid is now known: give it to the events read without one. */
+  private adoptFirstPid(pid: number): void {
+    this.defaultPid = pid;
+    const b = this.b;
+    const comm = this.comm.get(-1);
+    if (comm !== undefined && !this.comm.has(pid)) this.comm.set(pid, comm);
+    if (!this.tgid.has(pid)) this.tgid.set(pid, pid);
+    const open = this.pending.get(-1);
+    if (open) {
+      this.pending.delete(-1);
+      this.pending.set(pid, open);
+    }
+    const cloning = this.cloning.get(-1);
+    if (cloning !== undefined) {
+      this.cloning.delete(-1);
+      this.cloning.set(pid, cloning);
+    }
+    for (const [k, v] of this.tgid) if (v === -1) this.tgid.set(k, pid);
+    // Events of the first task, and of its threads (their thread group is the first task).
+    for (const i of this.unknownPidEvents) {
+      if (b.cols.pid.get(i) === -1) b.cols.pid.set(i, pid);
+      b.cols.tgid.set(i, pid);
+    }
+    this.unknownPidEvents.length = 0;
+  }
+
+  private attach(target: number, attached: boolean, tsNs: number, offset: number, length: number, payloadStart: number, lineNo: number): void {
+    if (attached) this.attached.add(target);
+    this.knowPid(target);
+    this.event(target, attached ? 'attach' : 'detach', tsNs, offset, length, payloadStart, lineNo);
+    this.setResult(this.b.length - 1, null, NaN, null);
+  }
+
+  /** Timestamp in ns relative to the origin; lines without one take the previous line's time. */
+  private time(p: StracePrefix): number {
+    if (p.sec !== null) {
+      let sec = p.sec;
+      if (p.timeOfDay) {
+        // -t/-tt print the time of day: a jump back by more than 12 h is midnight passing.
+        if (this.lastTimeOfDay >= 0 && sec + 43200 < this.lastTimeOfDay) this.dayOffset += 86400;
+        this.lastTimeOfDay = sec;
+        sec += this.dayOffset;
+      }
+      this.lastSec = sec;
+      this.lastFracNs = p.fracNs;
+    }
+    return this.b.relativeNs(this.lastSec, this.lastFracNs);
+  }
+
+  private knowPid(pid: number): void {
+    if (this.tgid.has(pid)) return;
+    // A child's first line often comes before its parent's clone returns: take the parent
+    // with a clone in flight (the latest one).
+    let parent: number | undefined;
+    for (const [p] of this.cloning) parent = p;
+    if (parent !== undefined && parent !== pid) {
+      this.tgid.set(pid, this.cloning.get(parent) ? (this.tgid.get(parent) ?? parent) : pid);
+      const c = this.comm.get(parent);
+      if (c !== undefined) this.comm.set(pid, c);
+    } else {
+      this.tgid.set(pid, pid);
+    }
+  }
+
+  private event(pid: number, name: string, tsNs: number, offset: number, length: number, payloadStart: number, lineNo: number): void {
+    this.knowPid(pid);
+    const b = this.b;
+    const tgid = this.tgid.get(pid) ?? pid;
+    if (tgid !== pid) b.meta.hasTgid = true;
+    const i = b.push(tsNs, 0, pid, tgid, this.comm.get(pid) ?? this.unknownCommId, b.strings.intern(name), this.emptyId, lineNo, offset, length, payloadStart);
+    if (tgid === -1 && this.unknownPidEvents.length < 1_000_000) this.unknownPidEvents.push(i);
+    this.dur.push(NaN);
+    this.ret.push(NaN);
+    this.errno.push(this.emptyId);
+    this.resumeLine.push(0);
+    this.resumeOffset.push(-1);
+    this.resumeLength.push(0);
+  }
+
+  private setResult(index: number, durNs: number | null, retval: number, errno: string | null): void {
+    this.dur.set(index, durNs ?? NaN);
+    this.ret.set(index, retval);
+    this.errno.set(index, errno === null ? this.emptyId : this.b.strings.intern(errno));
+  }
+
+  /** A complete execve that succeeded renames the task (before its event is recorded). */
+  private beforeCall(pid: number, name: string, args: string, retval: number): void {
+    if (name !== 'execve' && name !== 'execveat') return;
+    if (retval !== 0) return;
+    this.knowPid(pid);
+    const path = execPath(name, args);
+    if (path !== null) this.comm.set(pid, this.b.strings.intern(basename(path)));
+  }
+
+  private afterClone(pid: number, args: string, retval: number): void {
+    this.cloning.delete(pid);
+    if (!(retval > 0) || this.tgid.has(retval)) return;
+    this.tgid.set(retval, /CLONE_THREAD/.test(args) ? (this.tgid.get(pid) ?? pid) : retval);
+    const c = this.comm.get(pid);
+    if (c !== undefined) this.comm.set(retval, c);
+  }
+}
+
+function execPath(name: string, args: string): string | null {
+  const a = splitArgs(args);
+  const arg = name === 'execveat' ? a[1] : a[0];
+  if (!arg) return null;
+  const m = /^"((?:[^"\\]|\\.)*)"/.exec(arg);
+  return m ? (m[1] as string) : null;
+}
+
+/** The kernel's comm: the file name, at most 15 bytes (TASK_COMM_LEN - 1). */
+function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return path.slice(slash + 1).slice(0, 15);
+}
+
+function utf8Length(s: string, n: number): number {
+  let bytes = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      k++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function preview(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Whether `head` is strace output: mostly `syscall(args) = ret` lines. */
+export function sniffStrace(head: Uint8Array): string | null {
+  const r = new StraceReader();
+  r.push(head);
+  const t = r.finish(null);
+  if (r.shapes.calls > 0 && t.issueCount * 4 <= t.length) return null;
+  const first = t.issues[0];
+  return `no strace lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
+}

@@ -1,0 +1,51 @@
+// Golden tests for `perf script` text: snapshot, chunking, detection, and the event count
+// `ktl stats` reports checked against an independent count of sample lines.
+// Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fixtureFiles, goldenSuite } from '../helpers/text-formats';
+import { loadTraceFile } from '../../src/core/io/file-source';
+import { computeStats } from '../../src/core/analysis/stats';
+
+const FILES = fixtureFiles('test/fixtures/perf');
+
+goldenSuite(
+  'perf-script',
+  FILES.map((file) => ({ file, detect: 'perf-script' as const })),
+);
+
+/** Sample lines counted the grep way: not `#`, not a TAB-indented frame, with a `SEC.FRAC:` column. */
+function grepCount(text: string): number {
+  return text.split('\n').filter((l) => /^ *[^\s#]/.test(l) && /\s\d+\.\d+:\s/.test(`${l} `)).length;
+}
+
+const EXPECTED: Record<string, number> = {
+  'cpu-clock-python.perf': 66,
+  'net-ping-callchain.perf': 16,
+  'net-ping-header.perf': 56,
+  'net-ping.perf': 56,
+  'speedscope-forks.linux-perf.txt': 561,
+  'speedscope-one-sample.linux-perf.txt': 1,
+  'speedscope-rust-mangled.linux-perf.txt': 96,
+  'speedscope-simple-with-header.linux-perf.txt': 136,
+  'speedscope-simple-with-pid.linux-perf.txt': 137,
+  'speedscope-system-wide.linux-perf.txt': 556,
+};
+
+for (const file of FILES) {
+  const name = basename(file);
+  test(`ktl stats path (loadTraceFile): ${name} is perf-script with the grep count of samples and no errors`, async () => {
+    const t = await loadTraceFile(file);
+    try {
+      assert.equal(t.meta.format, 'perf-script');
+      const s = computeStats(t);
+      assert.equal(s.events, EXPECTED[name], 'expected count');
+      assert.equal(s.events, grepCount(readFileSync(file, 'utf8')), 'grep count');
+      assert.equal(t.issueCount, 0);
+    } finally {
+      t.close();
+    }
+  });
+}

@@ -1,0 +1,69 @@
+// Golden tests for strace output: snapshot, chunking, detection, and the event count `ktl
+// stats` reports checked against an independent count: one event per line, minus the
+// resumed halves (joined to their start) and `=>` continuations, plus the "Process N
+// attached" notes strace wrote into the middle of a line.
+// Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { fixtureFiles, goldenSuite, readFormat } from '../helpers/text-formats';
+import { loadTraceFile } from '../../src/core/io/file-source';
+import { computeStats } from '../../src/core/analysis/stats';
+
+const FILES = fixtureFiles('test/fixtures/strace');
+
+goldenSuite(
+  'strace',
+  FILES.map((file) => ({ file, detect: 'strace' as const })),
+);
+
+function grepCount(text: string): number {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const frames = lines.filter((l) => l.startsWith(' > ')).length;
+  const resumed = lines.filter((l) => /<\.\.\. [\w?]+ resumed>/.test(l) || /^(?:\[pid\s+\d+\] )?(?:\d+ )?(?:[\d:.]+ )? => /.test(l)).length;
+  const notes = lines.filter((l) => /^strace: /.test(l)).length;
+  const embedded = lines.filter((l) => /\S+strace: Process \d+ attached$/.test(l)).length;
+  return lines.length - frames - resumed - notes + embedded;
+}
+
+const EXPECTED: Record<string, number> = {
+  'langraph-trace-cmd.strace.log': 10455,
+  'ospf-hello-pid-prefix.strace': 503,
+  'ospf-hello-raw.strace': 557,
+  'ping-f-tt-T-y.strace': 196,
+  'ping-ttt-T-yy.strace': 193,
+  'strace-tui-test_trace-k-stack.txt': 11,
+};
+
+for (const file of FILES) {
+  const name = basename(file);
+  test(`ktl stats path (loadTraceFile): ${name} is strace with the grep count of events and no errors`, async () => {
+    const t = await loadTraceFile(file);
+    try {
+      assert.equal(t.meta.format, 'strace');
+      const s = computeStats(t);
+      assert.equal(s.events, EXPECTED[name], 'expected count');
+      assert.equal(s.events, grepCount(readFileSync(file, 'utf8')), 'grep count');
+      assert.equal(t.issueCount, 0);
+    } finally {
+      t.close();
+    }
+  });
+}
+
+// The MIT strace-to-duckdb samples stay in ../shared/corpus (their license sits on another
+// branch than the files): read them from there when present, as an extra check.
+const CORPUS = '../shared/corpus/strace';
+for (const [name, events] of [
+  ['strace-to-duckdb-simple-tt-T.txt', 3],
+  ['strace-to-duckdb-tiny-trace-tt-T.txt', 10],
+] as const) {
+  const path = `${CORPUS}/${name}`;
+  test(`corpus (extra check): ${name}`, { skip: existsSync(path) ? false : 'shared corpus not present' }, () => {
+    const t = readFormat('strace', new Uint8Array(readFileSync(path)), 7);
+    assert.equal(t.length, events);
+    assert.equal(t.issueCount, 0);
+    assert.ok(t.extra('durNs')?.get(0) !== undefined);
+  });
+}

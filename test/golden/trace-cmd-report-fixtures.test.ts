@@ -1,0 +1,55 @@
+// Golden tests for `trace-cmd report` text: every fixture -> canonical dump -> committed
+// snapshot (test/golden/snapshots/trace-cmd-report/), the same bytes in 1-, 7- and 4096-byte
+// chunks, detection by content, and the event count `ktl stats` reports checked against an
+// independent count of event lines. Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fixtureFiles, goldenSuite } from '../helpers/text-formats';
+import { loadTraceFile } from '../../src/core/io/file-source';
+import { computeStats } from '../../src/core/analysis/stats';
+
+const FILES = fixtureFiles('test/fixtures/trace-cmd-report');
+
+goldenSuite(
+  'trace-cmd-report',
+  FILES.map((file) => ({ file, detect: 'trace-cmd-report' as const })),
+);
+
+/** Event lines counted the grep way: `-PID [CPU] SEC.FRAC:` or the `-l` columns `-PID  1d..2. SEC.FRAC:`. */
+function grepCount(text: string): number {
+  return text.split('\n').filter((l) => /-\d+\s+\[\d+\]\s+\d+\.\d+:/.test(l) || /-\d+\s+\d+[^\s\d[]\S*\s+\d+\.\d+:/.test(l)).length;
+}
+
+const EXPECTED: Record<string, number> = {
+  'lisa-trace.txt': 2941,
+  'trappy-raw_trace.txt': 3,
+  'trappy-trace_common_clk.txt': 8,
+  'trappy-trace_empty.txt': 51,
+  'trappy-trace_equals.txt': 7,
+  'trappy-trace_failed_to_parse.txt': 11,
+  'trappy-trace_filesystem.txt': 69,
+  'trappy-trace_idle_unsorted.txt': 15,
+  'trappy-trace_sched.txt': 11,
+  'veth-ping-cpu0-fullts.report': 530,
+  'veth-ping-latency.report': 1058,
+  'veth-ping-raw.report': 1058,
+  'veth-ping.report': 1058,
+};
+
+for (const file of FILES) {
+  const name = basename(file);
+  test(`ktl stats path (loadTraceFile): ${name} is trace-cmd-report with the grep count of events and no errors`, async () => {
+    const t = await loadTraceFile(file);
+    try {
+      assert.equal(t.meta.format, 'trace-cmd-report');
+      const s = computeStats(t);
+      assert.equal(s.events, EXPECTED[name], 'expected count');
+      assert.equal(s.events, grepCount(readFileSync(file, 'utf8')), 'grep count');
+      assert.equal(t.issueCount, 0);
+    } finally {
+      t.close();
+    }
+  });
+}

@@ -1,0 +1,73 @@
+// printf-style probe output: key=value lines and user patterns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PrintfReader } from '../../src/core/formats/printf';
+import type { PrintfOptions } from '../../src/core/formats/printf-options';
+import { eventJson } from '../../src/core/formats/decode';
+import { detectBytes, readWith } from '../helpers/text-formats';
+
+const read = (text: string, opts: PrintfOptions = {}, chunk?: number) => readWith(() => new PrintfReader(opts), text, chunk);
+
+test('bpftrace key=value line: event word first, ts/cpu/pid/comm keys fill the columns', () => {
+  const t = read('Attaching 2 probes...\ntracepoint:net:net_dev_xmit ts=2661812115102 cpu=1 pid=815 comm=ping dev=ktltx-a skbaddr=0xffff888110810a00 len=42\n');
+  assert.equal(t.length, 1);
+  assert.equal(t.event(0), 'tracepoint:net:net_dev_xmit');
+  assert.equal(t.cpu(0), 1);
+  assert.equal(t.pid(0), 815);
+  assert.equal(t.comm(0), 'ping');
+  assert.equal(t.originNs, 2661812115102n);
+  assert.equal(eventJson(t, 0).fields.len, '42');
+  assert.equal(t.issues[0]?.line, 1);
+});
+
+test('leading times: HH:MM:SS.frac and sec.frac; values with spaces; no event word', () => {
+  const t = read('12:00:01.5 full: queue=macvtap0 reason=queue full\n12:00:02.000 key=1\n');
+  assert.equal(t.event(0), 'full');
+  assert.equal(eventJson(t, 0).fields.reason, 'queue full');
+  assert.equal(t.tsNs(1), 500_000_000);
+  assert.equal(t.event(1), 'printf');
+  const u = read('100.25 event=drop skb=0x1\n100.5 event=drop skb=0x2\n');
+  assert.equal(u.event(0), 'drop');
+  assert.equal(u.tsNs(1), 250_000_000);
+});
+
+test('bpf_printk lines from trace_pipe: the ftrace prefix gives comm, pid, cpu, time', () => {
+  const t = read('          <idle>-0       [001] d.s3.  2661.812115: bpf_trace_printk: dev=veth0 len=98\n');
+  assert.equal(t.comm(0), '<idle>');
+  assert.equal(t.cpu(0), 1);
+  assert.equal(t.event(0), 'bpf_trace_printk');
+  assert.deepEqual(eventJson(t, 0).fields, { dev: 'veth0', len: '98' });
+});
+
+test('user pattern: named groups fill columns and fields; tsUnit; non-matching lines are issues', () => {
+  const opts: PrintfOptions = { pattern: '^(?<ts>\\d+) (?<cpu>\\d+) (?<comm>\\S+) (?<event>\\w+) (?<dev>\\S+)$', tsUnit: 'us' };
+  for (const chunk of [1, 1 << 20]) {
+    const t = read('TIME CPU COMM EVENT DEV\n1000 0 ping xmit veth0\n1500 1 ping recv veth1\n', opts, chunk);
+    assert.equal(t.length, 2);
+    assert.equal(t.tsNs(1), 500_000);
+    assert.equal(t.cpu(1), 1);
+    assert.equal(t.event(1), 'recv');
+    assert.deepEqual(eventJson(t, 1).fields, { dev: 'veth1' });
+    assert.deepEqual(
+      t.issues.map((i) => i.line),
+      [1],
+    );
+  }
+});
+
+test('SystemTap-style bare messages need a pattern (seed 002 printed `full` per drop)', () => {
+  const t = read('full\nfull\n', { pattern: '^(?<event>full)$' });
+  assert.equal(t.length, 2);
+  assert.equal(read('full\nfull\n').length, 0);
+});
+
+test('an invalid pattern is an issue, not an exception; key=value lines are read instead', () => {
+  const t = read('a=1\n', { pattern: '(?<ts' });
+  assert.equal(t.length, 1);
+  assert.match(t.issues[0]?.message ?? '', /invalid printf pattern/);
+});
+
+test('detection: key=value lines are printf; prose and tables are not', () => {
+  assert.equal(detectBytes(new TextEncoder().encode('probe ts=1 len=2\nprobe ts=2 len=3\n')), 'printf');
+  assert.notEqual(detectBytes(new TextEncoder().encode('hello\nworld\n')), 'printf');
+});

@@ -1,0 +1,67 @@
+// The per-fd view of strace traces: seed 003's hunt ("select keeps asking whether fd 5 is
+// writable, it never is, sendmsg is never called") must be one field of one view.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { StraceReader } from '../../src/core/formats/strace';
+import { straceFdViews } from '../../src/core/analysis/strace-fds';
+import { readWith } from '../helpers/text-formats';
+
+const read = (text: string) => readWith(() => new StraceReader(), text);
+
+test('seed 003 shape: select asks for fd 5 writable, it never is, sendmsg is never called', () => {
+  const lines = ['900 12:00:00.000000 socket(AF_INET, SOCK_RAW, IPPROTO_OSPF) = 5<RAW:[4242]>', '900 12:00:00.000100 sendmsg(5<RAW:[4242]>, {msg_iovlen=1}, 0) = 64'];
+  for (let k = 0; k < 30; k++) {
+    lines.push(`900 12:00:${String(10 + k).padStart(2, '0')}.000000 select(6, [5<RAW:[4242]>], [5<RAW:[4242]>], NULL, {tv_sec=10, tv_usec=0}) = 0 (Timeout)`);
+  }
+  const v = straceFdViews(read(`${lines.join('\n')}\n`)).find((x) => x.fd === 5);
+  assert.ok(v);
+  assert.equal(v.path, 'RAW:[4242]');
+  assert.equal(v.openedAt, 0);
+  assert.equal(v.writes, 1);
+  assert.equal(v.waitsForWrite, 30);
+  assert.equal(v.readyForWrite, 0);
+  assert.deepEqual(v.stall, { writePolls: 30, sinceTsNs: 10_000_000_000, everWritable: false });
+});
+
+test('real capture (ospf-hello-raw.strace): fd 3 was writable 9 times, then 40 queries went unanswered and nothing was sent', () => {
+  const t = readWith(() => new StraceReader(), new Uint8Array(readFileSync('test/fixtures/strace/ospf-hello-raw.strace')));
+  const sock = straceFdViews(t, { fds: [3] }).filter((v) => v.path?.startsWith('socket:'));
+  assert.equal(sock.length, 1);
+  const v = sock[0]!;
+  assert.equal(v.calls.pselect6, 60);
+  assert.equal(v.calls.sendmsg, 9);
+  assert.equal(v.readyForWrite, 9);
+  assert.equal(v.writes, 9);
+  assert.equal(v.stall?.writePolls, 40);
+  assert.equal(v.stall?.everWritable, true);
+  assert.ok((v.lastWriteTsNs ?? 0) < (v.stall?.sinceTsNs ?? 0));
+  assert.ok(v.closedAt > v.openedAt);
+});
+
+test('poll/ppoll readiness, close ends a life, the next open of the number is a new view', () => {
+  const text = [
+    '7 openat(AT_FDCWD, "/tmp/a", O_RDONLY) = 4',
+    '7 poll([{fd=4, events=POLLIN}, {fd=9, events=POLLOUT}], 2, 100) = 1 ([{fd=9, revents=POLLOUT}])',
+    '7 close(4) = 0',
+    '7 openat(AT_FDCWD, "/tmp/b", O_RDONLY) = 4',
+    '7 read(4, "x", 1) = 1',
+    '7 pipe2([5, 6], O_CLOEXEC) = 0',
+    '',
+  ].join('\n');
+  const views = straceFdViews(read(text));
+  const four = views.filter((v) => v.fd === 4);
+  assert.deepEqual(
+    four.map((v) => [v.path, v.closedAt, v.waitsForRead, v.reads]),
+    [
+      ['/tmp/a', 2, 1, 0],
+      ['/tmp/b', -1, 0, 1],
+    ],
+  );
+  const nine = views.find((v) => v.fd === 9);
+  assert.equal(nine?.readyForWrite, 1);
+  assert.deepEqual(
+    views.filter((v) => v.fd === 5 || v.fd === 6).map((v) => v.openedAt),
+    [5, 5],
+  );
+});
