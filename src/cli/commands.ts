@@ -9,6 +9,8 @@ import { eventsCommand } from './events';
 import { fdsCommand } from './fds';
 import { hitsCommand } from './hits';
 import { probeCommand } from './probe';
+import { lifecycleCommand } from './lifecycle';
+import { interleaveCommand } from './interleave';
 
 export class UsageError extends Error {}
 
@@ -28,7 +30,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, lifecycleCommand, interleaveCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {
