@@ -7,6 +7,7 @@ import type { FormatId, Trace } from '../trace/trace';
 import type { TraceReader } from './reader';
 import { FtraceTextReader } from './ftrace-text';
 import { decodeFtracePayload, type DecodedPayload } from './ftrace-payload';
+import { TraceDatReader, decodeTraceDatEvent, sniffTraceDat } from './trace-dat';
 import { TraceCmdReportReader, sniffTraceCmdReport } from './trace-cmd-report';
 import { decodeTraceCmdPayload } from './trace-cmd-report-payload';
 import { PerfScriptReader, sniffPerfScript } from './perf-script';
@@ -80,7 +81,15 @@ const printf: FormatSpec = {
   decode: decodePrintfEvent,
 };
 
-export const FORMATS: readonly FormatSpec[] = [traceCmdReport, ftrace, perfScript, strace, printf];
+// trace-cmd's binary trace.dat (v6/v7), by its magic: fields and text are decoded on demand.
+const traceCmdDat: FormatSpec = {
+  id: 'trace-cmd-dat',
+  sniff: (head) => sniffTraceDat(head),
+  createReader: () => new TraceDatReader(),
+  decode: decodeTraceDatEvent,
+};
+
+export const FORMATS: readonly FormatSpec[] = [traceCmdDat, traceCmdReport, ftrace, perfScript, strace, printf];
 
 export function formatSpec(id: FormatId): FormatSpec {
   const spec = FORMATS.find((f) => f.id === id);
