@@ -11,6 +11,8 @@ import { hitsCommand } from './hits';
 import { probeCommand } from './probe';
 import { lifecycleCommand } from './lifecycle';
 import { interleaveCommand } from './interleave';
+import { packetsCommand } from './packets';
+import { findingsCommand } from './findings';
 
 export class UsageError extends Error {}
 
@@ -30,7 +32,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, lifecycleCommand, interleaveCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, lifecycleCommand, interleaveCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {

@@ -2,6 +2,7 @@
 import type { Trace } from '../core/trace/trace';
 import { computeStats } from '../core/analysis/stats';
 import { loadTraceFile } from '../core/io/file-source';
+import { interfacesJson } from '../core/formats/capture-common';
 import { oneFile, type Command } from './commands';
 import type { Output } from './output';
 
@@ -43,6 +44,8 @@ function printStats(trace: Trace, json: boolean, out: Output): void {
     bytesRead: trace.bytesRead,
     errorCount: trace.issueCount,
     errors: trace.issues.map((e) => ({ line: e.line, offset: e.offset, message: e.message })),
+    // Captures (pcap/pcapng): one entry per interface; events are packets, cpus are interface indexes.
+    ...(interfacesJson(trace) ? { interfaces: interfacesJson(trace) } : {}),
   };
   if (json) {
     out.line(JSON.stringify(report));

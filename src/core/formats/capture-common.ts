@@ -82,6 +82,18 @@ export interface CaptureInfo {
 }
 
 const infos = new WeakMap<Trace, CaptureInfo>();
+const sources = new WeakMap<Trace, ByteSource>();
+
+/**
+ * The captured bytes of packet `i` (a view valid until the next read from the same trace), or
+ * null when the trace has no source (read with `finish(null)`) or is not a capture.
+ */
+export function packetBytes(trace: Trace, i: number): Uint8Array | null {
+  const src = sources.get(trace);
+  if (!src) return null;
+  const r = trace.record(i);
+  return src.read(r.offset, r.length);
+}
 
 /** The capture metadata of a trace read from pcap/pcapng, or undefined for other traces. */
 export function captureInfo(trace: Trace): CaptureInfo | undefined {
@@ -103,6 +115,8 @@ export function interfacesJson(trace: Trace): { index: number; name: string; lin
 export const CLASSIFY_BYTES = 512;
 
 const MAX_NAMES = 10000;
+/** Relative times beyond 2^53 ns (104 days) lose nanoseconds in a float64. */
+const MAX_EXACT_NS = 2 ** 53;
 const MAX_COMMENT_PACKETS = 100000;
 
 /** Builds the Trace of a capture: interfaces, packets as events, issues. */
@@ -117,6 +131,7 @@ export class CaptureSink {
   private readonly protoIds = new Map<string, number>();
   private readonly flagIds: number[];
   packets = 0;
+  private warnedRange = false;
 
   constructor(format: 'pcap' | 'pcapng') {
     this.b = new TraceBuilder(format);
@@ -139,7 +154,7 @@ export class CaptureSink {
     this.flagIds = ['', 'in', 'out'].map((f) => this.b.strings.intern(f));
   }
 
-  addInterface(i: Omit<CaptureInterface, 'index' | 'name' | 'packets' | 'stats' | 'linkTypeName'> & { name: string | null }): CaptureInterface {
+  addInterface(i: Omit<CaptureInterface, 'index' | 'name' | 'named' | 'packets' | 'stats' | 'linkTypeName'> & { name: string | null }): CaptureInterface {
     const index = this.info.interfaces.length;
     const name = i.name ?? `if${index}`;
     const full: CaptureInterface = { ...i, index, name, named: i.name !== null, linkTypeName: linkTypeName(i.linkType), packets: 0, stats: null };
@@ -168,6 +183,10 @@ export class CaptureSink {
     }
     const b = this.b;
     const tsNs = b.relativeNs(sec, fracNs);
+    if (Math.abs(tsNs) > MAX_EXACT_NS && !this.warnedRange) {
+      this.warnedRange = true;
+      this.issue(this.packets + 1, dataOffset, `packet ${this.packets + 1}: timestamp is ${Math.round(tsNs / 86400e9)} days from the first packet's; times this far apart are not exact to the nanosecond`);
+    }
     b.push(tsNs, iface.index, -1, -1, this.nameIds[iface.index] as number, eventId, this.flagIds[direction] as number, ++this.packets, dataOffset, caplen, 0);
     this.caplen.push(caplen);
     this.origLen.push(origLen);
@@ -199,6 +218,7 @@ export class CaptureSink {
     this.b.bytesRead = bytesRead;
     const t = this.b.finish(source);
     infos.set(t, this.info);
+    if (source) sources.set(t, source);
     return t;
   }
 }
@@ -265,7 +285,8 @@ const utf8 = new TextDecoder('utf-8');
 
 /** UTF-8 text of an option value, without trailing NULs (some writers include them). */
 export function optionText(b: Uint8Array, off: number, len: number): string {
-  let end = off + len;
-  while (end > off && b[end - 1] === 0) end--;
+  // Text ends at the first NUL (writers pad with NULs; Wireshark also stops there).
+  let end = off;
+  while (end < off + len && b[end] !== 0) end++;
   return utf8.decode(b.subarray(off, end));
 }

@@ -16,6 +16,9 @@ import { StraceReader, sniffStrace } from './strace';
 import { decodeStraceEvent } from './strace-payload';
 import { PrintfReader, sniffPrintf } from './printf';
 import { decodePrintfEvent } from './printf-payload';
+import { PcapReader, sniffPcap } from './pcap';
+import { PcapngReader, sniffPcapng } from './pcapng';
+import { decodeCapturePayload } from './capture-decode';
 
 export interface FormatSpec {
   readonly id: FormatId;
@@ -81,6 +84,21 @@ const printf: FormatSpec = {
   decode: decodePrintfEvent,
 };
 
+// Captures (binary, recognised by their magic numbers) come before the text formats.
+const pcap: FormatSpec = {
+  id: 'pcap',
+  sniff: (head) => sniffPcap(head),
+  createReader: () => new PcapReader(),
+  decode: decodeCapturePayload,
+};
+
+const pcapng: FormatSpec = {
+  id: 'pcapng',
+  sniff: (head) => sniffPcapng(head),
+  createReader: () => new PcapngReader(),
+  decode: decodeCapturePayload,
+};
+
 // trace-cmd's binary trace.dat (v6/v7), by its magic: fields and text are decoded on demand.
 const traceCmdDat: FormatSpec = {
   id: 'trace-cmd-dat',
@@ -89,7 +107,7 @@ const traceCmdDat: FormatSpec = {
   decode: decodeTraceDatEvent,
 };
 
-export const FORMATS: readonly FormatSpec[] = [traceCmdDat, traceCmdReport, ftrace, perfScript, strace, printf];
+export const FORMATS: readonly FormatSpec[] = [pcap, pcapng, traceCmdDat, traceCmdReport, ftrace, perfScript, strace, printf];
 
 export function formatSpec(id: FormatId): FormatSpec {
   const spec = FORMATS.find((f) => f.id === id);

@@ -25,13 +25,13 @@ export function dissectArp(d: Dissection, off: number, end: number, rarp: boolea
   const pr = (p: number): string => (plen === 4 ? ipv4(b, p) : hex(b, p, plen, ':'));
   let p = off + 8;
   const sha = hw(p);
-  d.field(l, 'arp.src.hw', sha, p, hlen);
+  d.field(l, 'arp.src.hw_mac', sha, p, hlen);
   p += hlen;
   const spa = pr(p);
   d.field(l, plen === 4 ? 'arp.src.proto_ipv4' : 'arp.src.proto', spa, p, plen);
   p += plen;
   const tha = hw(p);
-  d.field(l, 'arp.dst.hw', tha, p, hlen);
+  d.field(l, 'arp.dst.hw_mac', tha, p, hlen);
   p += hlen;
   const tpa = pr(p);
   d.field(l, plen === 4 ? 'arp.dst.proto_ipv4' : 'arp.dst.proto', tpa, p, plen);

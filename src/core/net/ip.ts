@@ -106,7 +106,8 @@ export function dissectIpv4(d: Dissection, off: number, end: number): void {
   d.field(l, 'ip.flags.df', (flagsFrag >> 14) & 1, off + 6, 1);
   d.field(l, 'ip.flags.mf', (flagsFrag >> 13) & 1, off + 6, 1);
   const fragOffset = (flagsFrag & 0x1fff) * 8;
-  d.field(l, 'ip.frag_offset', fragOffset, off + 6, 2);
+  // The raw 13-bit value, in 8-byte units (as Wireshark's ip.frag_offset); the summary says bytes.
+  d.field(l, 'ip.frag_offset', flagsFrag & 0x1fff, off + 6, 2);
   d.field(l, 'ip.ttl', ttl, off + 8, 1);
   d.field(l, 'ip.proto', proto, off + 9, 1);
   d.field(l, 'ip.checksum', hex16(checksum), off + 10, 2);
@@ -186,6 +187,8 @@ export function dissectIpv6(d: Dissection, off: number, end: number): void {
   const w = be32(b, off);
   const version = w >>> 28;
   d.field(l, 'ipv6.version', version, off, 1);
+  // Wireshark also files the version under ip.version for IPv6.
+  d.field(l, 'ip.version', version, off, 1);
   if (version !== 6) {
     d.problem('malformed', `IPv6 header with version ${version}`, off);
     d.summary = `IP version ${version} in an IPv6 frame`;

@@ -109,6 +109,7 @@ function dissectNull(d: Dissection, linkType: number, end: number): void {
 }
 
 export function dissectEthernet(d: Dissection, off: number, end: number): void {
+  if (d.protocol === 'unknown') d.protocol = 'eth';
   if (!has(end, off, 14)) return d.short('Ethernet header', off, 14, end);
   const b = d.b;
   const l = d.layer('eth', off, 14);
@@ -127,13 +128,15 @@ export function dissectEthernet(d: Dissection, off: number, end: number): void {
   for (let tags = 0; (type === 0x8100 || type === 0x88a8 || type === 0x9100) && tags < 8; tags++) {
     if (!has(end, p, 4)) return d.short('VLAN tag', p, 4, end);
     const tci = be16(b, p);
-    const v = d.layer('vlan', p - 2, 6);
-    d.field(v, 'vlan.etype', hex16(type), p - 2, 2);
-    d.field(v, 'vlan.priority', tci >> 13, p, 2);
-    d.field(v, 'vlan.dei', (tci >> 12) & 1, p, 2);
-    d.field(v, 'vlan.id', tci & 0xfff, p, 2);
+    // Wireshark's names: 802.1ad service tags are `ieee8021ad.*`, 802.1Q (and 0x9100) tags `vlan.*`.
+    const name = type === 0x88a8 ? 'ieee8021ad' : 'vlan';
+    const v = d.layer(name, p - 2, 6);
+    d.field(v, `${name}.etype`, hex16(type), p - 2, 2);
+    d.field(v, `${name}.priority`, tci >> 13, p, 2);
+    d.field(v, `${name}.dei`, (tci >> 12) & 1, p, 2);
+    d.field(v, `${name}.id`, tci & 0xfff, p, 2);
     type = be16(b, p + 2);
-    d.field(v, 'vlan.type', hex16(type), p + 2, 2);
+    d.field(v, `${name}.type`, hex16(type), p + 2, 2);
     p += 4;
   }
   if (type < 0x0600) {

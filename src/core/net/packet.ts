@@ -139,7 +139,8 @@ export class Dissection {
   /** A header that needs `need` bytes at `off` but only `end - off` were captured. */
   short(what: string, off: number, need: number, end: number): void {
     const got = Math.max(0, end - off);
-    this.problem('malformed', `${what} cut short: ${got} of ${need} bytes`, off);
+    // Cut by the snaplen, a short header is expected: `truncated-frame` already says so.
+    if (!(this.snapTruncated && end >= this.b.length)) this.problem('malformed', `${what} cut short: ${got} of ${need} bytes`, off);
     if (this.summary === '') this.summary = `[${what} cut short]`;
   }
 

@@ -1,0 +1,41 @@
+/** `ktl packets`: one JSON object (or one text line) per captured packet, in file order. */
+import type { Trace } from '../core/trace/trace';
+import { packetJson } from '../core/formats/capture-decode';
+import { isCapture } from '../core/formats/capture-common';
+import { loadTraceFile } from '../core/io/file-source';
+import { nonNegative, oneFile, UsageError, type Command } from './commands';
+import type { Output } from './output';
+
+export const packetsCommand: Command = {
+  name: 'packets',
+  usage: 'packets CAPTURE [--json] [--protocol NAME]... [--interface NAME]... [--limit N]',
+  options: { json: { type: 'boolean' }, protocol: { type: 'string', multiple: true }, interface: { type: 'string', multiple: true }, limit: { type: 'string' } },
+  async run(args, out) {
+    const v = args.values;
+    const file = oneFile(args, 'packets');
+    const limit = typeof v.limit === 'string' ? nonNegative('--limit', v.limit) : Infinity;
+    const trace = await loadTraceFile(file);
+    try {
+      if (!isCapture(trace.meta.format)) throw new UsageError(`${file} is ${trace.meta.format}, not a packet capture (pcap/pcapng)`);
+      const protocols = new Set((v.protocol as string[] | undefined) ?? []);
+      const ifaces = new Set((v.interface as string[] | undefined) ?? []);
+      await writePackets(trace, { json: v.json === true, protocols, ifaces, limit }, out);
+    } finally {
+      trace.close();
+    }
+  },
+};
+
+const DRAIN_EVERY = 4096;
+
+async function writePackets(trace: Trace, o: { json: boolean; protocols: Set<string>; ifaces: Set<string>; limit: number }, out: Output): Promise<void> {
+  let written = 0;
+  for (let i = 0; i < trace.length && written < o.limit && !out.isClosed; i++) {
+    if (o.protocols.size > 0 && !o.protocols.has(trace.event(i))) continue;
+    if (o.ifaces.size > 0 && !o.ifaces.has(trace.comm(i))) continue;
+    const p = packetJson(trace, i);
+    if (o.json) out.line(JSON.stringify(p));
+    else out.line(`${String(p.index).padStart(6)} ${(p.tsNs / 1e9).toFixed(9)} ${p.interface} ${p.protocol} ${p.summary}`);
+    if (++written % DRAIN_EVERY === 0) await out.drained();
+  }
+}
