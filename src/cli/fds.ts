@@ -46,8 +46,9 @@ function printView(v: FdView, withUses: boolean, out: Output): void {
     out.line(`  readiness: asked readable ${v.waitsForRead}× (ready ${v.readyForRead}×), asked writable ${v.waitsForWrite}× (ready ${v.readyForWrite}×)`);
   }
   if (v.stall) {
-    const why = v.stall.everWritable ? `since it was last writable at ${s(v.stall.sinceTsNs)}` : `since ${s(v.stall.sinceTsNs)}, never writable`;
-    out.line(`  WRITE STALL: asked writable ${v.stall.writePolls}× ${why}; nothing written after`);
+    const last = v.stall.everWritable && v.lastWritableTsNs !== null ? `last writable at ${s(v.lastWritableTsNs)}` : 'never writable';
+    const wrote = v.lastWriteTsNs !== null ? `last write at ${s(v.lastWriteTsNs)}` : 'never written';
+    out.line(`  WRITE STALL: asked writable ${v.stall.writePolls}× from ${s(v.stall.sinceTsNs)} on, never ready, nothing written (${last}, ${wrote})`);
   }
   if (withUses) {
     for (const u of v.uses) {

@@ -122,3 +122,9 @@ test('a line that is not strace is an issue with its line number; reading goes o
 test('detection: strace output by content', () => {
   assert.equal(detectBytes(new TextEncoder().encode('22:21:11.524449 brk(NULL) = 0x55edad95f000 <0.000004>\n')), 'strace');
 });
+
+test('-r relative timestamps (right-aligned) add up', () => {
+  const t = read('     0.000000 execve("/bin/true", ["true"], 0x7ffd /* 1 vars */) = 0\n     0.000250 brk(NULL) = 0x55\n     1.999900 exit_group(0) = ?\n');
+  assert.equal(t.issueCount, 0);
+  assert.deepEqual([t.tsNs(0), t.tsNs(1), t.tsNs(2)], [0, 250_000, 2_000_150_000]);
+});

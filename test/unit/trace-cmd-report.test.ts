@@ -83,3 +83,9 @@ test('detection: trace-cmd report text needs a trace-cmd mark; every ftrace fixt
     assert.equal(detectBytes(new Uint8Array(readFileSync(`test/fixtures/corpus/${f}`))), 'ftrace', f);
   }
 });
+
+test('the buffer name of each event is kept in the `buffer` extra column', () => {
+  const t = read('cpus=2\nnet: ping-1 [000] 1.000001: net_dev_xmit:         dev=lo len=1 rc=0\n            bash-2 [001] 1.000002: sched_switch:         a:1 [120] S ==> b:2 [120]\n');
+  const col = t.extra('buffer');
+  assert.deepEqual([t.strings.get(col?.get(0) ?? -1), t.strings.get(col?.get(1) ?? -1)], ['net', '']);
+});

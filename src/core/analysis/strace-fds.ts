@@ -32,9 +32,9 @@ export interface FdUse {
 }
 
 export interface FdStall {
-  /** Readiness queries for writing since the fd was last reported writable (or since it was first queried). */
+  /** Readiness queries for writing, none answered "writable", since the last write or writable answer. */
   readonly writePolls: number;
-  /** When the stall began: the last time the fd was writable, or the first query. */
+  /** Time of the first of those queries. */
   readonly sinceTsNs: number;
   /** Whether any query ever reported the fd writable. */
   readonly everWritable: boolean;
@@ -246,7 +246,7 @@ function finishView(v: FdView): void {
     if (u.kind === 'wait' && u.asked?.includes('out')) {
       if (u.ready?.includes('out')) {
         polls = 0;
-        since = u.tsNs;
+        since = null;
       } else {
         if (since === null) since = u.tsNs;
         polls++;

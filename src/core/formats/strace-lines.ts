@@ -11,11 +11,15 @@ export interface StracePrefix {
   fracNs: number;
   /** -t/-tt (time of day, wraps at midnight) versus -ttt (epoch). */
   timeOfDay: boolean;
+  /** -r: the time since the previous line (`%6ld.%06ld`, right-aligned), not a point in time. */
+  relative: boolean;
   /** Offset of the body in the line. */
   bodyStart: number;
 }
 
-const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+(?=\S))?(?:(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?\s+|(\d+)\.(\d+)\s+)?/;
+const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+(?=\S))?(?:(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?\s+|\s*(\d+)\.(\d+)\s+)?/;
+/** -r deltas are small; -ttt epoch seconds have 10 digits. */
+const RELATIVE_BELOW_SEC = 1e8;
 
 export function parsePrefix(line: string): StracePrefix {
   const m = PREFIX.exec(line) as RegExpExecArray;
@@ -23,6 +27,7 @@ export function parsePrefix(line: string): StracePrefix {
   let sec: number | null = null;
   let fracNs = 0;
   let timeOfDay = false;
+  let relative = false;
   if (m[3] !== undefined) {
     sec = Number(m[3]) * 3600 + Number(m[4]) * 60 + Number(m[5]);
     fracNs = m[6] === undefined ? 0 : fracToNs(m[6]);
@@ -30,8 +35,9 @@ export function parsePrefix(line: string): StracePrefix {
   } else if (m[7] !== undefined) {
     sec = Number(m[7]);
     fracNs = fracToNs(m[8] as string);
+    relative = sec < RELATIVE_BELOW_SEC;
   }
-  return { pid, sec, fracNs, timeOfDay, bodyStart: m[0].length };
+  return { pid, sec, fracNs, timeOfDay, relative, bodyStart: m[0].length };
 }
 
 function fracToNs(digits: string): number {
@@ -143,6 +149,7 @@ export function parseBody(body: string): StraceBody | null {
  * FUTEX_BITSET_MATCH_ANYstrace: Process 32105 attached`. Returns where the note starts and the pid.
  */
 export function embeddedAttach(body: string): { at: number; target: number; attached: boolean } | null {
+  if (!body.includes('strace: Process ')) return null;
   const m = ATTACHED.exec(body);
   if (!m || m.index === 0) return null;
   return { at: m.index, target: Number(m[1]), attached: m[2] === 'attached' };

@@ -3,7 +3,7 @@
  *
  * Spec: strace(1) (doc/strace.1.in in strace/strace): -f (`[pid N] ` prefix on stderr, a
  * bare `N ` pid column with -o), -t/-tt (`HH:MM:SS[.usec]`), -ttt (`sec.usec` since the
- * epoch), -T (`<sec.usec>` time spent in the call), -y/-yy (`3</path>`, `5<TCP:[...]>`
+ * epoch), -r (`%6ld.%06ld` since the previous line; added up), -T (`<sec.usec>` time spent in the call), -y/-yy (`3</path>`, `5<TCP:[...]>`
  * after fds), -k (` > frame` lines after a call), and the "unfinished/resumed" convention:
  * when another task's line interrupts a call, strace prints `name(args <unfinished ...>` and
  * later `<... name resumed>rest) = ret`. Signals print as `--- SIGCHLD {si_signo=...} ---`,
@@ -267,14 +267,20 @@ export class StraceReader implements TraceReader, LineSink {
   private time(p: StracePrefix): number {
     if (p.sec !== null) {
       let sec = p.sec;
-      if (p.timeOfDay) {
+      let fracNs = p.fracNs;
+      if (p.relative) {
+        // -r: add the delta to the previous line's time.
+        fracNs += this.lastFracNs;
+        sec += this.lastSec + Math.floor(fracNs / 1e9);
+        fracNs %= 1e9;
+      } else if (p.timeOfDay) {
         // -t/-tt print the time of day: a jump back by more than 12 h is midnight passing.
         if (this.lastTimeOfDay >= 0 && sec + 43200 < this.lastTimeOfDay) this.dayOffset += 86400;
         this.lastTimeOfDay = sec;
         sec += this.dayOffset;
       }
       this.lastSec = sec;
-      this.lastFracNs = p.fracNs;
+      this.lastFracNs = fracNs;
     }
     return this.b.relativeNs(this.lastSec, this.lastFracNs);
   }

@@ -9,7 +9,8 @@
  * trace-cmd adds, handled here:
  *   preamble      `version = 6` (older trace-cmd), `cpus=N`, `CPU N is empty`
  *   buffers       `<instance>: ` before each line when the trace.dat holds a named buffer
- *                 (`trace-cmd extract -B NAME`, `record -B`); the record starts after it
+ *                 (`trace-cmd extract -B NAME`, `record -B`); the record starts after it and
+ *                 the name goes to the per-event extra column `buffer` (a string id)
  *   -l            latency columns with a seconds timestamp:
  *                 `comm-pid   1d..2.  2537.033741: event: payload` (comm cut to 8 chars)
  *   -R            raw fields (`prev_comm=... prev_pid=...`): the ftrace shape
@@ -24,7 +25,7 @@ import { COLON, LBRACK, NUL, SPACE, isSpace } from './ascii';
 import { FtraceTextReader } from './ftrace-text';
 import { classifyPayload } from './ftrace-lines';
 import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, type Trace } from '../trace/trace';
+import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -51,10 +52,18 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
   readonly emptyCpus: number[] = [];
   /** Buffer (instance) names seen in line prefixes. */
   readonly buffers = new Set<string>();
+  /** Per event: string id of its buffer name (`''` for the top-level buffer / no prefix). */
+  private readonly bufferCol: ExtraColumn;
+  private readonly noBufferId: number;
+  /** The last buffer prefix seen (`name:` bytes) and its string id: most lines repeat it. */
+  private lastPrefix: Uint8Array | null = null;
+  private lastPrefixId = 0;
 
   constructor(opts: TraceCmdReportOptions = {}) {
     this.splitter = new LineSplitter(this, opts.maxLineBytes);
     this.inner = new FtraceTextReader({ builder: this.b, maxLineBytes: opts.maxLineBytes });
+    this.noBufferId = this.b.strings.intern('');
+    this.bufferCol = this.b.extraColumn('buffer', 'u32');
   }
 
   push(chunk: Uint8Array): void {
@@ -82,6 +91,7 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
 
   line(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
     // Lines trace-cmd adds start in column 0; ftrace event lines start with the padded comm.
+    if (e > s && !isSpace(buf[s]) && this.samePrefix(buf, s, e, offset, lineNo)) return;
     if (e > s && !isSpace(buf[s]) && e - s < 4096 && buf.subarray(s, e).indexOf(NUL) < 0) {
       const text = utf8.decode(buf.subarray(s, e));
       if (this.preamble(text, lineNo)) return;
@@ -90,11 +100,31 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
         this.buffers.add(prefix[1] as string);
         this.evidence.buffers++;
         const skip = byteLength(prefix[0]);
-        this.eventLine(buf, s + skip, e, offset + skip, lineNo);
+        const id = this.b.strings.intern(prefix[1] as string);
+        this.lastPrefix = new TextEncoder().encode(`${prefix[1] as string}:`);
+        this.lastPrefixId = id;
+        this.eventLine(buf, s + skip, e, offset + skip, lineNo, id);
         return;
       }
     }
-    this.eventLine(buf, s, e, offset, lineNo);
+    this.eventLine(buf, s, e, offset, lineNo, this.noBufferId);
+  }
+
+  /**
+   * Fast path for the common case: the line starts with the same `buffer:` as the last
+   * prefixed line, then spaces and an event line. Bytes only; false sends it the slow way.
+   */
+  private samePrefix(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
+    const p = this.lastPrefix;
+    if (p === null || e - s <= p.length + 1) return false;
+    for (let k = 0; k < p.length; k++) if (buf[s + k] !== p[k]) return false;
+    let k = s + p.length;
+    if (buf[k] !== SPACE) return false;
+    while (k < e && buf[k] === SPACE) k++;
+    if (k === e) return false;
+    this.evidence.buffers++;
+    this.eventLine(buf, k, e, offset + (k - s), lineNo, this.lastPrefixId);
+    return true;
   }
 
   /** `version = 6`, `cpus=N`, `CPU N is empty`, `CPU:N [M EVENTS DROPPED]`. */
@@ -121,11 +151,13 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
     return false;
   }
 
-  private eventLine(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
-    if (latencyCandidate(buf, s, e) && this.latencyLine(buf, s, e, offset, lineNo)) return;
+  private eventLine(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number, bufferId: number): void {
     const before = this.b.length;
-    this.inner.line(buf, s, e, offset, lineNo);
-    if (this.b.length > before) this.notePadding(buf, s, before);
+    if (!(latencyCandidate(buf, s, e) && this.latencyLine(buf, s, e, offset, lineNo))) {
+      this.inner.line(buf, s, e, offset, lineNo);
+      if (this.b.length > before) this.notePadding(buf, s, before);
+    }
+    for (let k = before; k < this.b.length; k++) this.bufferCol.push(bufferId);
   }
 
   /** `-l` output with a seconds timestamp (ftrace's latency format prints microseconds). */
