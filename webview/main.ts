@@ -19,6 +19,7 @@ import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters'
 import { Host } from './host';
 import { LoadingView } from './loading';
 import { isTraceSummary } from './sanitize';
+import { parseFilterState } from './state';
 import { SummaryView } from './summary';
 
 const host = new Host();
@@ -93,6 +94,10 @@ function onMessage(msg: HostToWebview): void {
       break;
     case 'requestError':
       table.onRequestError(msg.requestId, msg.message);
+      break;
+    case 'applyFilter':
+      // Before the summary arrives this lands in the saved state, which showSummary restores.
+      filters.set(parseFilterState(msg.filter));
       break;
   }
 }

@@ -86,7 +86,12 @@ export type HostToWebview =
       readonly start: number;
       readonly rows: readonly EventRow[];
     }
-  | { readonly type: 'requestError'; readonly requestId: number; readonly message: string };
+  | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
+  /**
+   * Replace the table's filter (e.g. "Show Events for This Line" from a source file): the
+   * webview sets its filter model, exactly as if the user had picked these facets.
+   */
+  | { readonly type: 'applyFilter'; readonly filter: EventFilter };
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;

@@ -3,7 +3,7 @@
  * per open trace document: it reads the file, keeps the Trace, and answers page requests,
  * so neither parsing nor filtering ever runs on the extension host thread.
  */
-import type { EventFilter, EventRow, TraceSummary } from './messages';
+import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
 
@@ -28,7 +28,9 @@ export type HostToWorker =
   /** The probe script for one source line (no trace needed); `variables` empty = those the line reads. */
   | { readonly type: 'probeLine'; readonly requestId: number; readonly source: SourceConfig; readonly file: string; readonly line: number; readonly variables: readonly string[] }
   /** Definitions of a symbol (for `sym+0xoff/0xsize` links). */
-  | { readonly type: 'resolveSymbol'; readonly requestId: number; readonly source: SourceConfig; readonly symbol: string };
+  | { readonly type: 'resolveSymbol'; readonly requestId: number; readonly source: SourceConfig; readonly symbol: string }
+  /** A webview timeline request, forwarded as is; the reply carries the webview's own requestId inside. */
+  | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -38,4 +40,5 @@ export type WorkerToHost =
   | { readonly type: 'hits'; readonly requestId: number; readonly result: HitsResult }
   | { readonly type: 'probeLine'; readonly requestId: number; readonly result: ProbeLineReply }
   | { readonly type: 'symbol'; readonly requestId: number; readonly definitions: readonly { readonly file: string; readonly line: number }[] }
-  | { readonly type: 'requestError'; readonly requestId: number; readonly message: string };
+  | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
+  | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview };

@@ -7,11 +7,15 @@ import type { HostToWorker, WorkerToHost } from '../protocol/worker-messages';
 import { NotATraceError } from '../core/io/file-source';
 import { TraceService } from './trace-service';
 import { probeLine, resolveSymbol, traceHits } from './source-service';
+import { TimelineService } from './timeline-service';
+import type { EventRow } from '../protocol/messages';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
 
 let service: TraceService | null = null;
+/** The timeline's index over `service`'s trace, built on the first timeline request. */
+let timeline: TimelineService | null = null;
 const abort = new AbortController();
 /** Progress messages at most this often (ms): a fast read would otherwise flood the host. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -53,6 +57,21 @@ port.on('message', (msg: HostToWorker) => {
     case 'resolveSymbol':
       reply(msg.requestId, resolveSymbol(msg.source, msg.symbol).then((definitions) => ({ type: 'symbol', requestId: msg.requestId, definitions })));
       break;
+    case 'timeline': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      reply(
+        msg.requestId,
+        svc.withTrace(async (t) => {
+          timeline ??= new TimelineService(t);
+          return { type: 'timeline', requestId: msg.requestId, reply: timeline.answer(msg.request, (i) => svc.rows(i, 1, {}).rows[0] as EventRow) };
+        }),
+      );
+      break;
+    }
   }
 });
 

@@ -1,0 +1,145 @@
+/**
+ * The timeline's queries over a loaded trace (worker side): aggregated tracks for a range,
+ * exact counts of a brushed range, and one event with its position in the filtered table.
+ *
+ * The per-CPU time-sorted index is built on the first request (one pass), and once more per
+ * filter (cached, a few filters at most), so a query costs O(buckets + events drawn).
+ * The filter means exactly what it means for the table (TraceService.rows).
+ */
+import type { EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview } from '../protocol/messages';
+import { MAX_TIMELINE_EVENTS, MAX_TIMELINE_RESOLUTION, MAX_TIMELINE_SLICES } from '../protocol/messages';
+import { buildTaskSlices, buildTimelineEvents, countRange, queryTimeline, type TaskSlices, type TimelineEvents } from '../core/analysis/timeline';
+import type { Trace } from '../core/trace/trace';
+
+/** Filtered indexes kept (each is ~16 bytes per matching event). */
+const FILTER_CACHE = 4;
+
+interface Filtered {
+  readonly events: TimelineEvents;
+  /** Matching event indices in file order (the table's list), or null for "all events". */
+  readonly fileOrder: Uint32Array | null;
+}
+
+export class TimelineService {
+  private all: Filtered | null = null;
+  private slices: TaskSlices | null = null;
+  private readonly cache = new Map<string, Filtered>();
+
+  constructor(private readonly trace: Trace) {}
+
+  /** Answers one timeline request (throws on a bad request; the caller turns it into requestError). */
+  answer(msg: TimelineToHost, row: (index: number) => EventRow): TimelineToWebview {
+    switch (msg.type) {
+      case 'timeline':
+        return { type: 'timeline', requestId: msg.requestId, data: this.query(msg.startNs, msg.endNs, msg.resolution, msg.cpus, msg.filter) };
+      case 'timelineRange': {
+        const r = countRange(this.filtered(msg.filter).events, msg.startNs, msg.endNs, msg.cpus, (id) => this.trace.strings.get(id));
+        return {
+          type: 'timelineRange',
+          requestId: msg.requestId,
+          startNs: r.startNs,
+          endNs: r.endNs,
+          total: r.total,
+          cpus: r.cpus.map(([cpu, count]) => ({ name: String(cpu), count })),
+          events: r.events.map(([name, count]) => ({ name, count })),
+        };
+      }
+      case 'eventAt': {
+        if (msg.index >= this.trace.length) throw new Error(`no event ${msg.index} (the trace has ${this.trace.length})`);
+        return { type: 'eventAt', requestId: msg.requestId, row: row(msg.index), position: this.position(msg.index, msg.filter) };
+      }
+    }
+  }
+
+  query(startNs: number, endNs: number, resolution: number, cpus: readonly number[] | null, filter: EventFilter): TimelineData {
+    if (!(endNs > startNs)) throw new Error('empty time range');
+    const res = Math.min(MAX_TIMELINE_RESOLUTION, Math.max(1, Math.floor(resolution)));
+    const r = queryTimeline(
+      this.filtered(filter).events,
+      this.taskSlices(),
+      { startNs, endNs, resolution: res, cpus, maxEvents: MAX_TIMELINE_EVENTS, maxSlices: MAX_TIMELINE_SLICES },
+      (id) => this.trace.strings.get(id),
+    );
+    return r;
+  }
+
+  /** Position of event `index` in the filtered file-order list, null when the filter hides it. */
+  position(index: number, filter: EventFilter): number | null {
+    const f = this.filtered(filter);
+    if (!f.fileOrder) return index;
+    const list = f.fileOrder;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((list[mid] as number) < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo] === index ? lo : null;
+  }
+
+  private taskSlices(): TaskSlices {
+    if (!this.slices) this.slices = buildTaskSlices(this.trace, this.filtered({}).events);
+    return this.slices;
+  }
+
+  private filtered(filter: EventFilter): Filtered {
+    const keep = matcher(this.trace, filter);
+    if (!keep) {
+      if (!this.all) this.all = { events: buildTimelineEvents(this.trace), fileOrder: null };
+      return this.all;
+    }
+    const cached = this.cache.get(keep.key);
+    if (cached) return cached;
+    const n = this.trace.length;
+    let order = new Uint32Array(1024);
+    let count = 0;
+    const events = buildTimelineEvents(this.trace, (i) => {
+      if (!keep.test(i)) return false;
+      if (count === order.length) {
+        const grown = new Uint32Array(Math.min(n, order.length * 2));
+        grown.set(order);
+        order = grown;
+      }
+      order[count++] = i;
+      return true;
+    });
+    const f: Filtered = { events, fileOrder: order.slice(0, count) };
+    if (this.cache.size >= FILTER_CACHE) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(keep.key, f);
+    return f;
+  }
+}
+
+/** The table's filter as a predicate over event indices (same rules as TraceService), or null for "keep all". */
+function matcher(t: Trace, filter: EventFilter): { key: string; test: (i: number) => boolean } | null {
+  const events = filter.events ?? [];
+  const cpus = filter.cpus ?? [];
+  const task = (filter.task ?? '').trim();
+  const text = (filter.text ?? '').trim().toLowerCase();
+  if (events.length === 0 && cpus.length === 0 && !task && !text) return null;
+  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text]);
+  const eventIds = new Set(events.map((e) => t.strings.find(e)));
+  const cpuSet = new Set(cpus);
+  const taskPid = /^\d+$/.test(task) ? Number(task) : null;
+  const taskLower = task.toLowerCase();
+  const commMatches = new Map<number, boolean>();
+  return {
+    key,
+    test: (i) => {
+      if (eventIds.size > 0 && !eventIds.has(t.eventId(i))) return false;
+      if (cpuSet.size > 0 && !cpuSet.has(t.cpu(i))) return false;
+      if (task) {
+        const commId = t.commId(i);
+        let hit = commMatches.get(commId);
+        if (hit === undefined) {
+          hit = t.strings.get(commId).toLowerCase().includes(taskLower);
+          commMatches.set(commId, hit);
+        }
+        if (!hit && !(taskPid !== null && (t.pid(i) === taskPid || t.tgid(i) === taskPid))) return false;
+      }
+      if (text && !t.payloadText(i).toLowerCase().includes(text)) return false;
+      return true;
+    },
+  };
+}

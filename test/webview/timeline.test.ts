@@ -1,0 +1,357 @@
+/**
+ * The timeline in headless Chromium, fed by a real TraceService + TimelineService over a real
+ * ftrace capture (veth-ping.trace: 2 CPUs with sched_switch). The Node side plays the
+ * extension host (it answers `timeline`, `timelineRange` and `eventAt` as the worker does),
+ * and every count the page shows is checked against a direct pass over the trace.
+ *
+ * Needs `npm run build` first (dist/webview.js + dist/webview.css).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { EventRow, HostToWebview, TraceSummary, WebviewToHost } from '../../src/protocol/messages';
+import type { Trace } from '../../src/core/trace/trace';
+import { TraceService } from '../../src/worker/trace-service';
+import { TimelineService } from '../../src/worker/timeline-service';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehaviour, type OpenOptions, type WebviewPage } from './harness';
+
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping.trace');
+const SHOTS = join(ROOT, 'test-output', 'webview');
+const WAIT_MS = 10_000;
+/** Track geometry of webview/timeline.ts: slices lane, marks lane, gap. */
+const TRACK_PX = 12 + 20 + 6;
+const MARKS_MID_PX = 3 + 12 + 1 + 10;
+
+type TimelineRequest = Extract<WebviewToHost, { type: 'timeline' }>;
+type RangeRequest = Extract<WebviewToHost, { type: 'timelineRange' }>;
+
+class ServiceHost implements HostBehaviour {
+  constructor(
+    private readonly service: TraceService,
+    private readonly timeline: TimelineService,
+    private readonly summary: TraceSummary,
+  ) {}
+
+  async onMessage(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        await send({ type: 'summary', summary: this.summary });
+        return;
+      case 'rows': {
+        const r = this.service.rows(msg.start, msg.count, msg.filter);
+        await send({ type: 'rows', requestId: msg.requestId, total: r.total, start: msg.start, rows: r.rows });
+        return;
+      }
+      case 'timeline':
+      case 'timelineRange':
+      case 'eventAt':
+        await send(this.timeline.answer(msg, (i) => this.service.rows(i, 1, {}).rows[0] as EventRow));
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+interface Loaded {
+  service: TraceService;
+  trace: Trace;
+  timeline: TimelineService;
+  summary: TraceSummary;
+}
+
+function timelineRequests(w: WebviewPage): TimelineRequest[] {
+  return w.posted.filter((m): m is TimelineRequest => m.type === 'timeline');
+}
+
+async function visibleRange(page: Page): Promise<[number, number]> {
+  const r = await page.$eval('#timeline-range', (e) => [Number((e as HTMLElement).dataset.startNs), Number((e as HTMLElement).dataset.endNs)]);
+  return [r[0] as number, r[1] as number];
+}
+
+async function waitRangeChange(page: Page, before: [number, number]): Promise<[number, number]> {
+  await page.waitForFunction(
+    ([a, b]) => {
+      const e = document.getElementById('timeline-range') as HTMLElement | null;
+      return e !== null && (Number(e.dataset.startNs) !== a || Number(e.dataset.endNs) !== b);
+    },
+    before,
+    { timeout: WAIT_MS },
+  );
+  return visibleRange(page);
+}
+
+/** Waits until the canvas shows the reply to the latest timeline request. */
+async function waitDrawn(w: WebviewPage): Promise<void> {
+  const until = Date.now() + WAIT_MS;
+  for (;;) {
+    const last = timelineRequests(w).pop();
+    const drawn = await w.page.$eval('#timeline-canvas', (c) => (c as HTMLElement).dataset.drawn ?? '');
+    if (last && drawn === String(last.startNs)) return;
+    if (Date.now() > until) throw new Error('timeline not drawn');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function plotBox(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  const b = await (await page.$('#timeline-canvas'))?.boundingBox();
+  assert.ok(b, 'timeline canvas is laid out');
+  return b;
+}
+
+async function assertClean(w: WebviewPage): Promise<void> {
+  assert.deepEqual(await cspViolations(w.page), [], 'CSP violations');
+  assert.deepEqual(w.errors, [], 'page errors');
+  assert.deepEqual(w.invalid, [], 'messages failing isWebviewToHost');
+}
+
+/** Events in [a, b) by a direct pass over the trace. */
+function direct(t: Trace, a: number, b: number): { total: number; perCpu: Map<number, number> } {
+  const perCpu = new Map<number, number>();
+  let total = 0;
+  for (let i = 0; i < t.length; i++) {
+    const ts = t.tsNs(i);
+    if (ts < a || ts >= b) continue;
+    total++;
+    perCpu.set(t.cpu(i), (perCpu.get(t.cpu(i)) ?? 0) + 1);
+  }
+  return { total, perCpu };
+}
+
+describe('timeline webview (Chromium, real TraceService + TimelineService)', () => {
+  let browser: Browser;
+  let veth: Loaded;
+  const open: WebviewPage[] = [];
+
+  async function openTimeline(opts: OpenOptions = {}): Promise<WebviewPage> {
+    const w = await openWebview(browser, new ServiceHost(veth.service, veth.timeline, veth.summary), opts);
+    open.push(w);
+    await w.page.waitForSelector('#timeline-canvas', { timeout: WAIT_MS });
+    await waitDrawn(w);
+    return w;
+  }
+
+  before(async () => {
+    assertBuilt();
+    browser = await launch();
+    const service = await TraceService.open(FIXTURE);
+    const trace = await service.withTrace(async (t) => t);
+    veth = { service, trace, timeline: new TimelineService(trace), summary: service.summary('veth-ping.trace') };
+    assert.deepEqual(veth.summary.cpus, [0, 1]);
+  });
+
+  after(async () => {
+    for (const w of open) await w.close().catch(() => undefined);
+    await browser?.close();
+    veth?.service.dispose();
+  });
+
+  it('draws one track per CPU over the whole trace, asking for (range, resolution = width)', async () => {
+    const w = await openTimeline();
+    const page = w.page;
+    const labels = await page.$$eval('.ktl-tl-label', (ls) => ls.map((l) => l.textContent));
+    assert.deepEqual(labels, ['CPU 0', 'CPU 1']);
+    const box = await plotBox(page);
+    const req = timelineRequests(w)[0];
+    assert.ok(req);
+    assert.equal(req.resolution, Math.round(box.width));
+    assert.equal(req.startNs, veth.summary.firstTsNs);
+    assert.ok(Math.abs(req.endNs - (veth.summary.firstTsNs + veth.summary.durationNs + 1)) < 1e-3);
+    assert.equal(req.cpus, null);
+    // Each track has marks: painted pixels in its marks lane.
+    const painted = await page.$eval(
+      '#timeline-canvas',
+      (c, { trackPx, mid }) => {
+        const canvas = c as HTMLCanvasElement;
+        const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+        const dpr = canvas.width / canvas.clientWidth;
+        const out: number[] = [];
+        for (let k = 0; k < 2; k++) {
+          const y = Math.round((k * trackPx + mid) * dpr);
+          const px = ctx.getImageData(0, y, canvas.width, 1).data;
+          let n = 0;
+          for (let i = 3; i < px.length; i += 4) if ((px[i] as number) > 0) n++;
+          out.push(n);
+        }
+        return out;
+      },
+      { trackPx: TRACK_PX, mid: MARKS_MID_PX },
+    );
+    assert.ok(painted.every((n) => n > 20), `marks painted on both tracks: ${painted}`);
+    const [a, b] = await visibleRange(page);
+    assert.equal(a, veth.summary.firstTsNs);
+    assert.ok(b > veth.summary.firstTsNs + veth.summary.durationNs);
+    await assertClean(w);
+  });
+
+  it('wheel zoom narrows the visible range and asks again at a finer resolution', async () => {
+    const w = await openTimeline();
+    const page = w.page;
+    const box = await plotBox(page);
+    const before = await visibleRange(page);
+    await page.mouse.move(box.x + box.width * 0.25, box.y + 10);
+    await page.mouse.wheel(0, -400);
+    const after = await waitRangeChange(page, before);
+    assert.ok(after[1] - after[0] < (before[1] - before[0]) * 0.9, `span ${after[1] - after[0]} < ${before[1] - before[0]}`);
+    // Zoomed at the pointer: the time under it stays put.
+    const under = before[0] + (before[1] - before[0]) * 0.25;
+    assert.ok(Math.abs(after[0] + (after[1] - after[0]) * 0.25 - under) < (before[1] - before[0]) * 0.01);
+    await waitDrawn(w);
+    const reqs = timelineRequests(w);
+    const first = reqs[0] as TimelineRequest;
+    const last = reqs[reqs.length - 1] as TimelineRequest;
+    const nsPerBucket = (r: TimelineRequest) => (r.endNs - r.startNs) / r.resolution;
+    assert.ok(nsPerBucket(last) < nsPerBucket(first), 'finer buckets after zooming in');
+    assert.ok(Math.abs(last.startNs - after[0]) < 1 && Math.abs(last.endNs - after[1]) < 1, 'the request covers the visible range');
+    await assertClean(w);
+  });
+
+  it('keyboard: + / - zoom, arrows pan, 0 fits the whole trace', async () => {
+    const w = await openTimeline();
+    const page = w.page;
+    await page.focus('#timeline-canvas');
+    const full = await visibleRange(page);
+    const span = (r: [number, number]) => r[1] - r[0];
+    await page.keyboard.press('+');
+    const z1 = await waitRangeChange(page, full);
+    assert.ok(Math.abs(span(z1) - span(full) / 1.5) < span(full) * 1e-6, 'zoomed in by 1.5');
+    await page.keyboard.press('ArrowRight');
+    const p1 = await waitRangeChange(page, z1);
+    assert.ok(Math.abs(p1[0] - z1[0] - span(z1) * 0.1) < span(z1) * 1e-6, 'panned right by a tenth');
+    assert.ok(Math.abs(span(p1) - span(z1)) < span(z1) * 1e-6);
+    await page.keyboard.press('ArrowLeft');
+    const p2 = await waitRangeChange(page, p1);
+    assert.ok(Math.abs(p2[0] - z1[0]) < span(z1) * 1e-6);
+    await page.keyboard.press('-');
+    const z2 = await waitRangeChange(page, p2);
+    assert.ok(span(z2) > span(p2));
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await page.keyboard.press('0');
+    await page.waitForFunction(([a, b]) => {
+      const e = document.getElementById('timeline-range') as HTMLElement;
+      return Math.abs(Number(e.dataset.startNs) - a) < 1e-3 && Math.abs(Number(e.dataset.endNs) - b) < 1e-3;
+    }, full);
+    await waitDrawn(w);
+    await assertClean(w);
+  });
+
+  it('brushing the ruler shows the duration and the exact counts of the selection', async () => {
+    const w = await openTimeline();
+    const page = w.page;
+    const box = await plotBox(page);
+    const rulerY = box.y - 7;
+    const [a, b] = await visibleRange(page);
+    await page.mouse.move(box.x + box.width * 0.2, rulerY);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, rulerY, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.6, rulerY, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => (document.getElementById('timeline-selection') as HTMLElement).dataset.total !== undefined, undefined, { timeout: WAIT_MS });
+    const req = w.posted.filter((m): m is RangeRequest => m.type === 'timelineRange').pop();
+    assert.ok(req, 'a timelineRange request');
+    // The selection is what was dragged: 20%..60% of the view (within a pixel).
+    const nsPerPx = (b - a) / box.width;
+    assert.ok(Math.abs(req.startNs - (a + (b - a) * 0.2)) <= 1.5 * nsPerPx, `start ${req.startNs}`);
+    assert.ok(Math.abs(req.endNs - (a + (b - a) * 0.6)) <= 1.5 * nsPerPx, `end ${req.endNs}`);
+    const shown = await page.$eval('#timeline-selection', (e) => ({ dur: Number((e as HTMLElement).dataset.durationNs), total: Number((e as HTMLElement).dataset.total), text: e.textContent ?? '' }));
+    assert.ok(Math.abs(shown.dur - (req.endNs - req.startNs)) < 1e-3);
+    const want = direct(veth.trace, req.startNs, req.endNs);
+    assert.equal(shown.total, want.total);
+    assert.ok(want.total > 0);
+    assert.match(shown.text, new RegExp(`${want.total.toLocaleString('en-US')} events`));
+    assert.match(shown.text, new RegExp(`CPU 0: ${(want.perCpu.get(0) ?? 0).toLocaleString('en-US')}`));
+    assert.match(shown.text, new RegExp(`CPU 1: ${(want.perCpu.get(1) ?? 0).toLocaleString('en-US')}`));
+    // The band follows a zoom; Escape clears it.
+    assert.equal(await page.isVisible('.ktl-tl-band'), true);
+    await page.focus('#timeline-canvas');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => (document.getElementById('timeline-selection') as HTMLElement).dataset.total === undefined);
+    await page.waitForSelector('.ktl-tl-band', { state: 'hidden', timeout: WAIT_MS });
+    await assertClean(w);
+  });
+
+  it('clicking a mark shows its event and selects it in the table; the table selection shows on the timeline', async () => {
+    const w = await openTimeline();
+    const page = w.page;
+    const box = await plotBox(page);
+    // A CPU 1 event at least 1 µs from its neighbours on that CPU; zoom in at it (wheel)
+    // until no other event of its CPU is within 3 px, so the click can only mean it.
+    const t = veth.trace;
+    const cpu1 = [...Array(t.length).keys()].filter((i) => t.cpu(i) === 1).sort((x, y) => t.tsNs(x) - t.tsNs(y));
+    let k0 = Math.floor(cpu1.length / 2);
+    while (t.tsNs(cpu1[k0] as number) - t.tsNs(cpu1[k0 - 1] as number) < 1000 || t.tsNs(cpu1[k0 + 1] as number) - t.tsNs(cpu1[k0] as number) < 1000) k0++;
+    const target = cpu1[k0] as number;
+    const prev = cpu1[k0 - 1] as number;
+    const next = cpu1[k0 + 1] as number;
+    let view = await visibleRange(page);
+    const pxOf = (ts: number) => ((ts - view[0]) / (view[1] - view[0])) * box.width;
+    for (let n = 0; n < 30 && (pxOf(t.tsNs(target)) - pxOf(t.tsNs(prev)) <= 3 || pxOf(t.tsNs(next)) - pxOf(t.tsNs(target)) <= 3); n++) {
+      await page.mouse.move(box.x + pxOf(t.tsNs(target)), box.y + 10);
+      await page.mouse.wheel(0, -300);
+      view = await waitRangeChange(page, view);
+    }
+    await waitDrawn(w);
+    const track = veth.summary.cpus.indexOf(t.cpu(target));
+    await page.mouse.click(box.x + pxOf(t.tsNs(target)), box.y + track * TRACK_PX + MARKS_MID_PX);
+    await page.waitForFunction((i) => (document.getElementById('timeline-details') as HTMLElement).dataset.index === String(i), target, { timeout: WAIT_MS });
+    const details = (await page.textContent('#timeline-details')) ?? '';
+    assert.ok(details.includes(t.event(target)), details);
+    assert.ok(details.includes(`${t.comm(target)}-${t.pid(target)}`), details);
+    assert.ok(details.includes(`line ${t.line(target)}`), details);
+    // The table selects and shows the same event (no filter: position = index).
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]') as HTMLElement | null)?.dataset.index === String(i), target, {
+      timeout: WAIT_MS,
+    });
+
+    // The other way: moving the table's selection marks that event on the timeline.
+    await page.focus('#event-table');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction((i) => (document.getElementById('timeline-details') as HTMLElement).dataset.index === String(i + 1), target, { timeout: WAIT_MS });
+    await assertClean(w);
+  });
+
+  it('follows the table filter: only matching events are counted', async () => {
+    const w = await openTimeline();
+    const page = w.page;
+    await page.click('#summary-event-list .ktl-facet:has(.ktl-facet-name:text-is("sched_switch"))');
+    await page.waitForFunction(() => true);
+    const until = Date.now() + WAIT_MS;
+    while (!timelineRequests(w).some((r) => (r.filter.events ?? []).includes('sched_switch'))) {
+      if (Date.now() > until) throw new Error('no filtered timeline request');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitDrawn(w);
+    const req = timelineRequests(w).pop() as TimelineRequest;
+    const data = veth.timeline.query(req.startNs, req.endNs, req.resolution, null, req.filter);
+    let switches = 0;
+    for (let i = 0; i < veth.trace.length; i++) if (veth.trace.event(i) === 'sched_switch') switches++;
+    assert.equal(
+      data.tracks.reduce((n, x) => n + x.total, 0),
+      switches,
+    );
+    await assertClean(w);
+  });
+
+  it('looks like a serious tool (screenshots, dark and light)', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    for (const theme of ['dark', 'light'] as const) {
+      const w = await openTimeline({ theme });
+      const page = w.page;
+      const box = await plotBox(page);
+      // Zoom into the busy middle, brush a range and pick an event, so the shot shows it all.
+      await page.mouse.move(box.x + box.width * 0.5, box.y + 10);
+      await page.mouse.wheel(0, -300);
+      await waitDrawn(w);
+      await page.mouse.move(box.x + box.width * 0.3, box.y - 7);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.45, box.y - 7, { steps: 4 });
+      await page.mouse.up();
+      await page.waitForFunction(() => (document.getElementById('timeline-selection') as HTMLElement).dataset.total !== undefined, undefined, { timeout: WAIT_MS });
+      await page.screenshot({ path: join(SHOTS, `timeline-${theme}.png`) });
+      await assertClean(w);
+    }
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Deep checks of the timeline replies before they are drawn: the guard in src/protocol only
+ * looks at the envelope, and the drawing loops index typed arrays by what these say.
+ */
+import type { CountEntry, TimelineData, TimelineTrack } from '../src/protocol/messages';
+
+const MAX_TRACKS = 4096;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** Every index in `a` is below `n` (or -1 where `allowNone`). */
+function indicesBelow(a: Uint32Array | Int32Array, n: number, allowNone: boolean): boolean {
+  for (let k = 0; k < a.length; k++) {
+    const v = a[k] as number;
+    if (v >= n || v < (allowNone ? -1 : 0)) return false;
+  }
+  return true;
+}
+
+function isTrack(v: unknown, res: number, names: number, tasks: number): v is TimelineTrack {
+  if (!isRecord(v) || !isIndex(v.cpu) || !isIndex(v.total)) return false;
+  if (!(v.counts instanceof Uint32Array) || v.counts.length !== res) return false;
+  if (!(v.dominant instanceof Int32Array) || v.dominant.length !== res || !indicesBelow(v.dominant, names, true)) return false;
+  const ev = v.events;
+  if (ev !== null) {
+    if (!isRecord(ev) || !(ev.tsNs instanceof Float64Array) || !(ev.name instanceof Uint32Array) || !(ev.index instanceof Uint32Array)) return false;
+    const n = ev.tsNs.length;
+    if (ev.name.length !== n || ev.index.length !== n || !indicesBelow(ev.name, names, false)) return false;
+  }
+  const sl = v.slices;
+  if (sl !== null) {
+    if (!isRecord(sl) || !(sl.startNs instanceof Float64Array) || !(sl.endNs instanceof Float64Array) || !(sl.task instanceof Uint32Array)) return false;
+    const n = sl.startNs.length;
+    if (sl.endNs.length !== n || sl.task.length !== n || !indicesBelow(sl.task, tasks, false)) return false;
+  }
+  const sb = v.sliceBuckets;
+  if (sb !== null && !(sb instanceof Int32Array && sb.length === res && indicesBelow(sb, tasks, true))) return false;
+  return true;
+}
+
+export function isTimelineData(v: unknown): v is TimelineData {
+  if (!isRecord(v)) return false;
+  const { startNs, endNs, resolution, names, tasks, tracks } = v;
+  if (!isFiniteNumber(startNs) || !isFiniteNumber(endNs) || !(endNs > startNs) || !isIndex(resolution) || resolution < 1) return false;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) return false;
+  if (!Array.isArray(tasks) || !tasks.every((t) => isRecord(t) && typeof t.comm === 'string' && typeof t.pid === 'number')) return false;
+  if (!Array.isArray(tracks) || tracks.length > MAX_TRACKS) return false;
+  return tracks.every((t) => isTrack(t, resolution, names.length, tasks.length));
+}
+
+export function isCountList(v: unknown): v is readonly CountEntry[] {
+  return Array.isArray(v) && v.every((e) => isRecord(e) && typeof e.name === 'string' && isIndex(e.count));
+}

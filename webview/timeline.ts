@@ -1,0 +1,696 @@
+/**
+ * The timeline: one track per CPU with sched_switch task slices above the event marks.
+ *
+ * Drawing: marks on one canvas (no DOM per event), the time axis and the brush in SVG
+ * through d3 (d3-axis, d3-brush), zoom/pan through d3-zoom on the canvas. One TimeScale
+ * (timeline-scale.ts) converts time <-> pixels for all of them.
+ *
+ * Data: the view asks the host for (visible range, resolution = plot width in px, CPUs,
+ * the table's filter) and gets per-bucket counts and dominant events, the events one by one
+ * when few enough, and task slices (timeline-data.ts checks them). While a reply is on its
+ * way the last data is redrawn under the new scale, so zooming never waits for the worker.
+ * At most one request is in flight; a view change meanwhile sends one more when it lands.
+ *
+ * Input: wheel zooms at the pointer, drag pans, the ruler under the axis brushes a range
+ * (duration and exact counts from the host), click picks an event (details + the table
+ * selects it). Keys on the focused plot: + / - zoom, ← / → pan, 0 resets, Esc clears the
+ * selection. Trace text (comms, event names) is drawn on the canvas or set as textContent.
+ */
+import { axisTop } from 'd3-axis';
+import { brushX, type BrushBehavior, type D3BrushEvent } from 'd3-brush';
+import { select, type Selection } from 'd3-selection';
+import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
+import type { CountEntry, EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview, TimelineTrack, TraceSummary } from '../src/protocol/messages';
+import { MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
+import { el, setText } from './dom';
+import { formatCount, formatDuration, formatSeconds, formatTask } from './format';
+import { isEventRow } from './sanitize';
+import { isCountList, isTimelineData } from './timeline-data';
+import { TimeScale, tickFormatter } from './timeline-scale';
+
+/** Layout, CSS px. */
+const LABEL_PX = 64;
+const AXIS_PX = 22;
+const RULER_PX = 14;
+const SLICE_PX = 12;
+const MARK_PX = 20;
+const TRACK_GAP_PX = 6;
+/** Pointer distance within which a click picks an event mark. */
+const HIT_PX = 4;
+/** User-timing name of one draw, and how many are kept before they are cleared. */
+const DRAW_MEASURE = 'ktl-timeline-draw';
+const DRAW_MEASURES = 5000;
+/** Keyboard zoom step and pan step (fraction of the visible span). */
+const KEY_ZOOM = 1.5;
+const KEY_PAN = 0.1;
+/**
+ * Request ids of the timeline live far above the table's (which count from 1), so a
+ * `requestError` can be routed by id alone.
+ */
+export const TIMELINE_REQUEST_BASE = 2 ** 40;
+
+/** Same palette and hash as the event table's event column (event-table.ts, style.css .ktl-ev-cN). */
+const EVENT_COLOURS = 6;
+export function colourOf(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
+  return Math.abs(h) % EVENT_COLOURS;
+}
+
+export interface TimelineHost {
+  post(m: TimelineToHost): void;
+  /** The table's current filter: the timeline shows the same events. */
+  filter(): EventFilter;
+  /** An event was picked on the timeline; position = its row in the table's list (null if filtered out). */
+  picked(row: EventRow, position: number | null): void;
+}
+
+interface Colours {
+  readonly events: string[];
+  readonly fg: string;
+  readonly muted: string;
+  readonly border: string;
+  readonly bg: string;
+  readonly selection: string;
+  readonly focus: string;
+  /** Canvas font for slice labels (the UI font). */
+  readonly font: string;
+}
+
+interface Track {
+  readonly cpu: number;
+  readonly top: number;
+}
+
+export class TimelineView {
+  readonly element = el('section', 'ktl-timeline');
+  private readonly rangeLabel = el('span', 'ktl-tl-range');
+  private readonly selectionLabel = el('span', 'ktl-tl-selection');
+  private readonly details = el('div', 'ktl-tl-details');
+  private readonly labels = el('div', 'ktl-tl-labels');
+  private readonly plot = el('div', 'ktl-tl-plot');
+  private readonly canvas = el('canvas', 'ktl-tl-canvas');
+  private readonly band = el('div', 'ktl-tl-band');
+  private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  private readonly axisG: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly brushG: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly palette = el('div', 'ktl-tl-palette');
+  private readonly scale = new TimeScale();
+  private readonly zoom: ZoomBehavior<HTMLCanvasElement, unknown>;
+  private readonly brush: BrushBehavior<unknown>;
+
+  private summary: TraceSummary | null = null;
+  private tracks: Track[] = [];
+  private tracksPx = 0;
+  private colours: Colours | null = null;
+  private data: TimelineData | null = null;
+  private frame = 0;
+  private nextId = TIMELINE_REQUEST_BASE;
+  private inFlight: number | null = null;
+  private dirty = false;
+  /** The brushed range [startNs, endNs), kept in time so zooming moves the brush with it. */
+  private selection: [number, number] | null = null;
+  private rangeRequest: number | null = null;
+  private pickRequest: number | null = null;
+  /** The pending eventAt came from the table (reveal only), not from a click here. */
+  private pickFromTable = false;
+  private picked: EventRow | null = null;
+  /** Set while the brush is moved by code (zoom), so its events are not taken as the user's. */
+  private movingBrush = false;
+  /** `ktl-timeline-draw` user-timing entries made (bench/timeline.bench.mjs reads them); cleared every DRAW_MEASURES. */
+  private measures = 0;
+
+  constructor(private readonly host: TimelineHost) {
+    this.element.id = 'timeline';
+    this.element.setAttribute('aria-label', 'Timeline');
+    const bar = el('div', 'ktl-tl-bar');
+    const title = el('span', 'ktl-tl-title', 'Timeline');
+    const out = button('−', 'Zoom out (-)', () => this.zoomBy(1 / KEY_ZOOM));
+    const zin = button('+', 'Zoom in (+)', () => this.zoomBy(KEY_ZOOM));
+    const reset = button('Fit', 'Show the whole trace (0)', () => this.resetZoom());
+    this.rangeLabel.id = 'timeline-range';
+    this.selectionLabel.id = 'timeline-selection';
+    this.selectionLabel.title = 'Drag on the ruler under the axis to select a range; Esc clears it';
+    bar.append(title, this.rangeLabel, el('span', 'ktl-spacer'), this.selectionLabel, out, zin, reset);
+
+    const body = el('div', 'ktl-tl-body');
+    this.labels.setAttribute('aria-hidden', 'true');
+    this.labels.style.width = `${LABEL_PX}px`;
+    this.canvas.id = 'timeline-canvas';
+    this.canvas.tabIndex = 0;
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', 'Per-CPU timeline: wheel or +/- to zoom, drag or arrow keys to pan, click an event for its details');
+    this.band.hidden = true;
+    const svgEl = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svgEl.classList.add('ktl-tl-svg');
+    this.svg = select(svgEl);
+    this.axisG = this.svg.append('g').attr('class', 'ktl-tl-axis').attr('transform', `translate(0,${AXIS_PX})`);
+    this.brushG = this.svg.append('g').attr('class', 'ktl-tl-brush').attr('transform', `translate(0,${AXIS_PX})`);
+    this.plot.append(svgEl, this.canvas, this.band);
+    body.append(this.labels, this.plot);
+    this.details.id = 'timeline-details';
+    this.details.setAttribute('aria-live', 'polite');
+    this.palette.setAttribute('aria-hidden', 'true');
+    for (let c = 0; c < EVENT_COLOURS; c++) this.palette.append(el('span', `ktl-ev-c${c}`));
+    this.palette.append(el('span', 'ktl-tl-sel-probe'), el('span', 'ktl-tl-focus-probe'));
+    this.element.append(bar, body, this.details, this.palette);
+    this.showHint();
+
+    this.zoom = d3zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([1, 1])
+      .on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => this.onZoom(e));
+    select(this.canvas).call(this.zoom).on('dblclick.zoom', null);
+    this.brush = brushX<unknown>().on('brush end', (e: D3BrushEvent<unknown>) => this.onBrush(e));
+    this.canvas.addEventListener('click', (e) => this.onClick(e));
+    this.canvas.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver(() => this.layout()).observe(this.plot);
+    // Theme switches change the --vscode-* variables: read the colours again.
+    new MutationObserver(() => {
+      this.colours = null;
+      this.schedule();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  /** A (new) trace summary: tracks for its CPUs, the whole span in view. */
+  setSummary(s: TraceSummary): void {
+    const first = this.summary === null;
+    this.summary = s;
+    this.scale.setDomain(s.firstTsNs, s.firstTsNs + s.durationNs + 1);
+    const trackPx = SLICE_PX + MARK_PX + TRACK_GAP_PX;
+    this.tracks = s.cpus.map((cpu, k) => ({ cpu, top: k * trackPx + TRACK_GAP_PX / 2 }));
+    this.tracksPx = Math.max(trackPx, s.cpus.length * trackPx);
+    const head = el('div', 'ktl-tl-label-head');
+    head.style.height = `${AXIS_PX + RULER_PX}px`;
+    this.labels.replaceChildren(head);
+    for (const t of this.tracks) {
+      const l = el('div', 'ktl-tl-label', `CPU ${t.cpu}`);
+      l.style.height = `${trackPx}px`;
+      this.labels.append(l);
+    }
+    this.canvas.style.height = `${this.tracksPx}px`;
+    this.plot.style.height = `${AXIS_PX + RULER_PX + this.tracksPx}px`;
+    this.data = null;
+    this.layout();
+    if (first) this.resetZoom();
+    this.request();
+  }
+
+  /** The table's filter changed: ask again for the same range. */
+  refresh(): void {
+    this.data = null;
+    this.request();
+    if (this.selection) this.requestRange();
+  }
+
+  /**
+   * Handles a timeline reply (or an error for one of ours); false for anything else.
+   * Replies to requests we no longer wait for are dropped.
+   */
+  onMessage(msg: TimelineToWebview | { type: 'requestError'; requestId: number; message: string }): boolean {
+    if (msg.requestId < TIMELINE_REQUEST_BASE) return false;
+    switch (msg.type) {
+      case 'timeline':
+        if (msg.requestId !== this.inFlight) return true;
+        this.inFlight = null;
+        if (isTimelineData(msg.data)) this.data = msg.data;
+        this.schedule();
+        if (this.dirty) this.request();
+        return true;
+      case 'timelineRange':
+        if (msg.requestId !== this.rangeRequest || !isCountList(msg.cpus) || !isCountList(msg.events)) return true;
+        this.rangeRequest = null;
+        this.showRange(msg.startNs, msg.endNs, msg.total, msg.cpus, msg.events);
+        return true;
+      case 'eventAt':
+        if (msg.requestId !== this.pickRequest || !isEventRow(msg.row)) return true;
+        this.pickRequest = null;
+        if (this.pickFromTable) this.reveal(msg.row);
+        else {
+          this.showEvent(msg.row);
+          this.host.picked(msg.row, msg.position);
+        }
+        return true;
+      case 'requestError':
+        if (msg.requestId === this.inFlight) {
+          this.inFlight = null;
+          if (this.dirty) this.request();
+        }
+        if (msg.requestId === this.rangeRequest) setText(this.selectionLabel, msg.message);
+        if (msg.requestId === this.pickRequest) setText(this.details, msg.message);
+        return true;
+    }
+  }
+
+  /** The table selected event `index`: fetch it, then reveal it. */
+  revealIndex(index: number): void {
+    if (this.picked?.index === index || !this.summary) return;
+    this.pickFromTable = true;
+    this.pickRequest = this.nextId++;
+    this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
+  }
+
+  /** The table selected an event: mark it, and bring it into view when it is outside. */
+  reveal(row: EventRow): void {
+    if (this.picked?.index === row.index) return;
+    this.showEvent(row);
+    const [a, b] = this.scale.visible();
+    if (row.tsNs < a || row.tsNs >= b) this.panTo(row.tsNs);
+    this.schedule();
+  }
+
+  /** Keeps the zoom, centres `tsNs`. */
+  panTo(tsNs: number): void {
+    const t = this.currentTransform();
+    const x = this.scale.toPx(tsNs);
+    select(this.canvas).call(this.zoom.translateBy, (this.scale.width / 2 - x) / t.k, 0);
+  }
+
+  /** Shows [startNs, endNs) across the plot. */
+  zoomTo(startNs: number, endNs: number): void {
+    const w = this.scale.width;
+    this.scale.setTransform(zoomIdentity);
+    const x0 = this.scale.toPx(startNs);
+    const x1 = this.scale.toPx(endNs);
+    const k = Math.min(this.scale.maxZoom, w / Math.max(x1 - x0, 1e-9));
+    select(this.canvas).call(this.zoom.transform, zoomIdentity.scale(k).translate(-x0, 0));
+  }
+
+  // --- data ----------------------------------------------------------------------------
+
+  private request(): void {
+    if (!this.summary || this.scale.width <= 1) return;
+    if (this.inFlight !== null) {
+      this.dirty = true;
+      return;
+    }
+    this.dirty = false;
+    const [startNs, endNs] = this.scale.visible();
+    if (!(endNs > startNs)) return;
+    const requestId = this.nextId++;
+    this.inFlight = requestId;
+    const resolution = Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.scale.width)));
+    this.host.post({ type: 'timeline', requestId, startNs, endNs, resolution, cpus: null, filter: this.host.filter() });
+  }
+
+  private requestRange(): void {
+    if (!this.selection) return;
+    const requestId = this.nextId++;
+    this.rangeRequest = requestId;
+    const [startNs, endNs] = this.selection;
+    this.host.post({ type: 'timelineRange', requestId, startNs, endNs, cpus: null, filter: this.host.filter() });
+  }
+
+  // --- layout and drawing ----------------------------------------------------------------
+
+  private layout(): void {
+    const w = Math.max(1, this.plot.clientWidth);
+    const t = this.currentTransform();
+    this.scale.setWidth(w);
+    this.scale.setTransform(t);
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(w * dpr);
+    this.canvas.height = Math.round(this.tracksPx * dpr);
+    this.svg.attr('width', w).attr('height', AXIS_PX + RULER_PX);
+    this.zoom
+      .scaleExtent([1, this.scale.maxZoom])
+      .extent([
+        [0, 0],
+        [w, this.tracksPx],
+      ])
+      .translateExtent([
+        [0, 0],
+        [w, this.tracksPx],
+      ]);
+    this.brush.extent([
+      [0, 0],
+      [w, RULER_PX],
+    ]);
+    this.brushG.call(this.brush);
+    this.placeBrush();
+    this.schedule();
+    this.request();
+  }
+
+  private currentTransform(): { k: number; x: number; y: number } {
+    const t = (this.canvas as unknown as { __zoom?: { k: number; x: number; y: number } }).__zoom;
+    return t ?? zoomIdentity;
+  }
+
+  private schedule(): void {
+    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.draw());
+  }
+
+  private readColours(): Colours {
+    const probe = (e: Element | null | undefined, prop: 'color' | 'backgroundColor'): string => (e ? getComputedStyle(e)[prop] : '');
+    const css = getComputedStyle(this.element);
+    const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+    const spans = Array.from(this.palette.children);
+    return {
+      events: spans.slice(0, EVENT_COLOURS).map((s) => probe(s, 'color')),
+      fg: v('--vscode-foreground', '#888'),
+      muted: v('--vscode-descriptionForeground', '#888'),
+      border: v('--vscode-panel-border', 'rgba(128,128,128,0.35)'),
+      bg: v('--vscode-editor-background', 'transparent'),
+      selection: probe(spans[EVENT_COLOURS], 'backgroundColor'),
+      focus: probe(spans[EVENT_COLOURS + 1], 'color'),
+      font: `10px ${css.fontFamily}`,
+    };
+  }
+
+  private draw(): void {
+    const t0 = performance.now();
+    this.frame = 0;
+    if (!this.summary) return;
+    const colours = (this.colours ??= this.readColours());
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    const w = this.scale.width;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, this.tracksPx);
+
+    const fmt = tickFormatter(this.tickStep());
+    this.axisG.call(
+      axisTop(this.scale.d3())
+        .ticks(Math.max(2, Math.floor(w / 110)))
+        .tickSize(4)
+        .tickFormat((d) => fmt(Number(d) - (this.summary?.firstTsNs ?? 0))),
+    );
+    const [a, b] = this.scale.visible();
+    setText(this.rangeLabel, `${formatSeconds(a - this.summary.firstTsNs, 9)} s – ${formatSeconds(b - this.summary.firstTsNs, 9)} s · ${formatDuration(b - a)} in view`);
+    this.rangeLabel.dataset.startNs = String(a);
+    this.rangeLabel.dataset.endNs = String(b);
+
+    // Track separators and lane backgrounds.
+    ctx.strokeStyle = colours.border;
+    ctx.lineWidth = 1;
+    for (const tr of this.tracks) {
+      const y = Math.round(tr.top + SLICE_PX + MARK_PX + TRACK_GAP_PX / 2) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(0, y);
+      ctx.lineTo(w, y);
+      ctx.stroke();
+    }
+
+    const data = this.data;
+    if (data) {
+      for (const tr of this.tracks) {
+        const track = data.tracks.find((x) => x.cpu === tr.cpu);
+        if (!track) continue;
+        this.drawSlices(ctx, data, track, tr.top, colours);
+        this.drawMarks(ctx, data, track, tr.top + SLICE_PX + 1, colours);
+      }
+    }
+
+    // The brushed range and the picked event.
+    if (this.selection) {
+      const x0 = Math.max(0, this.scale.toPx(this.selection[0]));
+      const x1 = Math.min(w, this.scale.toPx(this.selection[1]));
+      this.band.hidden = !(x1 > x0);
+      this.band.style.left = `${x0}px`;
+      this.band.style.width = `${Math.max(1, x1 - x0)}px`;
+      this.band.style.top = `${AXIS_PX}px`;
+      this.band.style.height = `${RULER_PX + this.tracksPx}px`;
+    } else this.band.hidden = true;
+    const p = this.picked;
+    const tr = p ? this.tracks.find((x) => x.cpu === p.cpu) : undefined;
+    if (p && tr) {
+      const x = Math.round(this.scale.toPx(p.tsNs)) + 0.5;
+      if (x >= 0 && x <= w) {
+        ctx.strokeStyle = colours.focus || colours.fg;
+        ctx.lineWidth = 1;
+        ctx.setLineDash([3, 3]);
+        ctx.beginPath();
+        ctx.moveTo(x, 0);
+        ctx.lineTo(x, this.tracksPx);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.lineWidth = 2;
+        ctx.strokeRect(x - 3, tr.top + SLICE_PX, 6, MARK_PX);
+      }
+    }
+    this.canvas.dataset.drawn = data ? String(data.startNs) : '';
+    // Frame cost (axis + canvas) as a user-timing entry, for the benchmark and DevTools.
+    if (++this.measures > DRAW_MEASURES) {
+      performance.clearMeasures(DRAW_MEASURE);
+      this.measures = 1;
+    }
+    performance.measure(DRAW_MEASURE, { start: t0 });
+  }
+
+  private tickStep(): number {
+    const ticks = this.scale.d3().ticks(Math.max(2, Math.floor(this.scale.width / 110)));
+    return ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : this.scale.nsPerPx * 100;
+  }
+
+  private drawSlices(ctx: CanvasRenderingContext2D, data: TimelineData, track: TimelineTrack, top: number, c: Colours): void {
+    const w = this.scale.width;
+    const h = SLICE_PX - 2;
+    ctx.font = c.font;
+    ctx.textBaseline = 'middle';
+    if (track.slices) {
+      const s = track.slices;
+      for (let k = 0; k < s.startNs.length; k++) {
+        const x0 = Math.max(-1, this.scale.toPx(s.startNs[k] as number));
+        const x1 = Math.min(w + 1, this.scale.toPx(s.endNs[k] as number));
+        if (x1 < 0 || x0 > w) continue;
+        const task = data.tasks[s.task[k] as number];
+        if (!task) continue;
+        const idle = task.pid === 0;
+        ctx.globalAlpha = idle ? 0.12 : 0.45;
+        ctx.fillStyle = idle ? c.muted : (c.events[colourOf(task.comm)] ?? c.fg);
+        ctx.fillRect(x0, top, Math.max(1, x1 - x0 - 0.5), h);
+        ctx.globalAlpha = 1;
+        if (!idle && x1 - x0 > 40) {
+          ctx.fillStyle = c.fg;
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(x0, top, x1 - x0, h);
+          ctx.clip();
+          ctx.fillText(formatTask(task.comm, task.pid), Math.max(x0, 0) + 3, top + h / 2 + 0.5);
+          ctx.restore();
+        }
+      }
+    } else if (track.sliceBuckets) {
+      const sb = track.sliceBuckets;
+      const bw = (this.scale.toPx(data.endNs) - this.scale.toPx(data.startNs)) / sb.length;
+      const x0 = this.scale.toPx(data.startNs);
+      for (let k = 0; k < sb.length; k++) {
+        const task = data.tasks[sb[k] as number];
+        if (!task) continue;
+        const idle = task.pid === 0;
+        ctx.globalAlpha = idle ? 0.12 : 0.45;
+        ctx.fillStyle = idle ? c.muted : (c.events[colourOf(task.comm)] ?? c.fg);
+        ctx.fillRect(x0 + k * bw, top, Math.max(1, bw), h);
+      }
+      ctx.globalAlpha = 1;
+    }
+  }
+
+  private drawMarks(ctx: CanvasRenderingContext2D, data: TimelineData, track: TimelineTrack, top: number, c: Colours): void {
+    const w = this.scale.width;
+    if (track.events) {
+      const ev = track.events;
+      for (let k = 0; k < ev.tsNs.length; k++) {
+        const x = this.scale.toPx(ev.tsNs[k] as number);
+        if (x < -2 || x > w + 2) continue;
+        const name = data.names[ev.name[k] as number] ?? '';
+        ctx.fillStyle = c.events[colourOf(name)] ?? c.fg;
+        ctx.fillRect(Math.round(x) - 1, top + 2, 2, MARK_PX - 4);
+      }
+      return;
+    }
+    // Aggregated: one bar per bucket, height by log(count), coloured by its dominant event.
+    const counts = track.counts;
+    let max = 1;
+    for (let k = 0; k < counts.length; k++) max = Math.max(max, counts[k] as number);
+    const x0 = this.scale.toPx(data.startNs);
+    const bw = (this.scale.toPx(data.endNs) - x0) / counts.length;
+    const logMax = Math.log1p(max);
+    for (let k = 0; k < counts.length; k++) {
+      const n = counts[k] as number;
+      if (n === 0) continue;
+      const x = x0 + k * bw;
+      if (x + bw < 0 || x > w) continue;
+      const h = Math.max(3, ((MARK_PX - 2) * Math.log1p(n)) / logMax);
+      const name = data.names[track.dominant[k] as number] ?? '';
+      ctx.fillStyle = c.events[colourOf(name)] ?? c.fg;
+      ctx.fillRect(x, top + MARK_PX - 1 - h, Math.max(1, bw - (bw > 3 ? 0.5 : 0)), h);
+    }
+  }
+
+  // --- selection, details ----------------------------------------------------------------
+
+  private placeBrush(): void {
+    this.movingBrush = true;
+    try {
+      if (!this.selection) this.brushG.call(this.brush.move, null);
+      else {
+        const w = this.scale.width;
+        const x0 = Math.max(0, Math.min(w, this.scale.toPx(this.selection[0])));
+        const x1 = Math.max(0, Math.min(w, this.scale.toPx(this.selection[1])));
+        this.brushG.call(this.brush.move, x1 > x0 ? [x0, x1] : null);
+      }
+    } finally {
+      this.movingBrush = false;
+    }
+  }
+
+  private onBrush(e: D3BrushEvent<unknown>): void {
+    if (this.movingBrush || !e.sourceEvent) return;
+    const sel = e.selection as [number, number] | null;
+    if (!sel || sel[1] - sel[0] < 1) {
+      if (e.type === 'end') this.clearSelection();
+      return;
+    }
+    this.selection = [this.scale.toNs(sel[0]), this.scale.toNs(sel[1])];
+    this.showRange(this.selection[0], this.selection[1], null, [], []);
+    if (e.type === 'end') this.requestRange();
+    this.schedule();
+  }
+
+  private clearSelection(): void {
+    this.selection = null;
+    this.rangeRequest = null;
+    this.band.hidden = true;
+    setText(this.selectionLabel, '');
+    delete this.selectionLabel.dataset.durationNs;
+    delete this.selectionLabel.dataset.total;
+    this.placeBrush();
+    this.schedule();
+  }
+
+  private showRange(startNs: number, endNs: number, total: number | null, cpus: readonly CountEntry[], events: readonly CountEntry[]): void {
+    const dur = endNs - startNs;
+    this.selectionLabel.dataset.durationNs = String(dur);
+    if (total === null) {
+      delete this.selectionLabel.dataset.total;
+      setText(this.selectionLabel, `Selection ${formatDuration(dur)} · counting…`);
+      return;
+    }
+    this.selectionLabel.dataset.total = String(total);
+    const perCpu = cpus.map((c) => `CPU ${c.name}: ${formatCount(c.count)}`).join(', ');
+    const top = events
+      .slice(0, 3)
+      .map((e) => `${e.name} ${formatCount(e.count)}`)
+      .join(', ');
+    setText(this.selectionLabel, `Selection ${formatDuration(dur)} · ${formatCount(total)} events${perCpu ? ` (${perCpu})` : ''}${top ? ` · ${top}` : ''}`);
+    this.selectionLabel.title = events.map((e) => `${e.name}: ${formatCount(e.count)}`).join('\n');
+  }
+
+  private showHint(): void {
+    this.details.dataset.index = '';
+    this.details.replaceChildren(el('span', 'ktl-muted', 'Click an event mark for its details; wheel or +/− zooms, drag or ←/→ pans, drag on the ruler to measure.'));
+  }
+
+  private showEvent(row: EventRow): void {
+    this.picked = row;
+    const first = this.summary?.firstTsNs ?? 0;
+    this.details.dataset.index = String(row.index);
+    const name = el('span', `ktl-ev-c${colourOf(row.event)} ktl-tl-ev`, row.event);
+    this.details.replaceChildren(
+      el('span', 'ktl-muted', `${formatSeconds(row.tsNs - first, 9)} s · CPU ${row.cpu} · line ${row.line} · `),
+      el('span', '', `${formatTask(row.comm, row.pid)} `),
+      name,
+      el('span', 'ktl-tl-text', ` ${row.text}`),
+    );
+    this.details.title = row.text;
+    this.schedule();
+  }
+
+  // --- input ---------------------------------------------------------------------------
+
+  private onZoom(_e: D3ZoomEvent<HTMLCanvasElement, unknown>): void {
+    this.scale.setTransform(this.currentTransform());
+    this.placeBrush();
+    this.schedule();
+    this.request();
+  }
+
+  zoomBy(k: number): void {
+    select(this.canvas).call(this.zoom.scaleBy, k);
+  }
+
+  resetZoom(): void {
+    select(this.canvas).call(this.zoom.transform, zoomIdentity);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const t = this.currentTransform();
+    switch (e.key) {
+      case '+':
+      case '=':
+        this.zoomBy(KEY_ZOOM);
+        break;
+      case '-':
+      case '_':
+        this.zoomBy(1 / KEY_ZOOM);
+        break;
+      case 'ArrowLeft':
+        select(this.canvas).call(this.zoom.translateBy, (this.scale.width * KEY_PAN) / t.k, 0);
+        break;
+      case 'ArrowRight':
+        select(this.canvas).call(this.zoom.translateBy, (-this.scale.width * KEY_PAN) / t.k, 0);
+        break;
+      case '0':
+        this.resetZoom();
+        break;
+      case 'Escape':
+        this.clearSelection();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  private onClick(e: MouseEvent): void {
+    const rect = this.canvas.getBoundingClientRect();
+    const x = e.clientX - rect.left;
+    const y = e.clientY - rect.top;
+    this.canvas.focus({ preventScroll: true });
+    const tr = this.tracks.find((t) => y >= t.top - TRACK_GAP_PX / 2 && y < t.top + SLICE_PX + MARK_PX + TRACK_GAP_PX / 2);
+    const data = this.data;
+    const track = tr && data?.tracks.find((t) => t.cpu === tr.cpu);
+    if (!tr || !data || !track) return;
+    const ev = track.events;
+    if (ev) {
+      // The nearest listed event within HIT_PX.
+      let best = -1;
+      let bestPx = HIT_PX + 1;
+      for (let k = 0; k < ev.tsNs.length; k++) {
+        const d = Math.abs(this.scale.toPx(ev.tsNs[k] as number) - x);
+        if (d < bestPx) {
+          bestPx = d;
+          best = k;
+        }
+      }
+      if (best >= 0) {
+        const requestId = this.nextId++;
+        this.pickRequest = requestId;
+        this.pickFromTable = false;
+        this.host.post({ type: 'eventAt', requestId, index: ev.index[best] as number, filter: this.host.filter() });
+        return;
+      }
+    }
+    // Aggregated (or nothing near): say what is under the pointer.
+    const k = Math.floor(((x - this.scale.toPx(data.startNs)) / (this.scale.toPx(data.endNs) - this.scale.toPx(data.startNs))) * track.counts.length);
+    const n = track.counts[k] ?? 0;
+    if (n > 0 && !ev) {
+      const name = data.names[track.dominant[k] as number] ?? '';
+      const bucketNs = (data.endNs - data.startNs) / track.counts.length;
+      this.details.dataset.index = '';
+      this.details.replaceChildren(el('span', 'ktl-muted', `CPU ${tr.cpu} · ${formatCount(n)} events in ${formatDuration(bucketNs)}, mostly `), el('span', `ktl-ev-c${colourOf(name)}`, name), el('span', 'ktl-muted', ' · zoom in to pick single events'));
+    }
+  }
+}
+
+function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
+  const b = el('button', 'ktl-tl-button', label);
+  b.type = 'button';
+  b.title = title;
+  b.setAttribute('aria-label', title);
+  b.addEventListener('click', onClick);
+  return b;
+}
