@@ -19,8 +19,8 @@ import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters'
 import { Host } from './host';
 import { LoadingView } from './loading';
 import { isTraceSummary } from './sanitize';
-import { parseFilterState } from './state';
 import { SummaryView } from './summary';
+import { TimelineView } from './timeline';
 
 const host = new Host();
 const app = byId<HTMLDivElement>('app');
@@ -32,7 +32,10 @@ const filterBar = new FilterBar(filters);
 const table = new EventTable({
   post: (request) => host.post(request),
   revealLine: (line) => host.post({ type: 'revealLine', line }),
-  viewChanged: (firstRow, selected) => host.saveState({ firstRow, selected }),
+  viewChanged: (firstRow, selected) => {
+    host.saveState({ firstRow, selected });
+    revealTableSelection();
+  },
   totalChanged: (total) => {
     if (summary) filterBar.showCount(total, summary.events);
   },
@@ -41,7 +44,22 @@ const table = new EventTable({
 const main = el('div', 'ktl-main');
 main.hidden = true;
 const tableArea = el('section', 'ktl-table-area');
-tableArea.append(filterBar.element, table.element);
+const timeline = new TimelineView({
+  post: (m) => host.post(m),
+  filter: () => toEventFilter(filters.current),
+  // An event picked on the timeline becomes the table's selection (details pane included).
+  picked: (_row, position) => {
+    if (position === null || !summary) return;
+    const f = filters.current;
+    table.reset(toEventFilter(f), isEmptyFilter(f) ? summary.events : null, Math.max(0, position - 3), position);
+  },
+});
+/** The table's selected event (once its row has loaded) is marked on the timeline too. */
+function revealTableSelection(): void {
+  const index = Number(table.element.querySelector<HTMLElement>('.ktl-row.ktl-selected[data-index]')?.dataset.index);
+  if (Number.isSafeInteger(index)) timeline.revealIndex(index);
+}
+tableArea.append(filterBar.element, timeline.element, table.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
 app.append(loading.element, main);
 
@@ -51,6 +69,7 @@ let summary: TraceSummary | null = null;
 filters.onChange((f) => {
   host.saveState({ filter: f, firstRow: 0, selected: null });
   if (summary) table.reset(toEventFilter(f), isEmptyFilter(f) ? summary.events : null);
+  if (summary) timeline.refresh();
 });
 
 function showSummary(s: TraceSummary): void {
@@ -65,6 +84,7 @@ function showSummary(s: TraceSummary): void {
   main.hidden = false;
   summaryView.render(s);
   table.setTimeBase(s.originNs, s.timeSource);
+  timeline.setSummary(s);
   if (first) {
     const f = filters.current;
     table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null, saved.firstRow, saved.selected);
@@ -93,11 +113,12 @@ function onMessage(msg: HostToWebview): void {
       table.onRows(msg);
       break;
     case 'requestError':
-      table.onRequestError(msg.requestId, msg.message);
+      if (!timeline.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
       break;
-    case 'applyFilter':
-      // Before the summary arrives this lands in the saved state, which showSummary restores.
-      filters.set(parseFilterState(msg.filter));
+    case 'timeline':
+    case 'timelineRange':
+    case 'eventAt':
+      timeline.onMessage(msg);
       break;
   }
 }

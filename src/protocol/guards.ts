@@ -3,7 +3,7 @@
  * messages are checked field by field before the host acts on them, and the webview checks
  * what the host sends before drawing it.
  */
-import { MAX_PAGE_ROWS, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
+import { MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
 
 const MAX_FILTER_ITEMS = 4096;
 const MAX_FILTER_TEXT = 1024;
@@ -39,9 +39,25 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId) && isIndex(v.start) && isIndex(v.count) && v.count <= MAX_PAGE_ROWS && isEventFilter(v.filter);
     case 'revealLine':
       return isIndex(v.line) && v.line >= 1;
+    case 'timeline':
+      return isIndex(v.requestId) && isTimeRange(v) && isIndex(v.resolution) && v.resolution >= 1 && v.resolution <= MAX_TIMELINE_RESOLUTION && isCpuList(v.cpus) && isEventFilter(v.filter);
+    case 'timelineRange':
+      return isIndex(v.requestId) && isTimeRange(v) && isCpuList(v.cpus) && isEventFilter(v.filter);
+    case 'eventAt':
+      return isIndex(v.requestId) && isIndex(v.index) && isEventFilter(v.filter);
     default:
       return false;
   }
+}
+
+/** A half-open time range of finite RelNs, start before end. */
+function isTimeRange(v: Record<string, unknown>): boolean {
+  const { startNs, endNs } = v;
+  return typeof startNs === 'number' && typeof endNs === 'number' && Number.isFinite(startNs) && Number.isFinite(endNs) && startNs < endNs;
+}
+
+function isCpuList(v: unknown): boolean {
+  return v === null || (Array.isArray(v) && v.length <= MAX_FILTER_ITEMS && v.every(isIndex));
 }
 
 /** Shallow check of the envelope; the webview renders every string with textContent anyway. */
@@ -58,8 +74,12 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isIndex(v.total) && isIndex(v.start) && Array.isArray(v.rows);
     case 'requestError':
       return isIndex(v.requestId) && typeof v.message === 'string';
-    case 'applyFilter':
-      return isEventFilter(v.filter);
+    case 'timeline':
+      return isIndex(v.requestId) && isRecord(v.data);
+    case 'timelineRange':
+      return isIndex(v.requestId) && isIndex(v.total) && Array.isArray(v.cpus) && Array.isArray(v.events);
+    case 'eventAt':
+      return isIndex(v.requestId) && isRecord(v.row) && (v.position === null || isIndex(v.position));
     default:
       return false;
   }

@@ -72,7 +72,8 @@ export interface EventRow {
 export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter }
-  | { readonly type: 'revealLine'; readonly line: number };
+  | { readonly type: 'revealLine'; readonly line: number }
+  | TimelineToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -87,11 +88,99 @@ export type HostToWebview =
       readonly rows: readonly EventRow[];
     }
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
-  /**
-   * Replace the table's filter (e.g. "Show Events for This Line" from a source file): the
-   * webview sets its filter model, exactly as if the user had picked these facets.
-   */
-  | { readonly type: 'applyFilter'; readonly filter: EventFilter };
+  | TimelineToWebview;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;
+
+// ---- timeline ---------------------------------------------------------------------------
+// The webview asks for (time range, resolution, tracks, filter) and gets per-track data
+// aggregated per pixel bucket, as typed arrays (structured-cloned by postMessage), never the
+// whole trace. Times are RelNs; ranges are half-open [startNs, endNs).
+
+/** Events of one track, listed one by one (only when the range holds few enough). */
+export interface TimelineEventList {
+  readonly tsNs: Float64Array;
+  /** Index into TimelineData.names. */
+  readonly name: Uint32Array;
+  /** Event index in the trace (file order), as EventRow.index. */
+  readonly index: Uint32Array;
+}
+
+export interface TimelineSliceList {
+  readonly startNs: Float64Array;
+  readonly endNs: Float64Array;
+  /** Index into TimelineData.tasks. */
+  readonly task: Uint32Array;
+}
+
+/** One CPU over the requested range, in `resolution` equal buckets. */
+export interface TimelineTrack {
+  readonly cpu: number;
+  /** Events of the track in the range (after the filter). */
+  readonly total: number;
+  /** Events per bucket. */
+  readonly counts: Uint32Array;
+  /** Per bucket: the most frequent event (sampled), index into names; -1 = empty bucket. */
+  readonly dominant: Int32Array;
+  /** The events one by one when the range holds at most MAX_TIMELINE_EVENTS of them, else null. */
+  readonly events: TimelineEventList | null;
+  /** sched_switch task slices overlapping the range, when few enough; else null. */
+  readonly slices: TimelineSliceList | null;
+  /** When slices is null and the CPU has slices: task (index into tasks) at each bucket's middle, -1 = none. */
+  readonly sliceBuckets: Int32Array | null;
+}
+
+export interface TimelineData {
+  readonly startNs: RelNs;
+  readonly endNs: RelNs;
+  readonly resolution: number;
+  readonly names: readonly string[];
+  readonly tasks: readonly { readonly comm: string; readonly pid: number }[];
+  readonly tracks: readonly TimelineTrack[];
+}
+
+export type TimelineToHost =
+  /** Aggregated tracks over [startNs, endNs); `resolution` = buckets (pixels) across; cpus null = all. */
+  | {
+      readonly type: 'timeline';
+      readonly requestId: number;
+      readonly startNs: RelNs;
+      readonly endNs: RelNs;
+      readonly resolution: number;
+      readonly cpus: readonly number[] | null;
+      readonly filter: EventFilter;
+    }
+  /** Exact event counts in [startNs, endNs) (a brushed selection), per CPU and per event. */
+  | {
+      readonly type: 'timelineRange';
+      readonly requestId: number;
+      readonly startNs: RelNs;
+      readonly endNs: RelNs;
+      readonly cpus: readonly number[] | null;
+      readonly filter: EventFilter;
+    }
+  /** One event by trace index, and its position in the table's list under `filter`. */
+  | { readonly type: 'eventAt'; readonly requestId: number; readonly index: number; readonly filter: EventFilter };
+
+export type TimelineToWebview =
+  | { readonly type: 'timeline'; readonly requestId: number; readonly data: TimelineData }
+  | {
+      readonly type: 'timelineRange';
+      readonly requestId: number;
+      readonly startNs: RelNs;
+      readonly endNs: RelNs;
+      readonly total: number;
+      /** name = CPU number as text. */
+      readonly cpus: readonly CountEntry[];
+      readonly events: readonly CountEntry[];
+    }
+  /** position: the row's position in the filtered list, null when the filter hides it. */
+  | { readonly type: 'eventAt'; readonly requestId: number; readonly row: EventRow; readonly position: number | null };
+
+/** Most buckets a timeline request may ask for. */
+export const MAX_TIMELINE_RESOLUTION = 8192;
+/** A track lists its events one by one up to this many in the range (the host enforces it). */
+export const MAX_TIMELINE_EVENTS = 4000;
+/** Task slices listed one by one up to this many per track; above, one task per bucket. */
+export const MAX_TIMELINE_SLICES = 4000;
