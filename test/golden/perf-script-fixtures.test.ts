@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { fixtureFiles, goldenSuite } from '../helpers/text-formats';
+import { existsSync, readFileSync } from 'node:fs';
+import { detectBytes, fixtureFiles, goldenSuite, readFormat } from '../helpers/text-formats';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { computeStats } from '../../src/core/analysis/stats';
 
@@ -47,5 +47,26 @@ for (const file of FILES) {
     } finally {
       t.close();
     }
+  });
+}
+
+// CDDL-1.0 / GPL-2.0 files stay out of the repository; read them from ../shared/corpus when
+// it is there. Counts: `grep -cE '^ *[^[:space:]#].* [0-9]+\.[0-9]+: '` on each file.
+for (const [name, events] of [
+  ['flamegraph-perf-cycles-instructions-01.txt', 444],
+  ['flamegraph-perf-dd-stacks-01.txt', 11],
+  ['flamegraph-perf-iperf-stacks-pidtid-01.txt', 201],
+  ['flamegraph-perf-java-faults-01.txt', 23],
+  ['flamegraph-perf-rust-Yamakaky-dcpu.txt', 58],
+  ['kdoc-vpa-dtl-perf-script-tracepoints.txt', 8],
+] as const) {
+  const path = `../shared/corpus/perf/${name}`;
+  test(`corpus (extra check): ${name}`, { skip: existsSync(path) ? false : 'shared corpus not present' }, () => {
+    const bytes = new Uint8Array(readFileSync(path));
+    assert.equal(detectBytes(bytes), 'perf-script');
+    const t = readFormat('perf-script', bytes, 7);
+    assert.equal(t.length, events);
+    assert.equal(grepCount(new TextDecoder().decode(bytes)), events);
+    assert.equal(t.issueCount, 0);
   });
 }

@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { fixtureFiles, goldenSuite } from '../helpers/text-formats';
+import { existsSync, readFileSync } from 'node:fs';
+import { detectBytes, fixtureFiles, goldenSuite, readFormat } from '../helpers/text-formats';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { computeStats } from '../../src/core/analysis/stats';
 
@@ -51,5 +51,24 @@ for (const file of FILES) {
     } finally {
       t.close();
     }
+  });
+}
+
+// GPL-2.0 / EPL-2.0 files stay out of the repository; read them from ../shared/corpus when it
+// is there (event counts checked by hand against the files: `[...]` elisions of the man page
+// and the `-w` summary lines are the issues).
+for (const [name, events, issues] of [
+  ['tcdoc-report-function-5char-flags.txt', 12, 1],
+  ['tcdoc-report-kmalloc-filter.txt', 9, 1],
+  ['tcdoc-report-wakeup-latency.txt', 19, 8],
+  ['tracecompass-trace-func-graph.txt', 199, 0],
+] as const) {
+  const path = `../shared/corpus/trace-cmd/${name}`;
+  test(`corpus (extra check): ${name}`, { skip: existsSync(path) ? false : 'shared corpus not present' }, () => {
+    const bytes = new Uint8Array(readFileSync(path));
+    assert.equal(detectBytes(bytes), 'trace-cmd-report');
+    const t = readFormat('trace-cmd-report', bytes, 7);
+    assert.equal(t.length, events);
+    assert.equal(t.issueCount, issues);
   });
 }

@@ -66,3 +66,10 @@ test('detection: perf script is not taken for ftrace, and ftrace not for perf sc
   assert.equal(detectBytes(new TextEncoder().encode('            ping   508 [000]  2650.682141:                net:net_dev_queue: dev=ktltx-a len=42\n')), 'perf-script');
   assert.equal(detectBytes(new TextEncoder().encode('            ping-508   [000] ..... 2650.682141: net_dev_queue: dev=ktltx-a len=42\n')), 'ftrace');
 });
+
+test('perf probe return event: `(return address <- function)`', () => {
+  const t = read('  iperf 2711 [001] 99.000001: probe:tcp_sendmsg__return: (ffffffff81a2b3c4 <- ffffffff81a2b000) ret=0x40\n');
+  const e = eventJson(t, 0);
+  assert.deepEqual(e.probe, { symbol: null, offset: null, size: null, address: '0xffffffff81a2b3c4', returnFrom: '0xffffffff81a2b000' });
+  assert.deepEqual(e.fields, { ret: '0x40' });
+});

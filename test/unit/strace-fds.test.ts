@@ -65,3 +65,27 @@ test('poll/ppoll readiness, close ends a life, the next open of the number is a 
     [5, 5],
   );
 });
+
+test('ktl fds FILE --json --fd 3: one object per life of fd 3, the socket with its stall', async () => {
+  // commands.ts and the command files import each other: load the table first, as main.ts does.
+  const { COMMANDS } = await import('../../src/cli/commands');
+  const fdsCommand = COMMANDS.find((c) => c.name === 'fds');
+  assert.ok(fdsCommand);
+  const { Output } = await import('../../src/cli/output');
+  const { PassThrough } = await import('node:stream');
+  const sink = new PassThrough();
+  let text = '';
+  sink.on('data', (d: Buffer) => (text += d.toString()));
+  const out = new Output(sink);
+  await fdsCommand.run({ positionals: ['test/fixtures/strace/ospf-hello-raw.strace'], values: { json: true, fd: ['3'] } }, out);
+  await out.end();
+  const views = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { fd: number; path: string | null; stall: { writePolls: number } | null; calls: Record<string, number> });
+  assert.ok(views.every((v) => v.fd === 3));
+  const sock = views.filter((v) => v.path?.startsWith('socket:'));
+  assert.equal(sock.length, 1);
+  assert.equal(sock[0]?.stall?.writePolls, 40);
+  assert.equal(sock[0]?.calls.sendmsg, 9);
+});

@@ -1,13 +1,14 @@
 /**
  * Fields of a `perf script` event, decoded on demand (shapes in perf-script.ts):
  *   tracepoints   `dev=lo skbaddr=0xffff888104948900 len=98` (key=value, as ftrace prints them)
- *   perf probe    `(ffffffff81234567) addr=0x16ce900 len=60`: the probe address, then its args
+ *   perf probe    `(ffffffff81234567) addr=0x16ce900 len=60`: the probe address, then its args;
+ *                 return probes `(ffffffff81a2b3c4 <- ffffffff81a2b000) ret=0x0`
  *   samples       `ffffffff81630273 __kmem_cache_alloc_bulk+0xc3 ([kernel.kallsyms])`: ip, sym, dso
  *   callchains    the frame lines under the event: the event's stack, innermost first
  */
 import { parseKeyValues, type DecodedPayload, type ProbeSite } from './ftrace-payload';
 
-const PROBE_ADDR = /^\((?:0x)?([0-9a-fA-F]+)\)\s*/;
+const PROBE_ADDR = /^\((?:0x)?([0-9a-fA-F]+)(?:\s+<-\s+(?:0x)?([0-9a-fA-F]+))?\)\s*/;
 const IP_SYM_DSO = /^([0-9a-fA-F]+)\s+(.*?)\s+\(([^()]*)\)\s*$/;
 
 export function decodePerfPayload(payload: string): DecodedPayload {
@@ -21,7 +22,9 @@ export function decodePerfPayload(payload: string): DecodedPayload {
   const probe = PROBE_ADDR.exec(first);
   const ip = IP_SYM_DSO.exec(first);
   if (probe) {
-    const site: ProbeSite = { symbol: null, offset: null, size: null, address: `0x${(probe[1] as string).toLowerCase()}`, returnFrom: null };
+    // Return probes (`func__return`) print `(return address <- function address)`.
+    const from = probe[2] === undefined ? null : `0x${probe[2].toLowerCase()}`;
+    const site: ProbeSite = { symbol: null, offset: null, size: null, address: `0x${(probe[1] as string).toLowerCase()}`, returnFrom: from };
     d = { fields: parseKeyValues(first.slice(probe[0].length)), probe: site };
   } else if (ip && !first.includes('=')) {
     d = { fields: { ip: ip[1] as string, sym: ip[2] as string, dso: ip[3] as string } };
