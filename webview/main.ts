@@ -19,6 +19,7 @@ import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters'
 import { Host } from './host';
 import { LoadingView } from './loading';
 import { isTraceSummary } from './sanitize';
+import { parseFilterState } from './state';
 import { SummaryView } from './summary';
 import { TimelineView } from './timeline';
 
@@ -119,6 +120,10 @@ function onMessage(msg: HostToWebview): void {
     case 'timelineRange':
     case 'eventAt':
       timeline.onMessage(msg);
+      break;
+    case 'applyFilter':
+      // Before the summary arrives this lands in the saved state, which showSummary restores.
+      filters.set(parseFilterState(msg.filter));
       break;
   }
 }

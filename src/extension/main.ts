@@ -1,16 +1,64 @@
 /**
- * Extension entry. Activation is derived from `contributes` (custom editors, commands), so
- * nothing here runs until a trace is opened or a Kernel Trace command is used.
+ * Extension entry. `activationEvents` is empty: activation is derived from `contributes` —
+ * opening a trace (custom editors), running a Kernel Trace command, or showing the Kernel
+ * Trace view. Nothing activates it just because a C file or a log is opened: a C file has no
+ * hits to show until a trace is loaded (which activates the extension), and symbol links in
+ * logs and oopses work from the first activation on (any trace opened or command run). The
+ * view is hidden (`when: kernelTrace.active`) until then, so an open Explorer does not
+ * activate the extension in every workspace.
  */
+import { rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { registerAmbiguity } from './ambiguity';
+import { HitDecorations } from './decorations';
+import { HitsCodeLensProvider } from './hits-code-lens';
+import { HitsHoverProvider } from './hits-hover';
+import { HitsStatus } from './hits-status';
+import { HitsStore } from './hits-store';
+import { HitsTreeProvider } from './hits-tree';
+import { registerProbeLine } from './probe-line';
+import { registerShowEvents } from './show-events';
+import { SECTION, cacheDirs, workerEnv } from './source-settings';
+import { SourceWorker } from './source-worker';
+import { LINK_SELECTOR, SymbolLinkProvider, registerOpenDefinitions } from './symbol-links';
 import { TraceEditorProvider, TRACE_VIEW_TYPE, TRACE_TEXT_VIEW_TYPE } from './trace-editor';
 
+/** Source files that can carry hits: kernel C and headers (VS Code calls `.h` cpp). */
+const SOURCE_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'c' },
+  { scheme: 'file', language: 'cpp' },
+];
+
 export function activate(context: vscode.ExtensionContext): void {
-  const provider = new TraceEditorProvider(context);
+  const env = workerEnv();
+  const provider = new TraceEditorProvider(context, () => env);
   const options = { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true };
+  const store = new HitsStore(context);
+  const sourceWorker = new SourceWorker(context.extensionUri, () => env);
+  const tree = new HitsTreeProvider(store);
+  const view = vscode.window.createTreeView('kernelTrace.hits', { treeDataProvider: tree, showCollapseAll: true });
+  tree.attach(view);
+  const lenses = new HitsCodeLensProvider(store);
+
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(TRACE_VIEW_TYPE, provider, options),
     vscode.window.registerCustomEditorProvider(TRACE_TEXT_VIEW_TYPE, provider, options),
+    provider.onDidOpenDocument((doc) => store.track(doc)),
+    provider.onDidActivateDocument((doc) => store.activate(doc)),
+    store,
+    sourceWorker,
+    tree,
+    view,
+    lenses,
+    new HitDecorations(store, context.extensionUri),
+    new HitsStatus(store),
+    vscode.languages.registerHoverProvider(SOURCE_SELECTOR, new HitsHoverProvider(store)),
+    vscode.languages.registerCodeLensProvider(SOURCE_SELECTOR, lenses),
+    vscode.languages.registerDocumentLinkProvider(LINK_SELECTOR, new SymbolLinkProvider(context, sourceWorker)),
+    registerOpenDefinitions(),
+    ...registerShowEvents(store, provider),
+    ...registerProbeLine(context, sourceWorker),
+    ...registerAmbiguity(store),
     vscode.commands.registerCommand('kernelTrace.openAsTrace', async (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!target) {
@@ -19,7 +67,21 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       await vscode.commands.executeCommand('vscode.openWith', target, TRACE_VIEW_TYPE);
     }),
+    vscode.commands.registerCommand('kernelTrace.rebuildSourceIndex', async () => {
+      // The on-disk caches (workspace and global storage) and the source worker's memory.
+      // Trace workers keep the per-file entries they parsed; those are re-checked by mtime
+      // and size on every lookup, so only names looked up before stay as they were found.
+      for (const dir of cacheDirs(context)) await rm(dir, { recursive: true, force: true });
+      sourceWorker.restart();
+      store.refreshAll();
+      void vscode.window.showInformationMessage('Kernel Trace: source index cleared; it is rebuilt as traces and commands need it.');
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.sourceRoot`) || e.affectsConfiguration(`${SECTION}.vmlinux`)) store.refreshAll();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => store.refreshAll()),
   );
+  void vscode.commands.executeCommand('setContext', 'kernelTrace.active', true);
 }
 
 export function deactivate(): void {}

@@ -7,12 +7,14 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
-import type { HostToWorker, WorkerToHost } from '../protocol/worker-messages';
+import type { HitsResult } from '../core/analysis/hits';
+import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
+import { WorkerRequests } from './worker-requests';
 
 /** Files at least this big (bytes) get a progress notification; smaller ones load too fast to need one. */
 const NOTIFY_BYTES = 8 * 1024 * 1024;
 
-type LoadState =
+export type LoadState =
   | { kind: 'loading'; bytesRead: number; totalBytes: number }
   | { kind: 'loaded'; summary: TraceSummary }
   | { kind: 'failed'; message: string };
@@ -29,24 +31,23 @@ export class TraceDocument implements vscode.CustomDocument {
   private readonly stateEmitter = new vscode.EventEmitter<LoadState>();
   /** Fires on every load-state change (progress, loaded, failed). */
   readonly onDidChangeState = this.stateEmitter.event;
-  private nextRequest = 1;
-  private readonly pending = new Map<number, { resolve: (r: RowsReply) => void; reject: (e: Error) => void }>();
-  /** Timeline requests to the worker, by the worker request id. */
-  private readonly timelinePending = new Map<number, { resolve: (r: TimelineToWebview) => void; reject: (e: Error) => void }>();
+  private readonly requests = new WorkerRequests();
   private disposed = false;
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  /** Fires once, when the last editor of this trace closes. */
+  readonly onDidDispose = this.disposeEmitter.event;
 
   constructor(
     readonly uri: vscode.Uri,
     extensionUri: vscode.Uri,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
+    this.worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { env });
     this.worker.on('message', (msg: WorkerToHost) => this.onWorkerMessage(msg));
     this.worker.on('error', (err) => this.setState({ kind: 'failed', message: `trace worker failed: ${err.message}` }));
     this.worker.on('exit', (code) => {
       if (!this.disposed && this.state.kind === 'loading') this.setState({ kind: 'failed', message: `trace worker exited (code ${code})` });
-      for (const p of [...this.pending.values(), ...this.timelinePending.values()]) p.reject(new Error('trace worker exited'));
-      this.pending.clear();
-      this.timelinePending.clear();
+      this.requests.rejectAll(new Error('trace worker exited'));
     });
     if (uri.scheme !== 'file') {
       this.state = { kind: 'failed', message: `Kernel Trace Lens reads local files; ${uri.scheme}: URIs are not supported yet.` };
@@ -61,20 +62,26 @@ export class TraceDocument implements vscode.CustomDocument {
   }
 
   rows(start: number, count: number, filter: EventFilter): Promise<RowsReply> {
-    const requestId = this.nextRequest++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
-      this.send({ type: 'rows', requestId, start, count, filter });
-    });
+    return this.requests.request(
+      (requestId) => this.send({ type: 'rows', requestId, start, count, filter }),
+      (m) => (m.type === 'rows' ? { total: m.total, start: m.start, rows: m.rows } : undefined),
+    );
+  }
+
+  /** Hit counts of this trace on the source tree (the worker maps and indexes; needs the trace loaded). */
+  hits(source: SourceConfig): Promise<HitsResult> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'hits', requestId, source }),
+      (m) => (m.type === 'hits' ? m.result : undefined),
+    );
   }
 
   /** A webview timeline request answered by the worker; the reply keeps the webview's requestId. */
   timeline(request: TimelineToHost): Promise<TimelineToWebview> {
-    const requestId = this.nextRequest++;
-    return new Promise((resolve, reject) => {
-      this.timelinePending.set(requestId, { resolve: (r) => resolve({ ...r, requestId: request.requestId }), reject });
-      this.send({ type: 'timeline', requestId, request });
-    });
+    return this.requests.request(
+      (requestId) => this.send({ type: 'timeline', requestId, request }),
+      (m) => (m.type === 'timeline' ? { ...m.reply, requestId: request.requestId } : undefined),
+    );
   }
 
   cancelLoad(): void {
@@ -84,6 +91,8 @@ export class TraceDocument implements vscode.CustomDocument {
   dispose(): void {
     this.disposed = true;
     void this.worker.terminate();
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
     this.stateEmitter.dispose();
   }
 
@@ -92,6 +101,7 @@ export class TraceDocument implements vscode.CustomDocument {
   }
 
   private onWorkerMessage(msg: WorkerToHost): void {
+    if (this.requests.settle(msg)) return;
     switch (msg.type) {
       case 'progress':
         this.setState({ kind: 'loading', bytesRead: msg.bytesRead, totalBytes: msg.totalBytes });
@@ -102,25 +112,6 @@ export class TraceDocument implements vscode.CustomDocument {
       case 'openError':
         this.setState({ kind: 'failed', message: msg.message });
         break;
-      case 'rows': {
-        const p = this.pending.get(msg.requestId);
-        this.pending.delete(msg.requestId);
-        p?.resolve({ total: msg.total, start: msg.start, rows: msg.rows });
-        break;
-      }
-      case 'requestError': {
-        const p = this.pending.get(msg.requestId) ?? this.timelinePending.get(msg.requestId);
-        this.pending.delete(msg.requestId);
-        this.timelinePending.delete(msg.requestId);
-        p?.reject(new Error(msg.message));
-        break;
-      }
-      case 'timeline': {
-        const p = this.timelinePending.get(msg.requestId);
-        this.timelinePending.delete(msg.requestId);
-        p?.resolve(msg.reply);
-        break;
-      }
     }
   }
 

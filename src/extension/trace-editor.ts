@@ -4,7 +4,7 @@
  * and never sends the whole trace.
  */
 import * as vscode from 'vscode';
-import { MAX_PAGE_ROWS, type HostToWebview } from '../protocol/messages';
+import { MAX_PAGE_ROWS, type EventFilter, type HostToWebview } from '../protocol/messages';
 import { isWebviewToHost } from '../protocol/guards';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
@@ -12,11 +12,54 @@ import { webviewHtml } from './webview-html';
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
 export const TRACE_TEXT_VIEW_TYPE = 'kernelTrace.traceEditor.text';
 
+/** One webview showing a document, with what "Show Events" needs to reach it. */
+interface PanelHandle {
+  readonly panel: vscode.WebviewPanel;
+  /** The page posted `ready` and has not been hidden (a hidden webview's page is discarded) since. */
+  ready: boolean;
+  /** A filter to apply once the page is ready. */
+  pending: EventFilter | undefined;
+  lastActive: number;
+  readonly post: (msg: HostToWebview) => void;
+}
+
 export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  private readonly openEmitter = new vscode.EventEmitter<TraceDocument>();
+  /** A trace document was created (its load starts at once). */
+  readonly onDidOpenDocument = this.openEmitter.event;
+  private readonly activeEmitter = new vscode.EventEmitter<TraceDocument>();
+  /** One of a document's editors became the active editor. */
+  readonly onDidActivateDocument = this.activeEmitter.event;
+  private readonly panels = new Map<TraceDocument, PanelHandle[]>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly workerEnv: () => NodeJS.ProcessEnv = () => process.env,
+  ) {}
 
   openCustomDocument(uri: vscode.Uri): TraceDocument {
-    return new TraceDocument(uri, this.context.extensionUri);
+    const doc = new TraceDocument(uri, this.context.extensionUri, this.workerEnv());
+    doc.onDidDispose(() => this.panels.delete(doc));
+    this.openEmitter.fire(doc);
+    return doc;
+  }
+
+  /**
+   * Reveals the most recently active editor of `document` and sets its table filter (after
+   * the page has loaded when it was hidden). False when no editor shows the document.
+   */
+  showFilter(document: TraceDocument, filter: EventFilter): boolean {
+    const handles = this.panels.get(document) ?? [];
+    const h = handles.reduce<PanelHandle | undefined>((best, x) => (best === undefined || x.lastActive > best.lastActive ? x : best), undefined);
+    if (!h) return false;
+    if (h.ready && h.panel.visible) {
+      h.post({ type: 'applyFilter', filter });
+      h.panel.reveal(undefined, false);
+    } else {
+      h.pending = filter;
+      h.panel.reveal(undefined, false);
+    }
+    return true;
   }
 
   resolveCustomEditor(document: TraceDocument, panel: vscode.WebviewPanel): void {
@@ -31,9 +74,11 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const post = (msg: HostToWebview): void => {
       void webview.postMessage(msg);
     };
-    let ready = false;
+    const handle: PanelHandle = { panel, ready: false, pending: undefined, lastActive: panel.active ? Date.now() : 0, post };
+    this.panels.set(document, [...(this.panels.get(document) ?? []), handle]);
+    if (panel.active) this.activeEmitter.fire(document);
     const sendState = (): void => {
-      if (!ready) return;
+      if (!handle.ready) return;
       const s = document.loadState;
       if (s.kind === 'loading') post({ type: 'progress', bytesRead: s.bytesRead, totalBytes: s.totalBytes });
       else if (s.kind === 'loaded') post({ type: 'summary', summary: s.summary });
@@ -42,12 +87,24 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
 
     const subs: vscode.Disposable[] = [
       document.onDidChangeState(sendState),
+      panel.onDidChangeViewState(() => {
+        // Without retainContextWhenHidden a hidden page is discarded; it posts `ready` again when shown.
+        if (!panel.visible) handle.ready = false;
+        if (panel.active) {
+          handle.lastActive = Date.now();
+          this.activeEmitter.fire(document);
+        }
+      }),
       webview.onDidReceiveMessage(async (raw: unknown) => {
         if (!isWebviewToHost(raw)) return; // a webview is a web page: ignore anything malformed
         switch (raw.type) {
           case 'ready':
-            ready = true;
+            handle.ready = true;
             sendState();
+            if (handle.pending) {
+              post({ type: 'applyFilter', filter: handle.pending });
+              handle.pending = undefined;
+            }
             break;
           case 'rows':
             try {
@@ -72,7 +129,12 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
         }
       }),
     ];
-    panel.onDidDispose(() => subs.forEach((d) => d.dispose()));
+    panel.onDidDispose(() => {
+      subs.forEach((d) => d.dispose());
+      const left = (this.panels.get(document) ?? []).filter((x) => x !== handle);
+      if (left.length > 0) this.panels.set(document, left);
+      else this.panels.delete(document);
+    });
   }
 }
 

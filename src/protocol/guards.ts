@@ -74,6 +74,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isIndex(v.total) && isIndex(v.start) && Array.isArray(v.rows);
     case 'requestError':
       return isIndex(v.requestId) && typeof v.message === 'string';
+    case 'applyFilter':
+      return isEventFilter(v.filter);
     case 'timeline':
       return isIndex(v.requestId) && isRecord(v.data);
     case 'timelineRange':

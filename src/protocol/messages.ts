@@ -88,6 +88,11 @@ export type HostToWebview =
       readonly rows: readonly EventRow[];
     }
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
+  /**
+   * Replace the table's filter (e.g. "Show Events for This Line" from a source file): the
+   * webview sets its filter model, exactly as if the user had picked these facets.
+   */
+  | { readonly type: 'applyFilter'; readonly filter: EventFilter }
   | TimelineToWebview;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */

@@ -1,0 +1,106 @@
+/**
+ * The hover text of a line with hits. Every value from the trace (event names, task names,
+ * field values) is attacker-controlled: it is escaped as plain text (every ASCII punctuation
+ * character backslash-escaped, line breaks flattened, lengths capped) and the MarkdownString
+ * is untrusted, without HTML or command links.
+ */
+import * as vscode from 'vscode';
+import type { HitEntry } from '../core/analysis/hits';
+import { formatCount, plural, type AnnotatedHit, type LineHits } from './hit-model';
+
+const MAX_ENTRIES = 8;
+const MAX_TASKS = 8;
+const MAX_CPUS = 64;
+const MAX_VARS = 16;
+const MAX_TEXT = 80;
+
+/** Plain text for a Markdown paragraph or table cell: nothing in it can format, link or inject HTML. */
+export function escapeMd(text: string, max = MAX_TEXT): string {
+  const flat = text.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
+  const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return cut.replace(/[\\`*_{}[\]()#+\-.!|<>~&:;"'=$%^@?/,]/g, '\\$&');
+}
+
+export function untrustedMarkdown(): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
+}
+
+function mappingText(e: HitEntry, vmlinuxSet: boolean): string {
+  const fn = e.function === null ? null : escapeMd(e.function);
+  switch (e.mapping) {
+    case 'probe-line': {
+      const rel = /_L(\d+)(?:_\d+)?$/.exec(e.event)?.[1];
+      return rel !== undefined && fn !== null ? `perf probe on line ${rel} of ${fn}` : 'perf probe on this line';
+    }
+    case 'probe-entry':
+      return fn !== null ? `probe on the entry of ${fn}` : 'probe on a function entry';
+    case 'probe-return':
+      return fn !== null ? `return probe of ${fn} (shown on its closing brace)` : 'return probe';
+    case 'probe-symbol':
+      return (
+        `kprobe at an offset into ${fn ?? 'a function'}, shown on the function's first line: ` +
+        (vmlinuxSet
+          ? 'hit counts do not resolve offsets yet (links in logs do, with kernelTrace\\.vmlinux)'
+          : 'kernelTrace\\.vmlinux is not set, so the offset is not resolved to a line')
+      );
+    case 'tracepoint-call':
+      return 'tracepoint call site';
+    case 'function-entry':
+      return fn !== null ? `function tracer: entry of ${fn}` : 'function tracer';
+  }
+}
+
+function counts(record: Record<string, number>, label: (k: string) => string, max: number): string {
+  const items = Object.entries(record).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const shown = items.slice(0, max).map(([k, n]) => `${label(k)}: ${formatCount(n)}`);
+  if (items.length > max) shown.push(`${items.length - max} more`);
+  return shown.join(' · ');
+}
+
+function cpuCounts(cpus: Record<string, number>): string {
+  // By CPU number, not by count: "CPU 1: 1 · CPU 2: 4" reads like the trace's own CPU column.
+  const items = Object.entries(cpus).sort((a, b) => Number(a[0]) - Number(b[0]));
+  const shown = items.slice(0, MAX_CPUS).map(([c, n]) => `CPU ${escapeMd(c, 8)}: ${formatCount(n)}`);
+  if (items.length > MAX_CPUS) shown.push(`${items.length - MAX_CPUS} more`);
+  return shown.join(' · ');
+}
+
+function entryMarkdown(md: vscode.MarkdownString, e: AnnotatedHit, vmlinuxSet: boolean): void {
+  md.appendMarkdown(`**${escapeMd(e.event)}** — ${plural(e.count, 'hit')} · ${mappingText(e, vmlinuxSet)}\n\n`);
+  md.appendMarkdown(`Per CPU: ${cpuCounts(e.cpus)}\n\n`);
+  md.appendMarkdown(`Per task: ${counts(e.tasks, (k) => escapeMd(k, 40), MAX_TASKS)}\n\n`);
+  if (e.sites > 1 && !e.picked) {
+    md.appendMarkdown(
+      `⚠ Ambiguous: ${escapeMd(e.event)} matches ${e.sites} sites and the trace does not say which one fired; each shows the whole count. ` +
+        `Run “Kernel Trace: Pick Definition for Ambiguous Event” to annotate only one.\n\n`,
+    );
+  } else if (e.picked) {
+    md.appendMarkdown(`You picked this site among ${e.sites} candidates (“Kernel Trace: Pick Definition for Ambiguous Event” changes it).\n\n`);
+  }
+  if (e.note !== null && e.mapping !== 'probe-symbol') md.appendMarkdown(`Note: ${escapeMd(e.note, 300)}\n\n`);
+  const vars = Object.entries(e.vars);
+  if (vars.length > 0) {
+    md.appendMarkdown('| variable | distinct | min | max | most frequent |\n|---|--:|---|---|---|\n');
+    for (const [name, v] of vars.slice(0, MAX_VARS)) {
+      const top = v.top.map(([val, n]) => `${escapeMd(val, 40)} ×${formatCount(n)}`).join(', ');
+      md.appendMarkdown(`| ${escapeMd(name, 40)} | ${formatCount(v.distinct)} | ${v.min === null ? '—' : escapeMd(v.min, 40)} | ${v.max === null ? '—' : escapeMd(v.max, 40)} | ${top} |\n`);
+    }
+    if (vars.length > MAX_VARS) md.appendMarkdown(`\n${vars.length - MAX_VARS} more variables\n`);
+    md.appendMarkdown('\n');
+  }
+}
+
+export function lineHover(lh: LineHits, traceName: string, vmlinuxSet: boolean): vscode.MarkdownString {
+  const md = untrustedMarkdown();
+  md.appendMarkdown(`**Kernel Trace Lens** · ${plural(lh.count, 'hit')} on line ${lh.line} · ${escapeMd(traceName)}\n\n`);
+  const shown = lh.entries.slice(0, MAX_ENTRIES);
+  shown.forEach((e, i) => {
+    if (i > 0) md.appendMarkdown('---\n\n');
+    entryMarkdown(md, e, vmlinuxSet);
+  });
+  if (lh.entries.length > MAX_ENTRIES) md.appendMarkdown(`${lh.entries.length - MAX_ENTRIES} more events on this line (see the Kernel Trace view)\n`);
+  return md;
+}

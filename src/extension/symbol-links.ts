@@ -1,0 +1,129 @@
+/**
+ * Every `sym+0xoff/0xsize` in a trace, an oops or a log opened as text is a link to the
+ * function's source. Resolved on demand (resolveDocumentLink): with kernelTrace.vmlinux set,
+ * addr2line gives the exact line of the offset; otherwise (or when that fails) the source
+ * worker's index gives the line of the function's name, and the link's tooltip says so.
+ * Several definitions (static functions of the same name) open a pick, never a guess.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { addr2line } from './addr2line';
+import type { Definition, SourceWorker } from './source-worker';
+import { sourceConfig, sourceRoot, vmlinuxPath } from './source-settings';
+
+export const OPEN_DEFINITIONS_COMMAND = 'kernelTrace.openSymbolDefinition';
+
+/** `sym+0xoff/0xsize`, as in kprobe payloads, oopses and stack traces (`foo.isra.0+0x1c/0x40`). */
+const SYMBOL_OFFSET = /(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\+(0x[0-9a-fA-F]+)\/(0x[0-9a-fA-F]+)/g;
+/** Links per document; a huge log stops being scanned after this many. */
+const MAX_LINKS = 5000;
+/** Characters of a document scanned for links. */
+const MAX_SCAN_CHARS = 16 * 1024 * 1024;
+
+export const LINK_SELECTOR: vscode.DocumentSelector = [
+  { language: 'plaintext' },
+  { language: 'log' },
+  { pattern: '**/*.{trace,ftrace}' },
+];
+
+class SymbolLink extends vscode.DocumentLink {
+  constructor(
+    range: vscode.Range,
+    readonly symbol: string,
+    readonly offset: string,
+  ) {
+    super(range);
+  }
+}
+
+function commandUri(command: string, args: unknown[]): vscode.Uri {
+  return vscode.Uri.parse(`command:${command}?${encodeURIComponent(JSON.stringify(args))}`);
+}
+
+export class SymbolLinkProvider implements vscode.DocumentLinkProvider<SymbolLink> {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly worker: SourceWorker,
+  ) {}
+
+  provideDocumentLinks(document: vscode.TextDocument, token: vscode.CancellationToken): SymbolLink[] {
+    const text = document.getText();
+    const scanned = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
+    const links: SymbolLink[] = [];
+    SYMBOL_OFFSET.lastIndex = 0;
+    for (let m = SYMBOL_OFFSET.exec(scanned); m !== null; m = SYMBOL_OFFSET.exec(scanned)) {
+      if (links.length >= MAX_LINKS || (links.length % 256 === 0 && token.isCancellationRequested)) break;
+      const range = new vscode.Range(document.positionAt(m.index), document.positionAt(m.index + m[0].length));
+      const link = new SymbolLink(range, m[1] as string, m[2] as string);
+      link.tooltip = `Open the source of ${m[1] as string}`;
+      links.push(link);
+    }
+    return links;
+  }
+
+  async resolveDocumentLink(link: SymbolLink): Promise<SymbolLink> {
+    // `foo.isra.0`, `foo.cold`: compiler clones of foo.
+    const name = link.symbol.replace(/\..*$/, '');
+    const root = sourceRoot();
+    if (!root) {
+      link.target = commandUri(OPEN_DEFINITIONS_COMMAND, [name, [], 'Set kernelTrace.sourceRoot (or open the kernel tree as the workspace) to follow these links.']);
+      return link;
+    }
+    const vmlinux = vmlinuxPath();
+    if (vmlinux) {
+      const exact = await addr2line(vmlinux, link.symbol, link.offset, root.path);
+      if (exact) {
+        link.target = vscode.Uri.file(path.join(root.path, ...exact.file.split('/'))).with({ fragment: `L${exact.line}` });
+        link.tooltip = `${link.symbol}+${link.offset} is ${exact.file}:${exact.line} (${exact.function}), per addr2line on ${path.basename(vmlinux)}`;
+        return link;
+      }
+    }
+    let defs: readonly Definition[];
+    try {
+      defs = await this.worker.resolveSymbol(sourceConfig(this.context, root), name);
+    } catch (err) {
+      link.target = commandUri(OPEN_DEFINITIONS_COMMAND, [name, [], `Kernel Trace: could not look up ${name}: ${err instanceof Error ? err.message : String(err)}`]);
+      return link;
+    }
+    const why = vmlinux
+      ? `addr2line on ${path.basename(vmlinux)} did not resolve ${link.symbol}+${link.offset}`
+      : 'kernelTrace.vmlinux is not set, so the offset is not resolved';
+    const only = defs.length === 1 ? defs[0] : undefined;
+    if (only) {
+      link.target = vscode.Uri.file(path.join(root.path, ...only.file.split('/'))).with({ fragment: `L${only.line}` });
+      link.tooltip = `${name} is defined at ${only.file}:${only.line}; ${why}: this opens the function's line`;
+    } else {
+      link.target = commandUri(OPEN_DEFINITIONS_COMMAND, [name, defs.map((d) => ({ file: d.file, line: d.line })), null]);
+      link.tooltip = defs.length === 0 ? `No definition of ${name} under ${root.path}` : `${name} has ${defs.length} definitions: pick one (${why})`;
+    }
+    return link;
+  }
+}
+
+/** The target of ambiguous or unresolved links: a pick among definitions, or the reason there is none. */
+export function registerOpenDefinitions(): vscode.Disposable {
+  return vscode.commands.registerCommand(OPEN_DEFINITIONS_COMMAND, async (symbol?: unknown, defs?: unknown, message?: unknown) => {
+    if (typeof symbol !== 'string') return;
+    if (typeof message === 'string') {
+      void vscode.window.showInformationMessage(message);
+      return;
+    }
+    const root = sourceRoot();
+    const list = Array.isArray(defs)
+      ? defs.filter((d): d is Definition => typeof d === 'object' && d !== null && typeof (d as Definition).file === 'string' && typeof (d as Definition).line === 'number')
+      : [];
+    if (!root || list.length === 0) {
+      void vscode.window.showInformationMessage(`Kernel Trace: no definition of ${symbol} under ${root?.path ?? 'the source root'}.`);
+      return;
+    }
+    const choice = await vscode.window.showQuickPick(
+      list.map((d) => ({ label: `${d.file}:${d.line}`, d })),
+      { title: `${symbol} is defined ${list.length} times (static functions)`, placeHolder: 'Which definition?' },
+    );
+    if (!choice) return;
+    const uri = vscode.Uri.file(path.join(root.path, ...choice.d.file.split('/')));
+    if (path.relative(root.path, uri.fsPath).startsWith('..')) return;
+    const pos = new vscode.Position(choice.d.line - 1, 0);
+    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+  });
+}
