@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { CParserWasm } from '../source/c-parser';
 import type { IndexCache, SourceSite, SourceTree } from '../source/function-index';
 
@@ -153,7 +154,9 @@ export function readIndexCache(path: string): IndexCache | null {
 
 export function writeIndexCache(path: string, cache: IndexCache): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  // Worker threads of one process (a trace worker and the source worker) share the pid: the
+  // thread id keeps their temp files apart, else one rename fails with ENOENT.
+  const tmp = `${path}.${process.pid}.${threadId}.tmp`;
   writeFileSync(tmp, JSON.stringify(cache));
   renameSync(tmp, path);
 }
