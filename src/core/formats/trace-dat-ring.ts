@@ -49,6 +49,14 @@ export interface RingIssue {
   readonly message: string;
 }
 
+/** Where a page's bytes are in the file, for issues: exact offsets, or inside a compressed chunk. */
+export interface PageOrigin {
+  /** File offset of the page (uncompressed) or of the compressed chunk. */
+  readonly fileOffset: number;
+  /** For compressed data: the page's offset within the decompressed chunk; null when exact. */
+  readonly inChunk: number | null;
+}
+
 /** Events of one CPU of one buffer, in the order the file holds them. */
 export class CpuEvents {
   count = 0;
@@ -122,11 +130,17 @@ const EMPTY_U32 = new Uint32Array(0);
  * file is cut); `addr` is the page's address in the record address space (the file offset, or
  * a virtual address inside decompressed data). Returns issues; events go to `out`.
  */
-export function parsePage(b: Uint8Array, at: number, len: number, addr: number, L: RingLayout, time: TimeBase, out: CpuEvents, issues: RingIssue[], issueAt: number): void {
+export function parsePage(b: Uint8Array, at: number, len: number, addr: number, L: RingLayout, time: TimeBase, out: CpuEvents, issues: RingIssue[], origin: PageOrigin): void {
   const e = L.endian;
+  const where = (p: number): { offset: number; suffix: string } =>
+    origin.inChunk === null ? { offset: origin.fileOffset + (p - at), suffix: '' } : { offset: origin.fileOffset, suffix: ` (byte ${origin.inChunk + (p - at)} of the compressed chunk at offset ${origin.fileOffset}, decompressed)` };
+  const report = (p: number, message: string): void => {
+    const w = where(p);
+    issues.push({ offset: w.offset, message: message + w.suffix });
+  };
   const P = L.page;
   if (len < P.dataOffset) {
-    issues.push({ offset: issueAt, message: `CPU ${out.cpu}: ring-buffer page cut short (${len} bytes, the page header alone is ${P.dataOffset})` });
+    report(at, `CPU ${out.cpu}: ring-buffer page cut short (${len} bytes, the page header alone is ${P.dataOffset})`);
     return;
   }
   const pageTs = e.u64big(b, at + P.timestampOffset);
@@ -134,7 +148,7 @@ export function parsePage(b: Uint8Array, at: number, len: number, addr: number, 
   let size = commitLo & COMMIT_MASK;
   const avail = len - P.dataOffset;
   if (size > avail) {
-    issues.push({ offset: issueAt, message: `CPU ${out.cpu}: page commit says ${size} bytes of events but the page holds ${avail}; reading what is there` });
+    report(at, `CPU ${out.cpu}: page commit says ${size} bytes of events but the page holds ${avail}; reading what is there`);
     size = avail;
   }
   if (commitLo & MISSED_EVENTS) {
@@ -163,7 +177,7 @@ export function parsePage(b: Uint8Array, at: number, len: number, addr: number, 
     }
     if (typeLen === H.timeExtend || typeLen === H.timeStamp) {
       if (p + 8 > end) {
-        issues.push({ offset: issueAt + (p - at), message: `CPU ${out.cpu}: time ${typeLen === H.timeExtend ? 'extend' : 'stamp'} cut short at the end of the page` });
+        report(p, `CPU ${out.cpu}: time ${typeLen === H.timeExtend ? 'extend' : 'stamp'} cut short at the end of the page`);
         break;
       }
       const hi = e.u32(b, p + 4);
@@ -182,14 +196,14 @@ export function parsePage(b: Uint8Array, at: number, len: number, addr: number, 
     let dataLen: number;
     if (typeLen === 0) {
       if (p + 8 > end) {
-        issues.push({ offset: issueAt + (p - at), message: `CPU ${out.cpu}: event length word cut short at the end of the page` });
+        report(p, `CPU ${out.cpu}: event length word cut short at the end of the page`);
         break;
       }
       const n = e.u32(b, p + 4);
       dataAt = p + 8;
       dataLen = n - 4;
       if (n < 4 || dataAt + dataLen > end) {
-        issues.push({ offset: issueAt + (p - at), message: `CPU ${out.cpu}: event says ${n} bytes, more than the ${end - p - 4} left in its page` });
+        report(p, `CPU ${out.cpu}: event says ${n} bytes, more than the ${end - p - 4} left in its page`);
         break;
       }
       p = dataAt + ((dataLen + 3) & ~3);
@@ -197,17 +211,17 @@ export function parsePage(b: Uint8Array, at: number, len: number, addr: number, 
       dataAt = p + 4;
       dataLen = typeLen * 4;
       if (dataAt + dataLen > end) {
-        issues.push({ offset: issueAt + (p - at), message: `CPU ${out.cpu}: event of ${dataLen} bytes runs past the end of its page` });
+        report(p, `CPU ${out.cpu}: event of ${dataLen} bytes runs past the end of its page`);
         break;
       }
       p = dataAt + dataLen;
     } else {
-      issues.push({ offset: issueAt + (p - at), message: `CPU ${out.cpu}: unknown ring-buffer event type_len ${typeLen}` });
+      report(p, `CPU ${out.cpu}: unknown ring-buffer event type_len ${typeLen}`);
       break;
     }
     ts += delta;
     if (dataLen < C.pid.offset + 4 || dataLen < C.type.offset + C.type.size) {
-      issues.push({ offset: issueAt + (dataAt - 4 - at), message: `CPU ${out.cpu}: event of ${dataLen} bytes is too short for the common fields` });
+      report(dataAt - 4, `CPU ${out.cpu}: event of ${dataLen} bytes is too short for the common fields`);
       continue;
     }
     const type = C.type.size === 2 ? e.u16(b, dataAt + C.type.offset) : C.type.size === 1 ? (b[dataAt + C.type.offset] as number) : e.u32(b, dataAt + C.type.offset) & 0xffff;

@@ -140,8 +140,8 @@ export interface BufferOption {
 /** What the options say; sections they point at are collected separately. */
 export interface DatOptions {
   readonly buffers: BufferOption[];
-  /** Pointers to metadata sections (v7), by section id. */
-  readonly sections: Map<number, number>;
+  /** Pointers to metadata sections (v7), by section id: target offset, and where the option is. */
+  readonly sections: Map<number, { readonly target: number; readonly at: number }>;
   traceClock: string | null;
   uname: string | null;
   version: string | null;
@@ -188,7 +188,7 @@ export function parseOptions(b: Uint8Array, base: number, version: number, e: En
       break;
     }
     const d = b.subarray(start, start + size);
-    const problem = parseOption(id, d, version, e, longSize, into);
+    const problem = parseOption(id, d, version, e, longSize, into, base + at);
     if (problem) issues.push({ at: base + at, message: problem });
     at = start + size;
     if (id === OPTION.DONE) {
@@ -212,7 +212,7 @@ function parseSignedInt(s: string): bigint | null {
   return m[1] ? -v : v;
 }
 
-function parseOption(id: number, d: Uint8Array, version: number, e: Endian, longSize: number, o: DatOptions): string | null {
+function parseOption(id: number, d: Uint8Array, version: number, e: Endian, longSize: number, o: DatOptions, at: number): string | null {
   switch (id) {
     case OPTION.DONE:
       return null;
@@ -254,7 +254,7 @@ function parseOption(id: number, d: Uint8Array, version: number, e: Endian, long
     default:
       if (version >= 7 && id >= SECTION.STRINGS && id <= SECTION.CMDLINES) {
         if (d.length < 8) return `option ${id} (section pointer) shorter than 8 bytes`;
-        o.sections.set(id, e.u64(d, 0));
+        o.sections.set(id, { target: e.u64(d, 0), at });
       }
       void longSize;
       return null;

@@ -68,7 +68,8 @@ const contexts = new WeakMap<Trace, DatContext>();
 /** Receives one CPU's data bytes in order. */
 interface CpuStream {
   feed(b: Uint8Array, at: number, len: number, fileOffset: number): void;
-  end(): void;
+  /** End of input; `eof` is the number of bytes the file had. */
+  end(eof: number): void;
 }
 
 export class TraceDatReader implements TraceReader {
@@ -191,14 +192,14 @@ export class TraceDatReader implements TraceReader {
         // Data streams report their own shortfall (per CPU) below.
       } else this.issue(this.reqStart, `the file ends at offset ${this.pos}, inside ${r.what} (${r.n} bytes expected from offset ${this.reqStart}, ${this.accLen} present)`);
     }
-    for (const s of this.streams) s.end();
+    for (const s of this.streams) s.end(this.pos);
     for (const ri of this.ringIssues) this.issue(ri.offset, ri.message);
     if (this.trailing > 0 && this.header && this.header.version < 7) {
       // v6 data runs to the end of the file; trailing bytes after the last CPU region are padding.
     }
     for (const [off, p] of this.pending) this.issue(off, `buffer section at offset ${off} (${p.sh.size} bytes) is not described by any BUFFER option: its CPUs are unknown, so its events are not read`);
-    for (const [id, off] of this.options.sections) {
-      if (!this.sections.has(off) && this.header && this.header.version >= 7) this.issue(off, `the options point to section ${id} at offset ${off}, but no section starts there in the file as read`);
+    for (const [id, ref] of this.options.sections) {
+      if (!this.sections.has(ref.target) && this.header && this.header.version >= 7) this.issue(Math.min(ref.at, this.pos), `the option at offset ${ref.at} points to section ${id} at offset ${ref.target}, but no section starts there in the file as read`);
     }
     if (this.dataBeforeFormats && this.commonFromFormats && !sameLayout(this.commonFromFormats, DEFAULT_COMMON)) {
       this.issue(0, 'the ring-buffer data came before the event formats and the common fields are not at their usual offsets: pids, flags and event types may be wrong');
@@ -389,7 +390,7 @@ export class TraceDatReader implements TraceReader {
     const instances = this.options.buffers.filter((x) => !x.text).sort((a, b) => a.sectionOffset - b.sectionOffset);
     for (const inst of instances) {
       if (inst.sectionOffset < this.pos) {
-        this.issue(inst.sectionOffset, `buffer "${inst.name}" at offset ${inst.sectionOffset} lies before the data read so far; skipped`);
+        this.issue(this.pos, `buffer "${inst.name}" at offset ${inst.sectionOffset} lies before the data read so far; skipped`);
         continue;
       }
       yield { k: 'skip', n: inst.sectionOffset - this.pos, what: `the gap before buffer "${inst.name}"` };
@@ -739,7 +740,7 @@ class RawStream implements CpuStream {
     const ps = this.pageSize;
     while (len > 0) {
       if (this.fill === 0 && len >= ps) {
-        parsePage(b, at, ps, off, this.L, this.time, this.ev, this.issues, off);
+        parsePage(b, at, ps, off, this.L, this.time, this.ev, this.issues, { fileOffset: off, inChunk: null });
         at += ps;
         off += ps;
         len -= ps;
@@ -754,16 +755,16 @@ class RawStream implements CpuStream {
       off += take;
       len -= take;
       if (this.fill === ps) {
-        parsePage(this.page, 0, ps, this.pageAddr, this.L, this.time, this.ev, this.issues, this.pageAddr);
+        parsePage(this.page, 0, ps, this.pageAddr, this.L, this.time, this.ev, this.issues, { fileOffset: this.pageAddr, inChunk: null });
         this.fill = 0;
       }
     }
   }
 
-  end(): void {
-    if (this.fill > 0 && this.page) parsePage(this.page, 0, this.fill, this.pageAddr, this.L, this.time, this.ev, this.issues, this.pageAddr);
+  end(eof: number): void {
+    if (this.fill > 0 && this.page) parsePage(this.page, 0, this.fill, this.pageAddr, this.L, this.time, this.ev, this.issues, { fileOffset: this.pageAddr, inChunk: null });
     this.fill = 0;
-    if (this.fed < this.size) this.issues.push({ offset: this.start + this.fed, message: `CPU ${this.ev.cpu}: data cut short: ${this.fed} of ${this.size} bytes present (from offset ${this.start})` });
+    if (this.fed < this.size) this.issues.push({ offset: Math.min(this.start + this.fed, eof), message: `CPU ${this.ev.cpu}: data cut short: ${this.fed} of ${this.size} bytes present (from offset ${this.start}; the file ends at ${eof})` });
   }
 }
 
@@ -852,12 +853,12 @@ class ChunkStream implements CpuStream {
     const vstart = this.allocate(this.usize);
     this.register({ vstart, usize: this.usize, fileOffset: startOff, csize: this.csize });
     const ps = this.pageSize;
-    for (let k = 0; k < this.usize; k += ps) parsePage(r.bytes, k, Math.min(ps, this.usize - k), vstart + k, this.L, this.time, this.ev, this.issues, startOff);
+    for (let k = 0; k < this.usize; k += ps) parsePage(r.bytes, k, Math.min(ps, this.usize - k), vstart + k, this.L, this.time, this.ev, this.issues, { fileOffset: startOff, inChunk: k });
   }
 
-  end(): void {
+  end(eof: number): void {
     if (this.state !== 'done') {
-      this.issues.push({ offset: this.pos, message: `CPU ${this.ev.cpu}: compressed data cut short: ${this.fed} of ${this.size} bytes present (from offset ${this.start}); ${this.chunks} chunk(s) missing` });
+      this.issues.push({ offset: Math.min(this.pos, eof), message: `CPU ${this.ev.cpu}: compressed data cut short: ${this.fed} of ${this.size} bytes present (from offset ${this.start}); ${this.chunks} chunk(s) missing` });
     }
     this.state = 'done';
   }
