@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerProbeLine(context, sourceWorker),
     ...registerAmbiguity(store),
     vscode.commands.registerCommand('kernelTrace.openAsTrace', async (uri?: vscode.Uri) => {
-      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      const target = uri instanceof vscode.Uri ? uri : activeTabUri();
       if (!target) {
         void vscode.window.showErrorMessage('Kernel Trace: open a file (or pick one in the Explorer) to open it as a trace.');
         return;
@@ -85,3 +85,10 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {}
+
+/** The file of the active tab, whether a text editor or a custom editor (activeTextEditor misses the latter). */
+function activeTabUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri;
+  return vscode.window.activeTextEditor?.document.uri;
+}

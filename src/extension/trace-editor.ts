@@ -115,7 +115,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
             }
             break;
           case 'revealLine':
-            await revealLine(document.uri, raw.line);
+            await revealLine(document.uri, raw.line, panel.viewColumn);
             break;
           case 'timeline':
           case 'timelineRange':
@@ -139,8 +139,15 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
 }
 
 /** Opens the trace as text beside the editor with the cursor on `line` (1-based). */
-async function revealLine(uri: vscode.Uri, line: number): Promise<void> {
+async function revealLine(uri: vscode.Uri, line: number, panelColumn: vscode.ViewColumn | undefined): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const pos = new vscode.Position(Math.min(line - 1, doc.lineCount - 1), 0);
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(pos, pos), preview: true });
+  const selection = new vscode.Range(pos, pos);
+  // Reuse a text editor already showing the file beside the table. Otherwise open it in the
+  // group after the table's: ViewColumn.Beside is relative to the *active* group, which can
+  // still be the text editor's for ~250 ms after a click into the webview (VS Code polls
+  // webview focus), and would then open a new group per double-click.
+  const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString() && e.viewColumn !== panelColumn);
+  const viewColumn = existing?.viewColumn ?? (panelColumn !== undefined ? panelColumn + 1 : vscode.ViewColumn.Beside);
+  await vscode.window.showTextDocument(doc, { viewColumn, selection, preview: true });
 }
