@@ -13,6 +13,7 @@ import { lifecycleCommand } from './lifecycle';
 import { interleaveCommand } from './interleave';
 import { packetsCommand } from './packets';
 import { findingsCommand } from './findings';
+import { journeyCommand } from './journey';
 
 export class UsageError extends Error {}
 
@@ -32,7 +33,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, lifecycleCommand, interleaveCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, lifecycleCommand, interleaveCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {

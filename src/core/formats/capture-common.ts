@@ -205,8 +205,8 @@ export class CaptureSink {
     if (this.info.names.length < MAX_NAMES) this.info.names.push({ address, names });
   }
 
-  block(name: string): void {
-    this.info.blockCounts[name] = (this.info.blockCounts[name] ?? 0) + 1;
+  block(name: string, n = 1): void {
+    this.info.blockCounts[name] = (this.info.blockCounts[name] ?? 0) + n;
   }
 
   /** An issue about packet `packet` (1-based; 0 = the file) at byte `offset`. */

@@ -91,6 +91,7 @@ export class PcapngReader implements TraceReader, RecordHandler {
   /** Time of the last packet with a timestamp (SPBs have none). */
   private lastSec = 0;
   private lastFracNs = 0;
+  private readonly blockCounts = new Map<number, number>();
   /** Interfaces already reported for packets longer than their snaplen. */
   private readonly overSnaplen = new Set<number>();
 
@@ -112,6 +113,7 @@ export class PcapngReader implements TraceReader, RecordHandler {
       this.sink.issue(this.sink.packets + 1, p.offset, `the file ends at byte offset ${this.pump.pos} inside ${what} that starts at byte offset ${p.offset}`);
     }
     if (this.pump.pos === 0) this.sink.issue(0, 0, 'the file is empty');
+    for (const [type, n] of this.blockCounts) this.sink.block(BLOCK_NAMES[type] ?? `block type ${hex32(type)}`, n);
     return this.sink.finish(source, this.pump.pos);
   }
 
@@ -184,9 +186,10 @@ export class PcapngReader implements TraceReader, RecordHandler {
     const type = this.u32(b, s, little);
     // The trailing copy of the length: the last 4 bytes of the block (in the tail, or in the head when it holds the whole block).
     const trailer = tl >= 4 ? this.u32(t, ts + tl - 4, little) : headLen >= total ? this.u32(b, s + total - 4, little) : total;
-    const name = BLOCK_NAMES[type] ?? `block type ${hex32(type)}`;
-    this.sink.block(name);
+    // Counted by number here, named once at the end (this runs once per packet).
+    this.blockCounts.set(type, (this.blockCounts.get(type) ?? 0) + 1);
     if (trailer !== total) {
+      const name = BLOCK_NAMES[type] ?? `block type ${hex32(type)}`;
       this.sink.issue(this.sink.packets + 1, offset + total - 4, `${name} at byte offset ${offset}: trailing block length ${trailer} differs from the leading ${total}; the file is damaged from here`);
       this.pump.stopped = true;
       return;
@@ -210,7 +213,7 @@ export class PcapngReader implements TraceReader, RecordHandler {
         if (whole) this.statsBlock(b, s, offset, total);
         return;
       default:
-        if (!whole && total > MAX_META_BLOCK) this.sink.issue(0, offset, `${name} at byte offset ${offset} is ${total} bytes; skipped`);
+        if (!whole && total > MAX_META_BLOCK) this.sink.issue(0, offset, `${BLOCK_NAMES[type] ?? `block type ${hex32(type)}`} at byte offset ${offset} is ${total} bytes; skipped`);
     }
   }
 

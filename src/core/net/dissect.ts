@@ -100,7 +100,19 @@ export function classifyPacket(b: Uint8Array, start: number, end: number, linkTy
   }
   if (type === 0x86dd) {
     if (!has(end, p, 40) || u8(b, p) >> 4 !== 6) return fallback(b, start, end, linkType, origLen);
-    const next = u8(b, p + 6);
+    let next = u8(b, p + 6);
+    // Hop-by-hop, destination options and routing headers (MLD reports carry hop-by-hop): walk
+    // them as the full decoder does, while every byte is there and the payload length allows.
+    const plen = be16(b, p + 4);
+    let q = p + 40;
+    const limit = plen === 0 || p + 40 + plen > end ? end : p + 40 + plen;
+    for (let n = 0; (next === 0 || next === 60 || next === 43) && n < 16; n++) {
+      if (!has(limit, q, 8)) return fallback(b, start, end, linkType, origLen);
+      const len = (u8(b, q + 1) + 1) * 8;
+      if (!has(limit, q, len)) return fallback(b, start, end, linkType, origLen);
+      next = u8(b, q);
+      q += len;
+    }
     const direct = DIRECT[next];
     if (direct !== undefined) return direct;
     return fallback(b, start, end, linkType, origLen);

@@ -1,0 +1,125 @@
+/**
+ * Packet journeys (seed 001): follow one ICMP echo (id, seq) across several captures, hop by
+ * hop in time order (file, interface, packet, request/reply), and say where it was last seen and
+ * what was expected next; or follow one skb address through the events of a trace (net_dev_queue
+ * -> net_dev_xmit -> netif_receive_skb ...). Captures of one machine share its wall clock, so
+ * their hops interleave correctly; trace hops are in the trace's own clock (clock alignment with
+ * captures is future work, see analysis/align in DESIGN.md).
+ */
+import type { Trace } from '../trace/trace';
+import { isCapture } from '../formats/capture-common';
+import { decodePacket } from '../formats/capture-decode';
+import { decodeEvent } from '../formats/decode';
+
+export interface JourneyInput {
+  readonly name: string;
+  readonly trace: Trace;
+}
+
+export interface JourneyHop {
+  readonly file: string;
+  readonly interface: string;
+  /** 1-based packet number (captures) or line (traces). */
+  readonly packet?: number;
+  readonly line?: number;
+  /** Absolute ns (captures: wall clock) as a decimal string; traces: the trace's clock. */
+  readonly timeNs: string;
+  /** `request`/`reply` for ICMP echoes; the event name for trace hops. */
+  readonly what: string;
+  readonly src?: string;
+  readonly dst?: string;
+  /** `in`/`out` where the capture says. */
+  readonly direction?: string;
+  readonly cpu?: number;
+}
+
+export interface Journey {
+  readonly key: { readonly icmp?: { readonly version: 4 | 6; readonly id: number; readonly seq: number; readonly requester: string; readonly responder: string }; readonly skb?: string };
+  readonly status: 'answered' | 'unanswered' | 'reply-only' | 'seen';
+  readonly hops: JourneyHop[];
+  readonly lastSeen: JourneyHop;
+  /** What should have come next and did not, or null when the journey looks complete. */
+  readonly expectedNext: string | null;
+}
+
+export interface JourneyFilter {
+  readonly id?: number;
+  readonly seq?: number;
+  /** Follow this skb address (`ffff...`, with or without 0x) through trace events. */
+  readonly skb?: string;
+}
+
+interface Acc {
+  key: NonNullable<Journey['key']['icmp']>;
+  hops: (JourneyHop & { ns: bigint; order: number })[];
+  requests: number;
+  replies: number;
+}
+
+function hopLabel(h: JourneyHop): string {
+  return `${h.file}${h.interface ? ` (${h.interface})` : ''}${h.packet !== undefined ? ` packet ${h.packet}` : h.line !== undefined ? ` line ${h.line}` : ''}`;
+}
+
+export function journeys(inputs: readonly JourneyInput[], filter: JourneyFilter = {}): Journey[] {
+  const acc = new Map<string, Acc>();
+  let order = 0;
+  const skbHops: (JourneyHop & { ns: bigint; order: number })[] = [];
+  const want = filter.skb?.toLowerCase().replace(/^0x/, '');
+  for (const input of inputs) {
+    const t = input.trace;
+    if (!isCapture(t.meta.format)) {
+      if (!want) continue;
+      for (let i = 0; i < t.length; i++) {
+        const f = decodeEvent(t, i).fields;
+        const skb = (f.skbaddr ?? f.skb)?.toLowerCase().replace(/^0x/, '');
+        if (skb !== want) continue;
+        const ns = t.originNs + BigInt(Math.round(t.tsNs(i)));
+        skbHops.push({ file: input.name, interface: f.name ?? f.dev ?? '', line: t.line(i), timeNs: ns.toString(), what: t.event(i), cpu: t.cpu(i), ns, order: order++ });
+      }
+      continue;
+    }
+    for (let i = 0; i < t.length; i++) {
+      const ev = t.event(i);
+      if (ev !== 'icmp' && ev !== 'icmpv6') continue;
+      const p = decodePacket(t, i);
+      const ic = p.icmp;
+      if (!ic || ic.id === null || ic.seq === null || ic.echoRequest === null || !p.src || !p.dst) continue;
+      if (filter.id !== undefined && ic.id !== filter.id) continue;
+      if (filter.seq !== undefined && ic.seq !== filter.seq) continue;
+      const requester = ic.echoRequest ? p.src : p.dst;
+      const responder = ic.echoRequest ? p.dst : p.src;
+      const k = `${ic.version}|${ic.id}|${ic.seq}|${requester}|${responder}`;
+      let a = acc.get(k);
+      if (!a) {
+        a = { key: { version: ic.version, id: ic.id, seq: ic.seq, requester, responder }, hops: [], requests: 0, replies: 0 };
+        acc.set(k, a);
+      }
+      if (ic.echoRequest) a.requests++;
+      else a.replies++;
+      const ns = t.originNs + BigInt(t.tsNs(i));
+      const dir = t.flags(i);
+      a.hops.push({ file: input.name, interface: t.comm(i), packet: t.line(i), timeNs: ns.toString(), what: ic.echoRequest ? 'request' : 'reply', src: p.src, dst: p.dst, ...(dir ? { direction: dir } : {}), ns, order: order++ });
+    }
+  }
+  const byTime = (x: { ns: bigint; order: number }, y: { ns: bigint; order: number }): number => (x.ns < y.ns ? -1 : x.ns > y.ns ? 1 : x.order - y.order);
+  const strip = ({ ns: _ns, order: _o, ...h }: JourneyHop & { ns: bigint; order: number }): JourneyHop => h;
+  const out: Journey[] = [];
+  for (const a of acc.values()) {
+    const hops = a.hops.sort(byTime).map(strip);
+    const last = hops[hops.length - 1] as JourneyHop;
+    const status = a.replies > 0 ? (a.requests > 0 ? 'answered' : 'reply-only') : 'unanswered';
+    const kind = a.key.version === 6 ? 'ICMPv6' : 'ICMP';
+    const expectedNext =
+      status === 'unanswered'
+        ? `${kind} echo reply from ${a.key.responder} to ${a.key.requester}: the request was last seen at ${hopLabel(last)} and no capture has the reply`
+        : status === 'reply-only'
+          ? `${kind} echo request from ${a.key.requester} to ${a.key.responder}: the replies were captured but no capture has the request`
+          : null;
+    out.push({ key: { icmp: a.key }, status, hops, lastSeen: last, expectedNext });
+  }
+  if (want && skbHops.length > 0) {
+    const hops = skbHops.sort(byTime).map(strip);
+    out.push({ key: { skb: filter.skb as string }, status: 'seen', hops, lastSeen: hops[hops.length - 1] as JourneyHop, expectedNext: null });
+  }
+  return out;
+}
