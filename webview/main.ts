@@ -54,6 +54,7 @@ const timeline = new TimelineView({
     const f = filters.current;
     table.reset(toEventFilter(f), isEmptyFilter(f) ? summary.events : null, Math.max(0, position - 3), position);
   },
+  revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
 /** The table's selected event (once its row has loaded) is marked on the timeline too. */
 function revealTableSelection(): void {
@@ -124,6 +125,8 @@ function onMessage(msg: HostToWebview): void {
     case 'applyFilter':
       // Before the summary arrives this lands in the saved state, which showSummary restores.
       filters.set(parseFilterState(msg.filter));
+      // ... and the timeline zooms to the matching events (the events of that source line).
+      timeline.fitToMatches();
       break;
   }
 }

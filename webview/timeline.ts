@@ -63,6 +63,8 @@ export interface TimelineHost {
   filter(): EventFilter;
   /** An event was picked on the timeline; position = its row in the table's list (null if filtered out). */
   picked(row: EventRow, position: number | null): void;
+  /** Open the event's line in the trace text (double-click on a mark, as in the table). */
+  revealLine(line: number): void;
 }
 
 interface Colours {
@@ -114,6 +116,10 @@ export class TimelineView {
   private pickRequest: number | null = null;
   /** The pending eventAt came from the table (reveal only), not from a click here. */
   private pickFromTable = false;
+  /** The pending eventAt came from a double-click: open its line once it arrives. */
+  private revealOnPick = false;
+  /** A whole-trace request whose reply sets the zoom to the matching events. */
+  private fitRequest: number | null = null;
   private picked: EventRow | null = null;
   /** Set while the brush is moved by code (zoom), so its events are not taken as the user's. */
   private movingBrush = false;
@@ -127,7 +133,7 @@ export class TimelineView {
     const title = el('span', 'ktl-tl-title', 'Timeline');
     const out = button('−', 'Zoom out (-)', () => this.zoomBy(1 / KEY_ZOOM));
     const zin = button('+', 'Zoom in (+)', () => this.zoomBy(KEY_ZOOM));
-    const reset = button('Fit', 'Show the whole trace (0)', () => this.resetZoom());
+    const reset = button('Fit', 'Fit the events that match the filter (the whole trace without one; 0 always shows the whole trace)', () => this.fitToMatches());
     this.rangeLabel.id = 'timeline-range';
     this.selectionLabel.id = 'timeline-selection';
     this.selectionLabel.title = 'Drag on the ruler under the axis to select a range; Esc clears it';
@@ -161,7 +167,8 @@ export class TimelineView {
       .on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => this.onZoom(e));
     select(this.canvas).call(this.zoom).on('dblclick.zoom', null);
     this.brush = brushX<unknown>().on('brush end', (e: D3BrushEvent<unknown>) => this.onBrush(e));
-    this.canvas.addEventListener('click', (e) => this.onClick(e));
+    this.canvas.addEventListener('click', (e) => this.onClick(e, false));
+    this.canvas.addEventListener('dblclick', (e) => this.onClick(e, true));
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.layout()).observe(this.plot);
     // Theme switches change the --vscode-* variables: read the colours again.
@@ -210,6 +217,11 @@ export class TimelineView {
     if (msg.requestId < TIMELINE_REQUEST_BASE) return false;
     switch (msg.type) {
       case 'timeline':
+        if (msg.requestId === this.fitRequest) {
+          this.fitRequest = null;
+          if (isTimelineData(msg.data)) this.fitTo(msg.data);
+          return true;
+        }
         if (msg.requestId !== this.inFlight) return true;
         this.inFlight = null;
         if (isTimelineData(msg.data)) this.data = msg.data;
@@ -224,6 +236,7 @@ export class TimelineView {
       case 'eventAt':
         if (msg.requestId !== this.pickRequest || !isEventRow(msg.row)) return true;
         this.pickRequest = null;
+        if (this.revealOnPick) this.host.revealLine(msg.row.line);
         if (this.pickFromTable) this.reveal(msg.row);
         else {
           this.showEvent(msg.row);
@@ -237,6 +250,7 @@ export class TimelineView {
         }
         if (msg.requestId === this.rangeRequest) setText(this.selectionLabel, msg.message);
         if (msg.requestId === this.pickRequest) setText(this.details, msg.message);
+        if (msg.requestId === this.fitRequest) this.fitRequest = null;
         return true;
     }
   }
@@ -587,6 +601,7 @@ export class TimelineView {
     this.picked = row;
     const first = this.summary?.firstTsNs ?? 0;
     this.details.dataset.index = String(row.index);
+    delete this.details.dataset.slice;
     const name = el('span', `ktl-ev-c${colourOf(row.event)} ktl-tl-ev`, row.event);
     this.details.replaceChildren(
       el('span', 'ktl-muted', `${formatSeconds(row.tsNs - first, 9)} s · CPU ${row.cpu} · line ${row.line} · `),
@@ -645,7 +660,47 @@ export class TimelineView {
     e.preventDefault();
   }
 
-  private onClick(e: MouseEvent): void {
+  /**
+   * Zooms to the events matching the table's filter (all events without a filter): asks for
+   * the whole trace at the plot's resolution and fits the first to the last non-empty bucket.
+   * Also what "Show Events for This Line" should call after it set the filter.
+   */
+  fitToMatches(): void {
+    if (!this.summary || this.scale.width <= 1) return;
+    const f = this.host.filter();
+    if (!(f.events?.length || f.cpus?.length || f.task || f.text)) {
+      this.resetZoom();
+      return;
+    }
+    const requestId = this.nextId++;
+    this.fitRequest = requestId;
+    const startNs = this.summary.firstTsNs;
+    const endNs = startNs + this.summary.durationNs + 1;
+    this.host.post({ type: 'timeline', requestId, startNs, endNs, resolution: Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.scale.width))), cpus: null, filter: f });
+  }
+
+  private fitTo(data: TimelineData): void {
+    let first = Infinity;
+    let last = -1;
+    for (const t of data.tracks) {
+      for (let k = 0; k < t.counts.length; k++) {
+        if ((t.counts[k] as number) === 0) continue;
+        first = Math.min(first, k);
+        last = Math.max(last, k);
+      }
+    }
+    if (last < 0) {
+      setText(this.details, 'No events match the filter.');
+      return;
+    }
+    const bucketNs = (data.endNs - data.startNs) / data.resolution;
+    const a = data.startNs + first * bucketNs;
+    const b = data.startNs + (last + 1) * bucketNs;
+    const pad = Math.max((b - a) * 0.05, bucketNs);
+    this.zoomTo(Math.max(data.startNs, a - pad), Math.min(data.endNs, b + pad));
+  }
+
+  private onClick(e: MouseEvent, reveal: boolean): void {
     const rect = this.canvas.getBoundingClientRect();
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
@@ -670,7 +725,28 @@ export class TimelineView {
         const requestId = this.nextId++;
         this.pickRequest = requestId;
         this.pickFromTable = false;
+        this.revealOnPick = reveal;
         this.host.post({ type: 'eventAt', requestId, index: ev.index[best] as number, filter: this.host.filter() });
+        return;
+      }
+    }
+    // A task slice under the pointer: who ran, for how long.
+    const sl = track.slices;
+    if (sl && y < tr.top + SLICE_PX) {
+      const ns = this.scale.toNs(x);
+      for (let k = 0; k < sl.startNs.length; k++) {
+        const a = sl.startNs[k] as number;
+        const b = sl.endNs[k] as number;
+        const task = data.tasks[sl.task[k] as number];
+        if (ns < a || ns >= b || !task) continue;
+        const first = this.summary?.firstTsNs ?? 0;
+        this.details.dataset.index = '';
+        this.details.dataset.slice = formatTask(task.comm, task.pid);
+        this.details.replaceChildren(
+          el('span', 'ktl-muted', `CPU ${tr.cpu} · `),
+          el('span', '', formatTask(task.comm, task.pid)),
+          el('span', 'ktl-muted', ` ran ${formatDuration(b - a)} · ${formatSeconds(a - first, 9)} s – ${formatSeconds(b - first, 9)} s (sched_switch)`),
+        );
         return;
       }
     }

@@ -15,6 +15,7 @@ import type { EventRow, HostToWebview, TraceSummary, WebviewToHost } from '../..
 import type { Trace } from '../../src/core/trace/trace';
 import { TraceService } from '../../src/worker/trace-service';
 import { TimelineService } from '../../src/worker/timeline-service';
+import { buildTaskSlices, buildTimelineEvents } from '../../src/core/analysis/timeline';
 import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehaviour, type OpenOptions, type WebviewPage } from './harness';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping.trace');
@@ -301,6 +302,13 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
     assert.ok(details.includes(t.event(target)), details);
     assert.ok(details.includes(`${t.comm(target)}-${t.pid(target)}`), details);
     assert.ok(details.includes(`line ${t.line(target)}`), details);
+    // A double-click opens its line in the trace text, as in the table.
+    await page.mouse.dblclick(box.x + pxOf(t.tsNs(target)), box.y + track * TRACK_PX + MARKS_MID_PX);
+    const until = Date.now() + WAIT_MS;
+    while (!w.posted.some((m) => m.type === 'revealLine' && m.line === t.line(target))) {
+      if (Date.now() > until) throw new Error('no revealLine for the double-clicked mark');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     // The table selects and shows the same event (no filter: position = index).
     await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]') as HTMLElement | null)?.dataset.index === String(i), target, {
       timeout: WAIT_MS,
@@ -332,6 +340,64 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
       data.tracks.reduce((n, x) => n + x.total, 0),
       switches,
     );
+    await assertClean(w);
+  });
+
+  it('Fit zooms to the events matching the filter; a click on a task slice names the task', async () => {
+    const w = await openTimeline();
+    const page = w.page;
+    const t = veth.trace;
+    const markers = [...Array(t.length).keys()].filter((i) => t.event(i) === 'irq_handler_entry').map((i) => t.tsNs(i));
+    assert.ok(markers.length > 0);
+    const lo = Math.min(...markers);
+    const hi = Math.max(...markers);
+    const full = await visibleRange(page);
+    await page.click('#summary-event-list .ktl-facet:has(.ktl-facet-name:text-is("irq_handler_entry"))');
+    await page.click('.ktl-tl-button:text-is("Fit")');
+    const fitted = await waitRangeChange(page, full);
+    assert.ok(fitted[0] <= lo && hi < fitted[1], `[${fitted}] holds the markers [${lo}, ${hi}]`);
+    assert.ok(fitted[1] - fitted[0] < (full[1] - full[0]) * 0.01, 'zoomed in on it');
+    await waitDrawn(w);
+
+    // Whole trace again, then a click in CPU 1's slice lane at the middle of the plot.
+    await page.focus('#timeline-canvas');
+    await page.keyboard.press('0');
+    await waitRangeChange(page, fitted);
+    await waitDrawn(w);
+    const box = await plotBox(page);
+    const view = await visibleRange(page);
+    const ns = view[0] + (view[1] - view[0]) * 0.5;
+    const slices = buildTaskSlices(t, buildTimelineEvents(t)).cpus.find((c) => c.cpu === 1);
+    assert.ok(slices);
+    let want = '';
+    for (let k = 0; k < slices.startNs.length; k++) {
+      if ((slices.startNs[k] as number) <= ns && ns < (slices.endNs[k] as number)) {
+        const task = buildTaskSlices(t, buildTimelineEvents(t)).tasks[slices.task[k] as number];
+        want = `${task?.comm}-${task?.pid}`;
+      }
+    }
+    assert.ok(want, 'a slice runs at the middle of the trace on CPU 1');
+    await page.mouse.click(box.x + box.width * 0.5, box.y + TRACK_PX + 3 + 6);
+    await page.waitForFunction((v) => (document.getElementById('timeline-details') as HTMLElement).dataset.slice === v, want, { timeout: WAIT_MS });
+    assert.match((await page.textContent('#timeline-details')) ?? '', / ran /);
+    await assertClean(w);
+  });
+
+  it('"Show Events for This Line" (applyFilter from the host) filters and zooms the timeline to those events', async () => {
+    const w = await openTimeline();
+    const page = w.page;
+    const t = veth.trace;
+    const irq = [...Array(t.length).keys()].filter((i) => t.event(i) === 'irq_handler_entry');
+    assert.equal(irq.length, 1);
+    const full = await visibleRange(page);
+    await w.send({ type: 'applyFilter', filter: { events: ['irq_handler_entry'] } });
+    const fitted = await waitRangeChange(page, full);
+    const ts = t.tsNs(irq[0] as number);
+    assert.ok(fitted[0] <= ts && ts < fitted[1], `[${fitted}] holds ${ts}`);
+    assert.ok(fitted[1] - fitted[0] < (full[1] - full[0]) * 0.01);
+    await waitDrawn(w);
+    const last = timelineRequests(w).pop() as TimelineRequest;
+    assert.deepEqual(last.filter.events, ['irq_handler_entry']);
     await assertClean(w);
   });
 
