@@ -14,6 +14,7 @@ import { interleaveCommand } from './interleave';
 import { packetsCommand } from './packets';
 import { findingsCommand } from './findings';
 import { journeyCommand } from './journey';
+import { alignCommand } from './align';
 
 export class UsageError extends Error {}
 
@@ -33,7 +34,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, lifecycleCommand, interleaveCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { findings, type Finding } from '../../src/core/analysis/capture-findings';
 import { journeys } from '../../src/core/analysis/capture-journey';
+import { estimateClockOffset } from '../../src/core/analysis/capture-align';
 import { readCaptureFile } from '../helpers/capture';
 import { readFtraceFile } from '../helpers/read';
 
@@ -84,4 +85,18 @@ test('journey of an unanswered echo says where it was last seen and what was exp
   assert.equal(js[0]!.status, 'unanswered');
   assert.deepEqual(js[0]!.hops.map((h) => `${h.file}:${h.interface}`), ['host-a.pcap:if0', 'bridge-multi.pcapng:ktlna-p']);
   assert.match(js[0]!.expectedNext!, /^ICMP echo reply from 10\.78\.0\.2 to 10\.78\.0\.1: the request was last seen at bridge-multi\.pcapng \(ktlna-p\) packet \d+ and no capture has the reply$/);
+});
+
+test('clock alignment: net_dev_xmit/netif_receive_skb matched to captured frames agree with the wall-clock markers', () => {
+  const trace = readFtraceFile(join(PCAP, 'bridge-net.trace'));
+  const e = estimateClockOffset(trace, [readCaptureFile(join(PCAP, 'bridge-multi.pcapng'))]);
+  assert.equal(e.method, 'events');
+  assert.ok(e.matches > 100, `${e.matches} matches`);
+  assert.ok(e.residualNs < 100_000, `residual ${e.residualNs} ns`);
+  assert.equal(e.markers?.count, 7);
+  const diff = BigInt(e.offsetNs) - BigInt(e.markers!.offsetNs);
+  assert.ok(diff < 2_000_000n && diff > -2_000_000n, `events and markers differ by ${diff} ns`);
+  // An unnamed pcap interface cannot be matched by device: the markers are used.
+  const m = estimateClockOffset(trace, [readCaptureFile(join(PCAP, 'host-a.pcap'))]);
+  assert.equal(m.method, 'markers');
 });

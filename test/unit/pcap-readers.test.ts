@@ -211,3 +211,13 @@ test('empty and header-only inputs', () => {
   assert.equal(e.length, 0);
   assert.equal(e.issueCount, 0);
 });
+
+test('DSB, custom and unknown blocks are skipped by their length and counted', () => {
+  const dsb = block(0x0a, Uint8Array.from([0x4b, 0x53, 0x4c, 0x54, 4, 0, 0, 0, 1, 2, 3, 4]));
+  const cb = block(0x00000bad, Uint8Array.from([0, 0, 0, 0, 9, 9, 9, 9]));
+  const unknown = block(0x12345678, new Uint8Array(20));
+  const t = read(new PcapngReader(), concat(SHB, IDB, dsb, epb(1), cb, unknown, epb(2)), 5);
+  assert.equal(t.length, 2);
+  assert.equal(t.issueCount, 0);
+  assert.deepEqual(captureInfo(t)?.blockCounts, { SHB: 1, IDB: 1, DSB: 1, EPB: 2, CB: 1, 'block type 0x12345678': 1 });
+});
