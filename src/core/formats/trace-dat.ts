@@ -51,6 +51,16 @@ const MAX_META_SECTION = 256 * 1024 * 1024;
 const MAX_OPTIONS = 16 * 1024 * 1024;
 /** Largest decompressed chunk of ring-buffer data (trace-cmd writes a few pages per chunk). */
 const MAX_CHUNK = 64 * 1024 * 1024;
+/**
+ * A compressed block may claim at most this many times its compressed size (with a 1 MiB
+ * floor): the output buffer is allocated from the claim, so the claim must stay proportional
+ * to bytes that actually arrived. Real trace-cmd blocks stay far below (kallsyms ~5x, formats
+ * ~15x, mostly empty ring-buffer pages a few hundred x).
+ */
+const MAX_RATIO = 4096;
+export function claimBelievable(csize: number, usize: number, limit: number): boolean {
+  return usize <= limit && usize <= Math.max(1 << 20, csize * MAX_RATIO);
+}
 const MAX_CLOCK = 4096;
 
 type Sink = (b: Uint8Array, at: number, len: number, fileOffset: number) => void;
@@ -500,8 +510,8 @@ export class TraceDatReader implements TraceReader {
     }
     const csize = this.endian.u32(content, 0);
     const usize = this.endian.u32(content, 4);
-    if (csize > content.length - 8 || usize > limit) {
-      this.issue(sh.offset, `compressed section ${sh.id}: ${csize} compressed / ${usize} uncompressed bytes do not fit its ${sh.size}-byte section or the limit`);
+    if (csize > content.length - 8 || !claimBelievable(csize, usize, limit)) {
+      this.issue(sh.offset, `compressed section ${sh.id}: ${csize} compressed / ${usize} uncompressed bytes do not fit its ${sh.size}-byte section, or claim more than the limits (${limit} bytes, ${MAX_RATIO}x)`);
       return null;
     }
     const r = inflate(this.codec, content.subarray(8, 8 + csize), usize);
@@ -830,8 +840,8 @@ class ChunkStream implements CpuStream {
       this.csize = e.u32(bytes, 0);
       this.usize = e.u32(bytes, 4);
       const left = this.start + this.size - (startOff + 8);
-      if (this.csize > left || this.usize > MAX_CHUNK || this.usize === 0) {
-        this.issues.push({ offset: startOff, message: `CPU ${this.ev.cpu}: compressed chunk of ${this.csize} bytes (${this.usize} uncompressed) does not fit the ${left} bytes left of its data or the ${MAX_CHUNK}-byte limit; the rest of this CPU is skipped` });
+      if (this.csize > left || !claimBelievable(this.csize, this.usize, MAX_CHUNK) || this.usize === 0) {
+        this.issues.push({ offset: startOff, message: `CPU ${this.ev.cpu}: compressed chunk of ${this.csize} bytes (${this.usize} uncompressed) does not fit the ${left} bytes left of its data, or claims more than the limits (${MAX_CHUNK} bytes, ${MAX_RATIO}x); the rest of this CPU is skipped` });
         this.state = 'done';
         return;
       }
@@ -870,14 +880,17 @@ class ChunkStream implements CpuStream {
  * hardirq/softirq (`Z`, `z`, `H`, `h`, `s`), preempt depth, migrate-disable depth.
  */
 export function irqInfo(flags: number, preempt: number): string {
+  // enum trace_flag_type (kernel/trace/trace.h, 6.13+): 0x02 was IRQS_NOSUPPORT before 6.13
+  // (never set on x86), 0x80 is BH_OFF since 5.17. Checked against the kernel's own text of
+  // the same buffers (test/fixtures/trace-dat/*.kernel.txt.gz).
   const IRQS_OFF = 0x01;
-  const BH_OFF = 0x02;
+  const NEED_RESCHED_LAZY = 0x02;
   const NEED_RESCHED = 0x04;
   const HARDIRQ = 0x08;
   const SOFTIRQ = 0x10;
   const PREEMPT_RESCHED = 0x20;
   const NMI = 0x40;
-  const NEED_RESCHED_LAZY = 0x80;
+  const BH_OFF = 0x80;
   const irqsOff = flags & IRQS_OFF && flags & BH_OFF ? 'D' : flags & IRQS_OFF ? 'd' : flags & BH_OFF ? 'b' : '.';
   let resched: string;
   switch (flags & (NEED_RESCHED | NEED_RESCHED_LAZY | PREEMPT_RESCHED)) {
