@@ -383,7 +383,9 @@ export class TimelineView {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, this.tracksPx);
 
-    const fmt = tickFormatter(this.tickStep());
+    // A counter trace clock (trace_clock counter, x86-tsc) has counts, not nanoseconds.
+    const counter = this.summary.timeSource === 'counter';
+    const fmt = counter ? (n: number) => String(Math.round(n)) : tickFormatter(this.tickStep());
     this.axisG.call(
       axisTop(this.scale.d3())
         .ticks(Math.max(2, Math.floor(w / 110)))
@@ -391,7 +393,13 @@ export class TimelineView {
         .tickFormat((d) => fmt(Number(d) - (this.summary?.firstTsNs ?? 0))),
     );
     const [a, b] = this.scale.visible();
-    setText(this.rangeLabel, `${formatSeconds(a - this.summary.firstTsNs, 9)} s – ${formatSeconds(b - this.summary.firstTsNs, 9)} s · ${formatDuration(b - a)} in view`);
+    const first = this.summary.firstTsNs;
+    setText(
+      this.rangeLabel,
+      counter
+        ? `${Math.round(a - first)} – ${Math.round(b - first)} · ${Math.round(b - a)} counts in view`
+        : `${formatSeconds(a - first, 9)} s – ${formatSeconds(b - first, 9)} s · ${formatDuration(b - a)} in view`,
+    );
     this.rangeLabel.dataset.startNs = String(a);
     this.rangeLabel.dataset.endNs = String(b);
 

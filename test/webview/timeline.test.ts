@@ -401,6 +401,25 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
     await assertClean(w);
   });
 
+  it('a counter trace clock labels the axis in counts, not seconds', async () => {
+    const service = await TraceService.open(join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping-clock-counter.trace'));
+    try {
+      const trace = await service.withTrace(async (t) => t);
+      const summary = service.summary('veth-ping-clock-counter.trace');
+      assert.equal(summary.timeSource, 'counter');
+      const w = await openWebview(browser, new ServiceHost(service, new TimelineService(trace), summary));
+      open.push(w);
+      await w.page.waitForSelector('#timeline-canvas', { timeout: WAIT_MS });
+      await waitDrawn(w);
+      assert.match((await w.page.textContent('#timeline-range')) ?? '', /^0 – \d+ · \d+ counts in view$/);
+      const ticks = await w.page.$$eval('.ktl-tl-axis .tick text', (ts) => ts.map((x) => x.textContent ?? ''));
+      assert.ok(ticks.length > 2 && ticks.every((x) => /^\d+$/.test(x)), ticks.join(' '));
+      await assertClean(w);
+    } finally {
+      service.dispose();
+    }
+  });
+
   it('looks like a serious tool (screenshots, dark and light)', async () => {
     mkdirSync(SHOTS, { recursive: true });
     for (const theme of ['dark', 'light'] as const) {
