@@ -9,7 +9,7 @@
  * casts, arithmetic, comparisons, ?:). A format this cannot render falls back to
  * `name=value` pairs of the decoded fields. Parsed formats are cached per event.
  */
-import { cStringAt, arraySpan, decodeFields } from './trace-dat-fields';
+import { arraySpan, decodeFields } from './trace-dat-fields';
 import { FIELD_ARRAY, FIELD_DYNAMIC, FIELD_SIGNED, type EventFormat, type FieldDef } from './trace-dat-event-format';
 import { unescapeC, type DatContext } from './trace-dat-context';
 
@@ -864,4 +864,3 @@ export function stackFrames(ctx: DatContext, f: EventFormat, data: Uint8Array): 
   return frames;
 }
 
-export { cStringAt };
