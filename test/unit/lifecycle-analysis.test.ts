@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFtrace } from '../helpers/read';
-import { analyzeLifecycles, flightRecorder, stepsByObject, type Finding } from '../../src/core/analysis/lifecycle';
+import { analyzeLifecycles, flightRecorder, laneSegments, objectAttrs, stepsByObject, type Finding } from '../../src/core/analysis/lifecycle';
 import { compileModel, type LifecycleModelJson } from '../../src/core/analysis/lifecycle-model';
 import { builtinModel } from '../../src/core/analysis/models/index';
 import type { Trace } from '../../src/core/trace/trace';
@@ -190,7 +190,7 @@ test('skb: a free ends the object; the same address is a new generation, and aft
   const a = analyzeLifecycles(t, skb);
   assert.deepEqual(a.findings, []);
   assert.deepEqual(
-    a.objects.map((o) => [o.key, o.generation, o.origin, skb.states[o.state], o.cpus, o.attrs]),
+    a.objects.map((o) => [o.key, o.generation, o.origin, skb.states[o.state], o.cpus, objectAttrs(t, a, o.id)]),
     [
       ['aa', 0, 'first-seen', 'DROPPED', [1, 0], { location: 'ping_rcv+0xab/0xd0', reason: 'NO_SOCKET', protocol: '2048' }],
       ['aa', 1, 'after-terminal', 'COPIED', [0], { len: '10' }],
@@ -264,4 +264,21 @@ test('flight recorder: the last N events of every CPU up to the finding', () => 
       [3, [4]],
     ],
   );
+});
+
+test('lane segments: each state lasts until the next step; open objects may run to the end of the trace', () => {
+  const t = trace(rcv(2, '0x100'), mark('ingress q:1 0x100 FILL -> RX'), mark('egress q:1 0x100 RX -> TX'), rcv(2, '0x200'));
+  const a = analyzeLifecycles(t, afxdp);
+  const seg = laneSegments(a, t, [0, 1]);
+  assert.deepEqual(
+    [...seg.startNs].map((s, k) => [seg.object[k], afxdp.states[seg.state[k] as number], s, seg.endNs[k]]),
+    [
+      [0, 'RX', 0, 10_000],
+      [0, 'RX', 10_000, 20_000],
+      [0, 'TX', 20_000, 20_000],
+      [1, 'RX', 30_000, 30_000],
+    ],
+  );
+  const open = laneSegments(a, t, [0], 15_000, Infinity, 99_000);
+  assert.deepEqual([...open.startNs, ...open.endNs], [10_000, 20_000, 20_000, 99_000]);
 });

@@ -6,7 +6,7 @@ import type { Trace } from '../trace/trace';
 import { eventJson, type EventJson } from '../formats/decode';
 import { EventFields } from './lifecycle-fields';
 import { NO_STATE, normalizeKey } from './lifecycle-model';
-import { flightRecorder, stepAttrs, stepKindName, stepsByObject, type Finding, type LifecycleAnalysis, type ObjectOrigin, type StepKind, type TransitionCount } from './lifecycle';
+import { flightRecorder, objectAttrs, stepAttrs, stepKindName, stepsByObject, type Finding, type LifecycleAnalysis, type ObjectOrigin, type StepKind, type TransitionCount } from './lifecycle';
 import type { CriticalSection, InterleaveResult, InterleaveWindow } from './interleave';
 
 export interface StepJson {
@@ -88,7 +88,8 @@ export function lifecycleJson(trace: Trace, a: LifecycleAnalysis, opts: Lifecycl
       firstLine: trace.line(o.firstEvent),
       lastLine: trace.line(o.lastEvent),
     };
-    if (o.attrs) j.attrs = { ...o.attrs };
+    const attrs = objectAttrs(trace, a, o.id, fields);
+    if (attrs && Object.keys(attrs).length > 0) j.attrs = attrs;
     if (stepsOf) j.history = [...stepsOf(o.id)].map((s) => stepJson(trace, a, s, fields));
     objects.push(j);
   }

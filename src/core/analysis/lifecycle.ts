@@ -120,8 +120,8 @@ export interface LifecycleObject {
   readonly lastTsNs: number;
   /** CPUs its steps ran on, in order of first appearance. */
   readonly cpus: readonly number[];
-  /** Attributes of its last step (e.g. an skb's drop `reason`), or null. */
-  readonly attrs: Readonly<Record<string, string>> | null;
+  /** Index (in `steps`) of its last step; `objectAttrs` reads that step's attributes. */
+  readonly lastStep: number;
 }
 
 interface MutableObject {
@@ -136,7 +136,7 @@ interface MutableObject {
   firstTsNs: number;
   lastTsNs: number;
   cpus: number[];
-  attrs: Record<string, string> | null;
+  lastStep: number;
   /** Bit per mapping that has reported the current state. */
   mask: number;
   epoch: number;
@@ -176,6 +176,12 @@ export interface LifecycleAnalysis {
   readonly fifoSkipped: number;
 }
 
+/** Which of a mapping's attributes to read: some of its fields, some of its pattern groups. */
+interface AttrNames {
+  readonly fields: readonly string[];
+  readonly groups: readonly string[];
+}
+
 interface Extracted {
   key: string;
   to: number;
@@ -183,8 +189,12 @@ interface Extracted {
   attrs: Record<string, string> | null;
 }
 
-/** Runs mapping `m` on event `i`; null when it does not apply, 'no-key' / 'unknown-state' when it applies but gives no step. */
-function extract(m: CompiledMapping, model: LifecycleModel, fields: EventFields, i: number, text: string): Extracted | null | 'no-key' | 'unknown-state' {
+/**
+ * Runs mapping `m` on event `i`; null when it does not apply, 'no-key' / 'unknown-state' when it
+ * applies but gives no step. Only the attributes in `attrNames` are read (all when null): the
+ * analysis reads just the ones its FIFO queues need, the rest is read again on demand.
+ */
+function extract(m: CompiledMapping, model: LifecycleModel, fields: EventFields, i: number, text: string, attrNames: AttrNames | null = null): Extracted | null | 'no-key' | 'unknown-state' {
   let groups: Record<string, string | undefined> | null = null;
   if (m.pattern !== null) {
     const mm = m.pattern.exec(text);
@@ -196,7 +206,7 @@ function extract(m: CompiledMapping, model: LifecycleModel, fields: EventFields,
   let to = m.state;
   if (to === NO_STATE) {
     const s = groups?.[m.stateGroup as string];
-    const idx = s === undefined ? undefined : model.stateByName.get(s.toLowerCase());
+    const idx = s === undefined ? undefined : stateIndex(model, s);
     if (idx === undefined) return 'unknown-state';
     to = idx;
   }
@@ -204,24 +214,32 @@ function extract(m: CompiledMapping, model: LifecycleModel, fields: EventFields,
   if (m.fromGroup) {
     const s = groups?.from;
     if (s !== undefined) {
-      const idx = model.stateByName.get(s.toLowerCase());
+      const idx = stateIndex(model, s);
       if (idx === undefined) return 'unknown-state';
       from = idx;
     }
   }
   let attrs: Record<string, string> | null = null;
-  if (m.fields.length > 0 || m.attrGroups.length > 0) {
+  const fieldNames = attrNames === null ? m.fields : attrNames.fields;
+  const groupNames = attrNames === null ? m.attrGroups : attrNames.groups;
+  if (fieldNames.length > 0 || groupNames.length > 0) {
     attrs = {};
-    for (const f of m.fields) {
+    for (const f of fieldNames) {
       const v = fields.field(i, f, text);
       if (v !== undefined) attrs[f] = v;
     }
-    for (const g of m.attrGroups) {
+    for (const g of groupNames) {
       const v = groups?.[g];
       if (v !== undefined) attrs[g] = v;
     }
   }
   return { key: normalizeKey(rawKey, m.keyFormat), to, from, attrs };
+}
+
+/** State index of captured text: as written first (the common case), then case-insensitively. */
+function stateIndex(model: LifecycleModel, text: string): number | undefined {
+  const i = model.states.indexOf(text);
+  return i >= 0 ? i : model.stateByName.get(text.toLowerCase());
 }
 
 interface FifoEntry {
@@ -241,7 +259,8 @@ class Fifo {
   readonly scopes = new Map<string, FifoScope>();
   /** Leave-side queue name -> the queue it was linked to. */
   readonly links = new Map<string, FifoScope>();
-  readonly pending = new Map<string, FifoEntry[]>();
+  /** Key -> its queued entries (one entry, or several when it entered more than once). */
+  private readonly pending = new Map<string, FifoEntry | FifoEntry[]>();
   skipped = 0;
 
   constructor(readonly name: string) {}
@@ -255,6 +274,29 @@ class Fifo {
     this.pending.clear();
   }
 
+  /** The oldest entry of `key`, in any queue. */
+  first(key: string): FifoEntry | undefined {
+    const v = this.pending.get(key);
+    return v === undefined || !Array.isArray(v) ? v : v[0];
+  }
+
+  /** The oldest entry of `key` in queue `s`. */
+  entryIn(key: string, s: FifoScope): FifoEntry | undefined {
+    const v = this.pending.get(key);
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) return v.scope === s ? v : undefined;
+    return v.find((e) => e.scope === s);
+  }
+
+  add(key: string, s: FifoScope, event: number): void {
+    const entry: FifoEntry = { scope: s, pos: s.keys.length, event };
+    s.keys.push(key);
+    const v = this.pending.get(key);
+    if (v === undefined) this.pending.set(key, entry);
+    else if (Array.isArray(v)) v.push(entry);
+    else this.pending.set(key, [v, entry]);
+  }
+
   headKey(s: FifoScope): string | null {
     while (s.head < s.keys.length && s.keys[s.head] === null) s.head++;
     if (s.head > 1024 && s.head * 2 > s.keys.length) this.compact(s);
@@ -266,25 +308,39 @@ class Fifo {
     const shift = s.head;
     s.keys = s.keys.slice(shift);
     s.head = 0;
-    for (const list of this.pending.values()) for (const e of list) if (e.scope === s) e.pos -= shift;
+    for (const v of this.pending.values()) {
+      if (!Array.isArray(v)) {
+        if (v.scope === s) v.pos -= shift;
+      } else for (const e of v) if (e.scope === s) e.pos -= shift;
+    }
   }
 
   removeEntry(key: string, entry: FifoEntry): void {
     entry.scope.keys[entry.pos] = null;
-    const list = this.pending.get(key);
-    if (!list) return;
-    const k = list.indexOf(entry);
-    if (k >= 0) list.splice(k, 1);
-    if (list.length === 0) this.pending.delete(key);
+    const v = this.pending.get(key);
+    if (v === entry) this.pending.delete(key);
+    else if (Array.isArray(v)) {
+      const k = v.indexOf(entry);
+      if (k >= 0) v.splice(k, 1);
+      if (v.length === 1) this.pending.set(key, v[0] as FifoEntry);
+      else if (v.length === 0) this.pending.delete(key);
+    }
   }
 
   /** Pops the head of `s` (with its pending entry). */
   popHead(s: FifoScope): void {
     const key = this.headKey(s);
     if (key === null) return;
-    const entry = this.pending.get(key)?.find((e) => e.scope === s && e.pos === s.head);
-    if (entry) this.removeEntry(key, entry);
+    const entry = this.entryIn(key, s);
+    if (entry && entry.pos === s.head) this.removeEntry(key, entry);
     else s.keys[s.head] = null;
+  }
+
+  /** The event that queued the head of `s`. */
+  headEvent(s: FifoScope): number {
+    const key = this.headKey(s);
+    const entry = key !== null ? this.entryIn(key, s) : undefined;
+    return entry ? entry.event : 0;
   }
 }
 
@@ -333,6 +389,12 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
     });
     return out;
   });
+  // Attributes the analysis itself needs (FIFO queue names); the rest is read on demand.
+  const hotAttrs: AttrNames[] = model.mappings.map((m) => {
+    const names = new Set<string>();
+    for (const f of model.fifo) for (const sel of [f.enter, f.leave]) if (sel.queue !== null && (sel.mapping === -1 || sel.mapping === m.index)) names.add(sel.queue);
+    return { fields: m.fields.filter((x) => names.has(x)), groups: m.attrGroups.filter((x) => names.has(x)) };
+  });
   const batchesOf: number[][] = model.mappings.map((m) => model.batches.flatMap((b, k) => (b.select.mapping === -1 || b.select.mapping === m.index ? [k] : [])));
   const batchRuns = model.batches.map(() => new Map<number, BatchRun>());
   const trackCpu = model.batches.some((b) => b.by === 'cpu');
@@ -368,14 +430,18 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
 
   const selects = (sel: CompiledSelector, e: Extracted): boolean => (sel.state === NO_STATE || sel.state === e.to) && (sel.from === NO_STATE || sel.from === e.from);
 
+  const fifoFinding = (f: Fifo, scope: FifoScope, e: Extracted, i: number, expected: string | null, why: string): void => {
+    findings.push({ kind: 'fifo-order', ...base(i, e.key, 0), expected, fifo: f.name, queue: scope.name, message: `${f.name} (queue ${scope.name || '-'}): ${e.key} left ${why}` });
+  };
+
   /** FIFO leave; for a poison key returns what the queue expected instead of reporting. */
   const fifoLeave = (f: Fifo, sel: CompiledSelector, e: Extracted, i: number, poison: boolean): { expected: string | null; queue: string } | null => {
     const q = sel.queue !== null ? (e.attrs?.[sel.queue] ?? '') : '';
-    const entries = f.pending.get(e.key);
     let scope = f.links.get(q);
     if (!scope) {
-      if (!entries || entries.length === 0 || poison) return null; // no idea which queue this is yet
-      scope = (entries[0] as FifoEntry).scope;
+      const first = poison ? undefined : f.first(e.key);
+      if (!first) return null; // no idea which queue this is yet
+      scope = first.scope;
       f.links.set(q, scope);
     }
     const head = f.headKey(scope);
@@ -384,17 +450,14 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
       f.popHead(scope);
       return { expected: head, queue: scope.name };
     }
-    const mine = entries?.find((x) => x.scope === scope);
+    const mine = f.entryIn(e.key, scope);
     if (mine && mine.pos === scope.head) {
       f.removeEntry(e.key, mine);
       scope.synced = true;
       return null;
     }
-    const report = (expected: string | null, why: string): void => {
-      findings.push({ kind: 'fifo-order', ...base(i, e.key, 0), expected, fifo: f.name, queue: scope.name, message: `${f.name} (queue ${scope.name || '-'}): ${e.key} left ${why}` });
-    };
     if (mine) {
-      report(head, `before ${head}, which entered earlier (line ${trace.line(headEvent(f, scope))})`);
+      fifoFinding(f, scope, e, i, head, `before ${head}, which entered earlier (line ${trace.line(f.headEvent(scope))})`);
       // Drop what was skipped so this disorder is reported once.
       while (f.headKey(scope) !== null && scope.head < mine.pos) {
         f.popHead(scope);
@@ -405,14 +468,10 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
       return null;
     }
     // Not queued here. If it is queued in another queue of this FIFO, it left through the wrong one.
-    if (entries && entries.length > 0) f.removeEntry(e.key, entries[0] as FifoEntry);
-    if (scope.synced) report(head, head === null ? 'without having entered (the queue was empty)' : `but ${head} was next`);
+    const elsewhere = f.first(e.key);
+    if (elsewhere) f.removeEntry(e.key, elsewhere);
+    if (scope.synced) fifoFinding(f, scope, e, i, head, head === null ? 'without having entered (the queue was empty)' : `but ${head} was next`);
     return null;
-  };
-  const headEvent = (f: Fifo, scope: FifoScope): number => {
-    const key = f.headKey(scope);
-    const entry = key !== null ? f.pending.get(key)?.find((x) => x.scope === scope && x.pos === scope.head) : undefined;
-    return entry ? entry.event : 0;
   };
   const fifoEnter = (f: Fifo, sel: CompiledSelector, e: Extracted, i: number, gen: number): void => {
     const q = sel.queue !== null ? (e.attrs?.[sel.queue] ?? '') : '';
@@ -421,8 +480,7 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
       scope = { name: q, keys: [], head: 0, synced: false };
       f.scopes.set(q, scope);
     }
-    let list = f.pending.get(e.key);
-    const already = list?.[0];
+    const already = f.first(e.key);
     if (already) {
       findings.push({
         kind: 'fifo-order',
@@ -435,12 +493,7 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
         message: `${f.name} (queue ${q || '-'}): ${e.key} entered again while still queued (entered at line ${trace.line(already.event)})`,
       });
     }
-    if (!list) {
-      list = [];
-      f.pending.set(e.key, list);
-    }
-    list.push({ scope, pos: scope.keys.length, event: i });
-    scope.keys.push(e.key);
+    f.add(e.key, scope, i);
   };
 
   const step = (i: number, m: CompiledMapping, e: Extracted, prevCpuEvent: number, prevTaskEvent: number): void => {
@@ -476,7 +529,7 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
     if (origin !== null || o === undefined || o.epoch !== epoch) {
       if (origin !== null || o === undefined) {
         oid = objects.length;
-        o = { id: oid, key, generation: o ? o.generation + 1 : 0, origin: origin ?? 'first-seen', state: to, steps: 0, firstEvent: i, lastEvent: i, firstTsNs: ts, lastTsNs: ts, cpus: [], attrs: null, mask: 0, epoch };
+        o = { id: oid, key, generation: o ? o.generation + 1 : 0, origin: origin ?? 'first-seen', state: to, steps: 0, firstEvent: i, lastEvent: i, firstTsNs: ts, lastTsNs: ts, cpus: [], lastStep: -1, mask: 0, epoch };
         objects.push(o);
         current.set(key, oid);
       }
@@ -515,7 +568,7 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
     o.lastEvent = i;
     o.lastTsNs = ts;
     if (!o.cpus.includes(cpu)) o.cpus.push(cpu);
-    if (e.attrs) o.attrs = e.attrs;
+    o.lastStep = stEvent.length;
     if (kind !== STEP_WITNESS) {
       const tk = (kind === STEP_START ? NO_STATE : prev) * 256 + to;
       transitionCounts.set(tk, (transitionCounts.get(tk) ?? 0) + 1);
@@ -601,7 +654,7 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
     const text = fields.text(i);
     let why: 'no-key' | 'unknown-state' | null = null;
     for (const m of ms) {
-      const e = extract(m, model, fields, i, text);
+      const e = extract(m, model, fields, i, text, hotAttrs[m.index] as AttrNames);
       if (e === null) continue;
       if (typeof e === 'string') {
         why ??= e;
@@ -660,8 +713,67 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
   };
 }
 
-/** Step indices of each object, grouped (one counting-sort pass over the steps). */
+const groupedSteps = new WeakMap<LifecycleAnalysis, (objectId: number) => Int32Array>();
+
+/** Step indices of each object, grouped (one counting-sort pass over the steps, cached). */
 export function stepsByObject(a: LifecycleAnalysis): (objectId: number) => Int32Array {
+  let f = groupedSteps.get(a);
+  if (!f) {
+    f = groupSteps(a);
+    groupedSteps.set(a, f);
+  }
+  return f;
+}
+
+/** State segments for lifecycle lanes, as parallel columns. */
+export interface LaneSegments {
+  readonly length: number;
+  readonly object: Int32Array;
+  readonly state: Uint8Array;
+  readonly startNs: Float64Array;
+  /** The next step's time; for an object's last step, its own time (or `openUntilNs`, see laneSegments). */
+  readonly endNs: Float64Array;
+  /** Step index of the segment's first step (for details and the flight recorder). */
+  readonly step: Int32Array;
+}
+
+/**
+ * The state segments of `objectIds` for a timeline: each step's state lasts until the object's
+ * next step. An object's last segment ends at its last step, unless the object is not in a
+ * terminal state and `openUntilNs` is given (the end of the trace: it was still there). Only
+ * segments overlapping [fromNs, toNs] are returned.
+ */
+export function laneSegments(a: LifecycleAnalysis, trace: Trace, objectIds: readonly number[], fromNs = -Infinity, toNs = Infinity, openUntilNs?: number): LaneSegments {
+  const stepsOf = stepsByObject(a);
+  let n = 0;
+  for (const id of objectIds) n += stepsOf(id).length;
+  const object = new Int32Array(n);
+  const state = new Uint8Array(n);
+  const startNs = new Float64Array(n);
+  const endNs = new Float64Array(n);
+  const step = new Int32Array(n);
+  let k = 0;
+  for (const id of objectIds) {
+    const steps = stepsOf(id);
+    const o = a.objects[id] as LifecycleObject;
+    for (let j = 0; j < steps.length; j++) {
+      const s = steps[j] as number;
+      const start = trace.tsNs(a.steps.event(s));
+      const next = steps[j + 1];
+      const end = next !== undefined ? trace.tsNs(a.steps.event(next)) : openUntilNs !== undefined && a.model.terminal[o.state] !== true ? Math.max(start, openUntilNs) : start;
+      if (end < fromNs || start > toNs) continue;
+      object[k] = id;
+      state[k] = a.steps.state(s);
+      startNs[k] = start;
+      endNs[k] = end;
+      step[k] = s;
+      k++;
+    }
+  }
+  return { length: k, object: object.subarray(0, k), state: state.subarray(0, k), startNs: startNs.subarray(0, k), endNs: endNs.subarray(0, k), step: step.subarray(0, k) };
+}
+
+function groupSteps(a: LifecycleAnalysis): (objectId: number) => Int32Array {
   const offsets = new Int32Array(a.objects.length + 1);
   for (let s = 0; s < a.steps.length; s++) (offsets[a.steps.object(s) + 1] as number)++;
   for (let k = 0; k < a.objects.length; k++) offsets[k + 1] = (offsets[k + 1] as number) + (offsets[k] as number);
@@ -685,6 +797,12 @@ export function stepAttrs(trace: Trace, a: LifecycleAnalysis, s: number, fields 
   const i = a.steps.event(s);
   const e = extract(m, a.model, fields, i, fields.text(i));
   return e !== null && typeof e !== 'string' ? e.attrs : null;
+}
+
+/** The attributes of an object's last step (e.g. an skb's drop `reason` and `location`). */
+export function objectAttrs(trace: Trace, a: LifecycleAnalysis, objectId: number, fields = new EventFields(trace)): Record<string, string> | null {
+  const o = a.objects[objectId];
+  return o && o.lastStep >= 0 ? stepAttrs(trace, a, o.lastStep, fields) : null;
 }
 
 const cpuSets = new WeakMap<Trace, number[]>();
