@@ -308,7 +308,7 @@ export class EventTable {
     row.dataset.index = String(ev.index);
     setText(time, this.formatTime(ev.tsNs));
     time.title = `${this.formatAbsolute(ev.tsNs)} (absolute) · line ${ev.line}`;
-    setText(delta, prev ? (this.counter ? `+${ev.tsNs - prev.tsNs}` : formatDelta(ev.tsNs - prev.tsNs)) : '');
+    setText(delta, prev ? (this.counter ? `${ev.tsNs < prev.tsNs ? '' : '+'}${ev.tsNs - prev.tsNs}` : formatDelta(ev.tsNs - prev.tsNs)) : '');
     setText(cpu, String(ev.cpu));
     setText(task, formatTask(ev.comm, ev.pid));
     setText(tgid, ev.tgid === null ? '' : String(ev.tgid));

@@ -27,9 +27,9 @@ export function formatDuration(ns: number): string {
   return `${sign}${trimDecimals(a / NS_PER_S)} s`;
 }
 
-/** Like formatDuration without the space, for the narrow delta column: "+12.3µs". */
+/** Like formatDuration without the space, for the narrow delta column: "+12.3µs", "-24.1µs" (time went back). */
 export function formatDelta(ns: number): string {
-  return `+${formatDuration(ns).replace(' ', '')}`;
+  return `${ns < 0 ? '' : '+'}${formatDuration(ns).replace(' ', '')}`;
 }
 
 /** 3 significant digits below 100, 1 decimal below 1000, integers above: 1.23, 12.3, 123. */
@@ -86,7 +86,7 @@ export function formatBytes(n: number): string {
   return `${trimDecimals(v)} ${units[u]}`;
 }
 
-/** "comm-pid", the way ftrace's TASK-PID column writes a task. */
+/** "comm-pid", the way ftrace's TASK-PID column writes a task; just the name when there is no pid (-1). */
 export function formatTask(comm: string, pid: number): string {
-  return `${comm}-${pid}`;
+  return pid < 0 ? comm || '?' : `${comm}-${pid}`;
 }

@@ -19,12 +19,17 @@ function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
+/** A pid, or -1 where the format has none (packets, function_graph without funcgraph-proc). */
+function isPid(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= -1;
+}
+
 function isCountEntry(v: unknown): v is CountEntry {
   return isRecord(v) && typeof v.name === 'string' && isCount(v.count);
 }
 
 function isTaskEntry(v: unknown): v is TaskEntry {
-  return isRecord(v) && typeof v.comm === 'string' && isCount(v.pid) && isCount(v.count);
+  return isRecord(v) && typeof v.comm === 'string' && isPid(v.pid) && isCount(v.count);
 }
 
 function isErrorEntry(v: unknown): v is { line: number; message: string } {
@@ -38,7 +43,7 @@ export function isEventRow(v: unknown): v is EventRow {
     isCount(v.line) &&
     isFiniteNumber(v.tsNs) &&
     isCount(v.cpu) &&
-    isCount(v.pid) &&
+    isPid(v.pid) &&
     (v.tgid === null || isCount(v.tgid)) &&
     typeof v.comm === 'string' &&
     typeof v.flags === 'string' &&

@@ -140,13 +140,13 @@ export class SummaryView {
     for (const t of tasks.slice(0, MAX_TASKS_SHOWN)) {
       const row = el('button', 'ktl-facet ktl-task');
       row.type = 'button';
-      row.title = `Show only pid ${t.pid}`;
+      row.title = t.pid >= 0 ? `Show only pid ${t.pid}` : `Show only ${t.comm}`;
       row.dataset.pid = String(t.pid);
       const bar = el('span', 'ktl-facet-bar');
       bar.style.width = `${Math.max(1, (t.count / max) * 100).toFixed(1)}%`;
       row.append(el('span', 'ktl-facet-name', formatTask(t.comm, t.pid)), el('span', 'ktl-facet-count', formatCount(t.count)), bar);
       row.addEventListener('click', () => {
-        const pid = String(t.pid);
+        const pid = t.pid >= 0 ? String(t.pid) : t.comm;
         this.model.setTask(this.model.current.task.trim() === pid ? '' : pid);
       });
       list.append(row);

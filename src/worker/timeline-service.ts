@@ -10,6 +10,7 @@ import type { EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWeb
 import { MAX_TIMELINE_EVENTS, MAX_TIMELINE_RESOLUTION, MAX_TIMELINE_SLICES } from '../protocol/messages';
 import { buildTaskSlices, buildTimelineEvents, countRange, queryTimeline, type TaskSlices, type TimelineEvents } from '../core/analysis/timeline';
 import type { Trace } from '../core/trace/trace';
+import { eventMatcher } from './event-filter';
 
 /** Filtered indexes kept (each is ~16 bytes per matching event). */
 const FILTER_CACHE = 4;
@@ -84,7 +85,7 @@ export class TimelineService {
   }
 
   private filtered(filter: EventFilter): Filtered {
-    const keep = matcher(this.trace, filter);
+    const keep = eventMatcher(this.trace, filter);
     if (!keep) {
       if (!this.all) this.all = { events: buildTimelineEvents(this.trace), fileOrder: null };
       return this.all;
@@ -111,35 +112,3 @@ export class TimelineService {
   }
 }
 
-/** The table's filter as a predicate over event indices (same rules as TraceService), or null for "keep all". */
-function matcher(t: Trace, filter: EventFilter): { key: string; test: (i: number) => boolean } | null {
-  const events = filter.events ?? [];
-  const cpus = filter.cpus ?? [];
-  const task = (filter.task ?? '').trim();
-  const text = (filter.text ?? '').trim().toLowerCase();
-  if (events.length === 0 && cpus.length === 0 && !task && !text) return null;
-  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text]);
-  const eventIds = new Set(events.map((e) => t.strings.find(e)));
-  const cpuSet = new Set(cpus);
-  const taskPid = /^\d+$/.test(task) ? Number(task) : null;
-  const taskLower = task.toLowerCase();
-  const commMatches = new Map<number, boolean>();
-  return {
-    key,
-    test: (i) => {
-      if (eventIds.size > 0 && !eventIds.has(t.eventId(i))) return false;
-      if (cpuSet.size > 0 && !cpuSet.has(t.cpu(i))) return false;
-      if (task) {
-        const commId = t.commId(i);
-        let hit = commMatches.get(commId);
-        if (hit === undefined) {
-          hit = t.strings.get(commId).toLowerCase().includes(taskLower);
-          commMatches.set(commId, hit);
-        }
-        if (!hit && !(taskPid !== null && (t.pid(i) === taskPid || t.tgid(i) === taskPid))) return false;
-      }
-      if (text && !t.payloadText(i).toLowerCase().includes(text)) return false;
-      return true;
-    },
-  };
-}

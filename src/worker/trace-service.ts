@@ -7,6 +7,8 @@ import type { EventFilter, EventRow, TraceSummary } from '../protocol/messages';
 import { computeStats } from '../core/analysis/stats';
 import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
+import { eventText } from '../core/formats/decode';
+import { eventMatcher } from './event-filter';
 
 /** Errors listed in the summary; the count covers all of them. */
 const SUMMARY_ERRORS = 50;
@@ -81,42 +83,20 @@ export class TraceService {
       comm: t.comm(i),
       flags: t.flags(i),
       event: t.event(i),
-      text: t.payloadText(i),
+      text: eventText(t, i),
     };
   }
 
   /** Indices of the events passing `filter`, or null when the filter keeps everything. */
   private matching(filter: EventFilter): Uint32Array | null {
-    const events = filter.events ?? [];
-    const cpus = filter.cpus ?? [];
-    const task = (filter.task ?? '').trim();
-    const text = (filter.text ?? '').trim().toLowerCase();
-    if (events.length === 0 && cpus.length === 0 && !task && !text) return null;
-    const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text]);
-    const cached = this.filterCache.get(key);
+    const m = eventMatcher(this.trace, filter);
+    if (!m) return null;
+    const cached = this.filterCache.get(m.key);
     if (cached) return cached;
-
-    const t = this.trace;
-    const eventIds = new Set(events.map((e) => t.strings.find(e)));
-    const cpuSet = new Set(cpus);
-    const taskPid = /^\d+$/.test(task) ? Number(task) : null;
-    const taskLower = task.toLowerCase();
-    const commMatches = new Map<number, boolean>();
     let out = new Uint32Array(1024);
     let n = 0;
-    for (let i = 0; i < t.length; i++) {
-      if (eventIds.size > 0 && !eventIds.has(t.eventId(i))) continue;
-      if (cpuSet.size > 0 && !cpuSet.has(t.cpu(i))) continue;
-      if (task) {
-        const commId = t.commId(i);
-        let hit = commMatches.get(commId);
-        if (hit === undefined) {
-          hit = t.strings.get(commId).toLowerCase().includes(taskLower);
-          commMatches.set(commId, hit);
-        }
-        if (!hit && !(taskPid !== null && (t.pid(i) === taskPid || t.tgid(i) === taskPid))) continue;
-      }
-      if (text && !t.payloadText(i).toLowerCase().includes(text)) continue;
+    for (let i = 0; i < this.trace.length; i++) {
+      if (!m.test(i)) continue;
       if (n === out.length) {
         const grown = new Uint32Array(out.length * 2);
         grown.set(out);
@@ -126,7 +106,7 @@ export class TraceService {
     }
     const result = out.slice(0, n);
     if (this.filterCache.size >= FILTER_CACHE) this.filterCache.delete(this.filterCache.keys().next().value as string);
-    this.filterCache.set(key, result);
+    this.filterCache.set(m.key, result);
     return result;
   }
 }

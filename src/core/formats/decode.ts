@@ -10,6 +10,12 @@ export function decodeEvent(trace: Trace, i: number): DecodedPayload {
   return formatSpec(trace.meta.format).decode(trace, i);
 }
 
+/** One line of display text for event `i`: the format's own, else the payload as written. */
+export function eventText(trace: Trace, i: number): string {
+  const spec = formatSpec(trace.meta.format);
+  return spec.text ? spec.text(trace, i) : trace.payloadText(i);
+}
+
 export interface EventJson {
   /** ns relative to the first event. */
   tsNs: number;

@@ -30,6 +30,12 @@ export interface FormatSpec {
   createReader(): TraceReader;
   /** Fields of event `i`, decoded on demand from the bytes the reader left in the trace. */
   decode(trace: Trace, i: number): DecodedPayload;
+  /**
+   * One line of display text for event `i` (the table's "Fields" column, its text filter).
+   * Absent: the payload text as the file has it. Binary formats whose payload is not text
+   * (packets) say something readable instead.
+   */
+  text?(trace: Trace, i: number): string;
 }
 
 function firstLine(s: string): string {
@@ -90,6 +96,7 @@ const pcap: FormatSpec = {
   sniff: (head) => sniffPcap(head),
   createReader: () => new PcapReader(),
   decode: decodeCapturePayload,
+  text: captureText,
 };
 
 const pcapng: FormatSpec = {
@@ -97,7 +104,13 @@ const pcapng: FormatSpec = {
   sniff: (head) => sniffPcapng(head),
   createReader: () => new PcapngReader(),
   decode: decodeCapturePayload,
+  text: captureText,
 };
+
+/** A packet's one-line summary (tcpdump style), as the table shows it. */
+function captureText(trace: Trace, i: number): string {
+  return decodeCapturePayload(trace, i).fields.summary ?? '';
+}
 
 // trace-cmd's binary trace.dat (v6/v7), by its magic: fields and text are decoded on demand.
 const traceCmdDat: FormatSpec = {
