@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readFtraceFile } from '../helpers/read';
+import { loadTraceFile } from '../../src/core/io/file-source';
 import { analyzeLifecycles } from '../../src/core/analysis/lifecycle';
 import { lifecycleJson, type LifecycleJson } from '../../src/core/analysis/lifecycle-json';
 import { builtinModel } from '../../src/core/analysis/models/index';
@@ -107,4 +108,23 @@ test('ktl lifecycle --model skb --summary --json has no histories', () => {
   assert.equal(j.objects.length, j.objectCount);
   assert.ok(j.objects.every((o) => o.history === undefined));
   assert.deepEqual(j.findings, []);
+});
+
+test('skb lifecycles from other readers: perf script (`net:net_dev_queue` names) and trace-cmd report', async () => {
+  for (const [file, objects, steps] of [
+    ['test/fixtures/perf/net-ping.perf', 5, 32],
+    ['test/fixtures/trace-cmd-report/veth-ping.report', 16, 51],
+  ] as const) {
+    const t = await loadTraceFile(file);
+    try {
+      const j = lifecycleJson(t, analyzeLifecycles(t, skb as NonNullable<typeof skb>), { history: false });
+      assert.deepEqual([j.objectCount, j.stepCount, j.findings.length], [objects, steps, 0], file);
+      assert.deepEqual(
+        j.transitions.filter((x) => x.legal === false),
+        [],
+      );
+    } finally {
+      t.close();
+    }
+  }
 });

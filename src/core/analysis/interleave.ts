@@ -8,7 +8,7 @@
  * whole word. Values that are both hex numbers compare as numbers (`0x016ce900` = `0x16ce900`).
  *
  * Critical sections, for a pair (OPEN, CLOSE) of event names, e.g. (`__xsk_rcv_zc_L7`,
- * `xsk_flush`). Per CPU, in time order over the touching events: an OPEN starts a section if
+ * `xsk_flush`; perf script's `probe:xsk_flush` matches too). Per CPU, in time order over the touching events: an OPEN starts a section if
  * none is open on that CPU (further OPENs before the CLOSE belong to the same section: one NAPI
  * poll produces several descriptors, then flushes once); the next CLOSE on that CPU ends it.
  * A CLOSE with no open section on its CPU began before the trace did and is only counted
@@ -25,7 +25,7 @@
  * overlap of that length, so the largest overlaps come first, then the nearest misses.
  */
 import type { Trace } from '../trace/trace';
-import { EventFields } from './lifecycle-fields';
+import { EventFields, eventIdsNamed } from './lifecycle-fields';
 import { normalizeKey } from './lifecycle-model';
 
 export interface InterleaveQuery {
@@ -117,8 +117,8 @@ export function interleave(trace: Trace, q: InterleaveQuery): InterleaveResult {
   const cpus = [...new Set(events.map((i) => trace.cpu(i)))].sort((a, b) => a - b);
   if (!q.pair) return { events, cpus, sections: [], windows: [], unpairedCloses: 0, unclosed: 0 };
   const { open, close } = q.pair;
-  const openId = trace.strings.find(open);
-  const closeId = trace.strings.find(close);
+  const openIds = new Set(eventIdsNamed(trace, open));
+  const closeIds = new Set(eventIdsNamed(trace, close));
   let endTsNs = 0;
   for (let i = 0; i < trace.length; i++) endTsNs = Math.max(endTsNs, trace.tsNs(i));
 
@@ -129,11 +129,11 @@ export function interleave(trace: Trace, q: InterleaveQuery): InterleaveResult {
   for (const i of events) {
     const id = trace.eventId(i);
     const cpu = trace.cpu(i);
-    if (id === openId) {
+    if (openIds.has(id)) {
       const s = active.get(cpu);
       if (s) s.opens++;
       else active.set(cpu, { open: i, opens: 1 });
-    } else if (id === closeId) {
+    } else if (closeIds.has(id)) {
       closesSeen++;
       const s = active.get(cpu);
       if (!s) {

@@ -85,3 +85,17 @@ export function fieldOf(text: string, name: string, keyRe?: RegExp): string | un
   if (value.endsWith(' ==>')) value = value.slice(0, -4).trimEnd();
   return value;
 }
+
+/**
+ * Ids of the event names that mean `name`: the name itself, and `subsystem:name` as perf script
+ * writes them (`net:net_dev_queue`, `probe:__xsk_rcv_zc_L7`).
+ */
+export function eventIdsNamed(trace: Trace, name: string): number[] {
+  const out: number[] = [];
+  const suffix = `:${name}`;
+  for (let id = 0; id < trace.strings.size; id++) {
+    const s = trace.strings.get(id);
+    if (s === name || (s.endsWith(suffix) && !s.slice(0, -suffix.length).includes(':'))) out.push(id);
+  }
+  return out;
+}

@@ -7,7 +7,8 @@
  *
  * Order. Steps are taken in trace (file) order, which for ftrace is time order across CPUs.
  *
- * Steps. Each event is tried against the mappings that name its event, in model order; the
+ * Steps. Each event is tried against the mappings that name its event (`net_dev_queue` also
+ * names perf script's `net:net_dev_queue`), in model order; the
  * first that yields a key and a known state wins. A step has a target state `to` and may
  * declare where the object came from (`from`: a transition marker's `FILL -> RX`, or a
  * kprobe whose site is itself a transition, like `__xsk_rcv_zc` taking a descriptor FILL->RX).
@@ -59,7 +60,7 @@
  */
 import type { Trace } from '../trace/trace';
 import { BlockColumn, int32Column } from '../trace/columns';
-import { EventFields } from './lifecycle-fields';
+import { EventFields, eventIdsNamed } from './lifecycle-fields';
 import { NO_STATE, isLegal, isReuse, normalizeKey, type CompiledMapping, type CompiledSelector, type LifecycleModel } from './lifecycle-model';
 
 export type FindingKind = 'invalid-transition' | 'fifo-order' | 'poison' | 'duplicate-in-batch' | 'incomplete';
@@ -363,9 +364,10 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
   const byEvent: (CompiledMapping[] | undefined)[] = new Array(trace.strings.size);
   for (const m of model.mappings) {
     for (const ev of m.events) {
-      const id = trace.strings.find(ev);
-      if (id < 0) continue;
-      (byEvent[id] ??= []).push(m);
+      for (const id of eventIdsNamed(trace, ev)) {
+        const list = (byEvent[id] ??= []);
+        if (!list.includes(m)) list.push(m);
+      }
     }
   }
 
