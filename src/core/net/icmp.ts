@@ -1,5 +1,5 @@
 /** ICMP (RFC 792) and ICMPv6 (RFC 4443, Neighbor Discovery RFC 4861, MLD RFC 2710/3810). */
-import { be16, has, ipv4, ipv6, u8 } from './bytes';
+import { be16, be32, has, ipv4, ipv6, u8 } from './bytes';
 import type { IpContext } from './ip';
 import { hex16, type Dissection } from './packet';
 
@@ -59,6 +59,61 @@ function checksumOk(b: Uint8Array, off: number, end: number, initial: number): b
   return sum === 0xffff;
 }
 
+/**
+ * The datagram an ICMP error quotes: its IP header and the first bytes of its transport header,
+ * as layers of their own (Wireshark's field names, so the outer header's fields come first).
+ * Returns the summary suffix ` (about SRC.PORT > DST.PORT PROTO)`, or '' when too little is quoted.
+ */
+function quoted(d: Dissection, q: number, end: number, version: 4 | 6): string {
+  const b = d.b;
+  let src: string;
+  let dst: string;
+  let proto: number;
+  let t: number;
+  if (version === 4) {
+    if (!has(end, q, 20) || u8(b, q) >> 4 !== 4) return '';
+    const hl = (u8(b, q) & 15) * 4;
+    if (hl < 20) return '';
+    src = ipv4(b, q + 12);
+    dst = ipv4(b, q + 16);
+    proto = u8(b, q + 9);
+    const l = d.layer('ip', q, Math.min(hl, end - q));
+    d.field(l, 'ip.version', 4, q, 1);
+    d.field(l, 'ip.hdr_len', hl, q, 1);
+    d.field(l, 'ip.len', be16(b, q + 2), q + 2, 2);
+    d.field(l, 'ip.id', hex16(be16(b, q + 4)), q + 4, 2);
+    d.field(l, 'ip.ttl', u8(b, q + 8), q + 8, 1);
+    d.field(l, 'ip.proto', proto, q + 9, 1);
+    d.field(l, 'ip.checksum', hex16(be16(b, q + 10)), q + 10, 2);
+    d.field(l, 'ip.src', src, q + 12, 4);
+    d.field(l, 'ip.dst', dst, q + 16, 4);
+    t = q + hl;
+  } else {
+    if (!has(end, q, 40) || u8(b, q) >> 4 !== 6) return '';
+    src = ipv6(b, q + 8);
+    dst = ipv6(b, q + 24);
+    proto = u8(b, q + 6);
+    const l = d.layer('ipv6', q, 40);
+    d.field(l, 'ipv6.plen', be16(b, q + 4), q + 4, 2);
+    d.field(l, 'ipv6.nxt', proto, q + 6, 1);
+    d.field(l, 'ipv6.src', src, q + 8, 16);
+    d.field(l, 'ipv6.dst', dst, q + 24, 16);
+    t = q + 40;
+  }
+  if ((proto === 6 || proto === 17) && has(end, t, proto === 6 ? 8 : 4)) {
+    const name = proto === 6 ? 'tcp' : 'udp';
+    const l = d.layer(name, t, Math.min(8, end - t));
+    const sp = be16(b, t);
+    const dp = be16(b, t + 2);
+    d.field(l, `${name}.srcport`, sp, t, 2);
+    d.field(l, `${name}.dstport`, dp, t + 2, 2);
+    if (proto === 17 && has(end, t, 6)) d.field(l, 'udp.length', be16(b, t + 4), t + 4, 2);
+    if (proto === 6) d.field(l, 'tcp.seq_raw', be32(b, t + 4), t + 4, 4);
+    return ` (about ${src}.${sp} > ${dst}.${dp} ${name.toUpperCase()})`;
+  }
+  return ` (about ${src} > ${dst} proto ${proto})`;
+}
+
 export function dissectIcmp(d: Dissection, off: number, end: number, ip: IpContext): void {
   d.protocol = 'icmp';
   if (!has(end, off, 4)) return d.short('ICMP header', off, 4, end);
@@ -87,14 +142,8 @@ export function dissectIcmp(d: Dissection, off: number, end: number, ip: IpConte
   } else if (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) {
     if (type === 3) text = `ICMP ${UNREACH[code] ?? `unreachable code ${code}`}`;
     if (type === 5 && has(end, off, 8)) d.field(l, 'icmp.redir_gw', ipv4(b, off + 4), off + 4, 4);
-    // The quoted datagram: its IPv4 header says which packet this is about.
-    const q = off + 8;
-    if (has(end, q, 20) && u8(b, q) >> 4 === 4) {
-      d.field(l, 'icmp.quoted.src', ipv4(b, q + 12), q + 12, 4);
-      d.field(l, 'icmp.quoted.dst', ipv4(b, q + 16), q + 16, 4);
-      d.field(l, 'icmp.quoted.proto', u8(b, q + 9), q + 9, 1);
-      text += ` (about ${ipv4(b, q + 12)} > ${ipv4(b, q + 16)} proto ${u8(b, q + 9)})`;
-    }
+    // The quoted datagram: its IP header (and first transport bytes) say which packet this is about.
+    text += quoted(d, off + 8, end, 4);
   } else if (code !== 0) {
     text += `, code ${code}`;
   }
@@ -113,6 +162,7 @@ export function dissectIcmpv6(d: Dissection, off: number, end: number, ip: IpCon
   d.field(l, 'icmpv6.code', code, off + 1, 1);
   d.field(l, 'icmpv6.checksum', hex16(be16(b, off + 2)), off + 2, 2);
   let text = `ICMP6, ${ICMPV6_TYPES[type] ?? `type ${type}`}`;
+  if (type >= 1 && type <= 4) text += quoted(d, off + 8, end, 6);
   let id: number | null = null;
   let seq: number | null = null;
   if (type === 128 || type === 129) {

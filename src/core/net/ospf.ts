@@ -44,43 +44,49 @@ export function dissectOspf(d: Dissection, off: number, end: number, ip: IpConte
   if (type !== 1) return;
   const p = off + hdrLen;
   const fixed = 20;
-  if (!has(bodyEnd, p, fixed)) return d.short('OSPF Hello', p, fixed, bodyEnd);
+  // Each Hello field as far as the bytes go (a snaplen can cut the body anywhere).
+  const can = (at: number, n: number): boolean => has(bodyEnd, at, n);
+  const ip4 = (at: number): string => (can(at, 4) ? ipv4(b, at) : '');
   let hello: OspfHelloInfo;
   let n = p + fixed;
   const neighbors: string[] = [];
   if (version === 2) {
     hello = {
-      networkMask: ipv4(b, p),
-      helloInterval: be16(b, p + 4),
-      priority: u8(b, p + 7),
-      deadInterval: be32(b, p + 8),
-      designatedRouter: ipv4(b, p + 12),
-      backupDesignatedRouter: ipv4(b, p + 16),
+      networkMask: ip4(p),
+      helloInterval: can(p + 4, 2) ? be16(b, p + 4) : -1,
+      priority: can(p + 7, 1) ? u8(b, p + 7) : -1,
+      deadInterval: can(p + 8, 4) ? be32(b, p + 8) : -1,
+      designatedRouter: ip4(p + 12),
+      backupDesignatedRouter: ip4(p + 16),
       neighbors,
     };
-    d.field(l, 'ospf.hello.network_mask', hello.networkMask, p, 4);
-    d.field(l, 'ospf.hello.hello_interval', hello.helloInterval, p + 4, 2);
-    d.field(l, 'ospf.v2.options', `0x${u8(b, p + 6).toString(16).padStart(2, '0')}`, p + 6, 1);
-    d.field(l, 'ospf.hello.router_priority', hello.priority, p + 7, 1);
-    d.field(l, 'ospf.hello.router_dead_interval', hello.deadInterval, p + 8, 4);
-    d.field(l, 'ospf.hello.designated_router', hello.designatedRouter, p + 12, 4);
-    d.field(l, 'ospf.hello.backup_designated_router', hello.backupDesignatedRouter, p + 16, 4);
+    if (can(p, 4)) d.field(l, 'ospf.hello.network_mask', hello.networkMask, p, 4);
+    if (can(p + 4, 2)) d.field(l, 'ospf.hello.hello_interval', hello.helloInterval, p + 4, 2);
+    if (can(p + 6, 1)) d.field(l, 'ospf.v2.options', `0x${u8(b, p + 6).toString(16).padStart(2, '0')}`, p + 6, 1);
+    if (can(p + 7, 1)) d.field(l, 'ospf.hello.router_priority', hello.priority, p + 7, 1);
+    if (can(p + 8, 4)) d.field(l, 'ospf.hello.router_dead_interval', hello.deadInterval, p + 8, 4);
+    if (can(p + 12, 4)) d.field(l, 'ospf.hello.designated_router', hello.designatedRouter, p + 12, 4);
+    if (can(p + 16, 4)) d.field(l, 'ospf.hello.backup_designated_router', hello.backupDesignatedRouter, p + 16, 4);
   } else {
     hello = {
       networkMask: '',
-      helloInterval: be16(b, p + 8),
-      priority: u8(b, p + 4),
-      deadInterval: be16(b, p + 10),
-      designatedRouter: ipv4(b, p + 12),
-      backupDesignatedRouter: ipv4(b, p + 16),
+      helloInterval: can(p + 8, 2) ? be16(b, p + 8) : -1,
+      priority: can(p + 4, 1) ? u8(b, p + 4) : -1,
+      deadInterval: can(p + 10, 2) ? be16(b, p + 10) : -1,
+      designatedRouter: ip4(p + 12),
+      backupDesignatedRouter: ip4(p + 16),
       neighbors,
     };
-    d.field(l, 'ospf.hello.interface_id', be32(b, p), p, 4);
-    d.field(l, 'ospf.hello.router_priority', hello.priority, p + 4, 1);
-    d.field(l, 'ospf.hello.hello_interval', hello.helloInterval, p + 8, 2);
-    d.field(l, 'ospf.hello.router_dead_interval', hello.deadInterval, p + 10, 2);
-    d.field(l, 'ospf.hello.designated_router', hello.designatedRouter, p + 12, 4);
-    d.field(l, 'ospf.hello.backup_designated_router', hello.backupDesignatedRouter, p + 16, 4);
+    if (can(p, 4)) d.field(l, 'ospf.hello.interface_id', be32(b, p), p, 4);
+    if (can(p + 4, 1)) d.field(l, 'ospf.hello.router_priority', hello.priority, p + 4, 1);
+    if (can(p + 8, 2)) d.field(l, 'ospf.hello.hello_interval', hello.helloInterval, p + 8, 2);
+    if (can(p + 10, 2)) d.field(l, 'ospf.hello.router_dead_interval', hello.deadInterval, p + 10, 2);
+    if (can(p + 12, 4)) d.field(l, 'ospf.hello.designated_router', hello.designatedRouter, p + 12, 4);
+    if (can(p + 16, 4)) d.field(l, 'ospf.hello.backup_designated_router', hello.backupDesignatedRouter, p + 16, 4);
+  }
+  if (!can(p, fixed)) {
+    d.ospf = { version, type, typeName, routerId, areaId, hello };
+    return d.short('OSPF Hello', p, fixed, bodyEnd);
   }
   for (; has(bodyEnd, n, 4) && neighbors.length < 1024; n += 4) {
     const nb = ipv4(b, n);

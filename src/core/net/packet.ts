@@ -53,6 +53,7 @@ export interface IcmpInfo {
   readonly echoRequest: boolean | null;
 }
 
+/** Hello body; in a Hello cut short by the snaplen, missing numbers are -1 and missing addresses ''. */
 export interface OspfHelloInfo {
   readonly networkMask: string;
   readonly helloInterval: number;
