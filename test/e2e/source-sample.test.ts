@@ -79,16 +79,32 @@ async function cursorLine(wb: Workbench): Promise<number | undefined> {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The rendered line of the active editor that holds the cursor (same `top` as the current-line highlight). */
+/**
+ * The rendered line of the active editor that holds the cursor: the view line at the same `top`
+ * as the gutter's number for the status bar's `Ln N` (the current-line highlight is not drawn
+ * while focus is in the tree view, so it cannot be the anchor).
+ */
 async function lineAtCursor(wb: Workbench): Promise<Locator> {
+  const n = await cursorLine(wb);
+  if (n === undefined) throw new Error('no cursor line in the status bar');
   const editor = wb.page.locator('.editor-group-container.active .monaco-editor').first();
-  const top = await editor.locator('.view-overlays .current-line').first().evaluate((el) => (el.parentElement as HTMLElement).style.top);
+  const numbers = editor.locator('.margin-view-overlays .line-numbers');
+  let top: string | undefined;
+  const count = await numbers.count();
+  for (let i = 0; i < count; i++) {
+    const el = numbers.nth(i);
+    if ((await el.innerText()).trim() === String(n)) {
+      top = await el.evaluate((x) => ((x.parentElement as HTMLElement).style.top || (x as HTMLElement).style.top));
+      break;
+    }
+  }
+  if (top === undefined) throw new Error(`line ${n} is not rendered`);
   const lines = editor.locator('.view-lines .view-line');
-  const n = await lines.count();
-  for (let i = 0; i < n; i++) {
+  const k = await lines.count();
+  for (let i = 0; i < k; i++) {
     if ((await lines.nth(i).evaluate((el) => (el as HTMLElement).style.top)) === top) return lines.nth(i);
   }
-  throw new Error(`no rendered line at the cursor (top ${top})`);
+  throw new Error(`no rendered line at the cursor (line ${n}, top ${top})`);
 }
 
 async function pickInQuickInput(wb: Workbench, text: string, rowLabel: string): Promise<void> {
