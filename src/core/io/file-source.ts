@@ -78,27 +78,38 @@ export class NotATraceError extends Error {
  */
 export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promise<Trace> {
   const fh = await open(path, 'r');
+  /** The read in flight, if any: settled before the file is closed. */
+  let next: Promise<{ bytesRead: number }> | null = null;
   try {
     const { size } = await fh.stat();
-    const buf = new Uint8Array(CHUNK_BYTES);
-    const head = await fh.read(buf, 0, Math.min(DETECT_SAMPLE_BYTES, CHUNK_BYTES), 0);
-    const detection = detectFormat(buf.subarray(0, head.bytesRead), size);
+    // Two buffers: the next read runs on the thread pool while the reader parses the current
+    // chunk (readers copy whatever they keep past a push, so a buffer is free once pushed).
+    const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+    const head = await fh.read(bufs[0], 0, Math.min(DETECT_SAMPLE_BYTES, CHUNK_BYTES), 0);
+    const detection = detectFormat(bufs[0].subarray(0, head.bytesRead), size);
     if (!detection.ok) throw new NotATraceError(path, detection.reason);
     const reader = createReader(detection.format);
     let pos = 0;
+    let k = 0;
+    next = fh.read(bufs[0], 0, CHUNK_BYTES, 0);
     for (;;) {
+      const { bytesRead }: { bytesRead: number } = await next;
+      next = null;
+      if (bytesRead === 0) break;
       if (opts.signal?.aborted) {
         reader.stop(`reading cancelled at byte offset ${pos} of ${size}; the events before it are kept`);
         break;
       }
-      const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, pos);
-      if (bytesRead === 0) break;
-      reader.push(buf.subarray(0, bytesRead));
+      const chunk = (k === 0 ? bufs[0] : bufs[1]).subarray(0, bytesRead);
+      k ^= 1;
+      next = fh.read(k === 0 ? bufs[0] : bufs[1], 0, CHUNK_BYTES, pos + bytesRead);
+      reader.push(chunk);
       pos += bytesRead;
       opts.onProgress?.(pos, size);
     }
     return reader.finish(new FileByteSource(path));
   } finally {
+    await next?.catch(() => undefined);
     await fh.close();
   }
 }
