@@ -41,6 +41,7 @@ import {
 import type { ByteSource } from '../trace/byte-source';
 import { TraceBuilder, type Trace } from '../trace/trace';
 import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './ftrace-lines';
+import { preview, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -279,7 +280,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
       const text = utf8.decode(buf.subarray(ps, e));
       const c = classifyPayload(text, this.b.meta.tracer);
       eventId = this.b.strings.intern(c.event);
-      payloadStart = ps + utf8ByteLength(text.slice(0, c.payloadStart));
+      payloadStart = ps + utf8Length(text.slice(0, c.payloadStart));
     }
     this.b.push(tsNs, cpu, pid, tgid, commId, eventId, flagsId, lineNo, offset, e - s, payloadStart - s);
   }
@@ -312,7 +313,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
       const commId = this.b.strings.intern(lat.comm);
       const flagsId = this.b.strings.intern(lat.flags);
       const c = classifyOrName(lat.payload, this.b.meta.tracer);
-      const payloadStart = utf8ByteLength(text.slice(0, lat.payloadStart + c.payloadStart));
+      const payloadStart = utf8Length(text.slice(0, lat.payloadStart + c.payloadStart));
       this.b.push(tsNs, lat.cpu, lat.pid, -1, commId, this.b.strings.intern(c.event), flagsId, lineNo, offset, e - s, payloadStart);
       return true;
     }
@@ -355,7 +356,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
         st.cursorNs += g.durationNs;
       }
     }
-    const payloadStart = utf8ByteLength(text.slice(0, g.payloadStart));
+    const payloadStart = utf8Length(text.slice(0, g.payloadStart));
     const eventId = this.b.strings.intern(g.event);
     this.b.push(tsNs, g.cpu, pid, -1, commId, eventId, this.b.strings.intern(g.flags), lineNo, offset, length, payloadStart);
   }
@@ -432,20 +433,3 @@ function classifyOrName(payload: string, tracer: string | null): { event: string
   return classifyPayload(payload, tracer);
 }
 
-function utf8ByteLength(s: string): number {
-  let n = 0;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      k++;
-    } else n += 3;
-  }
-  return n;
-}
-
-function preview(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

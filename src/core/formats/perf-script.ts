@@ -23,6 +23,7 @@ import type { TraceReader } from './reader';
 import { HASH, NUL, isSpace } from './ascii';
 import type { ByteSource } from '../trace/byte-source';
 import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
+import { preview, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -161,25 +162,6 @@ function isDigitByte(c: number | undefined): boolean {
 
 function isHex(c: number | undefined): boolean {
   return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46));
-}
-
-/** UTF-8 byte length of the first `n` UTF-16 units of `s`. */
-function utf8Length(s: string, n: number): number {
-  let bytes = 0;
-  for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      bytes += 4;
-      k++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-function preview(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Whether `head` is `perf script` output: mostly sample lines (and their callchains). */

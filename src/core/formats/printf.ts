@@ -23,6 +23,7 @@ import { TraceBuilder, type Trace } from '../trace/trace';
 import { compilePattern, type PrintfOptions } from './printf-options';
 import { parseKeyValueLine, parsePatternLine, type TsUnit } from './printf-lines';
 import { rememberPattern } from './printf-payload';
+import { preview, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
 const MAX_PARSED_LINE = 64 * 1024;
@@ -113,24 +114,6 @@ export class PrintfReader implements TraceReader, LineSink {
     const eventId = p.event === null ? this.defaultEventId : b.strings.intern(p.event);
     b.push(tsNs, p.cpu ?? 0, p.pid ?? -1, -1, commId, eventId, this.emptyId, lineNo, offset, e - s, utf8Length(text, p.payloadStart));
   }
-}
-
-function utf8Length(s: string, n: number): number {
-  let bytes = 0;
-  for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      bytes += 4;
-      k++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-function preview(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Whether `head` is printf-style probe output: at least as many key=value lines as other lines. */

@@ -27,6 +27,7 @@ import type { ByteSource } from '../trace/byte-source';
 import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
 import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './strace-lines';
 import { rememberSource } from './strace-source';
+import { preview, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -351,24 +352,6 @@ function execPath(name: string, args: string): string | null {
 function basename(path: string): string {
   const slash = path.lastIndexOf('/');
   return path.slice(slash + 1).slice(0, 15);
-}
-
-function utf8Length(s: string, n: number): number {
-  let bytes = 0;
-  for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      bytes += 4;
-      k++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-function preview(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Whether `head` is strace output: mostly `syscall(args) = ret` lines. */
