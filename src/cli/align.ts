@@ -1,7 +1,7 @@
 /** `ktl align`: estimate the offset between a trace's clock and the wall clock of captures. */
 import { estimateClockOffset } from '../core/analysis/capture-align';
 import { isCapture } from '../core/formats/capture-common';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import type { Trace } from '../core/trace/trace';
 import { UsageError, type Command } from './commands';
 
@@ -14,12 +14,12 @@ export const alignCommand: Command = {
     if (!tracePath || capturePaths.length === 0) throw new UsageError('ktl align expects a TRACE and at least one CAPTURE');
     const opened: Trace[] = [];
     try {
-      const trace = await loadTraceFile(tracePath);
+      const trace = await loadTrace(tracePath, args);
       opened.push(trace);
       if (isCapture(trace.meta.format)) throw new UsageError(`${tracePath} is a capture; give the trace first`);
       const captures: Trace[] = [];
       for (const p of capturePaths) {
-        const c = await loadTraceFile(p);
+        const c = await loadTrace(p, args);
         opened.push(c);
         if (!isCapture(c.meta.format)) throw new UsageError(`${p} is not a capture (pcap/pcapng)`);
         captures.push(c);

@@ -1,7 +1,7 @@
 /** `ktl events`: one JSON object per event (or one text line), in file order, filtered. */
 import type { Trace } from '../core/trace/trace';
 import { eventJson } from '../core/formats/decode';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import { nonNegative, oneFile, type Command } from './commands';
 import type { Output } from './output';
 
@@ -14,7 +14,7 @@ export const eventsCommand: Command = {
     const file = oneFile(args, 'events');
     const cpus = ((v.cpu as string[] | undefined) ?? []).map((c) => nonNegative('--cpu', c));
     const limit = typeof v.limit === 'string' ? nonNegative('--limit', v.limit) : Infinity;
-    const trace = await loadTraceFile(file);
+    const trace = await loadTrace(file, args);
     try {
       await writeEvents(trace, { json: v.json === true, events: (v.event as string[] | undefined) ?? [], cpus, limit }, out);
     } finally {

@@ -5,7 +5,7 @@
  * writable, nothing is sent).
  */
 import { straceFdViews, type FdView } from '../core/analysis/strace-fds';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import { UsageError, nonNegative, oneFile, type Command } from './commands';
 import type { Output } from './output';
 
@@ -18,7 +18,7 @@ export const fdsCommand: Command = {
     const file = oneFile(args, 'fds');
     const fds = ((v.fd as string[] | undefined) ?? []).map((x) => nonNegative('--fd', x));
     const processes = ((v.pid as string[] | undefined) ?? []).map((x) => nonNegative('--pid', x));
-    const trace = await loadTraceFile(file);
+    const trace = await loadTrace(file, args);
     try {
       if (trace.meta.format !== 'strace') throw new UsageError(`ktl fds reads strace traces; ${file} is ${trace.meta.format}`);
       const views = straceFdViews(trace, { fds, processes });

@@ -1,6 +1,6 @@
 /** `ktl findings`: problems found in captures (and traces), one JSON object or text line each. */
 import { findings, type FindingsInput } from '../core/analysis/capture-findings';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import { UsageError, type Command } from './commands';
 
 export const findingsCommand: Command = {
@@ -12,7 +12,7 @@ export const findingsCommand: Command = {
     const kinds = new Set((args.values.kind as string[] | undefined) ?? []);
     const inputs: FindingsInput[] = [];
     try {
-      for (const file of args.positionals) inputs.push({ name: file, trace: await loadTraceFile(file) });
+      for (const file of args.positionals) inputs.push({ name: file, trace: await loadTrace(file, args) });
       let n = 0;
       for (const f of findings(inputs)) {
         if (kinds.size > 0 && !kinds.has(f.kind)) continue;

@@ -1,5 +1,5 @@
 /** `ktl hits TRACE --source DIR`: events placed on kernel source lines, with counts. */
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import { computeHits } from '../core/analysis/hits';
 import { UsageError, oneFile, type Command } from './commands';
 import { openSourceIndex } from './source-index';
@@ -12,7 +12,7 @@ export const hitsCommand: Command = {
     const file = oneFile(args, 'hits');
     const source = args.values.source;
     if (typeof source !== 'string') throw new UsageError('ktl hits needs --source DIR (the kernel source tree)');
-    const trace = await loadTraceFile(file);
+    const trace = await loadTrace(file, args);
     try {
       const idx = await openSourceIndex(source, { cache: args.values['no-cache'] !== true });
       const { hits, unmapped } = await computeHits(trace, idx.index, idx.tree);

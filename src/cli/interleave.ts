@@ -5,7 +5,7 @@
  * the events are printed side by side, one column per CPU, as in seed 004's "CPU 2 | CPU 0".
  */
 import type { Trace } from '../core/trace/trace';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import { interleave, parseObjectKey } from '../core/analysis/interleave';
 import { interleaveJson, type InterleaveJson } from '../core/analysis/lifecycle-json';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
@@ -28,7 +28,7 @@ export const interleaveCommand: Command = {
       pair = { open: parts[0], close: parts[1] };
     }
     const nearNs = typeof v.near === 'string' ? nonNegative('--near', v.near) : 0;
-    const trace = await loadTraceFile(file);
+    const trace = await loadTrace(file, args);
     try {
       const q = { ...key, ...(pair ? { pair } : {}), nearNs };
       const j = interleaveJson(trace, q, interleave(trace, q));

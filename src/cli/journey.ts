@@ -1,6 +1,6 @@
 /** `ktl journey`: follow ICMP echoes (id/seq) across captures, or an skb address through trace events. */
 import { journeys, type JourneyInput } from '../core/analysis/capture-journey';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import { nonNegative, UsageError, type Command } from './commands';
 
 export const journeyCommand: Command = {
@@ -17,7 +17,7 @@ export const journeyCommand: Command = {
     };
     const inputs: JourneyInput[] = [];
     try {
-      for (const file of args.positionals) inputs.push({ name: file, trace: await loadTraceFile(file) });
+      for (const file of args.positionals) inputs.push({ name: file, trace: await loadTrace(file, args) });
       for (const j of journeys(inputs, filter)) {
         if (v.json === true) {
           out.line(JSON.stringify(j));

@@ -5,7 +5,7 @@
  * when it has several), or the name of a model in ./.vscode/kernel-trace.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { loadTraceFile } from '../core/io/file-source';
+import { WORKSPACE_CONFIG, loadTrace } from './load';
 import { analyzeLifecycles } from '../core/analysis/lifecycle';
 import { lifecycleJson, type LifecycleJson } from '../core/analysis/lifecycle-json';
 import { ModelError, parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle-model';
@@ -13,7 +13,6 @@ import { builtinModel, builtinModelNames } from '../core/analysis/models/index';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
 import type { Output } from './output';
 
-const WORKSPACE_CONFIG = '.vscode/kernel-trace.json';
 
 export const lifecycleCommand: Command = {
   name: 'lifecycle',
@@ -32,7 +31,7 @@ export const lifecycleCommand: Command = {
     if (typeof v.model !== 'string') throw new UsageError(`ktl lifecycle needs --model (${builtinModelNames().join(', ')}, or a kernel-trace.json file)`);
     const model = resolveModel(v.model, typeof v.name === 'string' ? v.name : undefined);
     const flight = typeof v.flight === 'string' ? nonNegative('--flight', v.flight) : undefined;
-    const trace = await loadTraceFile(file);
+    const trace = await loadTrace(file, args);
     try {
       const a = analyzeLifecycles(trace, model);
       const j = lifecycleJson(trace, a, { history: v.summary !== true, keys: (v.key as string[] | undefined) ?? [], ...(flight !== undefined ? { flight } : {}) });
@@ -65,6 +64,7 @@ export function resolveModel(spec: string, name: string | undefined): LifecycleM
     if (err instanceof ModelError) throw new UsageError(err.message);
     throw err;
   }
+  if (models.length === 0) throw new UsageError(`${path} defines no lifecycle models ("lifecycles" is absent)`);
   if (wanted !== undefined) {
     const m = models.find((x) => x.name === wanted);
     if (!m) throw new UsageError(`${path} has no model named "${wanted}"; it has ${models.map((x) => x.name).join(', ')}`);

@@ -9,8 +9,9 @@ import { parseArgs } from 'node:util';
 import { NotATraceError } from '../core/io/file-source';
 import { COMMANDS, UsageError } from './commands';
 import { Output } from './output';
+import { CONFIG_OPTION } from './load';
 
-const USAGE = `usage:\n${COMMANDS.map((c) => `  ktl ${c.usage}`).join('\n')}`;
+const USAGE = `usage:\n${COMMANDS.map((c) => `  ktl ${c.usage}`).join('\n')}\nevery command: --config FILE  reader options (printf pattern) from a kernel-trace.json; default ./.vscode/kernel-trace.json`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -20,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new UsageError(`unknown command "${name}"\n${USAGE}`);
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: command.options });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, ...CONFIG_OPTION } });
   const out = new Output(process.stdout);
   await command.run({ values, positionals }, out);
   await out.end();

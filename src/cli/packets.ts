@@ -2,7 +2,7 @@
 import type { Trace } from '../core/trace/trace';
 import { packetJson } from '../core/formats/capture-decode';
 import { isCapture } from '../core/formats/capture-common';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
 import type { Output } from './output';
 
@@ -14,7 +14,7 @@ export const packetsCommand: Command = {
     const v = args.values;
     const file = oneFile(args, 'packets');
     const limit = typeof v.limit === 'string' ? nonNegative('--limit', v.limit) : Infinity;
-    const trace = await loadTraceFile(file);
+    const trace = await loadTrace(file, args);
     try {
       if (!isCapture(trace.meta.format)) throw new UsageError(`${file} is ${trace.meta.format}, not a packet capture (pcap/pcapng)`);
       const protocols = new Set((v.protocol as string[] | undefined) ?? []);

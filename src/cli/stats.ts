@@ -1,7 +1,7 @@
 /** `ktl stats`: one JSON object (or a short text report) describing a trace. */
 import type { Trace } from '../core/trace/trace';
 import { computeStats } from '../core/analysis/stats';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTrace } from './load';
 import { interfacesJson } from '../core/formats/capture-common';
 import { oneFile, type Command } from './commands';
 import type { Output } from './output';
@@ -11,7 +11,7 @@ export const statsCommand: Command = {
   usage: 'stats FILE [--json]',
   options: { json: { type: 'boolean' } },
   async run(args, out) {
-    const trace = await loadTraceFile(oneFile(args, 'stats'));
+    const trace = await loadTrace(oneFile(args, 'stats'), args);
     try {
       printStats(trace, args.values.json === true, out);
     } finally {

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
+import type { ReaderOptions } from '../core/formats/reader-options';
 import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
 import { WorkerRequests } from './worker-requests';
 
@@ -40,6 +41,7 @@ export class TraceDocument implements vscode.CustomDocument {
   constructor(
     readonly uri: vscode.Uri,
     extensionUri: vscode.Uri,
+    readerOptions: ReaderOptions = {},
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { env });
@@ -53,7 +55,7 @@ export class TraceDocument implements vscode.CustomDocument {
       this.state = { kind: 'failed', message: `Kernel Trace Lens reads local files; ${uri.scheme}: URIs are not supported yet.` };
       return;
     }
-    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath) });
+    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath), readerOptions });
     void this.showProgressWhenLarge();
   }
 

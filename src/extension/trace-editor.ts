@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { MAX_PAGE_ROWS, type EventFilter, type HostToWebview } from '../protocol/messages';
 import { isWebviewToHost } from '../protocol/guards';
+import { readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
 
@@ -37,8 +38,8 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     private readonly workerEnv: () => NodeJS.ProcessEnv = () => process.env,
   ) {}
 
-  openCustomDocument(uri: vscode.Uri): TraceDocument {
-    const doc = new TraceDocument(uri, this.context.extensionUri, this.workerEnv());
+  async openCustomDocument(uri: vscode.Uri): Promise<TraceDocument> {
+    const doc = new TraceDocument(uri, this.context.extensionUri, await readerOptionsFor(uri), this.workerEnv());
     doc.onDidDispose(() => this.panels.delete(doc));
     this.openEmitter.fire(doc);
     return doc;

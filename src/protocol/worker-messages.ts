@@ -6,6 +6,7 @@
 import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
+import type { ReaderOptions } from '../core/formats/reader-options';
 
 /** Where the kernel source is and where the worker may keep its index cache (absolute paths). */
 export interface SourceConfig {
@@ -20,7 +21,8 @@ export interface ProbeLineReply extends LineProbeScript {
 }
 
 export type HostToWorker =
-  | { readonly type: 'open'; readonly path: string; readonly fileName: string }
+  /** readerOptions: the workspace's kernel-trace.json reader options (a printf pattern). */
+  | { readonly type: 'open'; readonly path: string; readonly fileName: string; readonly readerOptions: ReaderOptions }
   | { readonly type: 'cancel' }
   | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter }
   /** Hit counts of the loaded trace on the source tree (needs `open` first). */

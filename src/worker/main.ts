@@ -9,6 +9,7 @@ import { TraceService } from './trace-service';
 import { probeLine, resolveSymbol, traceHits } from './source-service';
 import { TimelineService } from './timeline-service';
 import type { EventRow } from '../protocol/messages';
+import type { ReaderOptions } from '../core/formats/reader-options';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
@@ -27,7 +28,7 @@ function post(msg: WorkerToHost): void {
 port.on('message', (msg: HostToWorker) => {
   switch (msg.type) {
     case 'open':
-      void open(msg.path, msg.fileName);
+      void open(msg.path, msg.fileName, msg.readerOptions);
       break;
     case 'cancel':
       abort.abort();
@@ -80,10 +81,11 @@ function reply(requestId: number, answer: Promise<WorkerToHost>): void {
   answer.then(post, (err: unknown) => post({ type: 'requestError', requestId, message: errorMessage(err) }));
 }
 
-async function open(path: string, fileName: string): Promise<void> {
+async function open(path: string, fileName: string, readerOptions: ReaderOptions): Promise<void> {
   let last = 0;
   try {
     service = await TraceService.open(path, {
+      readerOptions,
       signal: abort.signal,
       onProgress: (bytesRead, totalBytes) => {
         const now = Date.now();

@@ -20,6 +20,7 @@ export const SUMMARY_EVENTS = '#summary-events';
 export const ACTIVE_TEXT_EDITOR = '.editor-group-container.active .editor-container .monaco-editor';
 
 export interface KtlStats {
+  format: string;
   events: number;
   eventCounts: Record<string, number>;
   errors: { line: number; offset: number; message: string }[];
@@ -39,8 +40,8 @@ export function assertBuilt(): void {
 }
 
 /** `ktl stats FILE --json`, checked to have a positive integer event count. */
-export function ktlStats(file: string): KtlStats {
-  const out = execFileSync(process.execPath, [CLI, 'stats', file, '--json'], {
+export function ktlStats(file: string, extraArgs: readonly string[] = []): KtlStats {
+  const out = execFileSync(process.execPath, [CLI, 'stats', file, '--json', ...extraArgs], {
     encoding: 'utf8',
     timeout: 180_000,
     maxBuffer: 64 * 1024 * 1024,

@@ -8,6 +8,8 @@ import { goldenSuite, readWith } from '../helpers/text-formats';
 import { PrintfReader } from '../../src/core/formats/printf';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { computeStats } from '../../src/core/analysis/stats';
+import { eventJson } from '../../src/core/formats/decode';
+import { runKtl, runKtlFailing } from '../helpers/lifecycle-golden';
 
 const DIR = 'test/fixtures/printf';
 const COLUMNS = {
@@ -49,4 +51,26 @@ test('the column layout needs its pattern: 16 events, header and banner lines re
   assert.equal(t.event(0), 'tracepoint:net:net_dev_queue');
   assert.equal(t.comm(0), 'ping');
   assert.equal(t.tsNs(1), 35_000);
+});
+
+test('ktl --config: the kernel-trace.json printf pattern makes column output readable; without it, exit 2', () => {
+  const file = `${DIR}/bpftrace-net-columns.txt`;
+  const config = 'test/fixtures/models/printf-columns.json';
+  const viaCli = JSON.parse(runKtl(['stats', file, '--json', '--config', config])) as { format: string; events: number; eventCounts: Record<string, number>; errorCount: number };
+  // The same numbers as reading with the pattern directly (the golden snapshot's reader).
+  const direct = readWith(() => new PrintfReader(COLUMNS), new Uint8Array(readFileSync(file)));
+  const stats = computeStats(direct);
+  assert.equal(viaCli.format, 'printf');
+  assert.equal(viaCli.events, stats.events);
+  assert.deepEqual(viaCli.eventCounts, Object.fromEntries(stats.eventCounts));
+  assert.equal(viaCli.errorCount, direct.issueCount);
+  const events = runKtl(['events', file, '--json', '--config', config]).trim().split('\n').map((l) => JSON.parse(l) as { fields: Record<string, string> });
+  assert.equal(events.length, stats.events);
+  assert.deepEqual(events[0]?.fields, eventJson(direct, 0).fields);
+  const without = runKtlFailing(['stats', file, '--json']);
+  assert.equal(without.status, 2);
+  assert.match(without.stderr, /printf: no key=value lines/);
+  const bad = runKtlFailing(['stats', file, '--config', 'test/fixtures/models/invalid.json']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^ktl: test\/fixtures\/models\/invalid\.json: \d+ problems?:/);
 });

@@ -5,6 +5,9 @@ import { PrintfReader } from '../../src/core/formats/printf';
 import type { PrintfOptions } from '../../src/core/formats/printf-options';
 import { eventJson } from '../../src/core/formats/decode';
 import { detectBytes, readWith } from '../helpers/text-formats';
+import { detectFormat } from '../../src/core/formats/detect';
+import { parseReaderOptions } from '../../src/core/analysis/workspace-config';
+import { ModelError } from '../../src/core/analysis/lifecycle-model';
 
 const read = (text: string, opts: PrintfOptions = {}, chunk?: number) => readWith(() => new PrintfReader(opts), text, chunk);
 
@@ -70,4 +73,48 @@ test('an invalid pattern is an issue, not an exception; key=value lines are read
 test('detection: key=value lines are printf; prose and tables are not', () => {
   assert.equal(detectBytes(new TextEncoder().encode('probe ts=1 len=2\nprobe ts=2 len=3\n')), 'printf');
   assert.notEqual(detectBytes(new TextEncoder().encode('hello\nworld\n')), 'printf');
+});
+
+test('user pattern first, key=value for the lines it does not match (mixed bpftrace output)', () => {
+  const opts: PrintfOptions = { pattern: '^(?<ts>\\d+) (?<event>\\w+) (?<dev>\\S+)$', tsUnit: 'us' };
+  for (const chunk of [1, 3, 1 << 20]) {
+    const t = read('TIME EVENT DEV\n1000 xmit veth0\ndrop ts=2000 reason=NOT_SPECIFIED\n3000 recv veth1\n', opts, chunk);
+    assert.deepEqual([t.event(0), t.event(1), t.event(2)], ['xmit', 'drop', 'recv']);
+    assert.deepEqual(eventJson(t, 0).fields, { dev: 'veth0' });
+    // The key=value line keeps its key=value fields: decoding re-derives which shape it had.
+    assert.deepEqual(eventJson(t, 1).fields, { ts: '2000', reason: 'NOT_SPECIFIED' });
+    assert.equal(t.tsNs(1), 1_000_000);
+    assert.deepEqual(
+      t.issues.map((i) => [i.line, i.message.slice(0, 52)]),
+      [[1, 'neither matches the printf pattern nor has key=value']],
+    );
+  }
+});
+
+test('detection with a user pattern: column output is printf only with the pattern, and says why not without', () => {
+  const columns = new TextEncoder().encode('TIME(us) CPU COMM EVENT\n1000 0 ping xmit\n1500 1 ping recv\n2000 1 ping recv\n');
+  assert.match(detectBytes(columns), /^not detected: .*printf: no key=value lines$/);
+  const re = detectFormat(columns, columns.length, { printf: { pattern: '^(?<ts>\\d+) (?<cpu>\\d+) (?<comm>\\S+) (?<event>\\w+)$' } });
+  assert.deepEqual(re, { ok: true, format: 'printf' });
+  const miss = detectFormat(columns, columns.length, { printf: { pattern: '^never$' } });
+  assert.equal(miss.ok, false);
+  assert.match(miss.ok ? '' : miss.reason, /printf: no lines matching the printf pattern or with key=value pairs/);
+});
+
+test('kernel-trace.json reader options: valid, and every problem named by its JSON path', () => {
+  assert.deepEqual(parseReaderOptions('{"printf": {"pattern": "^(?<event>\\\\w+)$", "tsUnit": "us"}}'), { printf: { pattern: '^(?<event>\\w+)$', tsUnit: 'us' } });
+  assert.deepEqual(parseReaderOptions('{}'), {});
+  const problems = (text: string): string => {
+    try {
+      parseReaderOptions(text, 'ws/.vscode/kernel-trace.json');
+    } catch (err) {
+      assert.ok(err instanceof ModelError);
+      return err.message;
+    }
+    return assert.fail('accepted');
+  };
+  assert.match(problems('{"printf": {"pattern": "(?<x"}}'), /ws\/\.vscode\/kernel-trace\.json: 1 problem:\n {2}printf\.pattern: invalid printf pattern: .*Invalid capture group name/);
+  assert.match(problems('{"printf": {"pattern": "x", "tsUnit": "min", "flags": "g"}}'), /printf\.tsUnit: .*\n {2}printf\.flags: /s);
+  assert.match(problems('{"printf": {}}'), /printf: missing required property "pattern"/);
+  assert.match(problems('{"printf": '), /\(top level\): not valid JSON/);
 });

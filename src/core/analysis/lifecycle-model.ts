@@ -48,7 +48,9 @@ export interface LifecycleModelJson {
 
 export interface KernelTraceConfigJson {
   readonly $schema?: string;
-  readonly lifecycles: readonly LifecycleModelJson[];
+  readonly lifecycles?: readonly LifecycleModelJson[];
+  /** The printf reader's options (core/formats/printf-options.ts; read by workspace-config.ts). */
+  readonly printf?: unknown;
 }
 
 /** A model, or a config file, that failed validation: every problem with its JSON path. */
@@ -180,7 +182,7 @@ export function parseKernelTraceConfig(text: string, source = 'kernel-trace.json
   const models: LifecycleModel[] = [];
   const all: SchemaError[] = [];
   const names = new Map<string, number>();
-  config.lifecycles.forEach((m, i) => {
+  (config.lifecycles ?? []).forEach((m, i) => {
     const path = joinPath('lifecycles', i);
     const first = names.get(m.name);
     if (first !== undefined) all.push({ path: joinPath(path, 'name'), message: `duplicate model name "${m.name}" (also lifecycles[${first}])` });

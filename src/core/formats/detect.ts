@@ -5,17 +5,18 @@
 import type { FormatId } from '../trace/trace';
 import type { TraceReader } from './reader';
 import { FORMATS, formatSpec } from './registry';
+import type { ReaderOptions } from './reader-options';
 
 /** Bytes of the file head examined. */
 export const DETECT_SAMPLE_BYTES = 64 * 1024;
 
 export type Detection = { readonly ok: true; readonly format: FormatId } | { readonly ok: false; readonly reason: string };
 
-export function createReader(format: FormatId): TraceReader {
-  return formatSpec(format).createReader();
+export function createReader(format: FormatId, options: ReaderOptions = {}): TraceReader {
+  return formatSpec(format).createReader(options);
 }
 
-export function detectFormat(head: Uint8Array, fileSize: number): Detection {
+export function detectFormat(head: Uint8Array, fileSize: number, options: ReaderOptions = {}): Detection {
   if (fileSize === 0) return { ok: false, reason: 'the file is empty' };
   const sample = head.subarray(0, Math.min(head.length, DETECT_SAMPLE_BYTES));
   // Text formats judge whole lines: cut the sample at its last newline unless it is the whole file.
@@ -26,7 +27,7 @@ export function detectFormat(head: Uint8Array, fileSize: number): Detection {
   }
   const reasons: string[] = [];
   for (const f of FORMATS) {
-    const why = f.sniff(sample.subarray(0, end), fileSize);
+    const why = f.sniff(sample.subarray(0, end), fileSize, options);
     if (why === null) return { ok: true, format: f.id };
     reasons.push(`${f.id}: ${why}`);
   }

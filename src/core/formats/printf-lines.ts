@@ -108,11 +108,12 @@ export function parsePatternLine(text: string, re: RegExp, unit: TsUnit): Printf
   return out;
 }
 
-/** The fields of a pattern match: every named group that is not a column. */
-export function patternFields(text: string, re: RegExp): Record<string, string> {
+/** The fields of a pattern match: every named group that is not a column; null when the line does not match. */
+export function patternFields(text: string, re: RegExp): Record<string, string> | null {
   const m = re.exec(text);
+  if (!m) return null;
   const fields: Record<string, string> = {};
-  if (!m?.groups) return fields;
+  if (!m.groups) return fields;
   for (const [k, v] of Object.entries(m.groups)) {
     if (v === undefined || k === 'ts' || k === 'cpu' || k === 'pid' || k === 'tid' || k === 'comm' || k === 'event') continue;
     fields[k] = v;

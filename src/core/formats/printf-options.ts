@@ -1,11 +1,13 @@
 /**
- * Options of the printf-style reader (printf.ts). The extension is to read them from the
- * workspace's `.vscode/kernel-trace.json`, key `"printf"`, e.g.
+ * Options of the printf-style reader (printf.ts), from the workspace's
+ * `.vscode/kernel-trace.json`, key `"printf"`, e.g.
  *
  *   { "printf": { "pattern": "^(?<ts>\\d+)\\s+(?<cpu>\\d+)\\s+(?<pid>\\d+)\\s+(?<comm>\\S+)\\s+(?<event>\\S+)\\s+(?<dev>\\S+)\\s+(?<len>\\d+)$",
  *                 "tsUnit": "us" } }
  *
- * and pass them to `new PrintfReader(options)`; `ktl` takes none yet.
+ * The editor reads them from the trace's workspace folder (src/extension/workspace-config.ts),
+ * `ktl` from `--config FILE` or ./.vscode/kernel-trace.json (src/cli/load.ts); both pass them
+ * through ReaderOptions to detection and `new PrintfReader(options)`.
  */
 export interface PrintfOptions {
   /**

@@ -1,7 +1,7 @@
 /**
  * Fields of a printf-style event, decoded on demand: the `key=value` pairs of the line
  * (text before the first key under `text`), or the named groups of the user pattern the
- * trace was read with.
+ * trace was read with when the line matches it.
  */
 import type { Trace } from '../trace/trace';
 import { parseKeyValues, type DecodedPayload } from './ftrace-payload';
@@ -14,7 +14,8 @@ export function rememberPattern(trace: Trace, re: RegExp): void {
 }
 
 export function decodePrintfEvent(trace: Trace, i: number): DecodedPayload {
+  // The reader tried the pattern first and fell back to key=value: decode the same way.
   const re = patterns.get(trace);
-  if (re) return { fields: patternFields(trace.recordText(i), re) };
-  return { fields: parseKeyValues(trace.payloadText(i)) };
+  const fields = re ? patternFields(trace.recordText(i), re) : null;
+  return { fields: fields ?? parseKeyValues(trace.payloadText(i)) };
 }

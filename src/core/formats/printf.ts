@@ -13,7 +13,8 @@
  * `nsecs`, `cpu`, `pid`/`tid`, `comm`/`task` and `event`/`probe`/`name` also fill the
  * columns. Values may contain spaces (a value runs to the next ` key=`). Lines without any
  * key=value pair are reported as issues and skipped (banners, histograms, map dumps).
- * A user pattern (printf-options.ts) replaces the default shape.
+ * A user pattern (printf-options.ts, from `.vscode/kernel-trace.json`) is tried first on each
+ * line; lines it does not match are read in the default shape.
  */
 import { LineSplitter, type LineSink } from './line-splitter';
 import type { TraceReader } from './reader';
@@ -90,9 +91,11 @@ export class PrintfReader implements TraceReader, LineSink {
       this.skipped++;
       return;
     }
-    const p = this.pattern ? parsePatternLine(text, this.pattern, this.unit) : parseKeyValueLine(text, this.unit);
+    // A user pattern first; a line it does not match may still be a key=value line (bpftrace
+    // scripts mix printf() columns with key=value prints), as decodePrintfEvent re-derives.
+    const p = (this.pattern ? parsePatternLine(text, this.pattern, this.unit) : null) ?? parseKeyValueLine(text, this.unit);
     if (!p) {
-      const what = this.pattern ? 'does not match the printf pattern' : 'no key=value pairs';
+      const what = this.pattern ? 'neither matches the printf pattern nor has key=value pairs' : 'no key=value pairs';
       this.b.issue(lineNo, offset, `${what}; line skipped: ${preview(text.trim())}`);
       this.skipped++;
       return;
@@ -116,12 +119,16 @@ export class PrintfReader implements TraceReader, LineSink {
   }
 }
 
-/** Whether `head` is printf-style probe output: at least as many key=value lines as other lines. */
-export function sniffPrintf(head: Uint8Array): string | null {
+/**
+ * Whether `head` is printf-style probe output: at least as many lines read as events (key=value,
+ * or matching the user's pattern when `opts` has one) as other lines.
+ */
+export function sniffPrintf(head: Uint8Array, opts: PrintfOptions = {}): string | null {
   if (head.indexOf(0) >= 0) return 'binary data';
-  const r = new PrintfReader();
+  const r = new PrintfReader(opts);
   r.push(head);
   const t = r.finish(null);
   if (t.length > 0 && r.skipped <= t.length) return null;
-  return t.length === 0 ? 'no key=value lines' : `more lines without key=value pairs (${r.skipped}) than with (${t.length})`;
+  const what = compilePattern(opts) instanceof RegExp ? 'lines matching the printf pattern or with key=value pairs' : 'key=value lines';
+  return t.length === 0 ? `no ${what}` : `fewer ${what} (${t.length}) than other lines (${r.skipped})`;
 }

@@ -5,6 +5,7 @@
  */
 import type { FormatId, Trace } from '../trace/trace';
 import type { TraceReader } from './reader';
+import type { ReaderOptions } from './reader-options';
 import { FtraceTextReader } from './ftrace-text';
 import { decodeFtracePayload, type DecodedPayload } from './ftrace-payload';
 import { TraceDatReader, decodeTraceDatEvent, sniffTraceDat } from './trace-dat';
@@ -26,8 +27,8 @@ export interface FormatSpec {
    * Whether `head` (the first bytes of the file, cut at a line end for text formats unless it
    * is the whole file) is this format. Returns null when it is, or why it is not.
    */
-  sniff(head: Uint8Array, fileSize: number): string | null;
-  createReader(): TraceReader;
+  sniff(head: Uint8Array, fileSize: number, options: ReaderOptions): string | null;
+  createReader(options: ReaderOptions): TraceReader;
   /** Fields of event `i`, decoded on demand from the bytes the reader left in the trace. */
   decode(trace: Trace, i: number): DecodedPayload;
   /**
@@ -82,11 +83,11 @@ const strace: FormatSpec = {
   decode: decodeStraceEvent,
 };
 
-// Last: any text with key=value lines passes.
+// Last: any text with key=value lines (or lines of the user's pattern) passes.
 const printf: FormatSpec = {
   id: 'printf',
-  sniff: (head) => sniffPrintf(head),
-  createReader: () => new PrintfReader(),
+  sniff: (head, _size, options) => sniffPrintf(head, options.printf),
+  createReader: (options) => new PrintfReader(options.printf),
   decode: decodePrintfEvent,
 };
 

@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import type { ByteSource } from '../trace/byte-source';
 import type { Trace } from '../trace/trace';
 import { DETECT_SAMPLE_BYTES, createReader, detectFormat } from '../formats/detect';
+import type { ReaderOptions } from '../formats/reader-options';
 
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;
@@ -59,6 +60,8 @@ export interface LoadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Stops reading; the trace keeps what was read and records where it stopped. */
   signal?: AbortSignal;
+  /** The user's reader options (`.vscode/kernel-trace.json`), for detection and reading. */
+  readerOptions?: ReaderOptions;
 }
 
 export class NotATraceError extends Error {
@@ -86,9 +89,9 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     // chunk (readers copy whatever they keep past a push, so a buffer is free once pushed).
     const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
     const head = await fh.read(bufs[0], 0, Math.min(DETECT_SAMPLE_BYTES, CHUNK_BYTES), 0);
-    const detection = detectFormat(bufs[0].subarray(0, head.bytesRead), size);
+    const detection = detectFormat(bufs[0].subarray(0, head.bytesRead), size, opts.readerOptions);
     if (!detection.ok) throw new NotATraceError(path, detection.reason);
-    const reader = createReader(detection.format);
+    const reader = createReader(detection.format, opts.readerOptions);
     let pos = 0;
     let k = 0;
     next = fh.read(bufs[0], 0, CHUNK_BYTES, 0);

@@ -1,0 +1,46 @@
+/**
+ * How every `ktl` command opens its input: with the reader options of `--config FILE`, or of
+ * ./.vscode/kernel-trace.json when there is one (as the editor does for its workspace), so a
+ * printf pattern set up for the editor works on the command line unchanged.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { loadTraceFile } from '../core/io/file-source';
+import type { Trace } from '../core/trace/trace';
+import type { ReaderOptions } from '../core/formats/reader-options';
+import { ModelError } from '../core/analysis/lifecycle-model';
+import { parseReaderOptions } from '../core/analysis/workspace-config';
+import { UsageError, type ParsedArgs } from './commands';
+
+export const WORKSPACE_CONFIG = '.vscode/kernel-trace.json';
+
+/** The option every command takes (added to each command's options by main.ts). */
+export const CONFIG_OPTION = { config: { type: 'string' } } as const;
+
+const cache = new Map<string, ReaderOptions>();
+
+/** Reader options from --config, else ./.vscode/kernel-trace.json, else none. */
+export function readerOptions(args: ParsedArgs): ReaderOptions {
+  const given = args.values.config;
+  const path = typeof given === 'string' ? given : existsSync(WORKSPACE_CONFIG) ? WORKSPACE_CONFIG : null;
+  if (path === null) return {};
+  let options = cache.get(path);
+  if (options) return options;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--config ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    options = parseReaderOptions(text, path);
+  } catch (err) {
+    if (err instanceof ModelError) throw new UsageError(err.message);
+    throw err;
+  }
+  cache.set(path, options);
+  return options;
+}
+
+export function loadTrace(path: string, args: ParsedArgs): Promise<Trace> {
+  return loadTraceFile(path, { readerOptions: readerOptions(args) });
+}
