@@ -22,6 +22,7 @@ import { isTraceSummary } from './sanitize';
 import { parseFilterState } from './state';
 import { SummaryView } from './summary';
 import { TimelineView } from './timeline';
+import { FdPanel } from './fd-panel';
 
 const host = new Host();
 const app = byId<HTMLDivElement>('app');
@@ -61,6 +62,11 @@ function revealTableSelection(): void {
   const index = Number(table.element.querySelector<HTMLElement>('.ktl-row.ktl-selected[data-index]')?.dataset.index);
   if (Number.isSafeInteger(index)) timeline.revealIndex(index);
 }
+const fdPanel = new FdPanel({
+  post: (m) => host.post(m),
+  pick: (index) => timeline.pickIndex(index),
+  revealLine: (line) => host.post({ type: 'revealLine', line }),
+});
 tableArea.append(filterBar.element, timeline.element, table.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
 app.append(loading.element, main);
@@ -85,6 +91,9 @@ function showSummary(s: TraceSummary): void {
   loading.hide();
   main.hidden = false;
   summaryView.render(s);
+  // strace: the fd views first (seed 003's stall is the point of opening such a trace).
+  summaryView.sidebar.prepend(fdPanel.element);
+  if (first) fdPanel.setSummary(s);
   table.setTimeBase(s.originNs, s.timeSource);
   timeline.setSummary(s);
   if (first) {
@@ -115,7 +124,10 @@ function onMessage(msg: HostToWebview): void {
       table.onRows(msg);
       break;
     case 'requestError':
-      if (!timeline.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
+      if (!timeline.onMessage(msg) && !fdPanel.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
+      break;
+    case 'fds':
+      fdPanel.onMessage(msg);
       break;
     case 'timeline':
     case 'timelineRange':

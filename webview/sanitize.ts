@@ -5,7 +5,7 @@
  * "undefined" or throwing halfway through a render. Strings are still untrusted after
  * this: they are only ever rendered with textContent.
  */
-import type { CountEntry, EventRow, TaskEntry, TraceSummary } from '../src/protocol/messages';
+import type { CountEntry, EventRow, FdSummary, FdUseRow, TaskEntry, TraceSummary } from '../src/protocol/messages';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -75,5 +75,44 @@ export function isTraceSummary(v: unknown): v is TraceSummary {
     isCount(v.errorCount) &&
     Array.isArray(v.errors) &&
     v.errors.every(isErrorEntry)
+  );
+}
+
+function isNullableString(v: unknown): v is string | null {
+  return v === null || typeof v === 'string';
+}
+
+function isFdUseRow(v: unknown): v is FdUseRow {
+  return (
+    isRecord(v) &&
+    isCount(v.index) &&
+    isCount(v.line) &&
+    isFiniteNumber(v.tsNs) &&
+    isPid(v.pid) &&
+    typeof v.call === 'string' &&
+    typeof v.kind === 'string' &&
+    isNullableString(v.asked) &&
+    isNullableString(v.ready) &&
+    isNullableString(v.ret) &&
+    isNullableString(v.errno)
+  );
+}
+
+export function isFdSummary(v: unknown): v is FdSummary {
+  if (!isRecord(v)) return false;
+  const s = v.stall;
+  return (
+    isCount(v.process) &&
+    isCount(v.fd) &&
+    isNullableString(v.path) &&
+    isFiniteNumber(v.firstTsNs) &&
+    isFiniteNumber(v.lastTsNs) &&
+    typeof v.closed === 'boolean' &&
+    Array.isArray(v.calls) &&
+    v.calls.every(isCountEntry) &&
+    [v.waitsForRead, v.readyForRead, v.waitsForWrite, v.readyForWrite, v.reads, v.writes, v.useCount].every(isCount) &&
+    (s === null || (isRecord(s) && isCount(s.writePolls) && isFiniteNumber(s.sinceTsNs) && typeof s.everWritable === 'boolean')) &&
+    Array.isArray(v.uses) &&
+    v.uses.every(isFdUseRow)
   );
 }

@@ -183,7 +183,7 @@ export class SummaryView {
   }
 }
 
-function sectionTitle(title: string, n: number): HTMLElement {
+export function sectionTitle(title: string, n: number): HTMLElement {
   const h = el('h2', 'ktl-section-title', title);
   h.append(el('span', 'ktl-section-count', formatCount(n)));
   return h;

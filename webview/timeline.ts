@@ -118,6 +118,8 @@ export class TimelineView {
   private pickFromTable = false;
   /** The pending eventAt came from a double-click: open its line once it arrives. */
   private revealOnPick = false;
+  /** The pending eventAt came from another view (pickIndex): pan to it as well. */
+  private panOnPick = false;
   /** A whole-trace request whose reply sets the zoom to the matching events. */
   private fitRequest: number | null = null;
   private picked: EventRow | null = null;
@@ -239,7 +241,8 @@ export class TimelineView {
         if (this.revealOnPick) this.host.revealLine(msg.row.line);
         if (this.pickFromTable) this.reveal(msg.row);
         else {
-          this.showEvent(msg.row);
+          if (this.panOnPick) this.reveal(msg.row);
+          else this.showEvent(msg.row);
           this.host.picked(msg.row, msg.position);
         }
         return true;
@@ -259,6 +262,17 @@ export class TimelineView {
   revealIndex(index: number): void {
     if (this.picked?.index === index || !this.summary) return;
     this.pickFromTable = true;
+    this.panOnPick = false;
+    this.pickRequest = this.nextId++;
+    this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
+  }
+
+  /** Another view picked event `index`: select it as a click here would, and bring it into view. */
+  pickIndex(index: number): void {
+    if (!this.summary) return;
+    this.pickFromTable = false;
+    this.revealOnPick = false;
+    this.panOnPick = true;
     this.pickRequest = this.nextId++;
     this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
   }
@@ -733,6 +747,7 @@ export class TimelineView {
         const requestId = this.nextId++;
         this.pickRequest = requestId;
         this.pickFromTable = false;
+        this.panOnPick = false;
         this.revealOnPick = reveal;
         this.host.post({ type: 'eventAt', requestId, index: ev.index[best] as number, filter: this.host.filter() });
         return;

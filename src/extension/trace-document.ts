@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
+import type { EventFilter, EventRow, FdSummary, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
@@ -83,6 +83,14 @@ export class TraceDocument implements vscode.CustomDocument {
     return this.requests.request(
       (requestId) => this.send({ type: 'timeline', requestId, request }),
       (m) => (m.type === 'timeline' ? { ...m.reply, requestId: request.requestId } : undefined),
+    );
+  }
+
+  /** strace per-fd views, write stalls first (the worker computes them). */
+  fds(): Promise<{ views: FdSummary[]; total: number }> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'fds', requestId }),
+      (m) => (m.type === 'fds' ? { views: m.views, total: m.total } : undefined),
     );
   }
 

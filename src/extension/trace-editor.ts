@@ -127,6 +127,13 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
               post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
             }
             break;
+          case 'fds':
+            try {
+              post({ type: 'fds', requestId: raw.requestId, ...(await document.fds()) });
+            } catch (err) {
+              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
+            }
+            break;
         }
       }),
     ];

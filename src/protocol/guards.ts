@@ -45,6 +45,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId) && isTimeRange(v) && isCpuList(v.cpus) && isEventFilter(v.filter);
     case 'eventAt':
       return isIndex(v.requestId) && isIndex(v.index) && isEventFilter(v.filter);
+    case 'fds':
+      return isIndex(v.requestId);
     default:
       return false;
   }
@@ -82,6 +84,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isIndex(v.total) && Array.isArray(v.cpus) && Array.isArray(v.events);
     case 'eventAt':
       return isIndex(v.requestId) && isRecord(v.row) && (v.position === null || isIndex(v.position));
+    case 'fds':
+      return isIndex(v.requestId) && Array.isArray(v.views) && isIndex(v.total);
     default:
       return false;
   }

@@ -73,7 +73,8 @@ export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter }
   | { readonly type: 'revealLine'; readonly line: number }
-  | TimelineToHost;
+  | TimelineToHost
+  | FdsToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -93,7 +94,8 @@ export type HostToWebview =
    * webview sets its filter model, exactly as if the user had picked these facets.
    */
   | { readonly type: 'applyFilter'; readonly filter: EventFilter }
-  | TimelineToWebview;
+  | TimelineToWebview
+  | FdsToWebview;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;
@@ -189,3 +191,54 @@ export const MAX_TIMELINE_RESOLUTION = 8192;
 export const MAX_TIMELINE_EVENTS = 4000;
 /** Task slices listed one by one up to this many per track; above, one task per bucket. */
 export const MAX_TIMELINE_SLICES = 4000;
+
+// ---- strace: per file descriptor views ---------------------------------------------------
+// For strace traces only: one entry per fd life (core/analysis/strace-fds.ts), the write
+// stalls (seed 003: select keeps asking for fd 5 writable, it never is, sendmsg never comes)
+// first. Uses are listed up to MAX_FD_USES per fd; `useCount` says how many there were.
+
+export interface FdUseRow {
+  /** Event index in the trace (as EventRow.index). */
+  readonly index: number;
+  /** 1-based line in the trace file. */
+  readonly line: number;
+  readonly tsNs: RelNs;
+  readonly pid: number;
+  readonly call: string;
+  /** open, close, io, wait (a readiness query) or other. */
+  readonly kind: string;
+  /** For readiness queries: what was asked and what came back ready (`in|out`, `-` for none). */
+  readonly asked: string | null;
+  readonly ready: string | null;
+  readonly ret: string | null;
+  readonly errno: string | null;
+}
+
+export interface FdSummary {
+  /** Thread group whose fd table holds the fd. */
+  readonly process: number;
+  readonly fd: number;
+  readonly path: string | null;
+  readonly firstTsNs: RelNs;
+  readonly lastTsNs: RelNs;
+  readonly closed: boolean;
+  readonly calls: readonly CountEntry[];
+  readonly waitsForRead: number;
+  readonly readyForRead: number;
+  readonly waitsForWrite: number;
+  readonly readyForWrite: number;
+  readonly reads: number;
+  readonly writes: number;
+  /** Asked writable `writePolls` times since `sinceTsNs`, never answered writable, nothing written since. */
+  readonly stall: { readonly writePolls: number; readonly sinceTsNs: RelNs; readonly everWritable: boolean } | null;
+  readonly useCount: number;
+  readonly uses: readonly FdUseRow[];
+}
+
+export type FdsToHost = { readonly type: 'fds'; readonly requestId: number };
+export type FdsToWebview = { readonly type: 'fds'; readonly requestId: number; readonly views: readonly FdSummary[]; readonly total: number };
+
+/** Fd lives sent (stalls first); `total` counts them all. */
+export const MAX_FD_VIEWS = 2000;
+/** Uses listed per fd life. */
+export const MAX_FD_USES = 200;

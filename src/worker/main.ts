@@ -8,6 +8,7 @@ import { NotATraceError } from '../core/io/file-source';
 import { TraceService } from './trace-service';
 import { probeLine, resolveSymbol, traceHits } from './source-service';
 import { TimelineService } from './timeline-service';
+import { fdSummaries } from './fd-service';
 import type { EventRow } from '../protocol/messages';
 import type { ReaderOptions } from '../core/formats/reader-options';
 
@@ -71,6 +72,15 @@ port.on('message', (msg: HostToWorker) => {
           return { type: 'timeline', requestId: msg.requestId, reply: timeline.answer(msg.request, (i) => svc.rows(i, 1, {}).rows[0] as EventRow) };
         }),
       );
+      break;
+    }
+    case 'fds': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      reply(msg.requestId, svc.withTrace(async (t) => ({ type: 'fds', requestId: msg.requestId, ...fdSummaries(t) })));
       break;
     }
   }

@@ -1,0 +1,121 @@
+/**
+ * strace traces: the per file descriptor views in the sidebar ("File descriptors"). Write
+ * stalls come first and say so in words (seed 003: "asked writable 14× since 3.2 s, never
+ * ready, nothing written"); each fd opens to its calls, and a call selects its event in the
+ * table and on the timeline (double-click: reveals its line in the text editor).
+ *
+ * DOM contract used by the tests: `#fd-list`, one `.ktl-fd[data-fd][data-process]` per fd
+ * life, `.ktl-fd-stall` on stalled ones, `.ktl-fd-use[data-index]` per listed call.
+ */
+import type { FdSummary, FdUseRow, HostToWebview, TraceSummary, WebviewToHost } from '../src/protocol/messages';
+import { clear, el } from './dom';
+import { formatCount, formatSeconds } from './format';
+import { isFdSummary } from './sanitize';
+import { sectionTitle } from './summary';
+
+/** Request ids of this panel, apart from the table's and the timeline's. */
+const FD_REQUEST_BASE = 3_000_000_000;
+
+export interface FdPanelHost {
+  post(msg: WebviewToHost): void;
+  /** Select event `index` in the table and the timeline. */
+  pick(index: number): void;
+  revealLine(line: number): void;
+}
+
+type FdsReply = Extract<HostToWebview, { type: 'fds' }>;
+
+export class FdPanel {
+  readonly element = el('section', 'ktl-facet-section ktl-fd-section');
+  private readonly list = el('div', 'ktl-fd-list');
+  private requestId: number | null = null;
+  private nextId = FD_REQUEST_BASE;
+
+  constructor(private readonly host: FdPanelHost) {
+    this.list.id = 'fd-list';
+    this.element.hidden = true;
+  }
+
+  /** Asks for the views when the trace is strace; hides the panel otherwise. */
+  setSummary(s: TraceSummary): void {
+    this.element.hidden = s.format !== 'strace';
+    if (this.element.hidden) return;
+    this.requestId = this.nextId++;
+    clear(this.element);
+    this.element.append(sectionTitle('File descriptors', 0), el('div', 'ktl-more', 'reading…'));
+    this.host.post({ type: 'fds', requestId: this.requestId });
+  }
+
+  /** True when the message was this panel's. */
+  onMessage(msg: FdsReply | { type: 'requestError'; requestId: number; message: string }): boolean {
+    if (msg.requestId !== this.requestId) return false;
+    this.requestId = null;
+    clear(this.element);
+    if (msg.type === 'requestError') {
+      this.element.append(sectionTitle('File descriptors', 0), el('div', 'ktl-more', msg.message));
+      return true;
+    }
+    const views = msg.views.filter(isFdSummary);
+    this.element.append(sectionTitle('File descriptors', msg.total));
+    clear(this.list);
+    for (const v of views) this.list.append(this.entry(v));
+    this.element.append(this.list);
+    if (msg.total > views.length) this.element.append(el('div', 'ktl-more', `${formatCount(msg.total - views.length)} more not shown`));
+    return true;
+  }
+
+  private entry(v: FdSummary): HTMLElement {
+    const item = el('details', `ktl-fd${v.stall ? ' ktl-fd-stall' : ''}`);
+    item.dataset.fd = String(v.fd);
+    item.dataset.process = String(v.process);
+    const head = el('summary', 'ktl-fd-head');
+    const row = el('span', 'ktl-fd-row');
+    row.append(el('span', 'ktl-fd-name', `fd ${v.fd}`), el('span', 'ktl-fd-path', v.path ?? ''), el('span', 'ktl-facet-count', `pid ${v.process}`));
+    head.append(row);
+    head.title = `${v.path ?? `fd ${v.fd}`} (process ${v.process}) ${formatSeconds(v.firstTsNs, 6)}–${formatSeconds(v.lastTsNs, 6)} s${v.closed ? ', closed' : ''}`;
+    // The verdict is part of the summary line: seen without opening the fd.
+    if (v.stall) head.append(el('span', 'ktl-fd-verdict', stallText(v)));
+    item.append(head);
+    const calls = v.calls.map((c) => `${c.name}×${c.count}`).join(' ');
+    item.append(el('div', 'ktl-fd-calls', calls));
+    if (v.waitsForRead + v.waitsForWrite > 0) {
+      item.append(el('div', 'ktl-fd-calls', `asked readable ${v.waitsForRead}× (ready ${v.readyForRead}×), writable ${v.waitsForWrite}× (ready ${v.readyForWrite}×)`));
+    }
+    // The calls are built when the fd is first opened: a trace can have thousands of fds.
+    item.addEventListener('toggle', () => {
+      if (item.open && !item.querySelector('.ktl-fd-uses')) item.append(this.uses(v));
+    });
+    return item;
+  }
+
+  private uses(v: FdSummary): HTMLElement {
+    const list = el('div', 'ktl-fd-uses');
+    v.uses.forEach((u, k) => {
+      // Truncated lists hold the first and the last calls (worker/fd-service.ts): mark the gap.
+      if (v.useCount > v.uses.length && k === Math.floor(v.uses.length / 2)) {
+        list.append(el('div', 'ktl-more', `${formatCount(v.useCount - v.uses.length)} calls not listed`));
+      }
+      const b = el('button', 'ktl-fd-use');
+      b.type = 'button';
+      b.dataset.index = String(u.index);
+      b.title = `Line ${u.line}: select in the table (double-click: reveal the line)`;
+      b.append(el('span', 'ktl-fd-time', formatSeconds(u.tsNs, 6)), el('span', 'ktl-fd-call', useText(u)));
+      b.addEventListener('click', () => this.host.pick(u.index));
+      b.addEventListener('dblclick', () => this.host.revealLine(u.line));
+      list.append(b);
+    });
+    return list;
+  }
+}
+
+function stallText(v: FdSummary): string {
+  const s = v.stall;
+  if (!s) return '';
+  const since = `${formatSeconds(s.sinceTsNs, 6)} s`;
+  return `write stall: asked writable ${formatCount(s.writePolls)}× since ${since}, never ready${s.everWritable ? ' again' : ''}, nothing written`;
+}
+
+function useText(u: FdUseRow): string {
+  const rw = u.asked !== null ? ` ${u.asked}→${u.ready ?? '-'}` : '';
+  return `[${u.pid}] ${u.call}${rw} = ${u.ret ?? '?'}${u.errno ? ` ${u.errno}` : ''}`;
+}
