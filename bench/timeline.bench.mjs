@@ -115,6 +115,7 @@ const summary = {
   durationNs: (N - 1) * GAP_NS,
   originNs: '0',
   timeSource: 'timestamps',
+  lineKind: 'line',
   eventCounts: stats.eventCounts.map(([name, count]) => ({ name, count })),
   cpuCounts: [...stats.cpuCounts].map(([cpu, count]) => ({ name: String(cpu), count })),
   tasks: [],

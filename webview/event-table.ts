@@ -10,9 +10,9 @@
  * Keyboard: Up/Down/PageUp/PageDown/Home/End move the selection, Enter (or a double-click)
  * reveals the event's line in the text editor. Every trace string goes in with textContent.
  */
-import type { EventFilter, EventRow } from '../src/protocol/messages';
+import type { EventFilter, EventRow, TraceSummary } from '../src/protocol/messages';
 import { el, setText } from './dom';
-import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask } from './format';
+import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
 import { PAGE_ROWS, RowCache, type RowsReply, type RowsRequest } from './row-cache';
 import {
   clampFirstRow,
@@ -90,6 +90,7 @@ export class EventTable {
   private decimals: 6 | 9 = 6;
   private originNs = '0';
   private counter = false;
+  private lineKind: TraceSummary['lineKind'] = 'line';
   private lastTotal: number | null = null;
   private lastSaved = '';
   /** False until the first reset(): no rows are asked for before the summary arrived. */
@@ -134,6 +135,11 @@ export class EventTable {
    * The absolute origin (decimal ns) for the time cells' tooltips, and what the times are:
    * with a `counter` trace clock the "ns" are raw counts, shown as integers, not seconds.
    */
+  /** What EventRow.line is for this trace: only text lines can be revealed in the text editor. */
+  setLineKind(kind: TraceSummary['lineKind']): void {
+    this.lineKind = kind;
+  }
+
   setTimeBase(originNs: string, timeSource: string): void {
     this.originNs = originNs;
     this.counter = timeSource === 'counter';
@@ -307,7 +313,8 @@ export class EventTable {
     row.dataset.line = String(ev.line);
     row.dataset.index = String(ev.index);
     setText(time, this.formatTime(ev.tsNs));
-    time.title = `${this.formatAbsolute(ev.tsNs)} (absolute) · line ${ev.line}`;
+    const where = positionLabel(this.lineKind, ev.line);
+    time.title = `${this.formatAbsolute(ev.tsNs)} (absolute)${where ? ` · ${where}` : ''}`;
     setText(delta, prev ? (this.counter ? `${ev.tsNs < prev.tsNs ? '' : '+'}${ev.tsNs - prev.tsNs}` : formatDelta(ev.tsNs - prev.tsNs)) : '');
     setText(cpu, String(ev.cpu));
     setText(task, formatTask(ev.comm, ev.pid));
@@ -349,13 +356,21 @@ export class EventTable {
     if (d.dataset.key === `${this.generation}:${pos}:${this.decimals}`) return;
     d.dataset.key = `${this.generation}:${pos}:${this.decimals}`;
     const meta = el('div', 'ktl-details-meta');
-    const reveal = el('button', 'ktl-link', `line ${ev.line}`);
-    reveal.type = 'button';
-    reveal.title = 'Reveal this line in the text editor (Enter)';
-    reveal.addEventListener('click', () => this.host.revealLine(ev.line));
+    // A text line is a link to it; a packet number is only a label; trace.dat records have neither.
+    const where = positionLabel(this.lineKind, ev.line);
+    let position: HTMLElement | null = null;
+    if (where !== null && this.lineKind === 'line') {
+      const reveal = el('button', 'ktl-link', where);
+      reveal.type = 'button';
+      reveal.title = 'Reveal this line in the text editor (Enter)';
+      reveal.addEventListener('click', () => this.host.revealLine(ev.line));
+      position = reveal;
+    } else if (where !== null) {
+      position = el('span', '', where);
+    }
     meta.append(
-      el('span', 'ktl-muted', `row ${formatCount(pos + 1)} of ${formatCount(total)} · event #${formatCount(ev.index)} · `),
-      reveal,
+      el('span', 'ktl-muted', `row ${formatCount(pos + 1)} of ${formatCount(total)} · event #${formatCount(ev.index)}${position ? ' · ' : ''}`),
+      ...(position ? [position] : []),
       el('span', 'ktl-muted', ` · ${this.formatAbsolute(ev.tsNs)} · CPU ${ev.cpu} · `),
       el('span', '', `${formatTask(ev.comm, ev.pid)}${ev.tgid === null ? '' : ` (tgid ${ev.tgid})`} ${ev.flags} `),
       el('span', `ktl-ev-c${colourOf(ev.event)}`, ev.event),
@@ -447,7 +462,7 @@ export class EventTable {
 
   private reveal(pos: number): void {
     const ev = this.cache.get(pos);
-    if (ev) this.host.revealLine(ev.line);
+    if (ev && this.lineKind === 'line') this.host.revealLine(ev.line);
   }
 }
 

@@ -90,3 +90,9 @@ export function formatBytes(n: number): string {
 export function formatTask(comm: string, pid: number): string {
   return pid < 0 ? comm || '?' : `${comm}-${pid}`;
 }
+
+/** How an event's position in its file is shown: `line N` (text), `packet N` (captures), or not at all (trace.dat). */
+export function positionLabel(kind: 'line' | 'packet' | 'none', line: number): string | null {
+  if (kind === 'none' || line < 1) return null;
+  return `${kind} ${line}`;
+}

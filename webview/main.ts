@@ -95,6 +95,7 @@ function showSummary(s: TraceSummary): void {
   summaryView.sidebar.prepend(fdPanel.element);
   if (first) fdPanel.setSummary(s);
   table.setTimeBase(s.originNs, s.timeSource);
+  table.setLineKind(s.lineKind);
   timeline.setSummary(s);
   if (first) {
     const f = filters.current;

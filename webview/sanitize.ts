@@ -65,6 +65,7 @@ export function isTraceSummary(v: unknown): v is TraceSummary {
     isFiniteNumber(v.durationNs) &&
     typeof v.originNs === 'string' &&
     typeof v.timeSource === 'string' &&
+    (v.lineKind === 'line' || v.lineKind === 'packet' || v.lineKind === 'none') &&
     Array.isArray(v.eventCounts) &&
     v.eventCounts.every(isCountEntry) &&
     Array.isArray(v.cpuCounts) &&

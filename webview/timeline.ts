@@ -23,7 +23,7 @@ import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } fro
 import type { CountEntry, EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview, TimelineTrack, TraceSummary } from '../src/protocol/messages';
 import { MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
 import { el, setText } from './dom';
-import { formatCount, formatDuration, formatSeconds, formatTask } from './format';
+import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel } from './format';
 import { isEventRow } from './sanitize';
 import { isCountList, isTimelineData } from './timeline-data';
 import { TimeScale, tickFormatter } from './timeline-scale';
@@ -238,7 +238,7 @@ export class TimelineView {
       case 'eventAt':
         if (msg.requestId !== this.pickRequest || !isEventRow(msg.row)) return true;
         this.pickRequest = null;
-        if (this.revealOnPick) this.host.revealLine(msg.row.line);
+        if (this.revealOnPick && this.summary?.lineKind === 'line') this.host.revealLine(msg.row.line);
         if (this.pickFromTable) this.reveal(msg.row);
         else {
           if (this.panOnPick) this.reveal(msg.row);
@@ -625,8 +625,9 @@ export class TimelineView {
     this.details.dataset.index = String(row.index);
     delete this.details.dataset.slice;
     const name = el('span', `ktl-ev-c${colourOf(row.event)} ktl-tl-ev`, row.event);
+    const where = positionLabel(this.summary?.lineKind ?? 'line', row.line);
     this.details.replaceChildren(
-      el('span', 'ktl-muted', `${formatSeconds(row.tsNs - first, 9)} s · CPU ${row.cpu} · line ${row.line} · `),
+      el('span', 'ktl-muted', `${formatSeconds(row.tsNs - first, 9)} s · CPU ${row.cpu} · ${where ? `${where} · ` : ''}`),
       el('span', '', `${formatTask(row.comm, row.pid)} `),
       name,
       el('span', 'ktl-tl-text', ` ${row.text}`),

@@ -44,6 +44,8 @@ export interface TraceSummary {
   readonly originNs: string;
   /** How times were obtained: real timestamps, latency-format microseconds, or estimated. */
   readonly timeSource: string;
+  /** What EventRow.line is: a line of the (text) file, a packet number (captures), or nothing (trace.dat). */
+  readonly lineKind: 'line' | 'packet' | 'none';
   readonly eventCounts: readonly CountEntry[];
   readonly cpuCounts: readonly CountEntry[];
   readonly tasks: readonly TaskEntry[];

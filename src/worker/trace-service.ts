@@ -8,6 +8,7 @@ import { computeStats } from '../core/analysis/stats';
 import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 import { eventText } from '../core/formats/decode';
+import { formatSpec } from '../core/formats/registry';
 import { eventMatcher } from './event-filter';
 
 /** Errors listed in the summary; the count covers all of them. */
@@ -43,6 +44,7 @@ export class TraceService {
       durationNs: s.durationNs,
       originNs: t.originNs.toString(),
       timeSource: t.meta.timeSource,
+      lineKind: formatSpec(t.meta.format).lineKind,
       eventCounts: s.eventCounts.map(([name, count]) => ({ name, count })),
       cpuCounts: [...s.cpuCounts].sort((a, b) => a[0] - b[0]).map(([cpu, count]) => ({ name: String(cpu), count })),
       tasks: s.tasks.slice(0, SUMMARY_TASKS),

@@ -21,8 +21,12 @@ import { PcapReader, sniffPcap } from './pcap';
 import { PcapngReader, sniffPcapng } from './pcapng';
 import { decodeCapturePayload } from './capture-decode';
 
+/** What Trace.line(i) is for a format: a line of a text file, a packet number, or nothing. */
+export type LineKind = 'line' | 'packet' | 'none';
+
 export interface FormatSpec {
   readonly id: FormatId;
+  readonly lineKind: LineKind;
   /**
    * Whether `head` (the first bytes of the file, cut at a line end for text formats unless it
    * is the whole file) is this format. Returns null when it is, or why it is not.
@@ -46,6 +50,7 @@ function firstLine(s: string): string {
 
 const ftrace: FormatSpec = {
   id: 'ftrace',
+  lineKind: 'line',
   sniff(head) {
     // Run the reader itself over the sample: the format is whatever it accepts.
     const reader = new FtraceTextReader();
@@ -64,6 +69,7 @@ const ftrace: FormatSpec = {
 // with something trace-cmd alone prints (preamble, buffer prefixes, padded event names).
 const traceCmdReport: FormatSpec = {
   id: 'trace-cmd-report',
+  lineKind: 'line',
   sniff: (head) => sniffTraceCmdReport(head),
   createReader: () => new TraceCmdReportReader(),
   decode: (trace, i) => decodeTraceCmdPayload(trace.event(i), trace.payloadText(i), firstLine(trace.recordText(i))),
@@ -71,6 +77,7 @@ const traceCmdReport: FormatSpec = {
 
 const perfScript: FormatSpec = {
   id: 'perf-script',
+  lineKind: 'line',
   sniff: (head) => sniffPerfScript(head),
   createReader: () => new PerfScriptReader(),
   decode: (trace, i) => decodePerfPayload(trace.payloadText(i)),
@@ -78,6 +85,7 @@ const perfScript: FormatSpec = {
 
 const strace: FormatSpec = {
   id: 'strace',
+  lineKind: 'line',
   sniff: (head) => sniffStrace(head),
   createReader: () => new StraceReader(),
   decode: decodeStraceEvent,
@@ -86,6 +94,7 @@ const strace: FormatSpec = {
 // Last: any text with key=value lines (or lines of the user's pattern) passes.
 const printf: FormatSpec = {
   id: 'printf',
+  lineKind: 'line',
   sniff: (head, _size, options) => sniffPrintf(head, options.printf),
   createReader: (options) => new PrintfReader(options.printf),
   decode: decodePrintfEvent,
@@ -94,6 +103,7 @@ const printf: FormatSpec = {
 // Captures (binary, recognised by their magic numbers) come before the text formats.
 const pcap: FormatSpec = {
   id: 'pcap',
+  lineKind: 'packet',
   sniff: (head) => sniffPcap(head),
   createReader: () => new PcapReader(),
   decode: decodeCapturePayload,
@@ -102,6 +112,7 @@ const pcap: FormatSpec = {
 
 const pcapng: FormatSpec = {
   id: 'pcapng',
+  lineKind: 'packet',
   sniff: (head) => sniffPcapng(head),
   createReader: () => new PcapngReader(),
   decode: decodeCapturePayload,
@@ -116,6 +127,7 @@ function captureText(trace: Trace, i: number): string {
 // trace-cmd's binary trace.dat (v6/v7), by its magic: fields and text are decoded on demand.
 const traceCmdDat: FormatSpec = {
   id: 'trace-cmd-dat',
+  lineKind: 'none',
   sniff: (head) => sniffTraceDat(head),
   createReader: () => new TraceDatReader(),
   decode: decodeTraceDatEvent,
