@@ -90,6 +90,8 @@ export class EventTable {
   private decimals: 6 | 9 = 6;
   private originNs = '0';
   private counter = false;
+  /** The file has no times (timeSource 'none'): time and delta cells stay empty. */
+  private untimed = false;
   private lineKind: TraceSummary['lineKind'] = 'line';
   private lastTotal: number | null = null;
   private lastSaved = '';
@@ -143,21 +145,26 @@ export class EventTable {
   setTimeBase(originNs: string, timeSource: string): void {
     this.originNs = originNs;
     this.counter = timeSource === 'counter';
+    this.untimed = timeSource === 'none';
     const head = this.head.querySelector('.c-time');
     if (head) {
-      head.textContent = this.counter ? 'Time (count)' : 'Time (s)';
+      head.textContent = this.counter ? 'Time (count)' : this.untimed ? 'Time (none)' : 'Time (s)';
       (head as HTMLElement).title = this.counter
         ? 'Trace clock counts since the first event (counter clock: no time unit)'
-        : (COLUMNS[0]?.title ?? '');
+        : this.untimed
+          ? 'The file has no timestamps (e.g. strace without -tt): events are in file order'
+          : (COLUMNS[0]?.title ?? '');
     }
     for (const s of this.slots) s.key = '';
   }
 
   private formatTime(tsNs: number): string {
+    if (this.untimed) return '';
     return this.counter ? String(tsNs) : formatSeconds(tsNs, this.decimals);
   }
 
   private formatAbsolute(tsNs: number): string {
+    if (this.untimed) return 'no timestamp';
     return this.counter ? formatAbsoluteCount(this.originNs, tsNs) : `${formatAbsoluteSeconds(this.originNs, tsNs, 9)} s`;
   }
 
@@ -315,7 +322,7 @@ export class EventTable {
     setText(time, this.formatTime(ev.tsNs));
     const where = positionLabel(this.lineKind, ev.line);
     time.title = `${this.formatAbsolute(ev.tsNs)} (absolute)${where ? ` · ${where}` : ''}`;
-    setText(delta, prev ? (this.counter ? `${ev.tsNs < prev.tsNs ? '' : '+'}${ev.tsNs - prev.tsNs}` : formatDelta(ev.tsNs - prev.tsNs)) : '');
+    setText(delta, prev && !this.untimed ? (this.counter ? `${ev.tsNs < prev.tsNs ? '' : '+'}${ev.tsNs - prev.tsNs}` : formatDelta(ev.tsNs - prev.tsNs)) : '');
     setText(cpu, String(ev.cpu));
     setText(task, formatTask(ev.comm, ev.pid));
     setText(tgid, ev.tgid === null ? '' : String(ev.tgid));

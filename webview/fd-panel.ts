@@ -29,6 +29,8 @@ export class FdPanel {
   readonly element = el('section', 'ktl-facet-section ktl-fd-section');
   private readonly list = el('div', 'ktl-fd-list');
   private requestId: number | null = null;
+  /** strace without -t/-tt/-ttt/-r: calls are placed by line, not time. */
+  private untimed = false;
   private nextId = FD_REQUEST_BASE;
 
   constructor(private readonly host: FdPanelHost) {
@@ -38,6 +40,7 @@ export class FdPanel {
 
   /** Asks for the views when the trace is strace; hides the panel otherwise. */
   setSummary(s: TraceSummary): void {
+    this.untimed = s.timeSource === 'none';
     this.element.hidden = s.format !== 'strace';
     if (this.element.hidden) return;
     this.requestId = this.nextId++;
@@ -70,11 +73,13 @@ export class FdPanel {
     item.dataset.process = String(v.process);
     const head = el('summary', 'ktl-fd-head');
     const row = el('span', 'ktl-fd-row');
-    row.append(el('span', 'ktl-fd-name', `fd ${v.fd}`), el('span', 'ktl-fd-path', v.path ?? ''), el('span', 'ktl-facet-count', `pid ${v.process}`));
+    row.append(el('span', 'ktl-fd-name', `fd ${v.fd}`), el('span', 'ktl-fd-path', v.path ?? ''), el('span', 'ktl-facet-count', v.process < 0 ? '' : `pid ${v.process}`));
     head.append(row);
-    head.title = `${v.path ?? `fd ${v.fd}`} (process ${v.process}) ${formatSeconds(v.firstTsNs, 6)}–${formatSeconds(v.lastTsNs, 6)} s${v.closed ? ', closed' : ''}`;
+    const process = v.process < 0 ? '' : ` (process ${v.process})`;
+    const span = this.untimed ? '' : ` ${formatSeconds(v.firstTsNs, 6)}–${formatSeconds(v.lastTsNs, 6)} s`;
+    head.title = `${v.path ?? `fd ${v.fd}`}${process}${span}${v.closed ? ', closed' : ''}`;
     // The verdict is part of the summary line: seen without opening the fd.
-    if (v.stall) head.append(el('span', 'ktl-fd-verdict', stallText(v)));
+    if (v.stall) head.append(el('span', 'ktl-fd-verdict', stallText(v, this.untimed)));
     item.append(head);
     const calls = v.calls.map((c) => `${c.name}×${c.count}`).join(' ');
     item.append(el('div', 'ktl-fd-calls', calls));
@@ -99,7 +104,7 @@ export class FdPanel {
       b.type = 'button';
       b.dataset.index = String(u.index);
       b.title = `Line ${u.line}: select in the table (double-click: reveal the line)`;
-      b.append(el('span', 'ktl-fd-time', formatSeconds(u.tsNs, 6)), el('span', 'ktl-fd-call', useText(u)));
+      b.append(el('span', 'ktl-fd-time', this.untimed ? `line ${u.line}` : formatSeconds(u.tsNs, 6)), el('span', 'ktl-fd-call', useText(u)));
       b.addEventListener('click', () => this.host.pick(u.index));
       b.addEventListener('dblclick', () => this.host.revealLine(u.line));
       list.append(b);
@@ -108,14 +113,14 @@ export class FdPanel {
   }
 }
 
-function stallText(v: FdSummary): string {
+function stallText(v: FdSummary, untimed: boolean): string {
   const s = v.stall;
   if (!s) return '';
-  const since = `${formatSeconds(s.sinceTsNs, 6)} s`;
+  const since = untimed ? `line ${s.sinceLine}` : `${formatSeconds(s.sinceTsNs, 6)} s`;
   return `write stall: asked writable ${formatCount(s.writePolls)}× since ${since}, never ready${s.everWritable ? ' again' : ''}, nothing written`;
 }
 
 function useText(u: FdUseRow): string {
   const rw = u.asked !== null ? ` ${u.asked}→${u.ready ?? '-'}` : '';
-  return `[${u.pid}] ${u.call}${rw} = ${u.ret ?? '?'}${u.errno ? ` ${u.errno}` : ''}`;
+  return `${u.pid < 0 ? '' : `[${u.pid}] `}${u.call}${rw} = ${u.ret ?? '?'}${u.errno ? ` ${u.errno}` : ''}`;
 }

@@ -96,6 +96,9 @@ function showSummary(s: TraceSummary): void {
   if (first) fdPanel.setSummary(s);
   table.setTimeBase(s.originNs, s.timeSource);
   table.setLineKind(s.lineKind);
+  // Without timestamps a timeline would stack every event at 0: hidden (0 px wide, it asks the
+  // worker for nothing), but it still picks events for the other views.
+  timeline.element.hidden = s.timeSource === 'none';
   timeline.setSummary(s);
   if (first) {
     const f = filters.current;

@@ -103,7 +103,7 @@ export function isFdSummary(v: unknown): v is FdSummary {
   if (!isRecord(v)) return false;
   const s = v.stall;
   return (
-    isCount(v.process) &&
+    isPid(v.process) &&
     isCount(v.fd) &&
     isNullableString(v.path) &&
     isFiniteNumber(v.firstTsNs) &&
@@ -112,7 +112,7 @@ export function isFdSummary(v: unknown): v is FdSummary {
     Array.isArray(v.calls) &&
     v.calls.every(isCountEntry) &&
     [v.waitsForRead, v.readyForRead, v.waitsForWrite, v.readyForWrite, v.reads, v.writes, v.useCount].every(isCount) &&
-    (s === null || (isRecord(s) && isCount(s.writePolls) && isFiniteNumber(s.sinceTsNs) && typeof s.everWritable === 'boolean')) &&
+    (s === null || (isRecord(s) && isCount(s.writePolls) && isFiniteNumber(s.sinceTsNs) && isCount(s.sinceLine) && typeof s.everWritable === 'boolean')) &&
     Array.isArray(v.uses) &&
     v.uses.every(isFdUseRow)
   );

@@ -89,7 +89,7 @@ export class SummaryView {
     events.dataset.value = String(s.events);
     // A counter trace clock has no unit: its span is a count, not nanoseconds.
     const counter = s.timeSource === 'counter';
-    const span = item('span', counter ? `${formatCount(s.durationNs)} counts` : formatDuration(s.durationNs), 'summary-span');
+    const span = item('span', s.timeSource === 'none' ? 'no timestamps' : counter ? `${formatCount(s.durationNs)} counts` : formatDuration(s.durationNs), 'summary-span');
     span.title = `${formatCount(s.durationNs)} ${counter ? 'counts' : 'ns'} (times: ${s.timeSource})`;
     item('CPUs', formatCpuList(s.cpus), 'summary-cpus');
     const lost = item('lost', formatCount(s.lostEvents), 'summary-lost', s.lostEvents > 0 ? 'ktl-warn' : undefined);

@@ -54,7 +54,7 @@ function printStats(trace: Trace, json: boolean, out: Output): void {
   out.line(`format      ${report.format}${report.tracer ? ` (tracer: ${report.tracer})` : ''}`);
   out.line(`events      ${report.events}`);
   out.line(`cpus        ${report.cpus.join(' ')}`);
-  out.line(`duration    ${(report.durationNs / 1e9).toFixed(9)} s (${report.timeSource})`);
+  out.line(report.timeSource === 'none' ? 'duration    - (no timestamps in the file; events in file order)' : `duration    ${(report.durationNs / 1e9).toFixed(9)} s (${report.timeSource})`);
   out.line(`tasks       ${report.tasks}`);
   out.line(`lost events ${report.lostEvents}`);
   out.line(`errors      ${report.errorCount}`);

@@ -217,7 +217,7 @@ export interface FdUseRow {
 }
 
 export interface FdSummary {
-  /** Thread group whose fd table holds the fd. */
+  /** Thread group whose fd table holds the fd; -1 when strace printed no pids (no -f). */
   readonly process: number;
   readonly fd: number;
   readonly path: string | null;
@@ -232,7 +232,7 @@ export interface FdSummary {
   readonly reads: number;
   readonly writes: number;
   /** Asked writable `writePolls` times since `sinceTsNs`, never answered writable, nothing written since. */
-  readonly stall: { readonly writePolls: number; readonly sinceTsNs: RelNs; readonly everWritable: boolean } | null;
+  readonly stall: { readonly writePolls: number; readonly sinceTsNs: RelNs; readonly sinceLine: number; readonly everWritable: boolean } | null;
   readonly useCount: number;
   readonly uses: readonly FdUseRow[];
 }

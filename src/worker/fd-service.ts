@@ -33,7 +33,7 @@ function summary(trace: Trace, v: FdView): FdSummary {
     readyForWrite: v.readyForWrite,
     reads: v.reads,
     writes: v.writes,
-    stall: v.stall ? { writePolls: v.stall.writePolls, sinceTsNs: v.stall.sinceTsNs, everWritable: v.stall.everWritable } : null,
+    stall: v.stall ? { writePolls: v.stall.writePolls, sinceTsNs: v.stall.sinceTsNs, sinceLine: trace.line(v.stall.sinceIndex), everWritable: v.stall.everWritable } : null,
     useCount: v.uses.length,
     uses: usesShown(v.uses).map((u) => useRow(trace, u)),
   };

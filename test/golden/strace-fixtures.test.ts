@@ -31,6 +31,7 @@ const EXPECTED: Record<string, number> = {
   'langraph-trace-cmd.strace.log': 10455,
   'ospf-hello-pid-prefix.strace': 503,
   'ospf-hello-raw.strace': 557,
+  'ospf-hello-untimed.strace': 503,
   'ping-f-tt-T-y.strace': 196,
   'ping-ttt-T-yy.strace': 193,
   'strace-tui-test_trace-k-stack.txt': 11,

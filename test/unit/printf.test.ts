@@ -118,3 +118,8 @@ test('kernel-trace.json reader options: valid, and every problem named by its JS
   assert.match(problems('{"printf": {}}'), /printf: missing required property "pattern"/);
   assert.match(problems('{"printf": '), /\(top level\): not valid JSON/);
 });
+
+test('printf lines without any time: timeSource none; one timed line is enough for timestamps', () => {
+  assert.equal(read('probe a=1\nprobe a=2\n').meta.timeSource, 'none');
+  assert.equal(read('probe ts=5 a=1\nprobe a=2\n').meta.timeSource, 'timestamps');
+});

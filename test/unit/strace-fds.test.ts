@@ -21,7 +21,7 @@ test('seed 003 shape: select asks for fd 5 writable, it never is, sendmsg is nev
   assert.equal(v.writes, 1);
   assert.equal(v.waitsForWrite, 30);
   assert.equal(v.readyForWrite, 0);
-  assert.deepEqual(v.stall, { writePolls: 30, sinceTsNs: 10_000_000_000, everWritable: false });
+  assert.deepEqual(v.stall, { writePolls: 30, sinceTsNs: 10_000_000_000, sinceIndex: 2, everWritable: false });
 });
 
 test('real capture (ospf-hello-raw.strace): fd 3 was writable 9 times, then 40 queries went unanswered and nothing was sent', () => {
@@ -88,4 +88,31 @@ test('ktl fds FILE --json --fd 3: one object per life of fd 3, the socket with i
   assert.equal(sock.length, 1);
   assert.equal(sock[0]?.stall?.writePolls, 40);
   assert.equal(sock[0]?.calls.sendmsg, 9);
+});
+
+test('strace without timestamps (ospf-hello-untimed.strace): times are "none", the stall is still found and placed by its event', () => {
+  const t = readWith(() => new StraceReader(), new Uint8Array(readFileSync('test/fixtures/strace/ospf-hello-untimed.strace')));
+  assert.equal(t.meta.timeSource, 'none');
+  assert.equal(t.issueCount, 0);
+  const sock = straceFdViews(t, { fds: [3] }).filter((v) => v.path?.startsWith('socket:'));
+  assert.equal(sock.length, 1);
+  const v = sock[0]!;
+  assert.equal(v.process, -1);
+  assert.equal(v.calls.sendmsg, 9);
+  assert.equal(v.calls.pselect6, 30);
+  // The stall starts at the first pselect6 after the last sendmsg, in file order; every later one is unanswered.
+  const stall = v.stall!;
+  const lastSend = v.uses.filter((u) => u.call === 'sendmsg').at(-1)!;
+  const after = v.uses.filter((u) => u.index > lastSend.index && u.call === 'pselect6');
+  assert.ok(after.every((u) => u.asked?.includes('out') && !u.ready?.includes('out')));
+  assert.equal(stall.writePolls, after.length);
+  assert.equal(stall.writePolls, 10);
+  const firstUnanswered = v.uses.find((u) => u.index > lastSend.index && u.call === 'pselect6')!;
+  assert.equal(stall.sinceIndex, firstUnanswered.index);
+  assert.match(t.recordText(stall.sinceIndex), /^pselect6\(4, \[3<socket:\[\d+\]>\], \[3<socket:\[\d+\]>\], NULL, \{tv_sec=0, tv_nsec=50000000\}, NULL\) = 0 \(Timeout\)$/);
+});
+
+test('timed straces keep their time source', () => {
+  const t = readWith(() => new StraceReader(), new Uint8Array(readFileSync('test/fixtures/strace/ospf-hello-raw.strace')));
+  assert.equal(t.meta.timeSource, 'timestamps');
 });

@@ -124,6 +124,40 @@ describe('strace fd panel (Chromium, real TraceService)', () => {
     assert.deepEqual(w.invalid, []);
   });
 
+  it('strace without timestamps: no timeline, empty time cells, calls and the stall placed by line', async () => {
+    const untimed = await TraceService.open(join(ROOT, 'test', 'fixtures', 'strace', 'ospf-hello-untimed.strace'));
+    try {
+      const t = await untimed.withTrace(async (x) => x);
+      const summary = untimed.summary('ospf-hello-untimed.strace');
+      assert.equal(summary.timeSource, 'none');
+      const stall = straceFdViews(t).find((v) => v.stall !== null);
+      if (!stall?.stall) return assert.fail('no stall in the untimed capture');
+      const w = await openWebview(browser, new ServiceHost(untimed, t, new TimelineService(t), summary));
+      open.push(w);
+      const page = w.page;
+      await page.waitForSelector('#fd-list .ktl-fd-stall', { timeout: WAIT_MS });
+      assert.equal(await page.locator('#timeline').isHidden(), true);
+      assert.equal(w.posted.filter((m) => m.type === 'timeline').length, 0, 'a hidden timeline asks for nothing');
+      assert.equal(await page.locator('#summary-span').innerText(), 'no timestamps');
+      const verdict = await page.locator('#fd-list .ktl-fd-stall .ktl-fd-verdict').innerText();
+      assert.match(verdict, new RegExp(`asked writable ${stall.stall.writePolls}× since line ${t.line(stall.stall.sinceIndex)}, never ready again`));
+      await page.locator('#fd-list .ktl-fd-stall .ktl-fd-head').click();
+      const first = page.locator('#fd-list .ktl-fd-stall .ktl-fd-use').first();
+      const u = stall.uses[0];
+      assert.ok(u);
+      assert.equal(await first.locator('.ktl-fd-time').innerText(), `line ${t.line(u.index)}`);
+      // strace printed no pids (no -f): none are shown.
+      assert.doesNotMatch(await first.locator('.ktl-fd-call').innerText(), /^\[/);
+      await first.click();
+      await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]') as HTMLElement | null)?.dataset.index === String(i), u.index, { timeout: WAIT_MS });
+      const timeCell = await page.locator('#event-table .ktl-row[aria-selected="true"] .c-time').innerText();
+      assert.equal(timeCell.trim(), '');
+      assert.deepEqual(w.errors, []);
+    } finally {
+      untimed.dispose();
+    }
+  });
+
   it('is absent for traces that are not strace', async () => {
     const other = await TraceService.open(join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping.trace'));
     try {

@@ -36,6 +36,8 @@ export interface FdStall {
   readonly writePolls: number;
   /** Time of the first of those queries. */
   readonly sinceTsNs: number;
+  /** Its event index (traces without timestamps have only this). */
+  readonly sinceIndex: number;
   /** Whether any query ever reported the fd writable. */
   readonly everWritable: boolean;
 }
@@ -241,14 +243,14 @@ function addUse(v: FdView, use: FdUse, path: string | null, openedAt = -1): void
 /** The stall: write queries after the last time the fd was writable, and no write after them. */
 function finishView(v: FdView): void {
   let polls = 0;
-  let since: number | null = null;
+  let since: FdUse | null = null;
   for (const u of v.uses) {
     if (u.kind === 'wait' && u.asked?.includes('out')) {
       if (u.ready?.includes('out')) {
         polls = 0;
         since = null;
       } else {
-        if (since === null) since = u.tsNs;
+        since ??= u;
         polls++;
       }
     } else if (u.kind === 'io' && WRITES.has(u.call)) {
@@ -256,7 +258,7 @@ function finishView(v: FdView): void {
       since = null;
     }
   }
-  v.stall = polls > 0 && since !== null ? { writePolls: polls, sinceTsNs: since, everWritable: v.readyForWrite > 0 } : null;
+  v.stall = polls > 0 && since !== null ? { writePolls: polls, sinceTsNs: since.tsNs, sinceIndex: since.index, everWritable: v.readyForWrite > 0 } : null;
 }
 
 interface WaitUse {

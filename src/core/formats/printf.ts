@@ -40,6 +40,8 @@ export class PrintfReader implements TraceReader, LineSink {
   private lastFracNs = 0;
   private dayOffset = 0;
   private lastDaySec = -1;
+  /** Whether any line had a time; without, timeSource is 'none'. */
+  private timed = false;
   /** Non-blank lines that were not events (for the sniffer). */
   skipped = 0;
 
@@ -73,6 +75,7 @@ export class PrintfReader implements TraceReader, LineSink {
       this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
     }
     this.b.bytesRead = this.splitter.bytesConsumed;
+    if (!this.timed && this.b.length > 0) this.b.meta.timeSource = 'none';
     const t = this.b.finish(source);
     if (this.pattern) rememberPattern(t, this.pattern);
     return t;
@@ -101,6 +104,7 @@ export class PrintfReader implements TraceReader, LineSink {
       return;
     }
     if (p.sec !== null) {
+      this.timed = true;
       let sec = p.sec;
       // A time of day (< 1 day) jumping back by more than 12 h is midnight passing.
       if (sec < 86400) {

@@ -73,6 +73,8 @@ export class StraceReader implements TraceReader, LineSink {
   private readonly unknownPidEvents: number[] = [];
   private readonly attached = new Set<number>();
   private lastSec = 0;
+  /** Whether any line had a time (-t, -tt, -ttt or -r); without, timeSource is 'none'. */
+  private timed = false;
   private lastFracNs = 0;
   private dayOffset = 0;
   private lastTimeOfDay = -1;
@@ -108,6 +110,7 @@ export class StraceReader implements TraceReader, LineSink {
       this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
     }
     this.b.bytesRead = this.splitter.bytesConsumed;
+    if (!this.timed && this.b.length > 0) this.b.meta.timeSource = 'none';
     const t = this.b.finish(source);
     if (source) rememberSource(t, source);
     return t;
@@ -267,6 +270,7 @@ export class StraceReader implements TraceReader, LineSink {
   /** Timestamp in ns relative to the origin; lines without one take the previous line's time. */
   private time(p: StracePrefix): number {
     if (p.sec !== null) {
+      this.timed = true;
       let sec = p.sec;
       let fracNs = p.fracNs;
       if (p.relative) {

@@ -22,7 +22,9 @@ export type TimeSource =
   /** latency-format output: microseconds since the start of the latency trace. */
   | 'latency-us'
   /** function_graph without funcgraph-abstime: times estimated per CPU from call durations. */
-  | 'funcgraph-durations';
+  | 'funcgraph-durations'
+  /** No event carried a time (strace without -t/-tt/-ttt/-r, printf lines without one): all 0, file order only. */
+  | 'none';
 
 export interface TraceIssue {
   /** 1-based line number in the file. */
