@@ -8,6 +8,7 @@
  * compile, named groups and states exist, selectors refer to real mappings and attributes) and
  * turns it into the lookup tables `analyzeLifecycles` runs on.
  */
+import type { PrintfOptions } from '../formats/printf-options';
 import { joinPath, validateDefinition, validateKernelTraceConfig, type SchemaError } from './lifecycle-schema';
 
 export type KeyFormat = 'raw' | 'hex' | 'decimal';
@@ -49,8 +50,8 @@ export interface LifecycleModelJson {
 export interface KernelTraceConfigJson {
   readonly $schema?: string;
   readonly lifecycles?: readonly LifecycleModelJson[];
-  /** The printf reader's options (core/formats/printf-options.ts; read by workspace-config.ts). */
-  readonly printf?: unknown;
+  /** The printf reader's options (read by workspace-config.ts). */
+  readonly printf?: PrintfOptions;
 }
 
 /** A model, or a config file, that failed validation: every problem with its JSON path. */
@@ -168,8 +169,8 @@ export function normalizeKey(raw: string, format: KeyFormat): string {
   return `0x${(z > 0 ? s.slice(z) : s).toLowerCase()}`;
 }
 
-/** Parses `.vscode/kernel-trace.json` text; throws ModelError listing every problem. */
-export function parseKernelTraceConfig(text: string, source = 'kernel-trace.json'): LifecycleModel[] {
+/** Parses `.vscode/kernel-trace.json` text and checks it against the schema; throws ModelError listing every problem. */
+export function readKernelTraceConfig(text: string, source = 'kernel-trace.json'): KernelTraceConfigJson {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -178,7 +179,12 @@ export function parseKernelTraceConfig(text: string, source = 'kernel-trace.json
   }
   const errors = validateKernelTraceConfig(value);
   if (errors.length > 0) throw new ModelError(errors, source);
-  const config = value as KernelTraceConfigJson;
+  return value as KernelTraceConfigJson;
+}
+
+/** The lifecycle models of `.vscode/kernel-trace.json` text; throws ModelError listing every problem. */
+export function parseKernelTraceConfig(text: string, source = 'kernel-trace.json'): LifecycleModel[] {
+  const config = readKernelTraceConfig(text, source);
   const models: LifecycleModel[] = [];
   const all: SchemaError[] = [];
   const names = new Map<string, number>();

@@ -4,22 +4,12 @@
  * reported once, with its JSON path, wherever the file is read (editor or `ktl`).
  */
 import type { ReaderOptions } from '../formats/reader-options';
-import type { PrintfOptions } from '../formats/printf-options';
 import { compilePattern } from '../formats/printf-options';
-import { ModelError } from './lifecycle-model';
-import { validateKernelTraceConfig } from './lifecycle-schema';
+import { ModelError, readKernelTraceConfig } from './lifecycle-model';
 
 /** Parses the file's text; throws ModelError listing every problem. */
 export function parseReaderOptions(text: string, source = 'kernel-trace.json'): ReaderOptions {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ModelError([{ path: '(top level)', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }], source);
-  }
-  const errors = validateKernelTraceConfig(value);
-  if (errors.length > 0) throw new ModelError(errors, source);
-  const printf = (value as { printf?: PrintfOptions }).printf;
+  const printf = readKernelTraceConfig(text, source).printf;
   if (printf === undefined) return {};
   const re = compilePattern(printf);
   if (typeof re === 'string') throw new ModelError([{ path: 'printf.pattern', message: re }], source);
