@@ -18,7 +18,7 @@ import { EventTable } from './event-table';
 import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters';
 import { Host } from './host';
 import { LoadingView } from './loading';
-import { isTraceSummary } from './sanitize';
+import { isCaptureOverlay, isTraceSummary } from './sanitize';
 import { parseFilterState } from './state';
 import { SummaryView } from './summary';
 import { TimelineView } from './timeline';
@@ -132,6 +132,9 @@ function onMessage(msg: HostToWebview): void {
       break;
     case 'fds':
       fdPanel.onMessage(msg);
+      break;
+    case 'captureOverlay':
+      if (msg.overlay === null || isCaptureOverlay(msg.overlay)) timeline.setCaptureOverlay(msg.overlay);
       break;
     case 'timeline':
     case 'timelineRange':

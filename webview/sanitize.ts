@@ -5,7 +5,7 @@
  * "undefined" or throwing halfway through a render. Strings are still untrusted after
  * this: they are only ever rendered with textContent.
  */
-import type { CountEntry, EventRow, FdSummary, FdUseRow, TaskEntry, TraceSummary } from '../src/protocol/messages';
+import type { CaptureOverlayInfo, CountEntry, EventRow, FdSummary, FdUseRow, TaskEntry, TraceSummary } from '../src/protocol/messages';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -115,5 +115,23 @@ export function isFdSummary(v: unknown): v is FdSummary {
     (s === null || (isRecord(s) && isCount(s.writePolls) && isFiniteNumber(s.sinceTsNs) && isCount(s.sinceLine) && typeof s.everWritable === 'boolean')) &&
     Array.isArray(v.uses) &&
     v.uses.every(isFdUseRow)
+  );
+}
+
+const DECIMAL_NS = /^-?\d{1,20}$/;
+
+export function isCaptureOverlay(v: unknown): v is CaptureOverlayInfo {
+  if (!isRecord(v)) return false;
+  const e = v.estimate;
+  return (
+    typeof v.name === 'string' &&
+    isCount(v.packets) &&
+    Array.isArray(v.interfaces) &&
+    v.interfaces.length <= 4096 &&
+    v.interfaces.every((x) => typeof x === 'string') &&
+    (e === null || (isRecord(e) && typeof e.offsetNs === 'string' && DECIMAL_NS.test(e.offsetNs) && typeof e.method === 'string' && isCount(e.matches) && isFiniteNumber(e.residualNs))) &&
+    typeof v.offsetNs === 'string' &&
+    DECIMAL_NS.test(v.offsetNs) &&
+    typeof v.userSet === 'boolean'
   );
 }

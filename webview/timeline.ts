@@ -21,7 +21,8 @@ import { brushX, type BrushBehavior, type D3BrushEvent } from 'd3-brush';
 import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { CountEntry, EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview, TimelineTrack, TraceSummary } from '../src/protocol/messages';
-import { MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
+import { CAPTURE_TRACK_BASE, MAX_TIMELINE_RESOLUTION, type CaptureOverlayInfo, type CaptureToHost } from '../src/protocol/messages';
+import { CaptureBar } from './capture-bar';
 import { el, setText } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel } from './format';
 import { isEventRow } from './sanitize';
@@ -58,7 +59,7 @@ export function colourOf(name: string): number {
 }
 
 export interface TimelineHost {
-  post(m: TimelineToHost): void;
+  post(m: TimelineToHost | CaptureToHost): void;
   /** The table's current filter: the timeline shows the same events. */
   filter(): EventFilter;
   /** An event was picked on the timeline; position = its row in the table's list (null if filtered out). */
@@ -128,7 +129,12 @@ export class TimelineView {
   /** `ktl-timeline-draw` user-timing entries made (bench/timeline.bench.mjs reads them); cleared every DRAW_MEASURES. */
   private measures = 0;
 
+  /** Interfaces of an attached capture, drawn after the CPUs. */
+  private captureTracks: { cpu: number; label: string }[] = [];
+  private readonly captureBar: CaptureBar;
+
   constructor(private readonly host: TimelineHost) {
+    this.captureBar = new CaptureBar((m) => host.post(m));
     this.element.id = 'timeline';
     this.element.setAttribute('aria-label', 'Timeline');
     const bar = el('div', 'ktl-tl-bar');
@@ -161,7 +167,7 @@ export class TimelineView {
     this.palette.setAttribute('aria-hidden', 'true');
     for (let c = 0; c < EVENT_COLOURS; c++) this.palette.append(el('span', `ktl-ev-c${c}`));
     this.palette.append(el('span', 'ktl-tl-sel-probe'), el('span', 'ktl-tl-focus-probe'));
-    this.element.append(bar, body, this.details, this.palette);
+    this.element.append(bar, this.captureBar.element, body, this.details, this.palette);
     this.showHint();
 
     this.zoom = d3zoom<HTMLCanvasElement, unknown>()
@@ -185,14 +191,34 @@ export class TimelineView {
     const first = this.summary === null;
     this.summary = s;
     this.scale.setDomain(s.firstTsNs, s.firstTsNs + s.durationNs + 1);
+    this.layoutTracks();
+    if (first) this.resetZoom();
+    this.request();
+  }
+
+  /** A capture drawn under the CPUs (or none): its interfaces become tracks, and the data is asked again. */
+  setCaptureOverlay(overlay: CaptureOverlayInfo | null): void {
+    this.captureBar.show(overlay);
+    this.captureTracks = overlay ? overlay.interfaces.map((name, k) => ({ cpu: CAPTURE_TRACK_BASE + k, label: name })) : [];
+    if (!this.summary) return;
+    this.layoutTracks();
+    this.request();
+  }
+
+  /** One track per CPU, then one per interface of an attached capture. */
+  private layoutTracks(): void {
+    const s = this.summary;
+    if (!s) return;
     const trackPx = SLICE_PX + MARK_PX + TRACK_GAP_PX;
-    this.tracks = s.cpus.map((cpu, k) => ({ cpu, top: k * trackPx + TRACK_GAP_PX / 2 }));
-    this.tracksPx = Math.max(trackPx, s.cpus.length * trackPx);
+    const all = [...s.cpus.map((cpu) => ({ cpu, label: `CPU ${cpu}`, title: `CPU ${cpu}` })), ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
+    this.tracks = all.map((x, k) => ({ cpu: x.cpu, top: k * trackPx + TRACK_GAP_PX / 2 }));
+    this.tracksPx = Math.max(trackPx, all.length * trackPx);
     const head = el('div', 'ktl-tl-label-head');
     head.style.height = `${AXIS_PX + RULER_PX}px`;
     this.labels.replaceChildren(head);
-    for (const t of this.tracks) {
-      const l = el('div', 'ktl-tl-label', `CPU ${t.cpu}`);
+    for (const x of all) {
+      const l = el('div', `ktl-tl-label${x.cpu >= CAPTURE_TRACK_BASE ? ' ktl-tl-capture' : ''}`, x.label);
+      l.title = x.title;
       l.style.height = `${trackPx}px`;
       this.labels.append(l);
     }
@@ -200,8 +226,6 @@ export class TimelineView {
     this.plot.style.height = `${AXIS_PX + RULER_PX + this.tracksPx}px`;
     this.data = null;
     this.layout();
-    if (first) this.resetZoom();
-    this.request();
   }
 
   /** The table's filter changed: ask again for the same range. */
@@ -619,7 +643,18 @@ export class TimelineView {
     this.details.replaceChildren(el('span', 'ktl-muted', 'Click an event mark for its details; wheel or +/− zooms, drag or ←/→ pans, drag on the ruler to measure.'));
   }
 
+  private showPacket(iface: number, index: number, tsNs: number, protocol: string): void {
+    const c = this.captureBar.current;
+    const first = this.summary?.firstTsNs ?? 0;
+    this.details.replaceChildren(
+      el('span', 'ktl-muted', `${formatSeconds(tsNs - first, 9)} s · ${c?.name ?? 'capture'} · ${c?.interfaces[iface] ?? `interface ${iface}`} · packet ${index + 1} · `),
+      el('span', 'ktl-tl-ev', protocol),
+    );
+    this.details.dataset.packet = String(index + 1);
+  }
+
   private showEvent(row: EventRow): void {
+    delete this.details.dataset.packet;
     this.picked = row;
     const first = this.summary?.firstTsNs ?? 0;
     this.details.dataset.index = String(row.index);
@@ -743,6 +778,11 @@ export class TimelineView {
           bestPx = d;
           best = k;
         }
+      }
+      if (best >= 0 && tr.cpu >= CAPTURE_TRACK_BASE) {
+        // A packet of the attached capture: not an event of this trace, so no table row to select.
+        this.showPacket(tr.cpu - CAPTURE_TRACK_BASE, ev.index[best] as number, ev.tsNs[best] as number, data.names[ev.name[best] as number] ?? '');
+        return;
       }
       if (best >= 0) {
         const requestId = this.nextId++;

@@ -17,6 +17,7 @@ import { HitsStatus } from './hits-status';
 import { HitsStore } from './hits-store';
 import { HitsTreeProvider } from './hits-tree';
 import { registerProbeLine } from './probe-line';
+import { registerCaptureTimeline } from './capture-timeline';
 import { registerShowEvents } from './show-events';
 import { SECTION, cacheDirs, workerEnv } from './source-settings';
 import { SourceWorker } from './source-worker';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerDocumentLinkProvider(LINK_SELECTOR, new SymbolLinkProvider(context, sourceWorker)),
     registerOpenDefinitions(),
     ...registerShowEvents(store, provider),
+    ...registerCaptureTimeline(store, provider),
     ...registerProbeLine(context, sourceWorker),
     ...registerAmbiguity(store),
     vscode.commands.registerCommand('kernelTrace.openAsTrace', async (uri?: vscode.Uri) => {

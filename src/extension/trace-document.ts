@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { EventFilter, EventRow, FdSummary, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
+import type { CaptureOverlayInfo, EventFilter, EventRow, FdSummary, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
@@ -92,6 +92,27 @@ export class TraceDocument implements vscode.CustomDocument {
       (requestId) => this.send({ type: 'fds', requestId }),
       (m) => (m.type === 'fds' ? { views: m.views, total: m.total } : undefined),
     );
+  }
+
+  /** The capture drawn on this trace's timeline, if any (kept for webviews that open or reload later). */
+  overlay: CaptureOverlayInfo | null = null;
+
+  /** Reads a capture in the worker and draws it on the timeline (estimating the clock offset). */
+  async attachCapture(capture: vscode.Uri): Promise<CaptureOverlayInfo | null> {
+    this.overlay = await this.requests.request(
+      (requestId) => this.send({ type: 'attachCapture', requestId, path: capture.fsPath, name: path.basename(capture.fsPath) }),
+      (m) => (m.type === 'captureOverlay' ? m.overlay : undefined),
+    );
+    return this.overlay;
+  }
+
+  /** Sets the capture's clock offset (decimal ns; null = the estimate), or removes the capture. */
+  async captureOffset(offsetNs: string | null, detach: boolean): Promise<CaptureOverlayInfo | null> {
+    this.overlay = await this.requests.request(
+      (requestId) => this.send({ type: 'captureOffset', requestId, offsetNs, detach }),
+      (m) => (m.type === 'captureOverlay' ? m.overlay : undefined),
+    );
+    return this.overlay;
   }
 
   cancelLoad(): void {

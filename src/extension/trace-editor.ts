@@ -4,7 +4,7 @@
  * and never sends the whole trace.
  */
 import * as vscode from 'vscode';
-import { MAX_PAGE_ROWS, type EventFilter, type HostToWebview } from '../protocol/messages';
+import { MAX_PAGE_ROWS, type CaptureOverlayInfo, type EventFilter, type HostToWebview } from '../protocol/messages';
 import { isWebviewToHost } from '../protocol/guards';
 import { readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
@@ -63,6 +63,15 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     return true;
   }
 
+  /** Draws `capture` on the timeline of every editor of `document`. */
+  async attachCapture(document: TraceDocument, capture: vscode.Uri): Promise<void> {
+    this.postOverlay(document, await document.attachCapture(capture));
+  }
+
+  private postOverlay(document: TraceDocument, overlay: CaptureOverlayInfo | null): void {
+    for (const h of this.panels.get(document) ?? []) if (h.ready) h.post({ type: 'captureOverlay', overlay });
+  }
+
   resolveCustomEditor(document: TraceDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
     const extUri = this.context.extensionUri;
@@ -82,7 +91,10 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       if (!handle.ready) return;
       const s = document.loadState;
       if (s.kind === 'loading') post({ type: 'progress', bytesRead: s.bytesRead, totalBytes: s.totalBytes });
-      else if (s.kind === 'loaded') post({ type: 'summary', summary: s.summary });
+      else if (s.kind === 'loaded') {
+        post({ type: 'summary', summary: s.summary });
+        if (document.overlay) post({ type: 'captureOverlay', overlay: document.overlay });
+      }
       else post({ type: 'loadError', message: s.message });
     };
 
@@ -125,6 +137,14 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
               post(await document.timeline(raw));
             } catch (err) {
               post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
+            }
+            break;
+          case 'setCaptureOffset':
+          case 'detachCapture':
+            try {
+              this.postOverlay(document, await document.captureOffset(raw.type === 'setCaptureOffset' ? raw.offsetNs : null, raw.type === 'detachCapture'));
+            } catch (err) {
+              void vscode.window.showErrorMessage(`Kernel Trace: ${err instanceof Error ? err.message : String(err)}`);
             }
             break;
           case 'fds':

@@ -47,6 +47,11 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId) && isIndex(v.index) && isEventFilter(v.filter);
     case 'fds':
       return isIndex(v.requestId);
+    case 'setCaptureOffset':
+      // Decimal ns as text (bigint): at most 20 digits, so ±3 centuries.
+      return v.offsetNs === null || (typeof v.offsetNs === 'string' && /^-?\d{1,20}$/.test(v.offsetNs));
+    case 'detachCapture':
+      return true;
     default:
       return false;
   }
@@ -86,6 +91,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isRecord(v.row) && (v.position === null || isIndex(v.position));
     case 'fds':
       return isIndex(v.requestId) && Array.isArray(v.views) && isIndex(v.total);
+    case 'captureOverlay':
+      return v.overlay === null || isRecord(v.overlay);
     default:
       return false;
   }

@@ -76,7 +76,8 @@ export type WebviewToHost =
   | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter }
   | { readonly type: 'revealLine'; readonly line: number }
   | TimelineToHost
-  | FdsToHost;
+  | FdsToHost
+  | CaptureToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -97,7 +98,8 @@ export type HostToWebview =
    */
   | { readonly type: 'applyFilter'; readonly filter: EventFilter }
   | TimelineToWebview
-  | FdsToWebview;
+  | FdsToWebview
+  | CaptureToWebview;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;
@@ -244,3 +246,33 @@ export type FdsToWebview = { readonly type: 'fds'; readonly requestId: number; r
 export const MAX_FD_VIEWS = 2000;
 /** Uses listed per fd life. */
 export const MAX_FD_USES = 200;
+
+// ---- a capture on the trace's timeline ---------------------------------------------------
+// A capture attached to a trace editor ("Kernel Trace: Add Capture to Timeline") draws its
+// interfaces as tracks under the CPUs, in the trace's time. The clocks differ (capture: wall
+// clock; trace: a kernel clock): the offset is estimated from matching events
+// (core/analysis/capture-align.ts) and can be set by hand. Capture tracks come in the same
+// TimelineData with `cpu` = CAPTURE_TRACK_BASE + interface index, their events' `index` being
+// packet indexes in the capture (not trace events).
+
+export const CAPTURE_TRACK_BASE = 1_000_000;
+
+export interface CaptureOverlayInfo {
+  /** The capture's file name. */
+  readonly name: string;
+  readonly packets: number;
+  /** Interface names by index (track k = CAPTURE_TRACK_BASE + k). */
+  readonly interfaces: readonly string[];
+  /** The estimate: capture wall clock - trace clock, decimal ns; null when nothing matched. */
+  readonly estimate: { readonly offsetNs: string; readonly method: string; readonly matches: number; readonly residualNs: number } | null;
+  /** The offset in use (decimal ns): the user's when set, else the estimate's, else first packet = first event. */
+  readonly offsetNs: string;
+  readonly userSet: boolean;
+}
+
+export type CaptureToHost =
+  /** Set the offset by hand (decimal ns, capture wall clock - trace clock); null = back to the estimate. */
+  | { readonly type: 'setCaptureOffset'; readonly offsetNs: string | null }
+  | { readonly type: 'detachCapture' };
+
+export type CaptureToWebview = { readonly type: 'captureOverlay'; readonly overlay: CaptureOverlayInfo | null };

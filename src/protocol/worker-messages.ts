@@ -3,7 +3,7 @@
  * per open trace document: it reads the file, keeps the Trace, and answers page requests,
  * so neither parsing nor filtering ever runs on the extension host thread.
  */
-import type { EventFilter, EventRow, FdSummary, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
+import type { CaptureOverlayInfo, EventFilter, EventRow, FdSummary, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
 import type { ReaderOptions } from '../core/formats/reader-options';
@@ -34,7 +34,11 @@ export type HostToWorker =
   /** A webview timeline request, forwarded as is; the reply carries the webview's own requestId inside. */
   | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost }
   /** strace per-fd views (needs `open` first). */
-  | { readonly type: 'fds'; readonly requestId: number };
+  | { readonly type: 'fds'; readonly requestId: number }
+  /** Read a capture and draw it on this trace's timeline (replaces one attached before). */
+  | { readonly type: 'attachCapture'; readonly requestId: number; readonly path: string; readonly name: string }
+  /** offsetNs: decimal ns, or null for the estimate; detach: offsetNs ignored. */
+  | { readonly type: 'captureOffset'; readonly requestId: number; readonly offsetNs: string | null; readonly detach: boolean };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -46,4 +50,5 @@ export type WorkerToHost =
   | { readonly type: 'symbol'; readonly requestId: number; readonly definitions: readonly { readonly file: string; readonly line: number }[] }
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
   | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview }
-  | { readonly type: 'fds'; readonly requestId: number; readonly views: FdSummary[]; readonly total: number };
+  | { readonly type: 'fds'; readonly requestId: number; readonly views: FdSummary[]; readonly total: number }
+  | { readonly type: 'captureOverlay'; readonly requestId: number; readonly overlay: CaptureOverlayInfo | null };

@@ -4,11 +4,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker-messages';
-import { NotATraceError } from '../core/io/file-source';
+import { NotATraceError, loadTraceFile } from '../core/io/file-source';
 import { TraceService } from './trace-service';
 import { probeLine, resolveSymbol, traceHits } from './source-service';
 import { TimelineService } from './timeline-service';
 import { fdSummaries } from './fd-service';
+import { CaptureOverlay } from './capture-overlay';
+import { isCapture } from '../core/formats/capture-common';
 import type { EventRow } from '../protocol/messages';
 import type { ReaderOptions } from '../core/formats/reader-options';
 
@@ -18,6 +20,8 @@ if (!port) throw new Error('worker.js must run as a worker thread');
 let service: TraceService | null = null;
 /** The timeline's index over `service`'s trace, built on the first timeline request. */
 let timeline: TimelineService | null = null;
+/** A capture drawn on the timeline, if one was attached. */
+let overlay: CaptureOverlay | null = null;
 const abort = new AbortController();
 /** Progress messages at most this often (ms): a fast read would otherwise flood the host. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -69,11 +73,44 @@ port.on('message', (msg: HostToWorker) => {
         msg.requestId,
         svc.withTrace(async (t) => {
           timeline ??= new TimelineService(t);
-          return { type: 'timeline', requestId: msg.requestId, reply: timeline.answer(msg.request, (i) => svc.rows(i, 1, {}).rows[0] as EventRow) };
+          const answer = timeline.answer(msg.request, (i) => svc.rows(i, 1, {}).rows[0] as EventRow);
+          // An attached capture's interfaces ride along as extra tracks.
+          if (answer.type === 'timeline' && overlay) return { type: 'timeline', requestId: msg.requestId, reply: { ...answer, data: overlay.addTracks(answer.data) } };
+          return { type: 'timeline', requestId: msg.requestId, reply: answer };
         }),
       );
       break;
     }
+    case 'attachCapture': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      reply(
+        msg.requestId,
+        svc.withTrace(async (t) => {
+          const capture = await loadTraceFile(msg.path);
+          if (!isCapture(capture.meta.format)) {
+            capture.close();
+            throw new Error(`${msg.name} is ${capture.meta.format}, not a capture (pcap/pcapng)`);
+          }
+          overlay?.dispose();
+          overlay = new CaptureOverlay(t, capture, msg.name);
+          return { type: 'captureOverlay', requestId: msg.requestId, overlay: overlay.info() };
+        }),
+      );
+      break;
+    }
+    case 'captureOffset':
+      if (msg.detach) {
+        overlay?.dispose();
+        overlay = null;
+      } else if (overlay) {
+        overlay.setOffset(msg.offsetNs === null ? null : BigInt(msg.offsetNs));
+      }
+      post({ type: 'captureOverlay', requestId: msg.requestId, overlay: overlay?.info() ?? null });
+      break;
     case 'fds': {
       const svc = service;
       if (!svc) {

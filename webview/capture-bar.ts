@@ -1,0 +1,82 @@
+/**
+ * The strip under the timeline's bar while a capture is drawn on it: which capture, the clock
+ * offset in use and where it came from (estimated from matching events or markers, with its
+ * residual, or set by hand), a field to set it (seconds, capture wall clock - trace clock), a
+ * button back to the estimate, and one to remove the capture. The host owns the offset; this
+ * only asks.
+ *
+ * DOM contract used by the tests: `#capture-bar`, `#capture-offset` (the input),
+ * `#capture-offset-label[data-offset-ns]`.
+ */
+import type { CaptureOverlayInfo, CaptureToHost } from '../src/protocol/messages';
+import { el, setText } from './dom';
+import { formatDuration } from './format';
+
+/** Decimal ns (bigint text) as seconds with 9 decimals, sign kept. */
+export function nsText(ns: string): string {
+  const neg = ns.startsWith('-');
+  const digits = (neg ? ns.slice(1) : ns).padStart(10, '0');
+  return `${neg ? '-' : '+'}${digits.slice(0, -9)}.${digits.slice(-9)}`;
+}
+
+/** Seconds typed by the user (`-12.5`, `3`, `+0.000001`) as decimal ns, or null when it is not a number. */
+export function secondsToNs(text: string): string | null {
+  const m = /^\s*([+-]?)(\d{1,11})(?:\.(\d{0,9}))?\s*$/.exec(text);
+  if (!m) return null;
+  const ns = BigInt(m[2] as string) * 1_000_000_000n + BigInt((m[3] ?? '').padEnd(9, '0') || '0');
+  return (m[1] === '-' ? -ns : ns).toString();
+}
+
+export class CaptureBar {
+  readonly element = el('div', 'ktl-capture-bar');
+  private readonly label = el('span', 'ktl-capture-label');
+  private readonly input = el('input', 'ktl-capture-offset');
+  private readonly estimateButton = el('button', 'ktl-tl-button', 'Use estimate');
+  private overlay: CaptureOverlayInfo | null = null;
+
+  constructor(private readonly post: (m: CaptureToHost) => void) {
+    this.element.id = 'capture-bar';
+    this.element.hidden = true;
+    this.label.id = 'capture-offset-label';
+    this.input.id = 'capture-offset';
+    this.input.type = 'text';
+    this.input.spellcheck = false;
+    this.input.title = 'Clock offset in seconds (capture wall clock − trace clock); Enter applies it';
+    this.input.setAttribute('aria-label', 'Capture clock offset in seconds');
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter') return;
+      const ns = secondsToNs(this.input.value);
+      this.input.classList.toggle('ktl-invalid', ns === null);
+      if (ns !== null) this.post({ type: 'setCaptureOffset', offsetNs: ns });
+    });
+    this.estimateButton.type = 'button';
+    this.estimateButton.title = 'Go back to the offset estimated from matching events';
+    this.estimateButton.addEventListener('click', () => this.post({ type: 'setCaptureOffset', offsetNs: null }));
+    const remove = el('button', 'ktl-tl-button', 'Remove');
+    remove.type = 'button';
+    remove.title = 'Remove the capture from the timeline';
+    remove.addEventListener('click', () => this.post({ type: 'detachCapture' }));
+    this.element.append(this.label, this.input, this.estimateButton, remove);
+  }
+
+  show(overlay: CaptureOverlayInfo | null): void {
+    this.overlay = overlay;
+    this.element.hidden = overlay === null;
+    if (!overlay) return;
+    const e = overlay.estimate;
+    const source = overlay.userSet
+      ? 'set by hand'
+      : e
+        ? `estimated from ${e.matches} matching ${e.method === 'markers' ? 'markers' : 'events'}, residual ${formatDuration(e.residualNs)}`
+        : 'no matching events: first packet placed at the first event';
+    setText(this.label, `${overlay.name} (${overlay.packets} packets): clock offset ${source}`);
+    this.label.dataset.offsetNs = overlay.offsetNs;
+    if (document.activeElement !== this.input) this.input.value = nsText(overlay.offsetNs);
+    this.input.classList.remove('ktl-invalid');
+    this.estimateButton.disabled = !overlay.userSet || !e;
+  }
+
+  get current(): CaptureOverlayInfo | null {
+    return this.overlay;
+  }
+}
