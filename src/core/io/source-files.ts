@@ -78,7 +78,10 @@ export class DiskSourceTree implements SourceTree {
 
   private searchRg(pattern: string, onlyC: boolean): Promise<(SourceSite & { text: string })[]> {
     const globs = (onlyC ? ['*.c'] : SOURCE_GLOBS).flatMap((g) => ['-g', g]);
-    const args = ['--no-heading', '--line-number', '--with-filename', '--no-messages', '--color', 'never', ...globs, '-e', pattern, '.'];
+    // --no-ignore: every C file of the tree is source, as in the Node walk. Debian's
+    // linux-source tree ships a .gitignore of `/*` (all but debian/) that ripgrep applies as
+    // soon as the tree sits inside any git repository: it was searched as empty.
+    const args = ['--no-heading', '--line-number', '--with-filename', '--no-messages', '--no-ignore', '--color', 'never', ...globs, '-e', pattern, '.'];
     return new Promise((resolve, reject) => {
       execFile(this.rgPath as string, args, { cwd: this.root, maxBuffer: 1 << 28 }, (err, stdout) => {
         // rg exits 1 when nothing matched: not an error here.
