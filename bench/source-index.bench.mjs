@@ -102,7 +102,8 @@ if (names.length < WANT) {
     `text symbols (t/T, built-in, no '.' clones) of this machine's /proc/kallsyms (${kallsymsText} such symbols), in kallsyms (link) order, ` +
     `keeping those with a column-0 definition line in the tree (rg -o '^[a-z][\\w \\t*]*?\\b[A-Za-z_]\\w*\\s*\\(', last identifier; ${defined.size} names)`;
 }
-const namesFile = join(mkdtempSync(join(tmpdir(), 'ktl-bench-names-')), 'names.json');
+// Kept for reruns of the measure script by hand (profiling).
+const namesFile = resolve('bench/data/source-index-names.json');
 writeFileSync(namesFile, JSON.stringify(names));
 
 // 2. The peer: ripgrep as a user would run it, over the whole tree.
@@ -138,7 +139,6 @@ for (let i = 0; i < RUNS; i++) {
     rmSync(cacheDir, { recursive: true, force: true });
   }
 }
-rmSync(namesFile, { force: true });
 
 const coldSec = median(cold.map((c) => c.sec));
 const warmSec = median(warm.map((c) => c.sec));
