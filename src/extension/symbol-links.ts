@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { addr2line } from './addr2line';
+import { addr2line } from '../core/io/addr2line';
 import type { Definition, SourceWorker } from './source-worker';
 import { sourceConfig, sourceRoot, vmlinuxPath } from './source-settings';
 
