@@ -28,6 +28,7 @@ const MAPPING_WORDS: Record<HitEntry['mapping'], string> = {
   'tracepoint-call': 'tracepoint call site',
   'function-entry': 'function tracer, entry',
   'probe-offset': 'kprobe offset, exact line (addr2line)',
+  'sample-symbol': 'sampled addresses in this function',
 };
 
 function where(h: HitEntry): string {

@@ -46,6 +46,8 @@ function mappingText(e: HitEntry, vmlinuxSet: boolean): string {
       );
     case 'probe-offset':
       return `kprobe at an offset into ${fn ?? 'a function'}: this exact line, per addr2line on kernelTrace\\.vmlinux`;
+    case 'sample-symbol':
+      return `samples whose address is inside ${fn ?? 'a function'}, shown on its first line`;
     case 'tracepoint-call':
       return 'tracepoint call site';
     case 'function-entry':

@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showInformationMessage('Kernel Trace: source index cleared; it is rebuilt as traces and commands need it.');
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.sourceRoot`) || e.affectsConfiguration(`${SECTION}.vmlinux`)) store.refreshAll();
+      if (e.affectsConfiguration(`${SECTION}.sourceRoot`) || e.affectsConfiguration(`${SECTION}.vmlinux`) || e.affectsConfiguration(`${SECTION}.kallsyms`)) store.refreshAll();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => store.refreshAll()),
   );

@@ -11,6 +11,10 @@ import type { LineProbeScript } from '../core/probes/line-probe';
 export interface SourceConfig {
   readonly sourceRoot: string;
   readonly cacheDir: string;
+  /** A saved /proc/kallsyms for raw addresses (kernelTrace.kallsyms). */
+  readonly kallsyms?: string;
+  /** A vmlinux with DWARF for `sym+0xoff` lines through addr2line (kernelTrace.vmlinux). */
+  readonly vmlinux?: string;
 }
 
 /** A line probe for `file` (relative to the source root) at 1-based `line`. */

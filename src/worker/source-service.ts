@@ -9,6 +9,7 @@ import { createCParser, type CParser } from '../core/source/c-parser';
 import { FunctionIndex, emptyCache } from '../core/source/function-index';
 import { DiskSourceTree, findRipgrep, loadCParserWasm, readIndexCache, writeIndexCache } from '../core/io/source-files';
 import { computeHits, type HitsResult } from '../core/analysis/hits';
+import { hitsOptions } from '../core/io/hits-options';
 import { lineVariables } from '../core/source/line-vars';
 import { lineProbeScript } from '../core/probes/line-probe';
 import type { Trace } from '../core/trace/trace';
@@ -45,7 +46,7 @@ function ripgrepCandidates(): string[] {
 
 export async function traceHits(trace: Trace, cfg: SourceConfig): Promise<HitsResult> {
   const o = await open(cfg);
-  const result = await computeHits(trace, o.index, o.tree);
+  const result = await computeHits(trace, o.index, o.tree, await hitsOptions(cfg.sourceRoot, { kallsyms: cfg.kallsyms, vmlinux: cfg.vmlinux }));
   writeIndexCache(o.cachePath, o.index.cache);
   return result;
 }

@@ -9,6 +9,8 @@
  *                       with DWARF (HitsOptions.lineOf); without one, sym's definition, said so
  *   raw addresses       `(0xffffffff821946db)` probes and function-tracer lines printed as
  *                       addresses -> sym+off through a saved kallsyms (HitsOptions.kallsyms)
+ *   samples             perf script `ip` (`cpu-clock:k:  ffffffff816e7d10`, with or without
+ *                       perf's `sym+off`) -> one entry per event and function, on its line
  *   tracepoints         `trace_<event>(` call sites; several sites share the count, said so
  *   function tracer     the traced function's definition
  * Names defined more than once (static functions) give one entry per definition, marked
@@ -20,8 +22,11 @@ import { probeTargets, type ProbeTarget } from '../source/probe-names';
 import type { FunctionIndex, IndexedFunction, SourceTree } from '../source/function-index';
 import { formatSymbolOffset, parseAddress, type Kallsyms } from '../source/kallsyms';
 
-/** `probe-offset`: a kprobe at sym+off placed on its exact line by addr2line. */
-export type MappingKind = 'probe-line' | 'probe-entry' | 'probe-return' | 'probe-symbol' | 'tracepoint-call' | 'function-entry' | 'probe-offset';
+/**
+ * `probe-offset`: a kprobe at sym+off placed on its exact line by addr2line.
+ * `sample-symbol`: sampled instruction addresses (perf script `ip`) inside a function, on its line.
+ */
+export type MappingKind = 'probe-line' | 'probe-entry' | 'probe-return' | 'probe-symbol' | 'tracepoint-call' | 'function-entry' | 'probe-offset' | 'sample-symbol';
 
 /** What the caller can add to the mapping (the worker fills these from the settings). */
 export interface HitsOptions {
@@ -89,6 +94,8 @@ interface Group {
   addressNote: string | null;
   /** A raw address no kallsyms resolved (the event stays unmapped, saying why). */
   rawAddress: string | null;
+  /** perf samples: the group is one function's share of an event's sampled addresses. */
+  sampled: boolean;
   isProbe: boolean;
   func: string | null;
 }
@@ -123,23 +130,24 @@ export async function computeHits(trace: Trace, index: FunctionIndex, tree: Sour
         count: g.count,
         reason: options.kallsyms
           ? `${g.rawAddress} is not inside a text symbol of ${options.kallsyms.origin}`
-          : `${g.rawAddress} is a raw address: set kernelTrace.kallsyms (a saved /proc/kallsyms) to resolve it`,
+          : `${g.sampled ? 'sampled addresses such as ' : ''}${g.rawAddress} ${g.sampled ? 'are raw addresses' : 'is a raw address'}: set kernelTrace.kallsyms (a saved /proc/kallsyms; ktl: --kallsyms) to resolve ${g.sampled ? 'them' : 'it'}`,
       });
       continue;
     }
     if (g.func) {
       const d = defs.get(g.func) ?? [];
       if (d.length === 0) unmapped.push({ event: g.key, count: g.count, reason: `no definition of ${g.func} in the source tree` });
-      for (const def of d) hits.push(entry(g, def.file, def.declLine, def.name, 'function-entry', d.length > 1, g.addressNote));
+      for (const def of d) hits.push(entry(g, def.file, def.declLine, def.name, g.sampled ? 'sample-symbol' : 'function-entry', d.length > 1, g.addressNote));
       continue;
     }
     if (g.isProbe) {
-      const exact = await exactProbeLine(g, options);
+      const placed = placeProbe(g, defs, options);
+      // A perf probe name says its own line; a bare sym+off is refined by addr2line when it can.
+      const exact = placed === null || placed.mapping === 'probe-symbol' ? await exactProbeLine(g, options) : null;
       if (exact) {
         hits.push(entry(g, exact.file, exact.line, exact.function, 'probe-offset', false, exact.note));
         continue;
       }
-      const placed = placeProbe(g, defs, options);
       if (!placed) {
         unmapped.push({ event: g.key, count: g.count, reason: `no definition of ${probeTargets(g.event).map((t) => t.function).join(' / ')} in the source tree` });
         continue;
@@ -166,8 +174,6 @@ export async function computeHits(trace: Trace, index: FunctionIndex, tree: Sour
 /** A kprobe at `sym+off` that is not a perf probe line name: addr2line's line, when it knows it. */
 async function exactProbeLine(g: Group, options: HitsOptions): Promise<{ file: string; line: number; function: string; note: string } | null> {
   if (!options.lineOf || g.probeSymbol === null || g.probeOffset === null) return null;
-  // perf probe names (`func_L7`, `func__return`) already say their line.
-  if (probeTargets(g.event).some((t) => t.kind !== 'entry' || t.function !== g.event)) return null;
   const at = await options.lineOf(g.probeSymbol, g.probeOffset);
   if (!at) return null;
   const where = `${g.probeSymbol}+0x${g.probeOffset.toString(16)}`;
@@ -211,6 +217,7 @@ function groupEvents(trace: Trace, kallsyms: HitsOptions['kallsyms']): Map<strin
     let key = trace.strings.get(ev);
     let func: string | null = null;
     let raw: string | null = null;
+    let sample: Sample | null = null;
     if (ev === functionId) {
       const text = trace.payloadText(i);
       func = /^\s*([A-Za-z_][\w.]*)/.exec(text)?.[1]?.replace(/\..*$/, '') ?? null;
@@ -218,6 +225,8 @@ function groupEvents(trace: Trace, kallsyms: HitsOptions['kallsyms']): Map<strin
       if (!func) raw = /^\s*(0x[0-9a-fA-F]{8,16}|[0-9a-fA-F]{16})\b/.exec(text)?.[1] ?? null;
       if (func) key = `function:${func}`;
       else if (raw) key = `function:${raw}`;
+    } else if (!isTracepointName(key) && (sample = sampleAt(trace.payloadText(i), kallsyms)) !== null) {
+      key = `${key} @ ${sample.symbol ?? 'raw addresses'}`;
     }
     let g = groups.get(key);
     if (!g) {
@@ -234,10 +243,18 @@ function groupEvents(trace: Trace, kallsyms: HitsOptions['kallsyms']): Map<strin
         probeOffset: null,
         addressNote: null,
         rawAddress: null,
+        sampled: false,
         isProbe: func === null && raw === null && payload.startsWith('('),
         func,
       };
-      if (raw !== null) {
+      if (sample !== null) {
+        g.sampled = true;
+        g.isProbe = false;
+        if (sample.symbol !== null) {
+          g.func = sample.symbol;
+          g.addressNote = sample.note;
+        } else g.rawAddress = sample.raw;
+      } else if (raw !== null) {
         const r = resolveRaw(raw, kallsyms);
         if (r) {
           g.func = r.resolved.symbol.replace(/\..*$/, '');
@@ -264,7 +281,7 @@ function groupEvents(trace: Trace, kallsyms: HitsOptions['kallsyms']): Map<strin
     g.cpus.set(cpu, (g.cpus.get(cpu) ?? 0) + 1);
     const task = `${trace.comm(i)}-${trace.pid(i)}`;
     g.tasks.set(task, (g.tasks.get(task) ?? 0) + 1);
-    if (ev !== functionId && g.decoded < VALUE_SAMPLE && !NOT_CODE.has(g.event)) {
+    if (ev !== functionId && !g.sampled && g.decoded < VALUE_SAMPLE && !NOT_CODE.has(g.event)) {
       g.decoded++;
       for (const [k, v] of Object.entries(decodeEvent(trace, i).fields)) {
         if (k === 'text') continue;
@@ -275,6 +292,34 @@ function groupEvents(trace: Trace, kallsyms: HitsOptions['kallsyms']): Map<strin
     }
   }
   return groups;
+}
+
+interface Sample {
+  readonly raw: string;
+  /** The function (compiler clone suffix dropped), or null when nothing resolved the address. */
+  readonly symbol: string | null;
+  readonly note: string | null;
+}
+
+/** perf script's sample ip: `ffffffff816e7d10` alone, or followed by perf's own `sym+0xoff`. */
+const SAMPLE_IP = /^\s*([0-9a-f]{16})(?:\s+([A-Za-z_][\w.]*)\+0x[0-9a-f]+)?\s*$/;
+
+/**
+ * perf's `subsystem:name` tracepoints (their ip is the tracepoint's own code: they map to their
+ * call sites instead), not sampling events with modifiers (`cpu-clock:k`, `cycles:pppH`).
+ */
+function isTracepointName(event: string): boolean {
+  const m = /^[\w-]+:([A-Za-z_]\w*)$/.exec(event);
+  return m !== null && !/^[ukhHGIpPSDeW]+$/.test(m[1] as string);
+}
+
+function sampleAt(payload: string, kallsyms: HitsOptions['kallsyms']): Sample | null {
+  const m = SAMPLE_IP.exec(payload);
+  if (!m) return null;
+  const raw = m[1] as string;
+  if (m[2] !== undefined) return { raw, symbol: m[2].replace(/\..*$/, ''), note: null };
+  const r = resolveRaw(raw, kallsyms);
+  return { raw, symbol: r ? r.resolved.symbol.replace(/\..*$/, '') : null, note: r ? `sampled addresses resolved per ${kallsyms?.origin ?? 'kallsyms'}` : null };
 }
 
 function resolveRaw(text: string, kallsyms: HitsOptions['kallsyms']): { resolved: NonNullable<ReturnType<Kallsyms['resolve']>>; note: string } | null {
