@@ -64,8 +64,11 @@ export class Kallsyms {
       if (r.text && !byName.has(r.name)) byName.set(r.name, r.address);
       const last = addresses.length - 1;
       if (last >= 0 && addresses[last] === r.address) {
-        // Aliases at one address (`_stext`, `_text`): the first text symbol in file order names it.
-        if (names[last] === null && r.text) {
+        // Aliases at one address (`__pi___x86_indirect_thunk_rax`, then `__x86_indirect_thunk_rax`):
+        // the last text one listed, as perf script names them (perf gives the earlier aliases
+        // zero length and keeps the one with a size: tools/perf/util/symbol.c), so raw addresses
+        // and perf's own sym+off agree.
+        if (r.text) {
           names[last] = r.name;
           modules[last] = r.module;
         }
