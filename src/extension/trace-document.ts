@@ -84,6 +84,11 @@ export class TraceDocument implements vscode.CustomDocument {
     );
   }
 
+  /** Rebuild Source Index: the worker forgets its index; requests after this one build a new one. */
+  dropSourceIndex(): void {
+    this.send({ type: 'dropSourceIndex' });
+  }
+
   cancelLoad(): void {
     this.send({ type: 'cancel' });
   }

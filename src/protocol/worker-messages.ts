@@ -34,7 +34,9 @@ export type HostToWorker =
   /** Definitions of a symbol (for `sym+0xoff/0xsize` links). */
   | { readonly type: 'resolveSymbol'; readonly requestId: number; readonly source: SourceConfig; readonly symbol: string }
   /** A webview timeline request, forwarded as is; the reply carries the webview's own requestId inside. */
-  | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost };
+  | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost }
+  /** Rebuild Source Index: forget the in-memory indexes (the next request re-reads the cache and the tree). No reply. */
+  | { readonly type: 'dropSourceIndex' };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }

@@ -39,6 +39,15 @@ async function open(cfg: SourceConfig): Promise<Opened> {
   return o;
 }
 
+/**
+ * Rebuild Source Index: every index this worker holds is forgotten. Without this a trace
+ * worker kept answering from the names it had looked up before, and wrote that old index back
+ * over the cache the rebuild had just deleted.
+ */
+export function forgetSourceIndexes(): void {
+  opened.clear();
+}
+
 /** VS Code ships ripgrep; the host passes its location through KTL_RIPGREP when it knows it. */
 function ripgrepCandidates(): string[] {
   return process.env.KTL_RIPGREP ? [process.env.KTL_RIPGREP] : [];
