@@ -160,8 +160,8 @@ const result = {
   definitionFiles: last?.files,
   coldOverRg: coldSec / median(rgSec),
 };
-const { located: _located, ...shown } = last ?? {};
-console.log(JSON.stringify({ ...result, lastCold: shown }, null, 2));
+// `located` (name -> file:line of each definition) is long: left out of the report.
+console.log(JSON.stringify({ ...result, lastCold: { ...last, located: undefined } }, null, 2));
 if (topUpRule) console.log(`names: ${topUpRule}`);
 console.log(
   `source index, ${names.length} names over ${root}: rg ${result.rgSec.toFixed(2)} s (${rgLines} lines); ` +

@@ -36,7 +36,9 @@ export type HostToWorker =
   /** A webview timeline request, forwarded as is; the reply carries the webview's own requestId inside. */
   | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost }
   /** Rebuild Source Index: forget the in-memory indexes (the next request re-reads the cache and the tree). No reply. */
-  | { readonly type: 'dropSourceIndex' };
+  | { readonly type: 'dropSourceIndex' }
+  /** A raw kernel address (hex) -> `sym+off/size` through `source.kallsyms` (for address links). */
+  | { readonly type: 'resolveAddress'; readonly requestId: number; readonly source: SourceConfig; readonly address: string };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -47,4 +49,6 @@ export type WorkerToHost =
   | { readonly type: 'probeLine'; readonly requestId: number; readonly result: ProbeLineReply }
   | { readonly type: 'symbol'; readonly requestId: number; readonly definitions: readonly { readonly file: string; readonly line: number }[] }
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
-  | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview };
+  | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview }
+  /** `resolved` null: the address is not inside a text symbol of the kallsyms file. Offsets and sizes are `0x` hex. */
+  | { readonly type: 'address'; readonly requestId: number; readonly resolved: { readonly symbol: string; readonly offset: string; readonly size: string } | null };
