@@ -15,11 +15,11 @@
 //
 // Env: BENCH_RUNS (default 3), BENCH_NAMES (default 1000).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { ensureLinuxTree } from './linux-source-tree.mjs';
+import { bundleNode } from '../scripts/bundle-node.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WANT = Number(process.env.BENCH_NAMES ?? 1000);
@@ -40,20 +40,7 @@ const root = ensureLinuxTree();
 
 // The measured code as it ships: bundled with dist/cli.js's settings, the wasm files beside it.
 mkdirSync('bench/data', { recursive: true });
-const MEASURE = resolve('bench/data/source-index-measure.cjs');
-await build({
-  entryPoints: ['bench/source-index-measure.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  outfile: MEASURE,
-  logLevel: 'error',
-  define: { 'import.meta.url': '__ktlImportMetaUrl' },
-  banner: { js: "const __ktlImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
-});
-copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'bench/data/web-tree-sitter.wasm');
-copyFileSync('node_modules/tree-sitter-c/tree-sitter-c.wasm', 'bench/data/tree-sitter-c.wasm');
+const MEASURE = await bundleNode('bench/source-index-measure.ts', resolve('bench/data/source-index-measure.cjs'));
 
 // 1. Names: the function tracer's, most frequent first.
 const traces = TRACE_DIRS.flatMap((d) => {

@@ -9,33 +9,15 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
+import { bundleNode } from '../../scripts/bundle-node.mjs';
 import type { HostToWorker, SourceConfig, WorkerToHost } from '../../src/protocol/worker-messages';
 import type { HitsResult } from '../../src/core/analysis/hits';
 import { LINUX } from '../helpers/source';
 
-async function bundleWorker(dir: string): Promise<string> {
-  const out = join(dir, 'worker.js');
-  // The settings of esbuild.mjs for dist/worker.js; the wasm files beside it, as in dist/.
-  await build({
-    entryPoints: ['src/worker/main.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: out,
-    logLevel: 'error',
-    define: { 'import.meta.url': '__ktlImportMetaUrl' },
-    banner: { js: "const __ktlImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
-  });
-  copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', join(dir, 'web-tree-sitter.wasm'));
-  copyFileSync('node_modules/tree-sitter-c/tree-sitter-c.wasm', join(dir, 'tree-sitter-c.wasm'));
-  return out;
-}
-
 test('Rebuild Source Index: a trace worker drops its index and finds the new definition', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ktl-worker-index-'));
-  const worker = new Worker(await bundleWorker(dir));
+  // The worker as the extension ships it (dist/worker.js's bundle settings, wasm beside it).
+  const worker = new Worker(await bundleNode('src/worker/main.ts', join(dir, 'worker.js')));
   try {
     const root = join(dir, 'linux');
     mkdirSync(join(root, 'net', 'xdp'), { recursive: true });
