@@ -3,8 +3,8 @@
  *
  * `kernelTrace.sourceRoot` defaults to the first workspace folder; `${workspaceFolder}` and
  * `${userHome}` are substituted, `~/` is expanded and a relative path is taken from the first
- * workspace folder. `kernelTrace.vmlinux` is only read here for the explanations shown in
- * hovers and links (see symbol-links.ts for its use).
+ * workspace folder. `kernelTrace.vmlinux` (addr2line for `sym+0xoff`) and `kernelTrace.kallsyms`
+ * (raw addresses) are expanded the same way and travel to the workers in the SourceConfig.
  */
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
