@@ -1,9 +1,13 @@
 // Raw kernel addresses through a saved kallsyms (test/fixtures/kallsyms, recorded on this
 // machine with capture-kallsyms.sh): perf's own symbolisation of the same addresses is the
 // oracle; hits of raw sample addresses equal the hits of perf's symbolised samples.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleNode } from '../../scripts/bundle-node.mjs';
 import { Kallsyms, KallsymsError, formatSymbolOffset, parseAddress } from '../../src/core/source/kallsyms';
 import { loadKallsyms } from '../../src/core/io/kallsyms-file';
 import { loadTraceFile } from '../../src/core/io/file-source';
@@ -85,4 +89,20 @@ test('hits: raw sample addresses with kallsyms land where perf\'s own symbols pu
     raw.close();
     sym.close();
   }
+});
+
+test('ktl hits --kallsyms: raw samples placed; a kallsyms saved without privilege is one line on stderr, exit 2', async () => {
+  // ktl as it ships (bundled, the tree-sitter wasm beside it).
+  const dir = mkdtempSync(join(tmpdir(), 'ktl-kallsyms-cli-'));
+  const cli = await bundleNode('src/cli/main.ts', join(dir, 'cli.js'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const ktl = (args: string[]) => spawnSync(process.execPath, [cli, 'hits', RAW, '--source', 'test/fixtures/linux-6.1', '--no-cache', ...args], { encoding: 'utf8' });
+  const ok = ktl(['--kallsyms', KALLSYMS, '--json']);
+  assert.equal(ok.status, 0, ok.stderr);
+  const hits = JSON.parse(ok.stdout) as { event: string; file: string; line: number }[];
+  assert.deepEqual(hits.filter((h) => h.event === 'cpu-clock:k @ __alloc_skb').map((h) => `${h.file}:${h.line}`), ['net/core/skbuff.c:486']);
+  const zeros = ktl(['--kallsyms', 'test/fixtures/kallsyms/unprivileged-zeros.kallsyms']);
+  assert.equal(zeros.status, 2);
+  assert.equal(zeros.stderr.trim().split('\n').length, 1, zeros.stderr);
+  assert.match(zeros.stderr, /^ktl: test\/fixtures\/kallsyms\/unprivileged-zeros\.kallsyms: every address is 0/);
 });
