@@ -3,19 +3,22 @@ import { loadTrace } from './load';
 import { computeHits } from '../core/analysis/hits';
 import { UsageError, oneFile, type Command } from './commands';
 import { openSourceIndex } from './source-index';
+import { hitsOptions } from '../core/io/hits-options';
 
 export const hitsCommand: Command = {
   name: 'hits',
-  usage: 'hits TRACE --source DIR [--json] [--no-cache]',
-  options: { source: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
+  usage: 'hits TRACE --source DIR [--kallsyms FILE] [--vmlinux FILE] [--json] [--no-cache]',
+  options: { source: { type: 'string' }, kallsyms: { type: 'string' }, vmlinux: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
   async run(args, out) {
     const file = oneFile(args, 'hits');
     const source = args.values.source;
     if (typeof source !== 'string') throw new UsageError('ktl hits needs --source DIR (the kernel source tree)');
+    const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
     const trace = await loadTrace(file, args);
     try {
       const idx = await openSourceIndex(source, { cache: args.values['no-cache'] !== true });
-      const { hits, unmapped } = await computeHits(trace, idx.index, idx.tree);
+      const options = await hitsOptions(idx.tree.root, { kallsyms: str(args.values.kallsyms), vmlinux: str(args.values.vmlinux) });
+      const { hits, unmapped } = await computeHits(trace, idx.index, idx.tree, options);
       idx.save();
       if (args.values.json === true) {
         out.line(JSON.stringify(hits));

@@ -73,6 +73,12 @@ export class HitsStore implements vscode.Disposable {
     this.fire();
   }
 
+  /** Rebuild Source Index: every trace worker drops its in-memory index, then hits are asked for again. */
+  rebuildAll(): void {
+    for (const t of this.tracked.values()) t.doc.dropSourceIndex();
+    this.refreshAll();
+  }
+
   /** Asks again for every loaded trace (source root changed, index rebuilt). */
   refreshAll(): void {
     for (const t of this.tracked.values()) if (t.doc.loadState.kind === 'loaded') void this.compute(t);

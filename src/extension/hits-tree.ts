@@ -27,6 +27,8 @@ const MAPPING_WORDS: Record<HitEntry['mapping'], string> = {
   'probe-symbol': 'kprobe offset, shown on the function line (no DWARF)',
   'tracepoint-call': 'tracepoint call site',
   'function-entry': 'function tracer, entry',
+  'probe-offset': 'kprobe offset, exact line (addr2line)',
+  'sample-symbol': 'sampled addresses in this function',
 };
 
 function where(h: HitEntry): string {

@@ -42,10 +42,12 @@ function mappingText(e: HitEntry, vmlinuxSet: boolean): string {
     case 'probe-symbol':
       return (
         `kprobe at an offset into ${fn ?? 'a function'}, shown on the function's first line: ` +
-        (vmlinuxSet
-          ? 'hit counts do not resolve offsets yet (links in logs do, with kernelTrace\\.vmlinux)'
-          : 'kernelTrace\\.vmlinux is not set, so the offset is not resolved to a line')
+        (vmlinuxSet ? 'addr2line on kernelTrace\\.vmlinux did not resolve the offset' : 'kernelTrace\\.vmlinux is not set, so the offset is not resolved to a line')
       );
+    case 'probe-offset':
+      return `kprobe at an offset into ${fn ?? 'a function'}: this exact line, per addr2line on kernelTrace\\.vmlinux`;
+    case 'sample-symbol':
+      return `samples whose address is inside ${fn ?? 'a function'}, shown on its first line`;
     case 'tracepoint-call':
       return 'tracepoint call site';
     case 'function-entry':
@@ -80,7 +82,7 @@ function entryMarkdown(md: vscode.MarkdownString, e: AnnotatedHit, vmlinuxSet: b
   } else if (e.picked) {
     md.appendMarkdown(`You picked this site among ${e.sites} candidates (“Kernel Trace: Pick Definition for Ambiguous Event” changes it).\n\n`);
   }
-  if (e.note !== null && e.mapping !== 'probe-symbol') md.appendMarkdown(`Note: ${escapeMd(e.note, 300)}\n\n`);
+  if (e.note !== null) md.appendMarkdown(`Note: ${escapeMd(e.note, 300)}\n\n`);
   const vars = Object.entries(e.vars);
   if (vars.length > 0) {
     md.appendMarkdown('| variable | distinct | min | max | most frequent |\n|---|--:|---|---|---|\n');

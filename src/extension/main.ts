@@ -70,16 +70,16 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.commands.executeCommand('vscode.openWith', target, TRACE_VIEW_TYPE);
     }),
     vscode.commands.registerCommand('kernelTrace.rebuildSourceIndex', async () => {
-      // The on-disk caches (workspace and global storage) and the source worker's memory.
-      // Trace workers keep the per-file entries they parsed; those are re-checked by mtime
-      // and size on every lookup, so only names looked up before stay as they were found.
+      // The on-disk caches (workspace and global storage), the source worker's memory and
+      // every trace worker's (messages to a worker are handled in order: the drop comes
+      // before the hits request that follows it).
       for (const dir of cacheDirs(context)) await rm(dir, { recursive: true, force: true });
       sourceWorker.restart();
-      store.refreshAll();
+      store.rebuildAll();
       void vscode.window.showInformationMessage('Kernel Trace: source index cleared; it is rebuilt as traces and commands need it.');
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.sourceRoot`) || e.affectsConfiguration(`${SECTION}.vmlinux`)) store.refreshAll();
+      if (e.affectsConfiguration(`${SECTION}.sourceRoot`) || e.affectsConfiguration(`${SECTION}.vmlinux`) || e.affectsConfiguration(`${SECTION}.kallsyms`)) store.refreshAll();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => store.refreshAll()),
   );

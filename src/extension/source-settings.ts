@@ -3,8 +3,8 @@
  *
  * `kernelTrace.sourceRoot` defaults to the first workspace folder; `${workspaceFolder}` and
  * `${userHome}` are substituted, `~/` is expanded and a relative path is taken from the first
- * workspace folder. `kernelTrace.vmlinux` is only read here for the explanations shown in
- * hovers and links (see symbol-links.ts for its use).
+ * workspace folder. `kernelTrace.vmlinux` (addr2line for `sym+0xoff`) and `kernelTrace.kallsyms`
+ * (raw addresses) are expanded the same way and travel to the workers in the SourceConfig.
  */
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -68,6 +68,12 @@ export function vmlinuxPath(): string | undefined {
   return raw === '' ? undefined : expandPath(raw);
 }
 
+/** `kernelTrace.kallsyms`: a saved /proc/kallsyms for raw addresses, or undefined. */
+export function kallsymsPath(): string | undefined {
+  const raw = vscode.workspace.getConfiguration(SECTION).get<string>('kallsyms', '').trim();
+  return raw === '' ? undefined : expandPath(raw);
+}
+
 /** `file` (absolute) relative to `root` with `/` separators, or undefined when it is outside. */
 export function relativeToRoot(root: string, file: string): string | undefined {
   const rel = path.relative(root, file);
@@ -77,7 +83,14 @@ export function relativeToRoot(root: string, file: string): string | undefined {
 
 export function sourceConfig(context: vscode.ExtensionContext, root: SourceRoot): SourceConfig {
   const storage = context.storageUri ?? context.globalStorageUri;
-  return { sourceRoot: root.path, cacheDir: path.join(storage.fsPath, 'source-index') };
+  const kallsyms = kallsymsPath();
+  const vmlinux = vmlinuxPath();
+  return {
+    sourceRoot: root.path,
+    cacheDir: path.join(storage.fsPath, 'source-index'),
+    ...(kallsyms ? { kallsyms } : {}),
+    ...(vmlinux ? { vmlinux } : {}),
+  };
 }
 
 /** Every folder the worker may have written an index cache to (workspace and global storage). */

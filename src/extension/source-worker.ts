@@ -40,6 +40,15 @@ export class SourceWorker implements vscode.Disposable {
     );
   }
 
+  /** A raw kernel address through `source.kallsyms`: `sym+0xoff/0xsize`, or null outside any text symbol. */
+  resolveAddress(source: SourceConfig, address: string): Promise<{ symbol: string; offset: string; size: string } | null> {
+    const w = this.ensure();
+    return this.requests.request(
+      (requestId) => w.worker.postMessage({ type: 'resolveAddress', requestId, source, address }),
+      (m) => (m.type === 'address' ? m.resolved : undefined),
+    );
+  }
+
   /** Stops the thread (and its in-memory index); the next request starts a fresh one. */
   restart(): void {
     const w = this.worker;

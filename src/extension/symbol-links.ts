@@ -4,17 +4,26 @@
  * addr2line gives the exact line of the offset; otherwise (or when that fails) the source
  * worker's index gives the line of the function's name, and the link's tooltip says so.
  * Several definitions (static functions of the same name) open a pick, never a guess.
+ * With kernelTrace.kallsyms set, raw kernel text addresses (`ffffffff81a2b3c4`, `[<ffffffff...>]`
+ * in old oopses, perf script ips) are links too: the source worker turns them into sym+off
+ * first, then they follow the same path.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { addr2line } from './addr2line';
+import { addr2line } from '../core/io/addr2line';
 import type { Definition, SourceWorker } from './source-worker';
-import { sourceConfig, sourceRoot, vmlinuxPath } from './source-settings';
+import { kallsymsPath, sourceConfig, sourceRoot, vmlinuxPath } from './source-settings';
 
 export const OPEN_DEFINITIONS_COMMAND = 'kernelTrace.openSymbolDefinition';
 
 /** `sym+0xoff/0xsize`, as in kprobe payloads, oopses and stack traces (`foo.isra.0+0x1c/0x40`). */
 const SYMBOL_OFFSET = /(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\+(0x[0-9a-fA-F]+)\/(0x[0-9a-fA-F]+)/g;
+/**
+ * Kernel text and module addresses on x86-64 (`ffffffff80000000` and up), 16 hex digits, with or
+ * without `0x`. Data pointers (`ffff88...` direct map, `ffffc9...` vmalloc, hashed `ffff90fd...`)
+ * stay plain text: they are never code.
+ */
+const RAW_ADDRESS = /(?<![\w.$+])(?:0x)?(ffffffff[89a-f][0-9a-f]{7})(?![\w+])/gi;
 /** Links per document; a huge log stops being scanned after this many. */
 const MAX_LINKS = 5000;
 /** Characters of a document scanned for links. */
@@ -27,10 +36,15 @@ export const LINK_SELECTOR: vscode.DocumentSelector = [
 ];
 
 class SymbolLink extends vscode.DocumentLink {
+  /**
+   * @param symbol, offset  `sym+0xoff`; for a raw address, filled in by resolveDocumentLink
+   * @param address  the raw address this link was made from, if it was
+   */
   constructor(
     range: vscode.Range,
-    readonly symbol: string,
-    readonly offset: string,
+    public symbol: string,
+    public offset: string,
+    readonly address: string | null = null,
   ) {
     super(range);
   }
@@ -58,13 +72,45 @@ export class SymbolLinkProvider implements vscode.DocumentLinkProvider<SymbolLin
       link.tooltip = `Open the source of ${m[1] as string}`;
       links.push(link);
     }
+    if (kallsymsPath() === undefined) return links;
+    RAW_ADDRESS.lastIndex = 0;
+    for (let m = RAW_ADDRESS.exec(scanned); m !== null; m = RAW_ADDRESS.exec(scanned)) {
+      if (links.length >= MAX_LINKS || (links.length % 256 === 0 && token.isCancellationRequested)) break;
+      const range = new vscode.Range(document.positionAt(m.index), document.positionAt(m.index + m[0].length));
+      const link = new SymbolLink(range, '', '', (m[1] as string).toLowerCase());
+      link.tooltip = `Resolve ${link.address} through kernelTrace.kallsyms and open its source`;
+      links.push(link);
+    }
     return links;
   }
 
   async resolveDocumentLink(link: SymbolLink): Promise<SymbolLink> {
+    const root = sourceRoot();
+    let via = '';
+    if (link.address !== null) {
+      const shown = link.address;
+      if (!root) {
+        link.target = commandUri(OPEN_DEFINITIONS_COMMAND, [shown, [], 'Set kernelTrace.sourceRoot (or open the kernel tree as the workspace) to follow these links.']);
+        return link;
+      }
+      let resolved: { symbol: string; offset: string; size: string } | null;
+      try {
+        resolved = await this.worker.resolveAddress(sourceConfig(this.context, root), link.address);
+      } catch (err) {
+        link.target = commandUri(OPEN_DEFINITIONS_COMMAND, [shown, [], `Kernel Trace: could not resolve ${shown}: ${err instanceof Error ? err.message : String(err)}`]);
+        return link;
+      }
+      if (!resolved) {
+        link.target = commandUri(OPEN_DEFINITIONS_COMMAND, [shown, [], `Kernel Trace: ${shown} is not inside a function of ${path.basename(kallsymsPath() ?? 'kallsyms')}.`]);
+        link.tooltip = `${shown} is not inside a function of the kallsyms file`;
+        return link;
+      }
+      link.symbol = resolved.symbol;
+      link.offset = resolved.offset;
+      via = `${shown} is ${resolved.symbol}+${resolved.offset}/${resolved.size} per ${path.basename(kallsymsPath() ?? 'kallsyms')}; `;
+    }
     // `foo.isra.0`, `foo.cold`: compiler clones of foo.
     const name = link.symbol.replace(/\..*$/, '');
-    const root = sourceRoot();
     if (!root) {
       link.target = commandUri(OPEN_DEFINITIONS_COMMAND, [name, [], 'Set kernelTrace.sourceRoot (or open the kernel tree as the workspace) to follow these links.']);
       return link;
@@ -74,7 +120,7 @@ export class SymbolLinkProvider implements vscode.DocumentLinkProvider<SymbolLin
       const exact = await addr2line(vmlinux, link.symbol, link.offset, root.path);
       if (exact) {
         link.target = vscode.Uri.file(path.join(root.path, ...exact.file.split('/'))).with({ fragment: `L${exact.line}` });
-        link.tooltip = `${link.symbol}+${link.offset} is ${exact.file}:${exact.line} (${exact.function}), per addr2line on ${path.basename(vmlinux)}`;
+        link.tooltip = `${via}${link.symbol}+${link.offset} is ${exact.file}:${exact.line} (${exact.function}), per addr2line on ${path.basename(vmlinux)}`;
         return link;
       }
     }
@@ -91,10 +137,11 @@ export class SymbolLinkProvider implements vscode.DocumentLinkProvider<SymbolLin
     const only = defs.length === 1 ? defs[0] : undefined;
     if (only) {
       link.target = vscode.Uri.file(path.join(root.path, ...only.file.split('/'))).with({ fragment: `L${only.line}` });
-      link.tooltip = `${name} is defined at ${only.file}:${only.line}; ${why}: this opens the function's line`;
+      link.tooltip = `${via}${name} is defined at ${only.file}:${only.line}; ${why}: this opens the function's line`;
     } else {
       link.target = commandUri(OPEN_DEFINITIONS_COMMAND, [name, defs.map((d) => ({ file: d.file, line: d.line })), null]);
-      link.tooltip = defs.length === 0 ? `No definition of ${name} under ${root.path}` : `${name} has ${defs.length} definitions: pick one (${why})`;
+      const what = defs.length === 0 ? `no definition of ${name} under ${root.path}` : `${name} has ${defs.length} definitions: pick one (${why})`;
+      link.tooltip = via === '' ? what.charAt(0).toUpperCase() + what.slice(1) : `${via}${what}`;
     }
     return link;
   }

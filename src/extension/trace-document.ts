@@ -115,6 +115,11 @@ export class TraceDocument implements vscode.CustomDocument {
     return this.overlay;
   }
 
+  /** Rebuild Source Index: the worker forgets its index; requests after this one build a new one. */
+  dropSourceIndex(): void {
+    this.send({ type: 'dropSourceIndex' });
+  }
+
   cancelLoad(): void {
     this.send({ type: 'cancel' });
   }

@@ -12,6 +12,10 @@ import type { ReaderOptions } from '../core/formats/reader-options';
 export interface SourceConfig {
   readonly sourceRoot: string;
   readonly cacheDir: string;
+  /** A saved /proc/kallsyms for raw addresses (kernelTrace.kallsyms). */
+  readonly kallsyms?: string;
+  /** A vmlinux with DWARF for `sym+0xoff` lines through addr2line (kernelTrace.vmlinux). */
+  readonly vmlinux?: string;
 }
 
 /** A line probe for `file` (relative to the source root) at 1-based `line`. */
@@ -38,7 +42,11 @@ export type HostToWorker =
   /** Read a capture and draw it on this trace's timeline (replaces one attached before). */
   | { readonly type: 'attachCapture'; readonly requestId: number; readonly path: string; readonly name: string }
   /** offsetNs: decimal ns, or null for the estimate; detach: offsetNs ignored. */
-  | { readonly type: 'captureOffset'; readonly requestId: number; readonly offsetNs: string | null; readonly detach: boolean };
+  | { readonly type: 'captureOffset'; readonly requestId: number; readonly offsetNs: string | null; readonly detach: boolean }
+  /** Rebuild Source Index: forget the in-memory indexes (the next request re-reads the cache and the tree). No reply. */
+  | { readonly type: 'dropSourceIndex' }
+  /** A raw kernel address (hex) -> `sym+off/size` through `source.kallsyms` (for address links). */
+  | { readonly type: 'resolveAddress'; readonly requestId: number; readonly source: SourceConfig; readonly address: string };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -51,4 +59,6 @@ export type WorkerToHost =
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
   | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview }
   | { readonly type: 'fds'; readonly requestId: number; readonly views: FdSummary[]; readonly total: number }
-  | { readonly type: 'captureOverlay'; readonly requestId: number; readonly overlay: CaptureOverlayInfo | null };
+  | { readonly type: 'captureOverlay'; readonly requestId: number; readonly overlay: CaptureOverlayInfo | null }
+  /** `resolved` null: the address is not inside a text symbol of the kallsyms file. Offsets and sizes are `0x` hex. */
+  | { readonly type: 'address'; readonly requestId: number; readonly resolved: { readonly symbol: string; readonly offset: string; readonly size: string } | null };

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker-messages';
 import { NotATraceError, loadTraceFile } from '../core/io/file-source';
 import { TraceService } from './trace-service';
-import { probeLine, resolveSymbol, traceHits } from './source-service';
+import { forgetSourceIndexes, probeLine, resolveAddress, resolveSymbol, traceHits } from './source-service';
 import { TimelineService } from './timeline-service';
 import { fdSummaries } from './fd-service';
 import { CaptureOverlay } from './capture-overlay';
@@ -62,6 +62,12 @@ port.on('message', (msg: HostToWorker) => {
       break;
     case 'resolveSymbol':
       reply(msg.requestId, resolveSymbol(msg.source, msg.symbol).then((definitions) => ({ type: 'symbol', requestId: msg.requestId, definitions })));
+      break;
+    case 'resolveAddress':
+      reply(msg.requestId, resolveAddress(msg.source, msg.address).then((resolved) => ({ type: 'address', requestId: msg.requestId, resolved })));
+      break;
+    case 'dropSourceIndex':
+      forgetSourceIndexes();
       break;
     case 'timeline': {
       const svc = service;

@@ -9,6 +9,9 @@ import { createCParser, type CParser } from '../core/source/c-parser';
 import { FunctionIndex, emptyCache } from '../core/source/function-index';
 import { DiskSourceTree, findRipgrep, loadCParserWasm, readIndexCache, writeIndexCache } from '../core/io/source-files';
 import { computeHits, type HitsResult } from '../core/analysis/hits';
+import { hitsOptions } from '../core/io/hits-options';
+import { loadKallsyms } from '../core/io/kallsyms-file';
+import { parseAddress } from '../core/source/kallsyms';
 import { lineVariables } from '../core/source/line-vars';
 import { lineProbeScript } from '../core/probes/line-probe';
 import type { Trace } from '../core/trace/trace';
@@ -38,6 +41,15 @@ async function open(cfg: SourceConfig): Promise<Opened> {
   return o;
 }
 
+/**
+ * Rebuild Source Index: every index this worker holds is forgotten. Without this a trace
+ * worker kept answering from the names it had looked up before, and wrote that old index back
+ * over the cache the rebuild had just deleted.
+ */
+export function forgetSourceIndexes(): void {
+  opened.clear();
+}
+
 /** VS Code ships ripgrep; the host passes its location through KTL_RIPGREP when it knows it. */
 function ripgrepCandidates(): string[] {
   return process.env.KTL_RIPGREP ? [process.env.KTL_RIPGREP] : [];
@@ -45,7 +57,7 @@ function ripgrepCandidates(): string[] {
 
 export async function traceHits(trace: Trace, cfg: SourceConfig): Promise<HitsResult> {
   const o = await open(cfg);
-  const result = await computeHits(trace, o.index, o.tree);
+  const result = await computeHits(trace, o.index, o.tree, await hitsOptions(cfg.sourceRoot, { kallsyms: cfg.kallsyms, vmlinux: cfg.vmlinux }));
   writeIndexCache(o.cachePath, o.index.cache);
   return result;
 }
@@ -78,4 +90,13 @@ export async function resolveSymbol(cfg: SourceConfig, symbol: string): Promise<
   const defs = (await o.index.definitions([symbol])).get(symbol) ?? [];
   writeIndexCache(o.cachePath, o.index.cache);
   return defs.map((d) => ({ file: d.file, line: d.declLine }));
+}
+
+/** A raw kernel address through the configured kallsyms file (`sym+0xoff/0xsize` links for addresses). */
+export async function resolveAddress(cfg: SourceConfig, address: string): Promise<{ symbol: string; offset: string; size: string } | null> {
+  if (!cfg.kallsyms) throw new Error('kernelTrace.kallsyms is not set: raw addresses need a saved /proc/kallsyms');
+  const a = parseAddress(address);
+  if (a === null) throw new Error(`${address} is not a hex address`);
+  const r = (await loadKallsyms(cfg.kallsyms)).resolve(a);
+  return r ? { symbol: r.symbol, offset: `0x${r.offset.toString(16)}`, size: `0x${r.size.toString(16)}` } : null;
 }

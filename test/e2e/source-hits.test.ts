@@ -133,7 +133,7 @@ function viewLine(wb: Workbench, code: string): Locator {
   return wb.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').filter({ hasText: code.replace(/ /g, '\u00a0') }).first();
 }
 
-test('seed 004: hit counts on xsk.c:144 (end of line, hover, CodeLens), Probe This Line, Show Events, symbol links', { timeout: 420_000 }, async () => {
+test('seed 004: hit counts on xsk.c:144 (end of line, hover, CodeLens), Probe This Line, Show Events, symbol and raw-address links', { timeout: 420_000 }, async () => {
   for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'dist/cli.js', 'dist/tree-sitter-c.wasm']) {
     assert.ok(existsSync(join(REPO_ROOT, f)), `${f} missing: run npm run build first`);
   }
@@ -162,7 +162,10 @@ test('seed 004: hit counts on xsk.c:144 (end of line, hover, CodeLens), Probe Th
     mkdirSync(join(workspace, 'traces'));
     cpSync(FIXTURE_TRACE, join(workspace, 'traces/seed004-fifo-break.trace'));
     // An oops-style log: the kprobe site as a link to the function.
-    writeFileSync(join(workspace, 'oops.log'), `RIP: 0010:__xsk_rcv_zc+0x9b/0x250\nCall Trace:\n __xsk_map_flush+0x4e/0x180\n`);
+    // The last line is the same site as a raw address (old oopses print `[<ADDRESS>]`) in this
+    // machine's kernel: __xsk_rcv_zc is at ffffffff821946c0 in the saved kallsyms excerpt.
+    writeFileSync(join(workspace, 'oops.log'), `RIP: 0010:__xsk_rcv_zc+0x9b/0x250\nCall Trace:\n __xsk_map_flush+0x4e/0x180\n [<ffffffff8219475b>]\n`);
+    cpSync(join(REPO_ROOT, 'test/fixtures/kallsyms/ping-samples.kallsyms'), join(workspace, 'kallsyms.txt'));
 
     await withWorkbench(
       'source-hits',
@@ -266,9 +269,24 @@ test('seed 004: hit counts on xsk.c:144 (end of line, hover, CodeLens), Probe Th
         });
         timings.symbolLink = Date.now() - t0;
         await wb.screenshot('source-hits-link');
+
+        // 7. A raw address in the log, with kernelTrace.kallsyms set: a link to the same line.
+        await goToLine(wb, 1);
+        await waitFor('the cursor on line 1', 10_000, async () => (/Ln 1, Col/.test(await page.locator('.part.statusbar').innerText({ timeout: 2_000 })) ? true : undefined));
+        await page.locator('.editor-group-container .tab', { hasText: 'oops.log' }).first().click();
+        await wb.waitForTab('oops.log');
+        const raw = page.locator('.editor-group-container.active .monaco-editor .view-line .detected-link', { hasText: 'ffffffff8219475b' }).first();
+        await raw.waitFor({ state: 'visible', timeout: 20_000 });
+        await raw.click({ modifiers: ['Control'] });
+        await wb.waitForTab('xsk.c', 20_000);
+        await waitFor(`the cursor on line ${declLine} through kallsyms`, 20_000, async () => {
+          const text = await page.locator('.part.statusbar').innerText({ timeout: 2_000 });
+          return new RegExp(`Ln ${declLine}, Col`).test(text) ? true : undefined;
+        });
+        timings.rawAddressLink = Date.now() - t0;
         console.log(`[e2e:source-hits] timings since start (ms): ${JSON.stringify(timings)}`);
       },
-      { timeoutMs: 300_000, settings: { 'kernelTrace.sourceRoot': '${workspaceFolder}/linux-6.1', 'workbench.editor.enablePreview': false }, workspace },
+      { timeoutMs: 300_000, settings: { 'kernelTrace.sourceRoot': '${workspaceFolder}/linux-6.1', 'kernelTrace.kallsyms': '${workspaceFolder}/kallsyms.txt', 'workbench.editor.enablePreview': false }, workspace },
     );
   } finally {
     rmSync(workspace, { recursive: true, force: true });

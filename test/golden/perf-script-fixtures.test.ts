@@ -22,6 +22,8 @@ function grepCount(text: string): number {
 }
 
 const EXPECTED: Record<string, number> = {
+  'cpu-clock-ping-raw-ip.perf': 476,
+  'cpu-clock-ping-symoff.perf': 476,
   'cpu-clock-python.perf': 66,
   'net-ping-callchain.perf': 16,
   'net-ping-header.perf': 56,

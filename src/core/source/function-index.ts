@@ -3,12 +3,15 @@
  *
  * Lazy: nothing is indexed up front. Asked for a set of names, it lets a fast text search
  * (ripgrep where there is one, see io/source-files.ts) propose candidate lines — definitions
- * start at column 0 in kernel style — then parses only those files with tree-sitter to keep
- * the real definitions (not prototypes, not calls). Results per file are cached by mtime and
- * size, and per name, so the next trace over the same tree costs a few stats.
+ * start at column 0 in kernel style — then parses only the candidate definitions of those
+ * files with tree-sitter (definition-spans.ts) to keep the real definitions (not prototypes,
+ * not calls). Results per file are cached by mtime and size, and per name, so the next trace
+ * over the same tree costs a few stats. A file is parsed whole only when a question needs
+ * every function in it (functionAt: the function around a line).
  */
 import type { CParser } from './c-parser';
 import { functionDefinitions, type FunctionDef } from './c-functions';
+import { definitionSpansText } from './definition-spans';
 
 export interface SourceSite {
   /** Path relative to the source root, with `/` separators. */
@@ -33,7 +36,8 @@ export interface SourceTree {
 }
 
 export interface IndexCache {
-  files: Record<string, { stamp: string; defs: FunctionDef[] }>;
+  /** `partial`: only the spans of looked-up names were parsed, so `defs` is not every function of the file. */
+  files: Record<string, { stamp: string; defs: FunctionDef[]; partial?: boolean }>;
   /** name -> files that define it (empty: looked for, not found). */
   names: Record<string, string[]>;
 }
@@ -71,10 +75,15 @@ export class FunctionIndex {
       const searchNames = new Set<string>();
       for (const n of missing) searchNames.add(SYSCALL_ALIAS.exec(n)?.[1] ?? n);
       const candidates = await this.tree.findDefinitionCandidates([...searchNames]);
-      const files = [...new Set(candidates.map((c) => c.file))].sort();
+      const lines = new Map<string, number[]>();
+      for (const c of candidates) {
+        const l = lines.get(c.file);
+        if (l) l.push(c.line);
+        else lines.set(c.file, [c.line]);
+      }
       const found = new Map<string, Set<string>>();
-      for (const file of files) {
-        for (const def of (await this.fileDefs(file)) ?? []) {
+      for (const file of [...lines.keys()].sort()) {
+        for (const def of (await this.spanDefs(file, lines.get(file) ?? [])) ?? []) {
           for (const n of [def.name, ...def.aliases]) {
             if (!found.has(n)) found.set(n, new Set());
             found.get(n)?.add(file);
@@ -102,8 +111,9 @@ export class FunctionIndex {
   private async definitionsIn(name: string, files: readonly string[]): Promise<IndexedFunction[] | null> {
     const out: IndexedFunction[] = [];
     for (const file of files) {
-      const defs = await this.fileDefs(file);
-      if (defs === null) return null;
+      const cached = this.cache.files[file];
+      if (!cached || cached.stamp !== (await this.tree.stamp(file))) return null;
+      const defs = cached.defs;
       const matching = defs.filter((d) => d.name === name || d.aliases.includes(name));
       if (matching.length === 0) return null;
       for (const d of matching) out.push({ ...d, file });
@@ -111,16 +121,45 @@ export class FunctionIndex {
     return out;
   }
 
+  /** Every function of `file` (parsed whole). */
   private async fileDefs(file: string): Promise<FunctionDef[] | null> {
     const stamp = await this.tree.stamp(file);
     if (stamp === null) return null;
     const cached = this.cache.files[file];
-    if (cached && cached.stamp === stamp) return cached.defs;
-    const tree = this.parser.parse(await this.tree.read(file));
+    if (cached && cached.stamp === stamp && !cached.partial) return cached.defs;
+    const defs = this.parseDefs(await this.tree.read(file));
+    this.cache.files[file] = { stamp, defs };
+    return defs;
+  }
+
+  /** The definitions at candidate `lines` of `file` (and any the file's cache entry already has). */
+  private async spanDefs(file: string, lines: readonly number[]): Promise<FunctionDef[] | null> {
+    const stamp = await this.tree.stamp(file);
+    if (stamp === null) return null;
+    const cached = this.cache.files[file];
+    const current = cached && cached.stamp === stamp ? cached : null;
+    if (current && !current.partial) return current.defs;
+    const text = await this.tree.read(file);
+    const spans = definitionSpansText(text, lines);
+    if (spans === null) return this.fileDefs(file);
+    const defs = [...(current?.defs ?? [])];
+    const seen = new Set(defs.map((d) => `${d.name}:${d.declLine}`));
+    for (const d of this.parseDefs(spans)) {
+      const key = `${d.name}:${d.declLine}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        defs.push(d);
+      }
+    }
+    defs.sort((a, b) => a.startLine - b.startLine);
+    this.cache.files[file] = { stamp, defs, partial: true };
+    return defs;
+  }
+
+  private parseDefs(text: string): FunctionDef[] {
+    const tree = this.parser.parse(text);
     try {
-      const defs = functionDefinitions(tree.rootNode);
-      this.cache.files[file] = { stamp, defs };
-      return defs;
+      return functionDefinitions(tree.rootNode);
     } finally {
       tree.delete();
     }

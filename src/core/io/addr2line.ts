@@ -1,6 +1,7 @@
 /**
  * `sym+0xoff` -> source line through `addr2line -f -i -e <vmlinux>` (GNU binutils accepts
- * symbol+offset), when kernelTrace.vmlinux is set. DWARF file names are build paths
+ * symbol+offset), when kernelTrace.vmlinux is set: for `sym+0xoff/0xsize` links (extension)
+ * and for the hit counts of kprobes at an offset (worker). DWARF file names are build paths
  * (/build/linux-6.1/net/xdp/xsk.c or net/xdp/xsk.c): the longest tail of the path that
  * exists under the source root is the file. Runs as a child process, never on this thread's
  * time; any failure means "not resolved" and the caller falls back to the function line.

@@ -1,0 +1,2 @@
+/** See bundle-node.mjs. */
+export function bundleNode(entry: string, outfile: string): Promise<string>;
