@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
+import type { CaptureFinding, EventFilter, EventRow, PacketDetails, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
 import { WorkerRequests } from './worker-requests';
@@ -82,6 +82,25 @@ export class TraceDocument implements vscode.CustomDocument {
       (requestId) => this.send({ type: 'timeline', requestId, request }),
       (m) => (m.type === 'timeline' ? { ...m.reply, requestId: request.requestId } : undefined),
     );
+  }
+
+  /** Details and bytes of one packet (captures only). */
+  packet(index: number): Promise<PacketDetails> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'packet', requestId, index }),
+      (m) => (m.type === 'packet' ? m.packet : undefined),
+    );
+  }
+
+  private findingsReply: Promise<{ findings: CaptureFinding[]; total: number }> | undefined;
+
+  /** The capture's findings, computed once by the worker (captures only). */
+  findings(): Promise<{ findings: CaptureFinding[]; total: number }> {
+    this.findingsReply ??= this.requests.request(
+      (requestId) => this.send({ type: 'findings', requestId }),
+      (m) => (m.type === 'findings' ? { findings: m.findings, total: m.total } : undefined),
+    );
+    return this.findingsReply;
   }
 
   cancelLoad(): void {

@@ -21,6 +21,8 @@ interface PanelHandle {
   pending: EventFilter | undefined;
   lastActive: number;
   readonly post: (msg: HostToWebview) => void;
+  /** A packet (event index) to select once the page is ready. */
+  pendingPacket?: number;
 }
 
 export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
@@ -59,6 +61,21 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       h.pending = filter;
       h.panel.reveal(undefined, false);
     }
+    return true;
+  }
+
+  /**
+   * Reveals the most recently active editor of the capture at `uri` and selects the packet at
+   * event `index` (after the page has loaded when it was hidden). False when no editor shows it.
+   */
+  selectPacket(uri: vscode.Uri, index: number): boolean {
+    const doc = [...this.panels.keys()].find((d) => d.uri.toString() === uri.toString());
+    const handles = doc ? (this.panels.get(doc) ?? []) : [];
+    const h = handles.reduce<PanelHandle | undefined>((best, x) => (best === undefined || x.lastActive > best.lastActive ? x : best), undefined);
+    if (!h) return false;
+    if (h.ready && h.panel.visible) h.post({ type: 'selectPacket', index });
+    else h.pendingPacket = index;
+    h.panel.reveal(undefined, false);
     return true;
   }
 
@@ -105,6 +122,10 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
               post({ type: 'applyFilter', filter: handle.pending });
               handle.pending = undefined;
             }
+            if (handle.pendingPacket !== undefined) {
+              post({ type: 'selectPacket', index: handle.pendingPacket });
+              handle.pendingPacket = undefined;
+            }
             break;
           case 'rows':
             try {
@@ -122,6 +143,15 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
           case 'eventAt':
             try {
               post(await document.timeline(raw));
+            } catch (err) {
+              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
+            }
+            break;
+          case 'packet':
+          case 'findings':
+            try {
+              if (raw.type === 'packet') post({ type: 'packet', requestId: raw.requestId, packet: await document.packet(raw.index) });
+              else post({ type: 'findings', requestId: raw.requestId, ...(await document.findings()) });
             } catch (err) {
               post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
             }

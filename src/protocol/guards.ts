@@ -45,6 +45,10 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId) && isTimeRange(v) && isCpuList(v.cpus) && isEventFilter(v.filter);
     case 'eventAt':
       return isIndex(v.requestId) && isIndex(v.index) && isEventFilter(v.filter);
+    case 'packet':
+      return isIndex(v.requestId) && isIndex(v.index);
+    case 'findings':
+      return isIndex(v.requestId);
     default:
       return false;
   }
@@ -82,6 +86,12 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isIndex(v.total) && Array.isArray(v.cpus) && Array.isArray(v.events);
     case 'eventAt':
       return isIndex(v.requestId) && isRecord(v.row) && (v.position === null || isIndex(v.position));
+    case 'packet':
+      return isIndex(v.requestId) && isRecord(v.packet);
+    case 'findings':
+      return isIndex(v.requestId) && Array.isArray(v.findings) && isIndex(v.total);
+    case 'selectPacket':
+      return isIndex(v.index);
     default:
       return false;
   }

@@ -51,6 +51,8 @@ export interface TraceSummary {
   readonly errorCount: number;
   /** The first few parse errors, for display. */
   readonly errors: readonly { readonly line: number; readonly message: string }[];
+  /** Captures: the interfaces (tracks) by index (the `cpu` column), named from the file. */
+  readonly interfaces?: readonly { readonly index: number; readonly name: string; readonly linkType: string }[];
 }
 
 export interface EventRow {
@@ -73,7 +75,8 @@ export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter }
   | { readonly type: 'revealLine'; readonly line: number }
-  | TimelineToHost;
+  | TimelineToHost
+  | PacketToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -93,7 +96,8 @@ export type HostToWebview =
    * webview sets its filter model, exactly as if the user had picked these facets.
    */
   | { readonly type: 'applyFilter'; readonly filter: EventFilter }
-  | TimelineToWebview;
+  | TimelineToWebview
+  | PacketToWebview;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;
@@ -189,3 +193,68 @@ export const MAX_TIMELINE_RESOLUTION = 8192;
 export const MAX_TIMELINE_EVENTS = 4000;
 /** Task slices listed one by one up to this many per track; above, one task per bucket. */
 export const MAX_TIMELINE_SLICES = 4000;
+
+// ---- packets (captures) -----------------------------------------------------------------
+// A capture's packets are the events; the details of one packet (its layers of fields with
+// byte ranges, and its bytes) are asked for one packet at a time, and the capture's findings
+// once. Every string here comes from the capture (untrusted): textContent only.
+
+/** One decoded field; offset/length are its bytes in the packet (offset from the first captured byte). */
+export interface PacketFieldView {
+  /** Wireshark display-filter name, e.g. `ip.ttl`. */
+  readonly name: string;
+  readonly value: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface PacketLayerView {
+  /** `eth`, `vlan`, `ip`, `tcp`, ... */
+  readonly name: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly fields: readonly PacketFieldView[];
+}
+
+export interface PacketDetails {
+  /** Event index in the trace (EventRow.index). */
+  readonly index: number;
+  /** 1-based packet number (Wireshark's frame number). */
+  readonly number: number;
+  readonly interface: string;
+  readonly linkType: string;
+  /** Bytes captured, and the packet's length on the wire. */
+  readonly caplen: number;
+  readonly len: number;
+  readonly summary: string;
+  /** The first min(caplen, MAX_PACKET_BYTES) captured bytes. */
+  readonly bytes: Uint8Array;
+  readonly layers: readonly PacketLayerView[];
+  readonly problems: readonly { readonly kind: string; readonly message: string; readonly offset: number }[];
+}
+
+/** A capture finding (`ktl findings`), for the findings panel. */
+export interface CaptureFinding {
+  readonly kind: string;
+  readonly severity: 'error' | 'warning' | 'note';
+  /** 1-based packet number, or null for findings about the whole file. */
+  readonly packet: number | null;
+  readonly message: string;
+}
+
+/** Most bytes of one packet sent to the webview (the hex view); longer packets are cut and say so. */
+export const MAX_PACKET_BYTES = 16384;
+/** Most findings sent to the webview and published as diagnostics. */
+export const MAX_FINDINGS = 2000;
+
+export type PacketToHost =
+  /** Details and bytes of the packet at event index `index`. */
+  | { readonly type: 'packet'; readonly requestId: number; readonly index: number }
+  /** The capture's findings. */
+  | { readonly type: 'findings'; readonly requestId: number };
+
+export type PacketToWebview =
+  | { readonly type: 'packet'; readonly requestId: number; readonly packet: PacketDetails }
+  | { readonly type: 'findings'; readonly requestId: number; readonly findings: readonly CaptureFinding[]; readonly total: number }
+  /** Select the packet at event index `index` (a Problems entry's packet link). */
+  | { readonly type: 'selectPacket'; readonly index: number };

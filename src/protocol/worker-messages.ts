@@ -3,7 +3,7 @@
  * per open trace document: it reads the file, keeps the Trace, and answers page requests,
  * so neither parsing nor filtering ever runs on the extension host thread.
  */
-import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
+import type { CaptureFinding, EventFilter, EventRow, PacketDetails, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
 
@@ -30,7 +30,11 @@ export type HostToWorker =
   /** Definitions of a symbol (for `sym+0xoff/0xsize` links). */
   | { readonly type: 'resolveSymbol'; readonly requestId: number; readonly source: SourceConfig; readonly symbol: string }
   /** A webview timeline request, forwarded as is; the reply carries the webview's own requestId inside. */
-  | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost };
+  | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost }
+  /** Details and bytes of one packet of the loaded capture. */
+  | { readonly type: 'packet'; readonly requestId: number; readonly index: number }
+  /** Findings of the loaded capture (at most MAX_FINDINGS; `total` counts them all). */
+  | { readonly type: 'findings'; readonly requestId: number };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -41,4 +45,6 @@ export type WorkerToHost =
   | { readonly type: 'probeLine'; readonly requestId: number; readonly result: ProbeLineReply }
   | { readonly type: 'symbol'; readonly requestId: number; readonly definitions: readonly { readonly file: string; readonly line: number }[] }
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
-  | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview };
+  | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview }
+  | { readonly type: 'packet'; readonly requestId: number; readonly packet: PacketDetails }
+  | { readonly type: 'findings'; readonly requestId: number; readonly findings: CaptureFinding[]; readonly total: number };

@@ -9,6 +9,7 @@ import { TraceService } from './trace-service';
 import { probeLine, resolveSymbol, traceHits } from './source-service';
 import { TimelineService } from './timeline-service';
 import type { EventRow } from '../protocol/messages';
+import { captureFindings, packetDetails } from './packet-service';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
@@ -17,6 +18,8 @@ let service: TraceService | null = null;
 /** The timeline's index over `service`'s trace, built on the first timeline request. */
 let timeline: TimelineService | null = null;
 const abort = new AbortController();
+/** The opened file's base name (findings name it). */
+let openedName = '';
 /** Progress messages at most this often (ms): a fast read would otherwise flood the host. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -72,6 +75,20 @@ port.on('message', (msg: HostToWorker) => {
       );
       break;
     }
+    case 'packet':
+    case 'findings': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      const requestId = msg.requestId;
+      if (msg.type === 'packet') {
+        const index = msg.index;
+        reply(requestId, svc.withTrace(async (t) => ({ type: 'packet', requestId, packet: packetDetails(t, index) })));
+      } else reply(requestId, svc.withTrace(async (t) => ({ type: 'findings', requestId, ...captureFindings(t, openedName) })));
+      break;
+    }
   }
 });
 
@@ -81,6 +98,7 @@ function reply(requestId: number, answer: Promise<WorkerToHost>): void {
 }
 
 async function open(path: string, fileName: string): Promise<void> {
+  openedName = fileName;
   let last = 0;
   try {
     service = await TraceService.open(path, {
