@@ -67,6 +67,8 @@ export interface TableHost {
   viewChanged(firstRow: number, selected: number | null): void;
   /** The filtered total became known (or unknown again after a filter change). */
   totalChanged(total: number | null): void;
+  /** The selected row, once loaded (null: no selection); may repeat the same row. */
+  selectedRow?(row: EventRow | null): void;
 }
 
 export class EventTable {
@@ -334,6 +336,7 @@ export class EventTable {
   private renderDetails(): void {
     const d = this.details;
     if (this.selected === null) {
+      this.host.selectedRow?.(null);
       delete d.dataset.key;
       d.replaceChildren(el('span', 'ktl-muted', 'Select a row (↑/↓, PgUp/PgDn, Home/End); Enter or double-click opens its line.'));
       return;
@@ -348,6 +351,7 @@ export class EventTable {
     }
     if (d.dataset.key === `${this.generation}:${pos}:${this.decimals}`) return;
     d.dataset.key = `${this.generation}:${pos}:${this.decimals}`;
+    this.host.selectedRow?.(ev);
     const meta = el('div', 'ktl-details-meta');
     const reveal = el('button', 'ktl-link', `line ${ev.line}`);
     reveal.type = 'button';

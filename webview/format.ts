@@ -90,3 +90,8 @@ export function formatBytes(n: number): string {
 export function formatTask(comm: string, pid: number): string {
   return pid < 0 ? comm || '?' : `${comm}-${pid}`;
 }
+
+/** A track's label: a capture's interface name (`veth-a`), else `CPU n`. */
+export function trackName(s: { readonly interfaces?: readonly { readonly index: number; readonly name: string }[] }, cpu: number): string {
+  return s.interfaces?.find((i) => i.index === cpu)?.name ?? `CPU ${cpu}`;
+}

@@ -22,6 +22,8 @@ import { isTraceSummary } from './sanitize';
 import { parseFilterState } from './state';
 import { SummaryView } from './summary';
 import { TimelineView } from './timeline';
+import { PacketView } from './packet-view';
+import { FindingsPanel } from './findings-panel';
 
 const host = new Host();
 const app = byId<HTMLDivElement>('app');
@@ -40,7 +42,18 @@ const table = new EventTable({
   totalChanged: (total) => {
     if (summary) filterBar.showCount(total, summary.events);
   },
+  // Captures: the selected packet's layers and bytes below the table.
+  selectedRow: (row) => {
+    if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
+  },
 });
+const packetView = new PacketView((m) => host.post(m));
+/** A packet (event index) to select once the summary is there (a Problems entry's link). */
+let pendingPacket: number | null = null;
+const findingsPanel = new FindingsPanel(
+  (m) => host.post(m),
+  (n) => timeline.pickIndex(n - 1),
+);
 
 const main = el('div', 'ktl-main');
 main.hidden = true;
@@ -61,7 +74,7 @@ function revealTableSelection(): void {
   const index = Number(table.element.querySelector<HTMLElement>('.ktl-row.ktl-selected[data-index]')?.dataset.index);
   if (Number.isSafeInteger(index)) timeline.revealIndex(index);
 }
-tableArea.append(filterBar.element, timeline.element, table.element);
+tableArea.append(filterBar.element, timeline.element, table.element, packetView.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
 app.append(loading.element, main);
 
@@ -96,6 +109,18 @@ function showSummary(s: TraceSummary): void {
     table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null);
   }
   filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events);
+  // Captures: packet details under the table, findings in the sidebar (render() rebuilt it).
+  packetView.element.hidden = !isCaptureSummary(s);
+  if (isCaptureSummary(s)) {
+    summaryView.sidebar.prepend(findingsPanel.element);
+    findingsPanel.request();
+    if (pendingPacket !== null) timeline.pickIndex(pendingPacket);
+    pendingPacket = null;
+  }
+}
+
+function isCaptureSummary(s: TraceSummary | null): boolean {
+  return s !== null && (s.format === 'pcap' || s.format === 'pcapng');
 }
 
 function onMessage(msg: HostToWebview): void {
@@ -115,7 +140,18 @@ function onMessage(msg: HostToWebview): void {
       table.onRows(msg);
       break;
     case 'requestError':
-      if (!timeline.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
+      // By request id range, highest base first: findings (2^46), packet (2^44), timeline (2^40), table.
+      if (!findingsPanel.onMessage(msg) && !packetView.onMessage(msg) && !timeline.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
+      break;
+    case 'packet':
+      packetView.onMessage(msg);
+      break;
+    case 'findings':
+      findingsPanel.onMessage(msg);
+      break;
+    case 'selectPacket':
+      if (summary) timeline.pickIndex(msg.index);
+      else pendingPacket = msg.index;
       break;
     case 'timeline':
     case 'timelineRange':

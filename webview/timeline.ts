@@ -23,7 +23,7 @@ import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } fro
 import type { CountEntry, EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview, TimelineTrack, TraceSummary } from '../src/protocol/messages';
 import { MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
 import { el, setText } from './dom';
-import { formatCount, formatDuration, formatSeconds, formatTask } from './format';
+import { formatCount, formatDuration, formatSeconds, formatTask, trackName } from './format';
 import { isEventRow } from './sanitize';
 import { isCountList, isTimelineData } from './timeline-data';
 import { TimeScale, tickFormatter } from './timeline-scale';
@@ -190,7 +190,7 @@ export class TimelineView {
     head.style.height = `${AXIS_PX + RULER_PX}px`;
     this.labels.replaceChildren(head);
     for (const t of this.tracks) {
-      const l = el('div', 'ktl-tl-label', `CPU ${t.cpu}`);
+      const l = el('div', 'ktl-tl-label', trackName(s, t.cpu));
       l.style.height = `${trackPx}px`;
       this.labels.append(l);
     }
@@ -259,6 +259,15 @@ export class TimelineView {
   revealIndex(index: number): void {
     if (this.picked?.index === index || !this.summary) return;
     this.pickFromTable = true;
+    this.pickRequest = this.nextId++;
+    this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
+  }
+
+  /** Selects event `index` as if its mark had been clicked (a capture finding's packet): the table follows. */
+  pickIndex(index: number): void {
+    if (!this.summary) return;
+    this.pickFromTable = false;
+    this.revealOnPick = false;
     this.pickRequest = this.nextId++;
     this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
   }

@@ -1,0 +1,92 @@
+/**
+ * Packet details under a capture's table: the selected packet's layers (PacketTree) beside
+ * its bytes (HexDump), linked both ways: a field selected in the tree is highlighted in the
+ * bytes, a byte clicked in the bytes selects the innermost field covering it.
+ *
+ * The packet is asked for when the table's selection changes, one at a time, with a fresh
+ * requestId; a reply for a packet no longer selected is dropped. Shown for captures only.
+ */
+import type { PacketDetails, PacketToHost, PacketToWebview } from '../src/protocol/messages';
+import { el, setText } from './dom';
+import { formatCount } from './format';
+import { HexDump } from './hex-dump';
+import { PacketTree } from './packet-tree';
+import { isPacketDetails } from './packet-data';
+
+/** Request ids of this view: above the table's and the timeline's (2^40) so replies are routed by id. */
+export const PACKET_REQUEST_BASE = 2 ** 44;
+
+export class PacketView {
+  readonly element = el('section', 'ktl-packet');
+  private readonly header = el('div', 'ktl-packet-head');
+  private readonly problems = el('ul', 'ktl-packet-problems');
+  private readonly tree = new PacketTree((offset, length) => this.hex.highlight(offset, length));
+  private readonly hex = new HexDump((offset) => this.tree.selectByte(offset));
+  private nextId = PACKET_REQUEST_BASE;
+  private pending: number | null = null;
+  private index: number | null = null;
+
+  constructor(private readonly post: (m: PacketToHost) => void) {
+    this.element.id = 'packet-details';
+    this.element.setAttribute('aria-label', 'Packet details and bytes');
+    this.header.id = 'packet-head';
+    const body = el('div', 'ktl-packet-body');
+    body.append(this.tree.element, this.hex.element);
+    this.element.append(this.header, this.problems, body);
+    this.element.hidden = true;
+    this.clear('Select a packet to see its layers and bytes.');
+  }
+
+  /** The table selected the event at `index` (null: nothing selected). */
+  show(index: number | null): void {
+    if (index === this.index) return;
+    this.index = index;
+    if (index === null) {
+      this.pending = null;
+      this.clear('Select a packet to see its layers and bytes.');
+      return;
+    }
+    this.pending = this.nextId++;
+    setText(this.header, `packet index ${formatCount(index)}: loading…`);
+    this.post({ type: 'packet', requestId: this.pending, index });
+  }
+
+  /** Handles a packet reply (or an error for ours); false for anything else. */
+  onMessage(msg: Extract<PacketToWebview, { type: 'packet' }> | { type: 'requestError'; requestId: number; message: string }): boolean {
+    if (msg.requestId < PACKET_REQUEST_BASE) return false;
+    if (msg.requestId !== this.pending) return true;
+    this.pending = null;
+    if (msg.type === 'requestError') this.clear(msg.message);
+    else if (!isPacketDetails(msg.packet)) this.clear('The extension sent a malformed packet.');
+    else this.render(msg.packet);
+    return true;
+  }
+
+  private clear(message: string): void {
+    this.header.replaceChildren(el('span', 'ktl-muted', message));
+    this.problems.replaceChildren();
+    this.problems.hidden = true;
+    this.tree.show([]);
+    this.hex.show(new Uint8Array(0), 0);
+  }
+
+  private render(p: PacketDetails): void {
+    this.element.dataset.packet = String(p.number);
+    this.header.replaceChildren(
+      el('span', 'ktl-packet-no', `Packet ${formatCount(p.number)}`),
+      el('span', 'ktl-muted', ` · ${p.interface} · ${p.linkType} · ${formatCount(p.caplen)} of ${formatCount(p.len)} bytes captured · `),
+      el('span', 'ktl-packet-summary', p.summary),
+    );
+    this.header.title = p.summary;
+    this.problems.replaceChildren(
+      ...p.problems.map((x) => {
+        const li = el('li', `ktl-packet-problem ktl-pp-${x.kind === 'truncated-frame' ? 'note' : 'error'}`, `${x.message} (byte ${x.offset})`);
+        li.dataset.kind = x.kind;
+        return li;
+      }),
+    );
+    this.problems.hidden = p.problems.length === 0;
+    this.tree.show(p.layers);
+    this.hex.show(p.bytes, p.caplen);
+  }
+}
