@@ -125,10 +125,12 @@ export class PacketTree {
     }
     if (!best) {
       this.clearSelection();
+      this.rangeChosen(offset, 0);
       return;
     }
     if (!best.isLayer) this.expand(best.layer, true);
-    this.select(best, false);
+    // The hex view then highlights the whole field the byte belongs to.
+    this.select(best);
   }
 
   private clearSelection(): void {
@@ -138,15 +140,15 @@ export class PacketTree {
     this.element.removeAttribute('aria-activedescendant');
   }
 
-  /** Selects an item; `report` = tell the hex view (not when the hex view asked). */
-  private select(item: Item, report = true): void {
+  /** Selects an item and reports its range (the hex view highlights it). */
+  private select(item: Item): void {
     this.clearSelection();
     this.selected = item;
     item.element.setAttribute('aria-selected', 'true');
     item.element.classList.add('ktl-pt-sel');
     this.element.setAttribute('aria-activedescendant', item.element.id);
     item.element.scrollIntoView({ block: 'nearest' });
-    if (report) this.rangeChosen(item.offset, item.length);
+    this.rangeChosen(item.offset, item.length);
   }
 
   private expanded(layer: number): boolean {
