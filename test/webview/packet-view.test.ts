@@ -24,6 +24,7 @@ import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehavio
 
 const PCAP = join(ROOT, 'test', 'fixtures', 'pcap', 'host-a.pcap');
 const PCAPNG = join(ROOT, 'test', 'fixtures', 'pcap', 'bridge-multi.pcapng');
+const BIG = join(ROOT, 'test', 'fixtures', 'pcap', 'loopback-big-udp.pcap');
 const TSHARK = join(ROOT, 'test', 'fixtures', 'pcap', 'expected', 'host-a.pcap.tshark.tsv');
 const SHOTS = join(ROOT, 'test-output', 'webview');
 const WAIT_MS = 10_000;
@@ -360,6 +361,25 @@ describe('capture webview: packet details, bytes, findings (Chromium, real captu
     assert.equal((await treeItems(page)).find((i) => i.name === 'ip.len')?.value, '84');
     await page.screenshot({ path: join(SHOTS, 'capture-findings.png') });
     await assertClean(w);
+  });
+
+  it('a packet larger than the hex view shows its first bytes and says how many it holds', async () => {
+    const big = await load(BIG);
+    try {
+      const w = await openCapture(big);
+      const page = w.page;
+      await selectRow(page, 1);
+      const p = packetDetails(big.trace, 0);
+      assert.ok(p.caplen > p.bytes.length, 'the packet is cut for the webview');
+      assert.equal(await page.locator('#packet-hex .ktl-hex-b').count(), p.bytes.length);
+      assert.equal(await page.locator('#packet-hex .ktl-muted').innerText(), `first ${p.bytes.length} of ${p.caplen} captured bytes shown`);
+      // Its header fields select and highlight as in any packet.
+      await page.click('#packet-tree [data-field="udp.length"]');
+      assert.deepEqual((await highlighted(page)).offsets, [38, 39]);
+      await assertClean(w, big);
+    } finally {
+      big.service.dispose();
+    }
   });
 
   it('a pcapng names its tracks and sidebar entries after its interfaces', async () => {
