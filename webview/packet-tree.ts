@@ -80,15 +80,9 @@ export class PacketTree {
     this.element.removeAttribute('aria-activedescendant');
     const nodes: HTMLElement[] = [];
     layers.forEach((l, k) => {
-      const layer = el('div', 'ktl-pt-item ktl-pt-layer');
-      layer.id = `ktl-pt-l${k}`;
-      layer.setAttribute('role', 'treeitem');
-      layer.setAttribute('aria-level', '1');
+      const layer = treeItem('ktl-pt-layer', `ktl-pt-l${k}`, 1, l);
       layer.setAttribute('aria-expanded', 'true');
-      layer.setAttribute('aria-selected', 'false');
       layer.dataset.layer = l.name;
-      layer.dataset.offset = String(l.offset);
-      layer.dataset.length = String(l.length);
       layer.append(el('span', 'ktl-pt-twisty'), el('span', 'ktl-pt-title', layerTitle(l.name)), el('span', 'ktl-muted', `  bytes ${l.offset}–${l.offset + l.length - 1} (${l.length})`));
       const group = el('div', 'ktl-pt-group');
       group.setAttribute('role', 'group');
@@ -97,14 +91,8 @@ export class PacketTree {
       this.layerItems.push(li);
       this.groups.push(group);
       l.fields.forEach((f, j) => {
-        const row = el('div', 'ktl-pt-item ktl-pt-field');
-        row.id = `ktl-pt-l${k}-f${j}`;
-        row.setAttribute('role', 'treeitem');
-        row.setAttribute('aria-level', '2');
-        row.setAttribute('aria-selected', 'false');
+        const row = treeItem('ktl-pt-field', `ktl-pt-l${k}-f${j}`, 2, f);
         row.dataset.field = f.name;
-        row.dataset.offset = String(f.offset);
-        row.dataset.length = String(f.length);
         row.title = f.length > 0 ? `${f.name} · bytes ${f.offset}–${f.offset + f.length - 1}` : f.name;
         row.append(el('span', 'ktl-pt-name', `${f.name}: `), el('span', 'ktl-pt-value', f.value));
         group.append(row);
@@ -218,4 +206,16 @@ function covers(a: Item, b: Item | null): boolean {
   if (b === null) return true;
   if (a.isLayer !== b.isLayer) return !a.isLayer;
   return a.length < b.length || (a.length === b.length && a.layer > b.layer);
+}
+
+/** One unselected tree row over the byte range `r`. */
+function treeItem(cls: string, id: string, level: number, r: { readonly offset: number; readonly length: number }): HTMLElement {
+  const e = el('div', `ktl-pt-item ${cls}`);
+  e.id = id;
+  e.setAttribute('role', 'treeitem');
+  e.setAttribute('aria-level', String(level));
+  e.setAttribute('aria-selected', 'false');
+  e.dataset.offset = String(r.offset);
+  e.dataset.length = String(r.length);
+  return e;
 }
