@@ -47,7 +47,10 @@ const table = new EventTable({
     if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
   },
 });
-const packetView = new PacketView((m) => host.post(m));
+const packetView = new PacketView(
+  (m) => host.post(m),
+  (n) => timeline.pickIndex(n - 1),
+);
 /** A packet (event index) to select once the summary is there (a Problems entry's link). */
 let pendingPacket: number | null = null;
 const findingsPanel = new FindingsPanel(
@@ -144,6 +147,7 @@ function onMessage(msg: HostToWebview): void {
       if (!findingsPanel.onMessage(msg) && !packetView.onMessage(msg) && !timeline.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
       break;
     case 'packet':
+    case 'journey':
       packetView.onMessage(msg);
       break;
     case 'findings':

@@ -3,7 +3,7 @@
  * looks at the envelope): the hex view and the tree index the bytes by these offsets, so every
  * range must lie inside what the message itself says was captured. Strings stay untrusted.
  */
-import { MAX_FINDINGS, MAX_PACKET_BYTES, type CaptureFinding, type PacketDetails, type PacketFieldView, type PacketLayerView } from '../src/protocol/messages';
+import { MAX_FINDINGS, MAX_PACKET_BYTES, type CaptureFinding, type JourneyHopView, type PacketDetails, type PacketFieldView, type PacketJourney, type PacketLayerView } from '../src/protocol/messages';
 
 /** More fields than any real packet has (a 64 KiB packet of 4-byte OSPF neighbours is 16 K). */
 const MAX_FIELDS = 20_000;
@@ -52,4 +52,26 @@ export function isCaptureFindings(v: unknown): v is readonly CaptureFinding[] {
         typeof f.message === 'string',
     )
   );
+}
+
+function isHop(v: unknown): v is JourneyHopView {
+  return (
+    isRecord(v) &&
+    typeof v.file === 'string' &&
+    typeof v.interface === 'string' &&
+    isIndex(v.packet) &&
+    typeof v.timeNs === 'string' &&
+    /^-?\d{1,30}$/.test(v.timeNs) &&
+    typeof v.what === 'string' &&
+    typeof v.direction === 'string' &&
+    typeof v.here === 'boolean'
+  );
+}
+
+export function isPacketJourney(v: unknown): v is PacketJourney {
+  if (!isRecord(v) || typeof v.key !== 'string' || !['answered', 'unanswered', 'reply-only'].includes(v.status as string)) return false;
+  if (!Array.isArray(v.hops) || v.hops.length === 0 || !v.hops.every(isHop)) return false;
+  if (!isIndex(v.lastSeen) || v.lastSeen >= v.hops.length) return false;
+  if (!(v.expectedNext === null || typeof v.expectedNext === 'string') || !isIndex(v.files)) return false;
+  return Array.isArray(v.errors) && v.errors.every((e) => typeof e === 'string');
 }

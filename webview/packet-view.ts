@@ -6,12 +6,13 @@
  * The packet is asked for when the table's selection changes, one at a time, with a fresh
  * requestId; a reply for a packet no longer selected is dropped. Shown for captures only.
  */
-import type { PacketDetails, PacketToHost, PacketToWebview } from '../src/protocol/messages';
+import type { JourneyToHost, JourneyToWebview, PacketDetails, PacketToHost, PacketToWebview } from '../src/protocol/messages';
 import { el, setText } from './dom';
 import { formatCount } from './format';
 import { HexDump } from './hex-dump';
 import { PacketTree } from './packet-tree';
-import { isPacketDetails } from './packet-data';
+import { isPacketDetails, isPacketJourney } from './packet-data';
+import { JourneyView } from './journey-view';
 
 /** Request ids of this view: above the table's and the timeline's (2^40) so replies are routed by id. */
 export const PACKET_REQUEST_BASE = 2 ** 44;
@@ -24,15 +25,22 @@ export class PacketView {
   private readonly hex = new HexDump((offset) => this.tree.selectByte(offset));
   private nextId = PACKET_REQUEST_BASE;
   private pending: number | null = null;
+  private pendingJourney: number | null = null;
   private index: number | null = null;
+  private readonly journey: JourneyView;
 
-  constructor(private readonly post: (m: PacketToHost) => void) {
+  constructor(
+    private readonly post: (m: PacketToHost | JourneyToHost) => void,
+    /** A journey hop in this capture was picked: select packet `number` (1-based). */
+    pickPacket: (number: number) => void,
+  ) {
+    this.journey = new JourneyView(pickPacket);
     this.element.id = 'packet-details';
     this.element.setAttribute('aria-label', 'Packet details and bytes');
     this.header.id = 'packet-head';
     const body = el('div', 'ktl-packet-body');
     body.append(this.tree.element, this.hex.element);
-    this.element.append(this.header, this.problems, body);
+    this.element.append(this.header, this.problems, this.journey.element, body);
     this.element.hidden = true;
     this.clear('Select a packet to see its layers and bytes.');
   }
@@ -47,14 +55,23 @@ export class PacketView {
       return;
     }
     this.pending = this.nextId++;
+    this.pendingJourney = null;
     setText(this.header, `packet index ${formatCount(index)}: loading…`);
     this.post({ type: 'packet', requestId: this.pending, index });
   }
 
   /** Handles a packet reply (or an error for ours); false for anything else. */
-  onMessage(msg: Extract<PacketToWebview, { type: 'packet' }> | { type: 'requestError'; requestId: number; message: string }): boolean {
+  onMessage(msg: Extract<PacketToWebview, { type: 'packet' }> | JourneyToWebview | { type: 'requestError'; requestId: number; message: string }): boolean {
     if (msg.requestId < PACKET_REQUEST_BASE) return false;
-    if (msg.requestId !== this.pending) return true;
+    if (msg.requestId === this.pendingJourney) {
+      this.pendingJourney = null;
+      if (msg.type === 'requestError') this.journey.clear(`Journey: ${msg.message}`);
+      else if (msg.type === 'journey' && msg.journey === null) this.journey.clear();
+      else if (msg.type === 'journey' && isPacketJourney(msg.journey)) this.journey.show(msg.journey);
+      else this.journey.clear('The extension sent a malformed journey.');
+      return true;
+    }
+    if (msg.requestId !== this.pending || msg.type === 'journey') return true;
     this.pending = null;
     if (msg.type === 'requestError') this.clear(msg.message);
     else if (!isPacketDetails(msg.packet)) this.clear('The extension sent a malformed packet.');
@@ -66,6 +83,7 @@ export class PacketView {
     this.header.replaceChildren(el('span', 'ktl-muted', message));
     this.problems.replaceChildren();
     this.problems.hidden = true;
+    this.journey.clear();
     this.tree.show([]);
     this.hex.show(new Uint8Array(0), 0);
   }
@@ -88,5 +106,12 @@ export class PacketView {
     this.problems.hidden = p.problems.length === 0;
     this.tree.show(p.layers);
     this.hex.show(p.bytes, p.caplen);
+    // ICMP echoes (an identifier field) are followed across the workspace's captures.
+    this.journey.clear();
+    if (p.layers.some((l) => l.fields.some((f) => f.name === 'icmp.ident' || f.name === 'icmpv6.echo.identifier'))) {
+      this.pendingJourney = this.nextId++;
+      this.journey.clear('Following this echo across the captures…');
+      this.post({ type: 'journey', requestId: this.pendingJourney, index: p.index });
+    }
   }
 }

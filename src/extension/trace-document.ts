@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CaptureFinding, EventFilter, EventRow, PacketDetails, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
+import type { CaptureFinding, EventFilter, EventRow, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
 import { WorkerRequests } from './worker-requests';
@@ -101,6 +101,14 @@ export class TraceDocument implements vscode.CustomDocument {
       (m) => (m.type === 'findings' ? { findings: m.findings, total: m.total } : undefined),
     );
     return this.findingsReply;
+  }
+
+  /** The journey of packet `index` (this capture named `name`) across the captures at `others`. */
+  journey(index: number, name: string, others: readonly { readonly path: string; readonly name: string }[]): Promise<{ journey: PacketJourney | null; reason: string }> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'journey', requestId, index, name, others }),
+      (m) => (m.type === 'journey' ? { journey: m.journey, reason: m.reason } : undefined),
+    );
   }
 
   cancelLoad(): void {

@@ -8,6 +8,7 @@ import { MAX_PAGE_ROWS, type EventFilter, type HostToWebview } from '../protocol
 import { isWebviewToHost } from '../protocol/guards';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
+import { captureName, otherCaptures } from './capture-files';
 
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
 export const TRACE_TEXT_VIEW_TYPE = 'kernelTrace.traceEditor.text';
@@ -152,6 +153,14 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
             try {
               if (raw.type === 'packet') post({ type: 'packet', requestId: raw.requestId, packet: await document.packet(raw.index) });
               else post({ type: 'findings', requestId: raw.requestId, ...(await document.findings()) });
+            } catch (err) {
+              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
+            }
+            break;
+          case 'journey':
+            try {
+              const others = await otherCaptures(document.uri);
+              post({ type: 'journey', requestId: raw.requestId, ...(await document.journey(raw.index, captureName(document.uri), others)) });
             } catch (err) {
               post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
             }

@@ -49,6 +49,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId) && isIndex(v.index);
     case 'findings':
       return isIndex(v.requestId);
+    case 'journey':
+      return isIndex(v.requestId) && isIndex(v.index);
     default:
       return false;
   }
@@ -92,6 +94,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && Array.isArray(v.findings) && isIndex(v.total);
     case 'selectPacket':
       return isIndex(v.index);
+    case 'journey':
+      return isIndex(v.requestId) && (v.journey === null || isRecord(v.journey)) && typeof v.reason === 'string';
     default:
       return false;
   }

@@ -76,7 +76,8 @@ export type WebviewToHost =
   | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter }
   | { readonly type: 'revealLine'; readonly line: number }
   | TimelineToHost
-  | PacketToHost;
+  | PacketToHost
+  | JourneyToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -97,7 +98,8 @@ export type HostToWebview =
    */
   | { readonly type: 'applyFilter'; readonly filter: EventFilter }
   | TimelineToWebview
-  | PacketToWebview;
+  | PacketToWebview
+  | JourneyToWebview;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;
@@ -258,3 +260,43 @@ export type PacketToWebview =
   | { readonly type: 'findings'; readonly requestId: number; readonly findings: readonly CaptureFinding[]; readonly total: number }
   /** Select the packet at event index `index` (a Problems entry's packet link). */
   | { readonly type: 'selectPacket'; readonly index: number };
+
+// ---- packet journeys (captures) -------------------------------------------------------------
+// From a selected ICMP echo: its hops across the captures in the workspace (ktl journey).
+
+export interface JourneyHopView {
+  /** Workspace-relative path of the capture. */
+  readonly file: string;
+  readonly interface: string;
+  /** 1-based packet number in `file`. */
+  readonly packet: number;
+  /** Absolute wall-clock ns (bigint as a decimal string). */
+  readonly timeNs: string;
+  /** `request` / `reply`. */
+  readonly what: string;
+  /** `in` / `out` where the capture says, else ''. */
+  readonly direction: string;
+  /** The hop is in the capture this editor shows (its packet can be selected here). */
+  readonly here: boolean;
+}
+
+export interface PacketJourney {
+  /** `ICMP echo 10.78.0.1 -> 10.78.0.2 id 2652 seq 1`. */
+  readonly key: string;
+  readonly status: 'answered' | 'unanswered' | 'reply-only';
+  readonly hops: readonly JourneyHopView[];
+  /** Index into hops of where the packet was last seen. */
+  readonly lastSeen: number;
+  /** What should have come next and did not, or null when the journey looks complete. */
+  readonly expectedNext: string | null;
+  /** Captures searched (this one included), and those that could not be read with why. */
+  readonly files: number;
+  readonly errors: readonly string[];
+}
+
+/** Most other captures a journey searches (the first found in the workspace). */
+export const MAX_JOURNEY_FILES = 32;
+
+export type JourneyToHost = { readonly type: 'journey'; readonly requestId: number; readonly index: number };
+/** journey null: the packet is not an ICMP echo request or reply; `reason` says so. */
+export type JourneyToWebview = { readonly type: 'journey'; readonly requestId: number; readonly journey: PacketJourney | null; readonly reason: string };

@@ -3,7 +3,7 @@
  * per open trace document: it reads the file, keeps the Trace, and answers page requests,
  * so neither parsing nor filtering ever runs on the extension host thread.
  */
-import type { CaptureFinding, EventFilter, EventRow, PacketDetails, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
+import type { CaptureFinding, EventFilter, EventRow, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
 
@@ -34,7 +34,9 @@ export type HostToWorker =
   /** Details and bytes of one packet of the loaded capture. */
   | { readonly type: 'packet'; readonly requestId: number; readonly index: number }
   /** Findings of the loaded capture (at most MAX_FINDINGS; `total` counts them all). */
-  | { readonly type: 'findings'; readonly requestId: number };
+  | { readonly type: 'findings'; readonly requestId: number }
+  /** The journey of packet `index` (named `name`) across the loaded capture and the captures at `others`. */
+  | { readonly type: 'journey'; readonly requestId: number; readonly index: number; readonly name: string; readonly others: readonly { readonly path: string; readonly name: string }[] };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -47,4 +49,5 @@ export type WorkerToHost =
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
   | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview }
   | { readonly type: 'packet'; readonly requestId: number; readonly packet: PacketDetails }
-  | { readonly type: 'findings'; readonly requestId: number; readonly findings: CaptureFinding[]; readonly total: number };
+  | { readonly type: 'findings'; readonly requestId: number; readonly findings: CaptureFinding[]; readonly total: number }
+  | { readonly type: 'journey'; readonly requestId: number; readonly journey: PacketJourney | null; readonly reason: string };

@@ -10,6 +10,7 @@ import { probeLine, resolveSymbol, traceHits } from './source-service';
 import { TimelineService } from './timeline-service';
 import type { EventRow } from '../protocol/messages';
 import { captureFindings, packetDetails } from './packet-service';
+import { packetJourney } from './journey-service';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
@@ -87,6 +88,16 @@ port.on('message', (msg: HostToWorker) => {
         const index = msg.index;
         reply(requestId, svc.withTrace(async (t) => ({ type: 'packet', requestId, packet: packetDetails(t, index) })));
       } else reply(requestId, svc.withTrace(async (t) => ({ type: 'findings', requestId, ...captureFindings(t, openedName) })));
+      break;
+    }
+    case 'journey': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      const { requestId, index, name, others } = msg;
+      reply(requestId, svc.withTrace(async (t) => ({ type: 'journey', requestId, ...(await packetJourney(t, index, name, others)) })));
       break;
     }
   }

@@ -19,6 +19,7 @@ import type { EventRow, HostToWebview, TraceSummary, WebviewToHost } from '../..
 import { TraceService } from '../../src/worker/trace-service';
 import { TimelineService } from '../../src/worker/timeline-service';
 import { captureFindings, packetDetails } from '../../src/worker/packet-service';
+import { packetJourney } from '../../src/worker/journey-service';
 import type { Trace } from '../../src/core/trace/trace';
 import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehaviour, type WebviewPage } from './harness';
 
@@ -37,6 +38,8 @@ class CaptureHost implements HostBehaviour {
     private readonly service: TraceService,
     private readonly trace: Trace,
     private readonly fileName: string,
+    /** The other captures of the "workspace" a journey searches. */
+    private readonly others: readonly { path: string; name: string }[] = [],
   ) {
     this.timeline = new TimelineService(trace);
   }
@@ -61,6 +64,9 @@ class CaptureHost implements HostBehaviour {
         return;
       case 'findings':
         await send({ type: 'findings', requestId: msg.requestId, ...captureFindings(this.trace, this.fileName) });
+        return;
+      case 'journey':
+        await send({ type: 'journey', requestId: msg.requestId, ...(await packetJourney(this.trace, msg.index, this.fileName, this.others)) });
         return;
       default:
         return;
@@ -170,8 +176,8 @@ describe('capture webview: packet details, bytes, findings (Chromium, real captu
   let pcapng: Loaded;
   const open: WebviewPage[] = [];
 
-  async function openCapture(c: Loaded): Promise<WebviewPage> {
-    const w = await openWebview(browser, new CaptureHost(c.service, c.trace, c.fileName));
+  async function openCapture(c: Loaded, others: readonly { path: string; name: string }[] = []): Promise<WebviewPage> {
+    const w = await openWebview(browser, new CaptureHost(c.service, c.trace, c.fileName, others));
     open.push(w);
     await w.page.waitForSelector('#summary-events[data-value]', { timeout: WAIT_MS });
     await w.page.waitForSelector('#event-table .ktl-row[data-line]:not([hidden])', { timeout: WAIT_MS });
@@ -360,6 +366,42 @@ describe('capture webview: packet details, bytes, findings (Chromium, real captu
     // The field the problem is about: ip.len says 84, the frame holds 80 bytes after the link header.
     assert.equal((await treeItems(page)).find((i) => i.name === 'ip.len')?.value, '84');
     await page.screenshot({ path: join(SHOTS, 'capture-findings.png') });
+    await assertClean(w);
+  });
+
+  it("an echo's journey across the other captures: hops in time order, last seen, expected next; a hop here selects its packet", async () => {
+    const others = [
+      { path: PCAPNG, name: 'bridge-multi.pcapng' },
+      { path: join(ROOT, 'test', 'fixtures', 'pcap', 'host-b-egress-only.pcap'), name: 'host-b-egress-only.pcap' },
+    ];
+    const w = await openCapture(pcap, others);
+    const page = w.page;
+    // Packet 43: an echo request B ignored (icmp_echo_ignore_all): no capture has a reply.
+    await page.click('#findings-list .ktl-finding[data-packet="43"]');
+    await waitPacket(page, 43);
+    await page.waitForSelector('#packet-journey[data-status]', { timeout: WAIT_MS });
+    const expected = (await packetJourney(pcap.trace, 42, pcap.fileName, others)).journey;
+    assert.ok(expected);
+    assert.equal(await page.getAttribute('#packet-journey', 'data-status'), 'unanswered');
+    const hops = await page.$$eval('#packet-journey .ktl-hop', (es) => es.map((e) => [(e as HTMLElement).dataset.file, Number((e as HTMLElement).dataset.packet), (e as HTMLElement).dataset.what, e.classList.contains('ktl-hop-last')]));
+    assert.deepEqual(
+      hops,
+      expected.hops.map((h, k) => [h.file, h.packet, h.what, k === expected.lastSeen]),
+    );
+    assert.ok(hops.some(([file]) => file === 'bridge-multi.pcapng'), 'hops in the other capture');
+    assert.equal(await page.textContent('#packet-journey .ktl-journey-next'), `Expected next: ${expected.expectedNext}`);
+
+    // An answered echo (packet 12): its reply in this capture (packet 13) is a button that selects it.
+    await selectRow(page, 12);
+    await page.waitForSelector('#packet-journey[data-status="answered"]', { timeout: WAIT_MS });
+    assert.equal(await page.$('#packet-journey .ktl-journey-next'), null);
+    await page.click('#packet-journey .ktl-hop[data-file="host-a.pcap"][data-packet="13"] button');
+    await waitPacket(page, 13);
+    await page.screenshot({ path: join(SHOTS, 'packet-journey.png') });
+    // Not an echo: no journey shown.
+    await selectRow(page, 10);
+    assert.equal(await page.isHidden('#packet-journey'), true);
+    assert.ok(!w.posted.some((m) => m.type === 'journey' && m.index === 9), 'no journey asked for an ARP packet');
     await assertClean(w);
   });
 
