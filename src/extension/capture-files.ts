@@ -10,7 +10,8 @@ const EXCLUDE_GLOB = '**/node_modules/**';
 
 /** Workspace-relative name of a file (the name hops are shown under). */
 export function captureName(uri: vscode.Uri): string {
-  return vscode.workspace.asRelativePath(uri, true);
+  // With several workspace folders the folder name comes first (asRelativePath decides).
+  return vscode.workspace.asRelativePath(uri);
 }
 
 /** The other local capture files of the workspace (not `self`), sorted by name. */

@@ -1,9 +1,10 @@
 // A capture from the sample workspace in a real VS Code (code-server, the built extension):
 // selecting a packet shows its layers and its bytes, a field selected in the tree highlights its
-// bytes, and the Problems view lists the capture's findings as `ktl findings` reports them, each
+// bytes, an echo's journey runs across the sample's other captures, and the Problems view lists the capture's findings as `ktl findings` reports them, each
 // naming its packet; a Problems entry's packet link selects that packet in the editor.
-// sample/captures/host-a.pcap is test/fixtures/pcap/host-a.pcap (captured on this machine by
-// test/fixtures/capture/capture-net.sh; provenance in test/fixtures/README.md).
+// sample/captures/ holds byte-for-byte copies of test/fixtures/pcap/host-a.pcap,
+// host-b-egress-only.pcap and bridge-multi.pcapng (one run of test/fixtures/capture/capture-net.sh
+// on this machine; provenance in test/fixtures/README.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,18 @@ function ktlFindings(file: string): KtlFinding[] {
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as KtlFinding);
+}
+
+/** `ktl journey` hops of the echo id/seq from 10.78.0.1, as `captures/NAME #packet what`. */
+function ktlJourney(files: string[], id: number, seq: number): string[] {
+  const out = execFileSync(process.execPath, [CLI, 'journey', ...files, '--json', '--id', String(id), '--seq', String(seq)], { encoding: 'utf8', timeout: 60_000 });
+  const j = out
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { key: { icmp?: { requester: string } }; hops: { file: string; packet: number; what: string }[] })
+    .find((x) => x.key.icmp?.requester === '10.78.0.1');
+  assert.ok(j, 'ktl journey follows the echo');
+  return j.hops.map((h) => `captures/${h.file.split('/').pop()} #${h.packet} ${h.what}`);
 }
 
 /** The Problems view's marker rows (not the file rows), as their aria labels. */
@@ -66,6 +79,12 @@ test('a capture from sample/: packet details and bytes in the editor, its findin
       await frame.locator('#packet-tree [data-field="ip.src"]').click();
       const hl = await frame.locator('#packet-hex .ktl-hex-b.ktl-hl').evaluateAll((es) => es.map((e) => e.textContent ?? ''));
       assert.equal(hl.map((h) => parseInt(h, 16)).join('.'), '10.78.0.1');
+      // Its journey across the sample's other captures (the bridge's four interfaces, B's egress),
+      // as `ktl journey` has it for the same echo.
+      await frame.locator('#packet-journey[data-status="answered"]').waitFor({ state: 'attached', timeout: 30_000 });
+      const hops = await frame.locator('#packet-journey .ktl-hop').evaluateAll((es) => es.map((e) => `${(e as HTMLElement).dataset.file} #${(e as HTMLElement).dataset.packet} ${(e as HTMLElement).dataset.what}`));
+      const cli = ktlJourney([file, samplePath('captures/bridge-multi.pcapng'), samplePath('captures/host-b-egress-only.pcap')], 2652, 1);
+      assert.deepEqual(hops, cli);
       await wb.screenshot('capture-details');
 
       // The Problems view lists every finding, each naming its packet (opened from the status
