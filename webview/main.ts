@@ -34,7 +34,8 @@ const summaryView = new SummaryView(filters, { revealLine: (line) => host.post({
 const filterBar = new FilterBar(filters);
 const table = new EventTable({
   post: (request) => host.post(request),
-  revealLine: (line) => host.post({ type: 'revealLine', line }),
+  // A capture is binary: Enter on a packet goes to its layers tree instead of the file as text.
+  revealLine: (line) => (isCaptureSummary(summary) ? packetView.focusTree() : host.post({ type: 'revealLine', line })),
   viewChanged: (firstRow, selected) => {
     host.saveState({ firstRow, selected });
     revealTableSelection();

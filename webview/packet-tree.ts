@@ -104,6 +104,13 @@ export class PacketTree {
     this.element.replaceChildren(...nodes);
   }
 
+  /** Focuses the tree; selects its first item when nothing is selected. */
+  focus(): void {
+    this.element.focus();
+    const first = this.items[0];
+    if (!this.selected && first) this.select(first);
+  }
+
   /** Selects the innermost field covering byte `offset` (the smallest range; on a tie the inner layer), else the innermost layer. */
   selectByte(offset: number): void {
     let best: Item | null = null;

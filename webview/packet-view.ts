@@ -16,6 +16,12 @@ import { JourneyView } from './journey-view';
 
 /** Request ids of this view: above the table's and the timeline's (2^40) so replies are routed by id. */
 export const PACKET_REQUEST_BASE = 2 ** 44;
+/**
+ * A journey reads every capture of the workspace in the worker, which answers one request at a
+ * time: it is asked for once the selection has rested this long (ms), not for every packet
+ * passed while holding an arrow key.
+ */
+const JOURNEY_DELAY_MS = 250;
 
 export class PacketView {
   readonly element = el('section', 'ktl-packet');
@@ -26,6 +32,7 @@ export class PacketView {
   private nextId = PACKET_REQUEST_BASE;
   private pending: number | null = null;
   private pendingJourney: number | null = null;
+  private journeyTimer: ReturnType<typeof setTimeout> | undefined;
   private index: number | null = null;
   private readonly journey: JourneyView;
 
@@ -56,6 +63,7 @@ export class PacketView {
     }
     this.pending = this.nextId++;
     this.pendingJourney = null;
+    clearTimeout(this.journeyTimer);
     setText(this.header, `packet index ${formatCount(index)}: loading…`);
     this.post({ type: 'packet', requestId: this.pending, index });
   }
@@ -109,9 +117,17 @@ export class PacketView {
     // ICMP echoes (an identifier field) are followed across the workspace's captures.
     this.journey.clear();
     if (p.layers.some((l) => l.fields.some((f) => f.name === 'icmp.ident' || f.name === 'icmpv6.echo.identifier'))) {
-      this.pendingJourney = this.nextId++;
       this.journey.clear('Following this echo across the captures…');
-      this.post({ type: 'journey', requestId: this.pendingJourney, index: p.index });
+      this.journeyTimer = setTimeout(() => {
+        if (this.index !== p.index) return;
+        this.pendingJourney = this.nextId++;
+        this.post({ type: 'journey', requestId: this.pendingJourney, index: p.index });
+      }, JOURNEY_DELAY_MS);
     }
+  }
+
+  /** Keyboard focus to the layers tree (Enter on a packet row), its first layer selected. */
+  focusTree(): void {
+    this.tree.focus();
   }
 }

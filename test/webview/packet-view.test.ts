@@ -341,6 +341,11 @@ describe('capture webview: packet details, bytes, findings (Chromium, real captu
     await page.focus('#event-table');
     await page.keyboard.press('ArrowDown');
     await waitPacket(page, 13);
+    // Enter on a packet row goes to its layers (a capture is not opened as text).
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'packet-tree');
+    assert.equal((await selectedItem(page))?.name, 'eth');
+    assert.ok(!w.posted.some((m) => m.type === 'revealLine'), 'no revealLine for a capture');
     await assertClean(w);
   });
 
@@ -391,8 +396,17 @@ describe('capture webview: packet details, bytes, findings (Chromium, real captu
     assert.ok(hops.some(([file]) => file === 'bridge-multi.pcapng'), 'hops in the other capture');
     assert.equal(await page.textContent('#packet-journey .ktl-journey-next'), `Expected next: ${expected.expectedNext}`);
 
-    // An answered echo (packet 12): its reply in this capture (packet 13) is a button that selects it.
+    // Holding Down across echoes asks for the journey of the packet it rests on, not of each one passed.
     await selectRow(page, 12);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.waitForSelector('#packet-journey[data-status="answered"]', { timeout: WAIT_MS });
+    const asked = w.posted.filter((m) => m.type === 'journey').map((m) => (m.type === 'journey' ? m.index : -1));
+    assert.equal(asked.at(-1), 11);
+    assert.ok(!asked.includes(12) && !asked.includes(13), `journeys asked for ${asked.join(', ')}`);
+    // An answered echo (packet 12): its reply in this capture (packet 13) is a button that selects it.
     await page.waitForSelector('#packet-journey[data-status="answered"]', { timeout: WAIT_MS });
     assert.equal(await page.$('#packet-journey .ktl-journey-next'), null);
     await page.click('#packet-journey .ktl-hop[data-file="host-a.pcap"][data-packet="13"] button');
