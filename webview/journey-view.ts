@@ -1,5 +1,5 @@
 /**
- * The journey of the selected ICMP echo across the workspace's captures (seed 001), in the
+ * The journey of the selected ICMP echo (seed 001) or TCP segment across the workspace's captures, in the
  * packet pane: every hop in time order (time after the first hop, capture, interface, packet,
  * request/reply, direction), where it was last seen, and what was expected next and is missing.
  * Hops in this capture are buttons that select their packet.

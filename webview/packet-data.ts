@@ -69,7 +69,7 @@ function isHop(v: unknown): v is JourneyHopView {
 }
 
 export function isPacketJourney(v: unknown): v is PacketJourney {
-  if (!isRecord(v) || typeof v.key !== 'string' || !['answered', 'unanswered', 'reply-only'].includes(v.status as string)) return false;
+  if (!isRecord(v) || typeof v.key !== 'string' || !['answered', 'unanswered', 'reply-only', 'seen'].includes(v.status as string)) return false;
   if (!Array.isArray(v.hops) || v.hops.length === 0 || !v.hops.every(isHop)) return false;
   if (!isIndex(v.lastSeen) || v.lastSeen >= v.hops.length) return false;
   if (!(v.expectedNext === null || typeof v.expectedNext === 'string') || !isIndex(v.files)) return false;

@@ -114,9 +114,9 @@ export class PacketView {
     this.problems.hidden = p.problems.length === 0;
     this.tree.show(p.layers);
     this.hex.show(p.bytes, p.caplen);
-    // ICMP echoes (an identifier field) are followed across the workspace's captures.
+    // ICMP echoes (an identifier field) and TCP segments are followed across the workspace's captures.
     this.journey.clear();
-    if (p.layers.some((l) => l.fields.some((f) => f.name === 'icmp.ident' || f.name === 'icmpv6.echo.identifier'))) {
+    if (p.layers.some((l) => l.fields.some((f) => f.name === 'icmp.ident' || f.name === 'icmpv6.echo.identifier' || f.name === 'tcp.flags'))) {
       this.journey.clear('Following this echo across the captures…');
       this.journeyTimer = setTimeout(() => {
         if (this.index !== p.index) return;

@@ -262,7 +262,7 @@ export type PacketToWebview =
   | { readonly type: 'selectPacket'; readonly index: number };
 
 // ---- packet journeys (captures) -------------------------------------------------------------
-// From a selected ICMP echo: its hops across the captures in the workspace (ktl journey).
+// From a selected ICMP echo or TCP segment: its hops across the captures in the workspace.
 
 export interface JourneyHopView {
   /** Workspace-relative path of the capture. */
@@ -272,7 +272,7 @@ export interface JourneyHopView {
   readonly packet: number;
   /** Absolute wall-clock ns (bigint as a decimal string). */
   readonly timeNs: string;
-  /** `request` / `reply`. */
+  /** `request` / `reply` (ICMP echoes), `segment` / `ack` (TCP). */
   readonly what: string;
   /** `in` / `out` where the capture says, else ''. */
   readonly direction: string;
@@ -281,9 +281,10 @@ export interface JourneyHopView {
 }
 
 export interface PacketJourney {
-  /** `ICMP echo 10.78.0.1 -> 10.78.0.2 id 2652 seq 1`. */
+  /** `ICMP echo 10.78.0.1 -> 10.78.0.2 id 2652 seq 1`, `TCP 10.78.0.1.45412 > 10.78.0.2.7878 [P.] seq 3674893120 len 8`. */
   readonly key: string;
-  readonly status: 'answered' | 'unanswered' | 'reply-only';
+  /** `seen`: a TCP segment that takes no sequence space (nothing to acknowledge). */
+  readonly status: 'answered' | 'unanswered' | 'reply-only' | 'seen';
   readonly hops: readonly JourneyHopView[];
   /** Index into hops of where the packet was last seen. */
   readonly lastSeen: number;
@@ -298,5 +299,5 @@ export interface PacketJourney {
 export const MAX_JOURNEY_FILES = 32;
 
 export type JourneyToHost = { readonly type: 'journey'; readonly requestId: number; readonly index: number };
-/** journey null: the packet is not an ICMP echo request or reply; `reason` says so. */
+/** journey null: the packet is neither an ICMP echo nor a TCP segment; `reason` says so. */
 export type JourneyToWebview = { readonly type: 'journey'; readonly requestId: number; readonly journey: PacketJourney | null; readonly reason: string };

@@ -1,12 +1,13 @@
 /**
- * The journey of one ICMP echo (seed 001) from the packet selected in the editor across the
- * other captures in the workspace: the core's `journeys` (what `ktl journey` prints) over this
- * capture and the others, which this worker reads itself (never the extension host) and keeps
+ * The journey of one ICMP echo (seed 001) or TCP segment from the packet selected in the editor
+ * across the other captures in the workspace: the core's `journeys` (what `ktl journey` prints)
+ * or `tcpJourney` over this capture and the others, which this worker reads itself (never the extension host) and keeps
  * while they are unchanged (size and mtime).
  */
 import { stat } from 'node:fs/promises';
 import type { JourneyHopView, PacketJourney } from '../protocol/messages';
-import { journeys } from '../core/analysis/capture-journey';
+import { journeys, tcpJourney, tcpSegment, type Journey } from '../core/analysis/capture-journey';
+import { tcpFlagText } from '../core/net/transport';
 import { decodePacket } from '../core/formats/capture-decode';
 import { loadTraceFile } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
@@ -43,11 +44,11 @@ export async function packetJourney(
   if (!Number.isSafeInteger(index) || index < 0 || index >= trace.length) throw new Error(`no packet at index ${index} (the capture has ${trace.length})`);
   const p = decodePacket(trace, index);
   const ic = p.icmp;
-  if (!ic || ic.id === null || ic.seq === null || ic.echoRequest === null || !p.src || !p.dst) {
-    return { journey: null, reason: `Journeys follow ICMP echo requests and replies; packet ${trace.line(index)} is ${p.protocol}.` };
+  const seg = tcpSegment(p);
+  const echo = ic && ic.id !== null && ic.seq !== null && ic.echoRequest !== null && p.src && p.dst ? ic : null;
+  if (!echo && !seg) {
+    return { journey: null, reason: `Journeys follow ICMP echoes and TCP segments; packet ${trace.line(index)} is ${p.protocol}.` };
   }
-  const requester = ic.echoRequest ? p.src : p.dst;
-  const responder = ic.echoRequest ? p.dst : p.src;
   const inputs = [{ name, trace }];
   const errors: string[] = [];
   for (const o of otherFiles) {
@@ -59,11 +60,23 @@ export async function packetJourney(
       errors.push(`${o.name}: ${text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text}`);
     }
   }
-  const j = journeys(inputs, { id: ic.id, seq: ic.seq }).find((x) => {
-    const k = x.key.icmp;
-    return k !== undefined && k.version === ic.version && k.requester === requester && k.responder === responder;
-  });
-  if (!j || j.status === 'seen') throw new Error('the selected packet is missing from its own journey');
+  let j: Journey | undefined;
+  let key: string;
+  if (echo && echo.id !== null && echo.seq !== null) {
+    const requester = echo.echoRequest ? p.src : p.dst;
+    const responder = echo.echoRequest ? p.dst : p.src;
+    const { id, seq } = echo;
+    key = `ICMP${echo.version === 6 ? 'v6' : ''} echo ${requester} -> ${responder} id ${id} seq ${seq}`;
+    j = journeys(inputs, { id, seq }).find((x) => {
+      const k = x.key.icmp;
+      return k !== undefined && k.version === echo.version && k.requester === requester && k.responder === responder;
+    });
+  } else {
+    const s = seg as NonNullable<typeof seg>;
+    key = `TCP ${s.src}.${s.sport} > ${s.dst}.${s.dport} [${tcpFlagText(s.flags)}] seq ${s.seq} len ${s.len}`;
+    j = tcpJourney(inputs, s);
+  }
+  if (!j || j.hops.length === 0) throw new Error('the selected packet is missing from its own journey');
   const hops: JourneyHopView[] = j.hops.map((h) => ({
     file: h.file,
     interface: h.interface,
@@ -75,7 +88,7 @@ export async function packetJourney(
   }));
   return {
     journey: {
-      key: `ICMP${ic.version === 6 ? 'v6' : ''} echo ${requester} -> ${responder} id ${ic.id} seq ${ic.seq}`,
+      key,
       status: j.status,
       hops,
       lastSeen: j.hops.indexOf(j.lastSeen),

@@ -83,13 +83,61 @@ test('a packet that is not an echo has no journey, and a capture that cannot be 
   try {
     const arp = await packetJourney(trace, 9, 'host-a.pcap', OTHERS);
     assert.equal(arp.journey, null);
-    assert.equal(arp.reason, 'Journeys follow ICMP echo requests and replies; packet 10 is arp.');
+    assert.equal(arp.reason, 'Journeys follow ICMP echoes and TCP segments; packet 10 is arp.');
     const broken = `${DIR}/corpus/malformed/rusticata-err-eof.bin`;
     const r = await packetJourney(trace, 11, 'host-a.pcap', [{ path: broken, name: 'broken.pcap' }]);
     assert.equal(r.journey?.files, 1, 'the unreadable file is not counted as searched');
     assert.equal(r.journey?.errors.length, 1);
     assert.match(r.journey?.errors[0] ?? '', /^broken\.pcap: /);
     await assert.rejects(packetJourney(trace, trace.length, 'host-a.pcap', []), /no packet at index 68/);
+  } finally {
+    trace.close();
+  }
+});
+
+test('a TCP segment: where each capture saw it and the ACK that covers it; a bare ACK expects nothing', async () => {
+  const trace = await loadTraceFile(`${DIR}/host-a.pcap`);
+  try {
+    // Packet 55: A's 8 data bytes to B:7878 ([P.]), seq 3674893120.
+    const { journey: j } = await packetJourney(trace, 54, 'host-a.pcap', OTHERS);
+    assert.ok(j);
+    assert.equal(j.key, 'TCP 10.78.0.1.45412 > 10.78.0.2.7878 [P.] seq 3674893120 len 8');
+    assert.equal(j.status, 'answered');
+    const segs = j.hops.filter((h) => h.what === 'segment').map((h) => `${h.file}:${h.interface}`);
+    const acks = j.hops.filter((h) => h.what === 'ack').map((h) => `${h.file}:${h.interface}`);
+    // A's capture and the bridge's three ports saw the data; B's egress-only capture did not.
+    assert.deepEqual([...segs].sort(), ['bridge-multi.pcapng:ktlbr0', 'bridge-multi.pcapng:ktlna-p', 'bridge-multi.pcapng:ktlnb-p', 'host-a.pcap:if0']);
+    // The first ACK covering it on each capture/interface, B's own among them.
+    assert.deepEqual([...acks].sort(), [...segs, 'host-b-egress-only.pcap:if0'].sort());
+    // B's ACK (its packet 19: ack 3674893128 = seq + 8) is in B's capture before A sees it.
+    const bAck = j.hops.find((h) => h.file === 'host-b-egress-only.pcap');
+    const aAck = j.hops.find((h) => h.file === 'host-a.pcap' && h.what === 'ack');
+    assert.equal(bAck?.packet, 19);
+    assert.equal(aAck?.packet, 56);
+    assert.ok(BigInt(bAck?.timeNs ?? 0) < BigInt(aAck?.timeNs ?? 0));
+    // Packet 54: the handshake's bare ACK takes no sequence space.
+    const bare = (await packetJourney(trace, 53, 'host-a.pcap', OTHERS)).journey;
+    assert.equal(bare?.status, 'seen');
+    assert.ok(bare?.hops.every((h) => h.what === 'segment'));
+    assert.equal(bare?.expectedNext, null);
+  } finally {
+    trace.close();
+  }
+});
+
+test("a TCP segment whose ACK no capture has: B's egress-only capture alone (seed 000's missing ingress)", async () => {
+  const trace = await loadTraceFile(`${DIR}/host-b-egress-only.pcap`);
+  try {
+    // Packet 20: B's 17-byte answer to A.
+    const { journey: j } = await packetJourney(trace, 19, 'host-b-egress-only.pcap', []);
+    assert.ok(j);
+    assert.equal(j.key, 'TCP 10.78.0.2.7878 > 10.78.0.1.45412 [P.] seq 1733604796 len 17');
+    assert.equal(j.status, 'unanswered');
+    assert.deepEqual(j.hops.map((h) => [h.packet, h.what]), [[20, 'segment']]);
+    assert.equal(j.expectedNext, 'TCP ACK from 10.78.0.1.45412 to 10.78.0.2.7878 covering seq 1733604796+17: the segment was last seen at host-b-egress-only.pcap (if0) packet 20 and no capture has the ACK');
+    // With A's capture in the workspace the ACK is found.
+    const both = (await packetJourney(trace, 19, 'host-b-egress-only.pcap', [{ path: `${DIR}/host-a.pcap`, name: 'host-a.pcap' }])).journey;
+    assert.equal(both?.status, 'answered');
   } finally {
     trace.close();
   }

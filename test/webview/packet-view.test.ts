@@ -412,7 +412,15 @@ describe('capture webview: packet details, bytes, findings (Chromium, real captu
     await page.click('#packet-journey .ktl-hop[data-file="host-a.pcap"][data-packet="13"] button');
     await waitPacket(page, 13);
     await page.screenshot({ path: join(SHOTS, 'packet-journey.png') });
-    // Not an echo: no journey shown.
+    // A TCP segment (packet 55, A's 8 data bytes): where it was seen and the ACKs covering it.
+    await selectRow(page, 55);
+    await page.waitForSelector('#packet-journey[data-status="answered"] .ktl-hop[data-what="ack"]', { timeout: WAIT_MS });
+    const tcp = (await packetJourney(pcap.trace, 54, pcap.fileName, others)).journey;
+    assert.deepEqual(
+      await page.$$eval('#packet-journey .ktl-hop', (es) => es.map((e) => `${(e as HTMLElement).dataset.file} #${(e as HTMLElement).dataset.packet} ${(e as HTMLElement).dataset.what}`)),
+      tcp?.hops.map((h) => `${h.file} #${h.packet} ${h.what}`),
+    );
+    // Neither an echo nor a TCP segment (ARP): no journey shown.
     await selectRow(page, 10);
     assert.equal(await page.isHidden('#packet-journey'), true);
     assert.ok(!w.posted.some((m) => m.type === 'journey' && m.index === 9), 'no journey asked for an ARP packet');
