@@ -67,6 +67,8 @@ export interface TableHost {
   viewChanged(firstRow: number, selected: number | null): void;
   /** The filtered total became known (or unknown again after a filter change). */
   totalChanged(total: number | null): void;
+  /** The selected row, once loaded (null: no selection); may repeat the same row. */
+  selectedRow?(row: EventRow | null): void;
 }
 
 export class EventTable {
@@ -348,6 +350,7 @@ export class EventTable {
   private renderDetails(): void {
     const d = this.details;
     if (this.selected === null) {
+      this.host.selectedRow?.(null);
       delete d.dataset.key;
       d.replaceChildren(el('span', 'ktl-muted', 'Select a row (↑/↓, PgUp/PgDn, Home/End); Enter or double-click opens its line.'));
       return;
@@ -362,6 +365,7 @@ export class EventTable {
     }
     if (d.dataset.key === `${this.generation}:${pos}:${this.decimals}`) return;
     d.dataset.key = `${this.generation}:${pos}:${this.decimals}`;
+    this.host.selectedRow?.(ev);
     const meta = el('div', 'ktl-details-meta');
     // A text line is a link to it; a packet number is only a label; trace.dat records have neither.
     const where = positionLabel(this.lineKind, ev.line);
@@ -469,7 +473,8 @@ export class EventTable {
 
   private reveal(pos: number): void {
     const ev = this.cache.get(pos);
-    if (ev && this.lineKind === 'line') this.host.revealLine(ev.line);
+    // Captures: the host's revealLine focuses the packet tree (main.ts); trace.dat has no lines.
+    if (ev && this.lineKind !== 'none') this.host.revealLine(ev.line);
   }
 }
 

@@ -96,3 +96,8 @@ export function positionLabel(kind: 'line' | 'packet' | 'none', line: number): s
   if (kind === 'none' || line < 1) return null;
   return `${kind} ${line}`;
 }
+
+/** A track's label: a capture's interface name (`veth-a`), else `CPU n`. */
+export function trackName(s: { readonly interfaces?: readonly { readonly index: number; readonly name: string }[] }, cpu: number): string {
+  return s.interfaces?.find((i) => i.index === cpu)?.name ?? `CPU ${cpu}`;
+}

@@ -23,6 +23,8 @@ import { parseFilterState } from './state';
 import { SummaryView } from './summary';
 import { TimelineView } from './timeline';
 import { FdPanel } from './fd-panel';
+import { PacketView } from './packet-view';
+import { FindingsPanel } from './findings-panel';
 
 const host = new Host();
 const app = byId<HTMLDivElement>('app');
@@ -33,7 +35,8 @@ const summaryView = new SummaryView(filters, { revealLine: (line) => host.post({
 const filterBar = new FilterBar(filters);
 const table = new EventTable({
   post: (request) => host.post(request),
-  revealLine: (line) => host.post({ type: 'revealLine', line }),
+  // A capture is binary: Enter on a packet goes to its layers tree instead of the file as text.
+  revealLine: (line) => (isCaptureSummary(summary) ? packetView.focusTree() : host.post({ type: 'revealLine', line })),
   viewChanged: (firstRow, selected) => {
     host.saveState({ firstRow, selected });
     revealTableSelection();
@@ -41,7 +44,21 @@ const table = new EventTable({
   totalChanged: (total) => {
     if (summary) filterBar.showCount(total, summary.events);
   },
+  // Captures: the selected packet's layers and bytes below the table.
+  selectedRow: (row) => {
+    if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
+  },
 });
+const packetView = new PacketView(
+  (m) => host.post(m),
+  (n) => timeline.pickIndex(n - 1),
+);
+/** A packet (event index) to select once the summary is there (a Problems entry's link). */
+let pendingPacket: number | null = null;
+const findingsPanel = new FindingsPanel(
+  (m) => host.post(m),
+  (n) => timeline.pickIndex(n - 1),
+);
 
 const main = el('div', 'ktl-main');
 main.hidden = true;
@@ -67,7 +84,7 @@ const fdPanel = new FdPanel({
   pick: (index) => timeline.pickIndex(index),
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
-tableArea.append(filterBar.element, timeline.element, table.element);
+tableArea.append(filterBar.element, timeline.element, table.element, packetView.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
 app.append(loading.element, main);
 
@@ -109,6 +126,18 @@ function showSummary(s: TraceSummary): void {
     table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null);
   }
   filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events);
+  // Captures: packet details under the table, findings in the sidebar (render() rebuilt it).
+  packetView.element.hidden = !isCaptureSummary(s);
+  if (isCaptureSummary(s)) {
+    summaryView.sidebar.prepend(findingsPanel.element);
+    findingsPanel.request();
+    if (pendingPacket !== null) timeline.pickIndex(pendingPacket);
+    pendingPacket = null;
+  }
+}
+
+function isCaptureSummary(s: TraceSummary | null): boolean {
+  return s !== null && (s.format === 'pcap' || s.format === 'pcapng');
 }
 
 function onMessage(msg: HostToWebview): void {
@@ -128,13 +157,26 @@ function onMessage(msg: HostToWebview): void {
       table.onRows(msg);
       break;
     case 'requestError':
-      if (!timeline.onMessage(msg) && !fdPanel.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
+      // By request id range, highest base first: findings (2^46), packet (2^44), timeline (2^40), fd panel (3e9), table.
+      if (!findingsPanel.onMessage(msg) && !packetView.onMessage(msg) && !timeline.onMessage(msg) && !fdPanel.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
       break;
     case 'fds':
       fdPanel.onMessage(msg);
       break;
     case 'captureOverlay':
       if (msg.overlay === null || isCaptureOverlay(msg.overlay)) timeline.setCaptureOverlay(msg.overlay);
+      break;
+      break;
+    case 'packet':
+    case 'journey':
+      packetView.onMessage(msg);
+      break;
+    case 'findings':
+      findingsPanel.onMessage(msg);
+      break;
+    case 'selectPacket':
+      if (summary) timeline.pickIndex(msg.index);
+      else pendingPacket = msg.index;
       break;
     case 'timeline':
     case 'timelineRange':

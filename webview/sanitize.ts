@@ -36,6 +36,10 @@ function isErrorEntry(v: unknown): v is { line: number; message: string } {
   return isRecord(v) && isCount(v.line) && typeof v.message === 'string';
 }
 
+function isInterfaceEntry(v: unknown): boolean {
+  return isRecord(v) && isCount(v.index) && typeof v.name === 'string' && typeof v.linkType === 'string';
+}
+
 export function isEventRow(v: unknown): v is EventRow {
   return (
     isRecord(v) &&
@@ -75,7 +79,8 @@ export function isTraceSummary(v: unknown): v is TraceSummary {
     isCount(v.lostEvents) &&
     isCount(v.errorCount) &&
     Array.isArray(v.errors) &&
-    v.errors.every(isErrorEntry)
+    v.errors.every(isErrorEntry) &&
+    (v.interfaces === undefined || (Array.isArray(v.interfaces) && v.interfaces.every(isInterfaceEntry)))
   );
 }
 

@@ -8,7 +8,7 @@
  */
 import type { CountEntry, TraceSummary } from '../src/protocol/messages';
 import { clear, el } from './dom';
-import { formatCount, formatDuration, formatTask } from './format';
+import { formatCount, formatDuration, formatTask, trackName } from './format';
 import type { FilterModel } from './filters';
 import type { FilterState } from './state';
 
@@ -51,7 +51,7 @@ export class SummaryView {
 
     const cpus = [...s.cpuCounts].sort((a, b) => Number(a.name) - Number(b.name));
     this.sidebar.append(
-      this.facetSection('CPUs', 'summary-cpu-list', cpus, cpus.length, (e) => `CPU ${e.name}`, (entry, box) => {
+      this.facetSection(s.interfaces ? 'Interfaces' : 'CPUs', 'summary-cpu-list', cpus, cpus.length, (e) => trackName(s, Number(e.name)), (entry, box) => {
         const cpu = Number(entry.name);
         if (!Number.isSafeInteger(cpu) || cpu < 0) {
           box.disabled = true;

@@ -24,7 +24,7 @@ import type { CountEntry, EventFilter, EventRow, TimelineData, TimelineToHost, T
 import { CAPTURE_TRACK_BASE, MAX_TIMELINE_RESOLUTION, type CaptureOverlayInfo, type CaptureToHost } from '../src/protocol/messages';
 import { CaptureBar } from './capture-bar';
 import { el, setText } from './dom';
-import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel } from './format';
+import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel, trackName } from './format';
 import { isEventRow } from './sanitize';
 import { isCountList, isTimelineData } from './timeline-data';
 import { TimeScale, tickFormatter } from './timeline-scale';
@@ -210,7 +210,7 @@ export class TimelineView {
     const s = this.summary;
     if (!s) return;
     const trackPx = SLICE_PX + MARK_PX + TRACK_GAP_PX;
-    const all = [...s.cpus.map((cpu) => ({ cpu, label: `CPU ${cpu}`, title: `CPU ${cpu}` })), ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
+    const all = [...s.cpus.map((cpu) => ({ cpu, label: trackName(s, cpu), title: trackName(s, cpu) })), ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
     this.tracks = all.map((x, k) => ({ cpu: x.cpu, top: k * trackPx + TRACK_GAP_PX / 2 }));
     this.tracksPx = Math.max(trackPx, all.length * trackPx);
     const head = el('div', 'ktl-tl-label-head');
@@ -291,7 +291,7 @@ export class TimelineView {
     this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
   }
 
-  /** Another view picked event `index`: select it as a click here would, and bring it into view. */
+  /** Another view (fd panel, capture findings, a Problems link) picked event `index`: select it as a click here would, and bring it into view. */
   pickIndex(index: number): void {
     if (!this.summary) return;
     this.pickFromTable = false;

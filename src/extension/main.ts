@@ -10,6 +10,7 @@
 import { rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { registerAmbiguity } from './ambiguity';
+import { CaptureDiagnostics } from './capture-diagnostics';
 import { HitDecorations } from './decorations';
 import { HitsCodeLensProvider } from './hits-code-lens';
 import { HitsHoverProvider } from './hits-hover';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCaptureTimeline(store, provider),
     ...registerProbeLine(context, sourceWorker),
     ...registerAmbiguity(store),
+    new CaptureDiagnostics(provider),
     vscode.commands.registerCommand('kernelTrace.openAsTrace', async (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : activeTabUri();
       if (!target) {

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CaptureOverlayInfo, EventFilter, EventRow, FdSummary, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
+import type { CaptureFinding, CaptureOverlayInfo, EventFilter, EventRow, FdSummary, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
@@ -118,6 +118,33 @@ export class TraceDocument implements vscode.CustomDocument {
   /** Rebuild Source Index: the worker forgets its index; requests after this one build a new one. */
   dropSourceIndex(): void {
     this.send({ type: 'dropSourceIndex' });
+  }
+
+  /** Details and bytes of one packet (captures only). */
+  packet(index: number): Promise<PacketDetails> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'packet', requestId, index }),
+      (m) => (m.type === 'packet' ? m.packet : undefined),
+    );
+  }
+
+  private findingsReply: Promise<{ findings: CaptureFinding[]; total: number }> | undefined;
+
+  /** The capture's findings, computed once by the worker (captures only). */
+  findings(): Promise<{ findings: CaptureFinding[]; total: number }> {
+    this.findingsReply ??= this.requests.request(
+      (requestId) => this.send({ type: 'findings', requestId }),
+      (m) => (m.type === 'findings' ? { findings: m.findings, total: m.total } : undefined),
+    );
+    return this.findingsReply;
+  }
+
+  /** The journey of packet `index` (this capture named `name`) across the captures at `others`. */
+  journey(index: number, name: string, others: readonly { readonly path: string; readonly name: string }[]): Promise<{ journey: PacketJourney | null; reason: string }> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'journey', requestId, index, name, others }),
+      (m) => (m.type === 'journey' ? { journey: m.journey, reason: m.reason } : undefined),
+    );
   }
 
   cancelLoad(): void {

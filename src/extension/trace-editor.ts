@@ -9,6 +9,7 @@ import { isWebviewToHost } from '../protocol/guards';
 import { readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
+import { captureName, otherCaptures } from './capture-files';
 
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
 export const TRACE_TEXT_VIEW_TYPE = 'kernelTrace.traceEditor.text';
@@ -22,6 +23,8 @@ interface PanelHandle {
   pending: EventFilter | undefined;
   lastActive: number;
   readonly post: (msg: HostToWebview) => void;
+  /** A packet (event index) to select once the page is ready. */
+  pendingPacket?: number;
 }
 
 export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
@@ -72,6 +75,21 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     for (const h of this.panels.get(document) ?? []) if (h.ready) h.post({ type: 'captureOverlay', overlay });
   }
 
+  /**
+   * Reveals the most recently active editor of the capture at `uri` and selects the packet at
+   * event `index` (after the page has loaded when it was hidden). False when no editor shows it.
+   */
+  selectPacket(uri: vscode.Uri, index: number): boolean {
+    const doc = [...this.panels.keys()].find((d) => d.uri.toString() === uri.toString());
+    const handles = doc ? (this.panels.get(doc) ?? []) : [];
+    const h = handles.reduce<PanelHandle | undefined>((best, x) => (best === undefined || x.lastActive > best.lastActive ? x : best), undefined);
+    if (!h) return false;
+    if (h.ready && h.panel.visible) h.post({ type: 'selectPacket', index });
+    else h.pendingPacket = index;
+    h.panel.reveal(undefined, false);
+    return true;
+  }
+
   resolveCustomEditor(document: TraceDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
     const extUri = this.context.extensionUri;
@@ -118,6 +136,10 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
               post({ type: 'applyFilter', filter: handle.pending });
               handle.pending = undefined;
             }
+            if (handle.pendingPacket !== undefined) {
+              post({ type: 'selectPacket', index: handle.pendingPacket });
+              handle.pendingPacket = undefined;
+            }
             break;
           case 'rows':
             try {
@@ -150,6 +172,23 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
           case 'fds':
             try {
               post({ type: 'fds', requestId: raw.requestId, ...(await document.fds()) });
+            } catch (err) {
+              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
+            }
+            break;
+          case 'packet':
+          case 'findings':
+            try {
+              if (raw.type === 'packet') post({ type: 'packet', requestId: raw.requestId, packet: await document.packet(raw.index) });
+              else post({ type: 'findings', requestId: raw.requestId, ...(await document.findings()) });
+            } catch (err) {
+              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
+            }
+            break;
+          case 'journey':
+            try {
+              const others = await otherCaptures(document.uri);
+              post({ type: 'journey', requestId: raw.requestId, ...(await document.journey(raw.index, captureName(document.uri), others)) });
             } catch (err) {
               post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
             }

@@ -52,6 +52,12 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return v.offsetNs === null || (typeof v.offsetNs === 'string' && /^-?\d{1,20}$/.test(v.offsetNs));
     case 'detachCapture':
       return true;
+    case 'packet':
+      return isIndex(v.requestId) && isIndex(v.index);
+    case 'findings':
+      return isIndex(v.requestId);
+    case 'journey':
+      return isIndex(v.requestId) && isIndex(v.index);
     default:
       return false;
   }
@@ -93,6 +99,14 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && Array.isArray(v.views) && isIndex(v.total);
     case 'captureOverlay':
       return v.overlay === null || isRecord(v.overlay);
+    case 'packet':
+      return isIndex(v.requestId) && isRecord(v.packet);
+    case 'findings':
+      return isIndex(v.requestId) && Array.isArray(v.findings) && isIndex(v.total);
+    case 'selectPacket':
+      return isIndex(v.index);
+    case 'journey':
+      return isIndex(v.requestId) && (v.journey === null || isRecord(v.journey)) && typeof v.reason === 'string';
     default:
       return false;
   }

@@ -53,6 +53,8 @@ export interface TraceSummary {
   readonly errorCount: number;
   /** The first few parse errors, for display. */
   readonly errors: readonly { readonly line: number; readonly message: string }[];
+  /** Captures: the interfaces (tracks) by index (the `cpu` column), named from the file. */
+  readonly interfaces?: readonly { readonly index: number; readonly name: string; readonly linkType: string }[];
 }
 
 export interface EventRow {
@@ -77,7 +79,9 @@ export type WebviewToHost =
   | { readonly type: 'revealLine'; readonly line: number }
   | TimelineToHost
   | FdsToHost
-  | CaptureToHost;
+  | CaptureToHost
+  | PacketToHost
+  | JourneyToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -99,7 +103,9 @@ export type HostToWebview =
   | { readonly type: 'applyFilter'; readonly filter: EventFilter }
   | TimelineToWebview
   | FdsToWebview
-  | CaptureToWebview;
+  | CaptureToWebview
+  | PacketToWebview
+  | JourneyToWebview;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;
@@ -276,3 +282,108 @@ export type CaptureToHost =
   | { readonly type: 'detachCapture' };
 
 export type CaptureToWebview = { readonly type: 'captureOverlay'; readonly overlay: CaptureOverlayInfo | null };
+// ---- packets (captures) -----------------------------------------------------------------
+// A capture's packets are the events; the details of one packet (its layers of fields with
+// byte ranges, and its bytes) are asked for one packet at a time, and the capture's findings
+// once. Every string here comes from the capture (untrusted): textContent only.
+
+/** One decoded field; offset/length are its bytes in the packet (offset from the first captured byte). */
+export interface PacketFieldView {
+  /** Wireshark display-filter name, e.g. `ip.ttl`. */
+  readonly name: string;
+  readonly value: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface PacketLayerView {
+  /** `eth`, `vlan`, `ip`, `tcp`, ... */
+  readonly name: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly fields: readonly PacketFieldView[];
+}
+
+export interface PacketDetails {
+  /** Event index in the trace (EventRow.index). */
+  readonly index: number;
+  /** 1-based packet number (Wireshark's frame number). */
+  readonly number: number;
+  readonly interface: string;
+  readonly linkType: string;
+  /** Bytes captured, and the packet's length on the wire. */
+  readonly caplen: number;
+  readonly len: number;
+  readonly summary: string;
+  /** The first min(caplen, MAX_PACKET_BYTES) captured bytes. */
+  readonly bytes: Uint8Array;
+  readonly layers: readonly PacketLayerView[];
+  readonly problems: readonly { readonly kind: string; readonly message: string; readonly offset: number }[];
+}
+
+/** A capture finding (`ktl findings`), for the findings panel. */
+export interface CaptureFinding {
+  readonly kind: string;
+  readonly severity: 'error' | 'warning' | 'note';
+  /** 1-based packet number, or null for findings about the whole file. */
+  readonly packet: number | null;
+  readonly message: string;
+}
+
+/** Most bytes of one packet sent to the webview (the hex view); longer packets are cut and say so. */
+export const MAX_PACKET_BYTES = 16384;
+/** Most findings sent to the webview and published as diagnostics. */
+export const MAX_FINDINGS = 2000;
+
+export type PacketToHost =
+  /** Details and bytes of the packet at event index `index`. */
+  | { readonly type: 'packet'; readonly requestId: number; readonly index: number }
+  /** The capture's findings. */
+  | { readonly type: 'findings'; readonly requestId: number };
+
+export type PacketToWebview =
+  | { readonly type: 'packet'; readonly requestId: number; readonly packet: PacketDetails }
+  | { readonly type: 'findings'; readonly requestId: number; readonly findings: readonly CaptureFinding[]; readonly total: number }
+  /** Select the packet at event index `index` (a Problems entry's packet link). */
+  | { readonly type: 'selectPacket'; readonly index: number };
+
+// ---- packet journeys (captures) -------------------------------------------------------------
+// From a selected ICMP echo or TCP segment: its hops across the captures in the workspace.
+
+export interface JourneyHopView {
+  /** Workspace-relative path of the capture. */
+  readonly file: string;
+  readonly interface: string;
+  /** 1-based packet number in `file`. */
+  readonly packet: number;
+  /** Absolute wall-clock ns (bigint as a decimal string). */
+  readonly timeNs: string;
+  /** `request` / `reply` (ICMP echoes), `segment` / `ack` (TCP). */
+  readonly what: string;
+  /** `in` / `out` where the capture says, else ''. */
+  readonly direction: string;
+  /** The hop is in the capture this editor shows (its packet can be selected here). */
+  readonly here: boolean;
+}
+
+export interface PacketJourney {
+  /** `ICMP echo 10.78.0.1 -> 10.78.0.2 id 2652 seq 1`, `TCP 10.78.0.1.45412 > 10.78.0.2.7878 [P.] seq 3674893120 len 8`. */
+  readonly key: string;
+  /** `seen`: a TCP segment that takes no sequence space (nothing to acknowledge). */
+  readonly status: 'answered' | 'unanswered' | 'reply-only' | 'seen';
+  readonly hops: readonly JourneyHopView[];
+  /** Index into hops of where the packet was last seen. */
+  readonly lastSeen: number;
+  /** What should have come next and did not, or null when the journey looks complete. */
+  readonly expectedNext: string | null;
+  /** Captures searched (this one included), and those that could not be read with why. */
+  readonly files: number;
+  readonly errors: readonly string[];
+}
+
+/** Most other captures a journey searches (the first found in the workspace). */
+export const MAX_JOURNEY_FILES = 32;
+
+export type JourneyToHost = { readonly type: 'journey'; readonly requestId: number; readonly index: number };
+/** journey null: the packet is neither an ICMP echo nor a TCP segment; `reason` says so. */
+export type JourneyToWebview = { readonly type: 'journey'; readonly requestId: number; readonly journey: PacketJourney | null; readonly reason: string };

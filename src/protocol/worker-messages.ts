@@ -3,7 +3,7 @@
  * per open trace document: it reads the file, keeps the Trace, and answers page requests,
  * so neither parsing nor filtering ever runs on the extension host thread.
  */
-import type { CaptureOverlayInfo, EventFilter, EventRow, FdSummary, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
+import type { CaptureFinding, CaptureOverlayInfo, EventFilter, EventRow, FdSummary, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
 import type { ReaderOptions } from '../core/formats/reader-options';
@@ -46,7 +46,13 @@ export type HostToWorker =
   /** Rebuild Source Index: forget the in-memory indexes (the next request re-reads the cache and the tree). No reply. */
   | { readonly type: 'dropSourceIndex' }
   /** A raw kernel address (hex) -> `sym+off/size` through `source.kallsyms` (for address links). */
-  | { readonly type: 'resolveAddress'; readonly requestId: number; readonly source: SourceConfig; readonly address: string };
+  | { readonly type: 'resolveAddress'; readonly requestId: number; readonly source: SourceConfig; readonly address: string }
+  /** Details and bytes of one packet of the loaded capture. */
+  | { readonly type: 'packet'; readonly requestId: number; readonly index: number }
+  /** Findings of the loaded capture (at most MAX_FINDINGS; `total` counts them all). */
+  | { readonly type: 'findings'; readonly requestId: number }
+  /** The journey of packet `index` (named `name`) across the loaded capture and the captures at `others`. */
+  | { readonly type: 'journey'; readonly requestId: number; readonly index: number; readonly name: string; readonly others: readonly { readonly path: string; readonly name: string }[] };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -61,4 +67,7 @@ export type WorkerToHost =
   | { readonly type: 'fds'; readonly requestId: number; readonly views: FdSummary[]; readonly total: number }
   | { readonly type: 'captureOverlay'; readonly requestId: number; readonly overlay: CaptureOverlayInfo | null }
   /** `resolved` null: the address is not inside a text symbol of the kallsyms file. Offsets and sizes are `0x` hex. */
-  | { readonly type: 'address'; readonly requestId: number; readonly resolved: { readonly symbol: string; readonly offset: string; readonly size: string } | null };
+  | { readonly type: 'address'; readonly requestId: number; readonly resolved: { readonly symbol: string; readonly offset: string; readonly size: string } | null }
+  | { readonly type: 'packet'; readonly requestId: number; readonly packet: PacketDetails }
+  | { readonly type: 'findings'; readonly requestId: number; readonly findings: CaptureFinding[]; readonly total: number }
+  | { readonly type: 'journey'; readonly requestId: number; readonly journey: PacketJourney | null; readonly reason: string };

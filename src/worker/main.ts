@@ -13,6 +13,8 @@ import { CaptureOverlay } from './capture-overlay';
 import { isCapture } from '../core/formats/capture-common';
 import type { EventRow } from '../protocol/messages';
 import type { ReaderOptions } from '../core/formats/reader-options';
+import { captureFindings, packetDetails } from './packet-service';
+import { packetJourney } from './journey-service';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
@@ -23,6 +25,8 @@ let timeline: TimelineService | null = null;
 /** A capture drawn on the timeline, if one was attached. */
 let overlay: CaptureOverlay | null = null;
 const abort = new AbortController();
+/** The opened file's base name (findings name it). */
+let openedName = '';
 /** Progress messages at most this often (ms): a fast read would otherwise flood the host. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -126,6 +130,30 @@ port.on('message', (msg: HostToWorker) => {
       reply(msg.requestId, svc.withTrace(async (t) => ({ type: 'fds', requestId: msg.requestId, ...fdSummaries(t) })));
       break;
     }
+    case 'packet':
+    case 'findings': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      const requestId = msg.requestId;
+      if (msg.type === 'packet') {
+        const index = msg.index;
+        reply(requestId, svc.withTrace(async (t) => ({ type: 'packet', requestId, packet: packetDetails(t, index) })));
+      } else reply(requestId, svc.withTrace(async (t) => ({ type: 'findings', requestId, ...captureFindings(t, openedName) })));
+      break;
+    }
+    case 'journey': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      const { requestId, index, name, others } = msg;
+      reply(requestId, svc.withTrace(async (t) => ({ type: 'journey', requestId, ...(await packetJourney(t, index, name, others)) })));
+      break;
+    }
   }
 });
 
@@ -135,6 +163,7 @@ function reply(requestId: number, answer: Promise<WorkerToHost>): void {
 }
 
 async function open(path: string, fileName: string, readerOptions: ReaderOptions): Promise<void> {
+  openedName = fileName;
   let last = 0;
   try {
     service = await TraceService.open(path, {

@@ -10,6 +10,7 @@ import type { Trace } from '../core/trace/trace';
 import { eventText } from '../core/formats/decode';
 import { formatSpec } from '../core/formats/registry';
 import { eventMatcher } from './event-filter';
+import { interfacesJson } from '../core/formats/capture-common';
 
 /** Errors listed in the summary; the count covers all of them. */
 const SUMMARY_ERRORS = 50;
@@ -51,6 +52,8 @@ export class TraceService {
       lostEvents: s.lostEvents,
       errorCount: t.issueCount,
       errors: t.issues.slice(0, SUMMARY_ERRORS).map((e) => ({ line: e.line, message: e.message })),
+      // Captures name their tracks (interfaces) from the file: `veth-a`, not "CPU 2".
+      ...interfaceNames(t),
     };
   }
 
@@ -111,4 +114,10 @@ export class TraceService {
     this.filterCache.set(m.key, result);
     return result;
   }
+}
+
+/** `interfaces` of a capture's summary (index, name, link type); nothing for other traces. */
+function interfaceNames(t: Trace): Pick<TraceSummary, 'interfaces'> {
+  const list = interfacesJson(t);
+  return list ? { interfaces: list.map((i) => ({ index: i.index, name: i.name, linkType: i.linkType })) } : {};
 }

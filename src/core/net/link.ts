@@ -130,13 +130,14 @@ export function dissectEthernet(d: Dissection, off: number, end: number): void {
     const tci = be16(b, p);
     // Wireshark's names: 802.1ad service tags are `ieee8021ad.*`, 802.1Q (and 0x9100) tags `vlan.*`.
     const name = type === 0x88a8 ? 'ieee8021ad' : 'vlan';
-    const v = d.layer(name, p - 2, 6);
-    d.field(v, `${name}.etype`, hex16(type), p - 2, 2);
+    // As Wireshark has it: the tag is the TCI and the type after it (`vlan.etype`); the TPID
+    // before it is the previous header's type field (eth.type or the outer tag's etype).
+    const v = d.layer(name, p, 4);
     d.field(v, `${name}.priority`, tci >> 13, p, 2);
     d.field(v, `${name}.dei`, (tci >> 12) & 1, p, 2);
     d.field(v, `${name}.id`, tci & 0xfff, p, 2);
     type = be16(b, p + 2);
-    d.field(v, `${name}.type`, hex16(type), p + 2, 2);
+    d.field(v, `${name}.etype`, hex16(type), p + 2, 2);
     p += 4;
   }
   if (type < 0x0600) {

@@ -1,0 +1,71 @@
+/**
+ * A capture's findings (what `ktl findings` reports: truncated frames, lengths that lie, bad
+ * checksums, echo requests without replies, periodic flows that stop, ...) as a list in the
+ * sidebar: severity, kind, packet number, message. A click (or Enter) selects the packet.
+ * Asked for once per summary; the same findings are in the Problems view.
+ */
+import type { CaptureFinding, PacketToHost, PacketToWebview } from '../src/protocol/messages';
+import { el } from './dom';
+import { formatCount } from './format';
+import { isCaptureFindings } from './packet-data';
+
+/** Request ids of this panel, apart from the table's, the timeline's and the packet view's. */
+export const FINDINGS_REQUEST_BASE = 2 ** 46;
+
+export class FindingsPanel {
+  readonly element = el('section', 'ktl-facet-section ktl-findings');
+  private readonly list = el('div', 'ktl-findings-list');
+  private pending: number | null = null;
+  private nextId = FINDINGS_REQUEST_BASE;
+
+  constructor(
+    private readonly post: (m: PacketToHost) => void,
+    /** A finding about packet `number` (1-based) was picked. */
+    private readonly pickPacket: (number: number) => void,
+  ) {
+    this.element.id = 'findings';
+    this.list.id = 'findings-list';
+    this.list.setAttribute('role', 'list');
+  }
+
+  /** Asks for the findings of the capture just loaded. */
+  request(): void {
+    this.pending = this.nextId++;
+    this.render(null, 0, 'Looking for findings…');
+    this.post({ type: 'findings', requestId: this.pending });
+  }
+
+  onMessage(msg: Extract<PacketToWebview, { type: 'findings' }> | { type: 'requestError'; requestId: number; message: string }): boolean {
+    if (msg.requestId < FINDINGS_REQUEST_BASE) return false;
+    if (msg.requestId !== this.pending) return true;
+    this.pending = null;
+    if (msg.type === 'requestError') this.render(null, 0, msg.message);
+    else if (!isCaptureFindings(msg.findings)) this.render(null, 0, 'The extension sent malformed findings.');
+    else this.render(msg.findings, msg.total, '');
+    return true;
+  }
+
+  private render(findings: readonly CaptureFinding[] | null, total: number, message: string): void {
+    const title = el('h2', 'ktl-section-title', 'Findings');
+    title.append(el('span', 'ktl-section-count', findings ? formatCount(total) : ''));
+    const rows: HTMLElement[] = [];
+    if (findings && findings.length === 0) rows.push(el('div', 'ktl-muted', 'No findings.'));
+    for (const f of findings ?? []) {
+      const row = el('button', `ktl-finding ktl-finding-${f.severity}`);
+      row.type = 'button';
+      row.setAttribute('role', 'listitem');
+      row.dataset.kind = f.kind;
+      if (f.packet !== null) row.dataset.packet = String(f.packet);
+      row.title = f.packet !== null ? `Select packet ${f.packet}` : f.message;
+      row.append(el('span', 'ktl-finding-where', f.packet !== null ? `#${f.packet}` : 'file'), el('span', 'ktl-finding-kind', f.kind), el('span', 'ktl-finding-message', f.message));
+      const packet = f.packet;
+      if (packet !== null) row.addEventListener('click', () => this.pickPacket(packet));
+      else row.disabled = true;
+      rows.push(row);
+    }
+    if (message) rows.push(el('div', 'ktl-muted', message));
+    this.list.replaceChildren(...rows);
+    this.element.replaceChildren(title, this.list);
+    if (findings && total > findings.length) this.element.append(el('div', 'ktl-more', `first ${formatCount(findings.length)} of ${formatCount(total)} shown`));
+  }
+}
