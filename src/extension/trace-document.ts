@@ -6,9 +6,9 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
+import type { EventFilter, EventRow, LifecycleToWebview, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
-import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
+import type { HostToWorker, SourceConfig, WorkerLifecycleRequest, WorkerToHost, WorkspaceModels } from '../protocol/worker-messages';
 import { WorkerRequests } from './worker-requests';
 
 /** Files at least this big (bytes) get a progress notification; smaller ones load too fast to need one. */
@@ -81,6 +81,14 @@ export class TraceDocument implements vscode.CustomDocument {
     return this.requests.request(
       (requestId) => this.send({ type: 'timeline', requestId, request }),
       (m) => (m.type === 'timeline' ? { ...m.reply, requestId: request.requestId } : undefined),
+    );
+  }
+
+  /** A webview lifecycle/interleave request answered by the worker (which caches one analysis per model). */
+  lifecycle(request: WorkerLifecycleRequest, config: WorkspaceModels | null): Promise<LifecycleToWebview> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'lifecycle', requestId, request, config }),
+      (m) => (m.type === 'lifecycle' ? { ...m.reply, requestId: request.requestId } : undefined),
     );
   }
 

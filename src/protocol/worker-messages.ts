@@ -3,7 +3,7 @@
  * per open trace document: it reads the file, keeps the Trace, and answers page requests,
  * so neither parsing nor filtering ever runs on the extension host thread.
  */
-import type { EventFilter, EventRow, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
+import type { EventFilter, EventRow, LifecycleToHost, LifecycleToWebview, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
 
@@ -30,7 +30,9 @@ export type HostToWorker =
   /** Definitions of a symbol (for `sym+0xoff/0xsize` links). */
   | { readonly type: 'resolveSymbol'; readonly requestId: number; readonly source: SourceConfig; readonly symbol: string }
   /** A webview timeline request, forwarded as is; the reply carries the webview's own requestId inside. */
-  | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost };
+  | { readonly type: 'timeline'; readonly requestId: number; readonly request: TimelineToHost }
+  /** A webview lifecycle/interleave request, with the workspace's kernel-trace.json as the host read it (null: none). */
+  | { readonly type: 'lifecycle'; readonly requestId: number; readonly request: WorkerLifecycleRequest; readonly config: WorkspaceModels | null };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -41,4 +43,14 @@ export type WorkerToHost =
   | { readonly type: 'probeLine'; readonly requestId: number; readonly result: ProbeLineReply }
   | { readonly type: 'symbol'; readonly requestId: number; readonly definitions: readonly { readonly file: string; readonly line: number }[] }
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
-  | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview };
+  | { readonly type: 'timeline'; readonly requestId: number; readonly reply: TimelineToWebview }
+  | { readonly type: 'lifecycle'; readonly requestId: number; readonly reply: LifecycleToWebview };
+
+/** The lifecycle requests the worker answers (revealEvent is the host's own business). */
+export type WorkerLifecycleRequest = Exclude<LifecycleToHost, { readonly type: 'revealEvent' }>;
+
+/** `.vscode/kernel-trace.json` as read by the extension host: its path (for messages) and text. */
+export interface WorkspaceModels {
+  readonly path: string;
+  readonly text: string;
+}

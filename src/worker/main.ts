@@ -8,6 +8,7 @@ import { NotATraceError } from '../core/io/file-source';
 import { TraceService } from './trace-service';
 import { probeLine, resolveSymbol, traceHits } from './source-service';
 import { TimelineService } from './timeline-service';
+import { LifecycleService } from './lifecycle-service';
 import type { EventRow } from '../protocol/messages';
 
 const port = parentPort;
@@ -16,6 +17,8 @@ if (!port) throw new Error('worker.js must run as a worker thread');
 let service: TraceService | null = null;
 /** The timeline's index over `service`'s trace, built on the first timeline request. */
 let timeline: TimelineService | null = null;
+/** Lifecycle analyses (one per model, cached) over `service`'s trace, made on the first request. */
+let lifecycles: LifecycleService | null = null;
 const abort = new AbortController();
 /** Progress messages at most this often (ms): a fast read would otherwise flood the host. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -68,6 +71,21 @@ port.on('message', (msg: HostToWorker) => {
         svc.withTrace(async (t) => {
           timeline ??= new TimelineService(t);
           return { type: 'timeline', requestId: msg.requestId, reply: timeline.answer(msg.request, (i) => svc.rows(i, 1, {}).rows[0] as EventRow) };
+        }),
+      );
+      break;
+    }
+    case 'lifecycle': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      reply(
+        msg.requestId,
+        svc.withTrace(async (t) => {
+          lifecycles ??= new LifecycleService(t);
+          return { type: 'lifecycle', requestId: msg.requestId, reply: lifecycles.answer(msg.request, msg.config, (i) => svc.rows(i, 1, {}).rows[0] as EventRow) };
         }),
       );
       break;
