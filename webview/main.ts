@@ -22,6 +22,9 @@ import { isTraceSummary } from './sanitize';
 import { parseFilterState } from './state';
 import { SummaryView } from './summary';
 import { TimelineView } from './timeline';
+import { LifecycleView } from './lifecycle-view';
+import { InterleaveView } from './interleave-view';
+import { ViewTabs } from './view-tabs';
 
 const host = new Host();
 const app = byId<HTMLDivElement>('app');
@@ -30,9 +33,13 @@ const filters = new FilterModel();
 const loading = new LoadingView();
 const summaryView = new SummaryView(filters, { revealLine: (line) => host.post({ type: 'revealLine', line }) });
 const filterBar = new FilterBar(filters);
+/** Opens an event's line in the trace text, and (with its event name) its source line when mapped. */
+function reveal(line: number, event?: string): void {
+  host.post(event === undefined ? { type: 'revealLine', line } : { type: 'revealEvent', line, event });
+}
 const table = new EventTable({
   post: (request) => host.post(request),
-  revealLine: (line) => host.post({ type: 'revealLine', line }),
+  revealLine: reveal,
   viewChanged: (firstRow, selected) => {
     host.saveState({ firstRow, selected });
     revealTableSelection();
@@ -54,14 +61,50 @@ const timeline = new TimelineView({
     const f = filters.current;
     table.reset(toEventFilter(f), isEmptyFilter(f) ? summary.events : null, Math.max(0, position - 3), position);
   },
-  revealLine: (line) => host.post({ type: 'revealLine', line }),
+  revealLine: reveal,
+  viewChanged: (range, selection) => {
+    host.saveState({ timeline: { range, selection } });
+    lifecycles.rangeChanged();
+  },
 });
+const savedAtLoad = host.getState();
+if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
+const lifecycles = new LifecycleView(
+  {
+    post: (m) => host.post(m),
+    range: () => timeline.visibleRange(),
+    width: () => timeline.plotWidth,
+    firstTsNs: () => summary?.firstTsNs ?? 0,
+    reveal,
+    showOnTimeline: (tsNs) => timeline.panTo(tsNs),
+    modelChanged: (id) => host.saveState({ lifecycleModel: id }),
+  },
+  savedAtLoad.lifecycleModel,
+);
+const interleave = new InterleaveView(
+  {
+    post: (m) => host.post(m),
+    firstTsNs: () => summary?.firstTsNs ?? 0,
+    reveal,
+    selectedEvent: () => table.selectedRow(),
+    queryChanged: (key, pair) => host.saveState({ interleave: { key, pair } }),
+  },
+  savedAtLoad.interleave,
+);
+const tabs = new ViewTabs(
+  [
+    { id: 'events', label: 'Events', element: table.element },
+    { id: 'lifecycles', label: 'Lifecycles', element: lifecycles.element, shown: () => lifecycles.show() },
+    { id: 'interleave', label: 'Interleavings', element: interleave.element, shown: () => interleave.show() },
+  ],
+  (id) => host.saveState({ tab: id }),
+);
 /** The table's selected event (once its row has loaded) is marked on the timeline too. */
 function revealTableSelection(): void {
   const index = Number(table.element.querySelector<HTMLElement>('.ktl-row.ktl-selected[data-index]')?.dataset.index);
   if (Number.isSafeInteger(index)) timeline.revealIndex(index);
 }
-tableArea.append(filterBar.element, timeline.element, table.element);
+tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, lifecycles.element, interleave.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
 app.append(loading.element, main);
 
@@ -96,6 +139,7 @@ function showSummary(s: TraceSummary): void {
     table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null);
   }
   filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events);
+  if (first) tabs.select(saved.tab ?? 'events');
 }
 
 function onMessage(msg: HostToWebview): void {
@@ -115,7 +159,16 @@ function onMessage(msg: HostToWebview): void {
       table.onRows(msg);
       break;
     case 'requestError':
-      if (!timeline.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
+      if (!interleave.onMessage(msg) && !lifecycles.onMessage(msg) && !timeline.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
+      break;
+    case 'lifecycleModels':
+    case 'lifecycle':
+    case 'lifecycleLanes':
+    case 'flightRecorder':
+      lifecycles.onMessage(msg);
+      break;
+    case 'interleave':
+      interleave.onMessage(msg);
       break;
     case 'timeline':
     case 'timelineRange':
