@@ -681,12 +681,13 @@ export class LifecycleView {
     for (let k = 0; k < sg.lane.length; k++) {
       const r = d.first + (sg.lane[k] as number) - this.firstLane;
       if (r < 0 || r >= rows) continue;
-      const x0 = Math.max(-1, toPx(sg.startNs[k] as number));
+      // A step at the very end of the range (zero length) still shows: 3 px, inside the plot.
+      const x0 = Math.min(w - 3, Math.max(-1, toPx(sg.startNs[k] as number)));
       const x1 = Math.min(w + 1, toPx(sg.endNs[k] as number));
       const y = r * LANE_PX + 4;
       ctx.fillStyle = c.states[(sg.state[k] as number) % STATE_COLOURS] ?? c.fg;
       ctx.globalAlpha = 0.75;
-      ctx.fillRect(x0, y, Math.max(2, x1 - x0), LANE_PX - 8);
+      ctx.fillRect(x0, y, Math.max(3, x1 - x0), LANE_PX - 8);
       ctx.globalAlpha = 1;
       ctx.fillRect(Math.round(x0), y - 2, 1.5, LANE_PX - 4);
     }
