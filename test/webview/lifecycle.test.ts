@@ -430,7 +430,7 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
     await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
     await until('state with the timeline', () => {
       const s = w.state.value as { timeline?: { selection: unknown } } | null;
-      return s !== null && s.timeline?.selection != null;
+      return s !== null && s.timeline?.selection !== null && s.timeline?.selection !== undefined;
     });
     const saved = w.state.value as { tab: string; lifecycleModel: string; timeline: { range: [number, number]; selection: [number, number] } };
     assert.equal(saved.tab, 'lifecycles');
