@@ -12,6 +12,8 @@ import type { EventRow, InterleaveData, LifecycleToHost, LifecycleToWebview } fr
 import { el, setText } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask } from './format';
 import { isInterleaveData } from './lifecycle-data';
+import { listboxStep } from './list-keys';
+import { fieldsOf } from './event-fields';
 
 /** Request ids of this view: above the lifecycle view's (2^44 .. 2^45). */
 export const INTERLEAVE_REQUEST_BASE = 2 ** 46;
@@ -27,16 +29,6 @@ export interface InterleaveHost {
 }
 
 type Reply = LifecycleToWebview | { type: 'requestError'; requestId: number; message: string };
-
-/** `name=value` fields of an event's text (tracepoint and kprobe payloads). */
-export function fieldsOf(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/(?:^|\s)([A-Za-z_$][\w$.]*)=(\S+)/g)) {
-    const kv = `${m[1] as string}=${m[2] as string}`;
-    if (!out.includes(kv)) out.push(kv);
-  }
-  return out;
-}
 
 export class InterleaveView {
   readonly element = el('section', 'ktl-il');
@@ -271,20 +263,10 @@ export class InterleaveView {
   private onKey(e: KeyboardEvent): void {
     const n = this.data?.events.length ?? 0;
     if (n === 0 || e.altKey || e.ctrlKey || e.metaKey) return;
-    const cur = this.selected;
-    switch (e.key) {
-      case 'ArrowDown':
-        this.select(cur === null ? 0 : Math.min(n - 1, cur + 1));
-        break;
-      case 'ArrowUp':
-        this.select(cur === null ? 0 : Math.max(0, cur - 1));
-        break;
-      case 'Enter':
-        this.open();
-        break;
-      default:
-        return;
-    }
+    const next = listboxStep(e.key, this.selected, n);
+    if (next !== null) this.select(next);
+    else if (e.key === 'Enter') this.open();
+    else return;
     e.preventDefault();
   }
 }

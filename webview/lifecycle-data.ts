@@ -4,19 +4,7 @@
  * Strings stay untrusted after this: they are drawn on canvas or set as textContent.
  */
 import type { EventRow, InterleaveData, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, ModelProblem } from '../src/protocol/messages';
-import { isEventRow } from './sanitize';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isIndex(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
-
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
+import { isCount as isIndex, isEventRow, isFiniteNumber, isRecord } from './sanitize';
 
 function isStringList(v: unknown): v is readonly string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');

@@ -23,6 +23,7 @@ import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, Li
 import { MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
 import { el, setText } from './dom';
 import { formatCount, formatSeconds, formatTask } from './format';
+import { listboxStep } from './list-keys';
 import { isFlightColumns, isLifecycleLanes, isLifecycleSummary, isModelList, isProblemList } from './lifecycle-data';
 import { tickFormatter } from './timeline-scale';
 import { contentPx, firstRowFromScrollTop, scrollTopFromFirstRow, type Geometry } from './virtual-scroll';
@@ -396,27 +397,12 @@ export class LifecycleView {
   private onFindingsKey(e: KeyboardEvent): void {
     const n = this.summary?.findings.length ?? 0;
     if (n === 0 || e.altKey || e.ctrlKey || e.metaKey) return;
-    const cur = this.selectedFinding;
-    switch (e.key) {
-      case 'ArrowDown':
-        this.selectFinding(cur === null ? 0 : Math.min(n - 1, cur + 1));
-        break;
-      case 'ArrowUp':
-        this.selectFinding(cur === null ? 0 : Math.max(0, cur - 1));
-        break;
-      case 'Home':
-        this.selectFinding(0);
-        break;
-      case 'End':
-        this.selectFinding(n - 1);
-        break;
-      case 'Enter':
-        if (cur === null) this.selectFinding(0);
-        this.openFinding();
-        break;
-      default:
-        return;
-    }
+    const next = listboxStep(e.key, this.selectedFinding, n);
+    if (next !== null) this.selectFinding(next);
+    else if (e.key === 'Enter') {
+      if (this.selectedFinding === null) this.selectFinding(0);
+      this.openFinding();
+    } else return;
     e.preventDefault();
   }
 
