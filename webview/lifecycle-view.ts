@@ -43,9 +43,8 @@ const STATE_COLOURS = 6;
 
 export interface LifecycleHost {
   post(m: LifecycleToHost): void;
-  /** The timeline's visible range (RelNs) and plot width: lanes show the same time. */
+  /** The timeline's visible range (RelNs): lanes show the same time. */
   range(): [number, number];
-  width(): number;
   /** Trace origin for times shown as seconds since the first event. */
   firstTsNs(): number;
   /** Open an event's line in the trace text (and its source line when mapped). */

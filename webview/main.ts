@@ -73,7 +73,6 @@ const lifecycles = new LifecycleView(
   {
     post: (m) => host.post(m),
     range: () => timeline.visibleRange(),
-    width: () => timeline.plotWidth,
     firstTsNs: () => summary?.firstTsNs ?? 0,
     reveal,
     showOnTimeline: (tsNs) => timeline.panTo(tsNs),

@@ -229,11 +229,6 @@ export class TimelineView {
     return this.scale.visible();
   }
 
-  /** Plot width in CSS px (the resolution the timeline asks for). */
-  get plotWidth(): number {
-    return this.scale.width;
-  }
-
   private notifyView(): void {
     if (this.summary) this.host.viewChanged?.(this.scale.visible(), this.selection);
   }
