@@ -384,6 +384,8 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
     const win = cli.windows[0] as InterleaveJson['windows'][number];
     assert.match((await page.textContent('.ktl-il-window[data-rank="1"]')) ?? '', new RegExp(win.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await page.click('.ktl-il-window[data-rank="1"]');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'interleave-dark.png') });
     const marked = await page.$$eval('#il-listing .ktl-il-marked', (rs) => rs.map((r) => Number((r as HTMLElement).dataset.index)));
     const wantLines = [win.a.open.line, win.b.open.line, ...win.inside.map((x) => x.line)];
     assert.deepEqual(
