@@ -119,7 +119,8 @@ export class LifecycleView {
     const svgEl = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     svgEl.classList.add('ktl-lc-axis');
     this.axisSvg = select(svgEl);
-    this.axisG = this.axisSvg.append('g').attr('transform', `translate(0,${AXIS_PX - 1})`);
+    // The timeline's axis styles (style.css .ktl-tl-axis).
+    this.axisG = this.axisSvg.append('g').attr('class', 'ktl-tl-axis').attr('transform', `translate(0,${AXIS_PX - 1})`);
     const plot = el('div', 'ktl-lc-plot');
     plot.append(svgEl, this.canvas);
     this.labels.style.width = `${LABEL_PX}px`;
@@ -680,8 +681,10 @@ export class LifecycleView {
     s.findings.forEach((f, k) => {
       const r = f.lane - this.firstLane;
       if (f.lane < 0 || r < 0 || r >= rows) return;
-      const fx = toPx(f.tsNs);
-      if (fx < -6 || fx > w + 6) return;
+      const at = toPx(f.tsNs);
+      if (at < -6 || at > w + 6) return;
+      // A finding on the range's edge (often the last event of an excerpt) is drawn whole.
+      const fx = Math.min(w - 8, Math.max(8, at));
       const cy = r * LANE_PX + LANE_PX / 2;
       ctx.fillStyle = c.error || c.fg;
       ctx.beginPath();
