@@ -543,7 +543,7 @@ export class LifecycleView {
     let bestPx = HIT_PX + 1;
     s.findings.forEach((f, k) => {
       if (f.lane !== lane) return;
-      const dx = Math.abs(toPx(f.tsNs) - x);
+      const dx = Math.abs(this.markerX(toPx(f.tsNs)) - x);
       if (dx < bestPx) {
         bestPx = dx;
         best = k;
@@ -570,6 +570,11 @@ export class LifecycleView {
       this.host.reveal(line, event);
       return;
     }
+  }
+
+  /** Where a finding's marker is drawn: its time, kept whole inside the plot. */
+  private markerX(px: number): number {
+    return Math.min(this.canvasWidth() - 8, Math.max(8, px));
   }
 
   private toPx(d: { startNs: number; endNs: number }): (ns: number) => number {
@@ -684,7 +689,7 @@ export class LifecycleView {
       const at = toPx(f.tsNs);
       if (at < -6 || at > w + 6) return;
       // A finding on the range's edge (often the last event of an excerpt) is drawn whole.
-      const fx = Math.min(w - 8, Math.max(8, at));
+      const fx = this.markerX(at);
       const cy = r * LANE_PX + LANE_PX / 2;
       ctx.fillStyle = c.error || c.fg;
       ctx.beginPath();

@@ -238,6 +238,24 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
     const lane = cli.objects.findIndex((o) => o.key === fifo.key);
     await page.waitForFunction((l) => (document.getElementById('lc-lanes') as HTMLElement).dataset.selectedLane === String(l), lane, { timeout: WAIT_MS });
 
+    // On the lanes canvas: the finding's diamond opens the finding; a state segment opens its step.
+    const drawn = (await page.$eval('#lc-canvas', (c) => (c as HTMLElement).dataset.drawn ?? '')).split(':').map(Number) as [number, number, number];
+    const cbox = await (await page.$('#lc-canvas'))?.boundingBox();
+    assert.ok(cbox);
+    const xOf = (ts: number): number => ((ts - drawn[1]) / (drawn[2] - drawn[1])) * cbox.width;
+    let seen = revealed(w).length;
+    await page.mouse.click(cbox.x + Math.min(cbox.width - 8, Math.max(8, xOf(fifo.tsNs))), cbox.y + lane * LANE_PX + LANE_PX / 2);
+    await until('revealEvent from the diamond', () => revealed(w).length > seen && revealed(w).at(-1)?.line === fifo.line);
+    const hist = cli.objects[0]?.history ?? [];
+    const tx = hist.findIndex((h) => h.state === 'TX' && h.kind === 'transition');
+    const step = hist[tx] as NonNullable<(typeof hist)[number]>;
+    const next = hist[tx + 1] as NonNullable<(typeof hist)[number]>;
+    assert.ok(xOf(next.tsNs) - xOf(step.tsNs) > 6, 'the TX segment is wide enough to click');
+    seen = revealed(w).length;
+    await page.mouse.click(cbox.x + (xOf(step.tsNs) + xOf(next.tsNs)) / 2, cbox.y + LANE_PX / 2);
+    await until('revealEvent from the TX segment', () => revealed(w).length > seen && revealed(w).at(-1)?.line === step.line && revealed(w).at(-1)?.event === step.event);
+    assert.match((await page.textContent('#lc-details')) ?? '', new RegExp(`^${cli.objects[0]?.key} TX from .* line ${step.line}$`));
+
     // A flight-recorder row opens its own event (a kprobe: the host maps it to xsk.c).
     const probe = want.find((c) => c.cpu === 2)?.lines[0] as number;
     await page.click(`#lc-flight .ktl-lc-frow[data-line="${probe}"]`);
