@@ -71,7 +71,7 @@ const lanesZoom = lanesMs(mid, mid + 1_000_000);
 // --- the webview ------------------------------------------------------------------------------
 let summarySentAt = 0n;
 const browser = await launch();
-let firstPaintMs = NaN;
+let firstPaintMs;
 try {
   const w = await openWebview(
     browser,
