@@ -62,7 +62,8 @@ interface Slot {
 
 export interface TableHost {
   post(request: RowsRequest): void;
-  revealLine(line: number): void;
+  /** Open the event's line in the trace text (and its source line, when mapped). */
+  revealLine(line: number, event?: string): void;
   /** Position or selection changed (for persisted state). */
   viewChanged(firstRow: number, selected: number | null): void;
   /** The filtered total became known (or unknown again after a filter change). */
@@ -374,7 +375,7 @@ export class EventTable {
       const reveal = el('button', 'ktl-link', where);
       reveal.type = 'button';
       reveal.title = 'Reveal this line in the text editor (Enter)';
-      reveal.addEventListener('click', () => this.host.revealLine(ev.line));
+      reveal.addEventListener('click', () => this.host.revealLine(ev.line, ev.event));
       position = reveal;
     } else if (where !== null) {
       position = el('span', '', where);
@@ -474,7 +475,12 @@ export class EventTable {
   private reveal(pos: number): void {
     const ev = this.cache.get(pos);
     // Captures: the host's revealLine focuses the packet tree (main.ts); trace.dat has no lines.
-    if (ev && this.lineKind !== 'none') this.host.revealLine(ev.line);
+    if (ev && this.lineKind !== 'none') this.host.revealLine(ev.line, ev.event);
+  }
+
+  /** The selected event, once its row has loaded (the interleave view starts from it). */
+  selectedRow(): EventRow | undefined {
+    return this.selected === null ? undefined : this.cache.get(this.selected);
   }
 }
 

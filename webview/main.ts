@@ -25,6 +25,9 @@ import { TimelineView } from './timeline';
 import { FdPanel } from './fd-panel';
 import { PacketView } from './packet-view';
 import { FindingsPanel } from './findings-panel';
+import { LifecycleView } from './lifecycle-view';
+import { InterleaveView } from './interleave-view';
+import { ViewTabs } from './view-tabs';
 
 const host = new Host();
 const app = byId<HTMLDivElement>('app');
@@ -33,10 +36,14 @@ const filters = new FilterModel();
 const loading = new LoadingView();
 const summaryView = new SummaryView(filters, { revealLine: (line) => host.post({ type: 'revealLine', line }) });
 const filterBar = new FilterBar(filters);
+/** Opens an event's line in the trace text, and (with its event name) its source line when mapped. */
+function reveal(line: number, event?: string): void {
+  host.post(event === undefined ? { type: 'revealLine', line } : { type: 'revealEvent', line, event });
+}
 const table = new EventTable({
   post: (request) => host.post(request),
   // A capture is binary: Enter on a packet goes to its layers tree instead of the file as text.
-  revealLine: (line) => (isCaptureSummary(summary) ? packetView.focusTree() : host.post({ type: 'revealLine', line })),
+  revealLine: (line, event) => (isCaptureSummary(summary) ? packetView.focusTree() : reveal(line, event)),
   viewChanged: (firstRow, selected) => {
     host.saveState({ firstRow, selected });
     revealTableSelection();
@@ -72,8 +79,43 @@ const timeline = new TimelineView({
     const f = filters.current;
     table.reset(toEventFilter(f), isEmptyFilter(f) ? summary.events : null, Math.max(0, position - 3), position);
   },
-  revealLine: (line) => host.post({ type: 'revealLine', line }),
+  revealLine: reveal,
+  viewChanged: (range, selection) => {
+    host.saveState({ timeline: { range, selection } });
+    lifecycles.rangeChanged();
+  },
 });
+const savedAtLoad = host.getState();
+if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
+const lifecycles = new LifecycleView(
+  {
+    post: (m) => host.post(m),
+    range: () => timeline.visibleRange(),
+    firstTsNs: () => summary?.firstTsNs ?? 0,
+    reveal,
+    showOnTimeline: (tsNs) => timeline.panTo(tsNs),
+    modelChanged: (id) => host.saveState({ lifecycleModel: id }),
+  },
+  savedAtLoad.lifecycleModel,
+);
+const interleave = new InterleaveView(
+  {
+    post: (m) => host.post(m),
+    firstTsNs: () => summary?.firstTsNs ?? 0,
+    reveal,
+    selectedEvent: () => table.selectedRow(),
+    queryChanged: (key, pair) => host.saveState({ interleave: { key, pair } }),
+  },
+  savedAtLoad.interleave,
+);
+const tabs = new ViewTabs(
+  [
+    { id: 'events', label: 'Events', element: table.element },
+    { id: 'lifecycles', label: 'Lifecycles', element: lifecycles.element, shown: () => lifecycles.show() },
+    { id: 'interleave', label: 'Interleavings', element: interleave.element, shown: () => interleave.show() },
+  ],
+  (id) => host.saveState({ tab: id }),
+);
 /** The table's selected event (once its row has loaded) is marked on the timeline too. */
 function revealTableSelection(): void {
   const index = Number(table.element.querySelector<HTMLElement>('.ktl-row.ktl-selected[data-index]')?.dataset.index);
@@ -84,7 +126,7 @@ const fdPanel = new FdPanel({
   pick: (index) => timeline.pickIndex(index),
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
-tableArea.append(filterBar.element, timeline.element, table.element, packetView.element);
+tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
 app.append(loading.element, main);
 
@@ -134,6 +176,7 @@ function showSummary(s: TraceSummary): void {
     if (pendingPacket !== null) timeline.pickIndex(pendingPacket);
     pendingPacket = null;
   }
+  if (first) tabs.select(saved.tab ?? 'events');
 }
 
 function isCaptureSummary(s: TraceSummary | null): boolean {
@@ -157,15 +200,14 @@ function onMessage(msg: HostToWebview): void {
       table.onRows(msg);
       break;
     case 'requestError':
-      // By request id range, highest base first: findings (2^46), packet (2^44), timeline (2^40), fd panel (3e9), table.
-      if (!findingsPanel.onMessage(msg) && !packetView.onMessage(msg) && !timeline.onMessage(msg) && !fdPanel.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
+      // By request id range, highest base first: interleave (2^48), findings (2^46), packet (2^44), lifecycle [2^43, 2^44), timeline (2^40), fd panel (3e9), table.
+      if (!interleave.onMessage(msg) && !findingsPanel.onMessage(msg) && !packetView.onMessage(msg) && !lifecycles.onMessage(msg) && !timeline.onMessage(msg) && !fdPanel.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
       break;
     case 'fds':
       fdPanel.onMessage(msg);
       break;
     case 'captureOverlay':
       if (msg.overlay === null || isCaptureOverlay(msg.overlay)) timeline.setCaptureOverlay(msg.overlay);
-      break;
       break;
     case 'packet':
     case 'journey':
@@ -177,6 +219,15 @@ function onMessage(msg: HostToWebview): void {
     case 'selectPacket':
       if (summary) timeline.pickIndex(msg.index);
       else pendingPacket = msg.index;
+      break;
+    case 'lifecycleModels':
+    case 'lifecycle':
+    case 'lifecycleLanes':
+    case 'flightRecorder':
+      lifecycles.onMessage(msg);
+      break;
+    case 'interleave':
+      interleave.onMessage(msg);
       break;
     case 'timeline':
     case 'timelineRange':

@@ -7,15 +7,15 @@
  */
 import type { CaptureOverlayInfo, CountEntry, EventRow, FdSummary, FdUseRow, TaskEntry, TraceSummary } from '../src/protocol/messages';
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isCount(v: unknown): v is number {
+export function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-function isFiniteNumber(v: unknown): v is number {
+export function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 

@@ -20,6 +20,21 @@ export interface ViewState {
   readonly firstRow: number;
   /** Position (in the filtered list) of the selected row. */
   readonly selected: number | null;
+  /** The timeline's visible range and brushed selection (RelNs). */
+  readonly timeline?: TimelineState;
+  /** Which view is shown under the timeline. */
+  readonly tab?: ViewTab;
+  /** The lifecycle model picked (`builtin:af-xdp`, `workspace:NAME`). */
+  readonly lifecycleModel?: string;
+  /** The interleave view's object (`FIELD=VALUE`) and pair (`OPEN,CLOSE`) boxes. */
+  readonly interleave?: { readonly key: string; readonly pair: string };
+}
+
+export type ViewTab = 'events' | 'lifecycles' | 'interleave';
+
+export interface TimelineState {
+  readonly range: [number, number];
+  readonly selection: [number, number] | null;
 }
 
 export const EMPTY_FILTER: FilterState = { events: [], cpus: [], task: '', text: '' };
@@ -57,10 +72,30 @@ export function parseFilterState(v: unknown): FilterState {
 export function parseViewState(v: unknown): ViewState {
   if (!isRecord(v) || v.version !== 1) return INITIAL_STATE;
   const firstRow = typeof v.firstRow === 'number' && Number.isFinite(v.firstRow) && v.firstRow >= 0 ? v.firstRow : 0;
+  const timeline = parseTimelineState(v.timeline);
+  const tab = v.tab === 'events' || v.tab === 'lifecycles' || v.tab === 'interleave' ? v.tab : undefined;
+  const il = isRecord(v.interleave) ? { key: shortString(v.interleave.key), pair: shortString(v.interleave.pair) } : undefined;
   return {
     version: 1,
     filter: parseFilterState(v.filter),
     firstRow,
     selected: isIndex(v.selected) ? v.selected : null,
+    ...(timeline ? { timeline } : {}),
+    ...(tab ? { tab } : {}),
+    ...(typeof v.lifecycleModel === 'string' && v.lifecycleModel.length <= MAX_TEXT ? { lifecycleModel: v.lifecycleModel } : {}),
+    ...(il ? { interleave: il } : {}),
   };
+}
+
+/** A finite [start, end) with start < end, or null. */
+function parseRange(v: unknown): [number, number] | null {
+  if (!Array.isArray(v) || v.length !== 2) return null;
+  const [a, b] = v as unknown[];
+  return typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b) && a < b ? [a, b] : null;
+}
+
+export function parseTimelineState(v: unknown): TimelineState | undefined {
+  if (!isRecord(v)) return undefined;
+  const range = parseRange(v.range);
+  return range ? { range, selection: parseRange(v.selection) } : undefined;
 }

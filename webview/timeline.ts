@@ -64,8 +64,10 @@ export interface TimelineHost {
   filter(): EventFilter;
   /** An event was picked on the timeline; position = its row in the table's list (null if filtered out). */
   picked(row: EventRow, position: number | null): void;
-  /** Open the event's line in the trace text (double-click on a mark, as in the table). */
-  revealLine(line: number): void;
+  /** Open the event's line in the trace text (double-click on a mark, as in the table), and its source line when mapped. */
+  revealLine(line: number, event?: string): void;
+  /** The visible range or the brushed selection changed (persisted state; views sharing the time range). */
+  viewChanged?(range: [number, number], selection: [number, number] | null): void;
 }
 
 interface Colours {
@@ -126,6 +128,8 @@ export class TimelineView {
   private picked: EventRow | null = null;
   /** Set while the brush is moved by code (zoom), so its events are not taken as the user's. */
   private movingBrush = false;
+  /** A saved view (tab switched back) to restore once the summary has laid the plot out. */
+  private pendingRestore: { range: [number, number]; selection: [number, number] | null } | null = null;
   /** `ktl-timeline-draw` user-timing entries made (bench/timeline.bench.mjs reads them); cleared every DRAW_MEASURES. */
   private measures = 0;
 
@@ -192,7 +196,20 @@ export class TimelineView {
     this.summary = s;
     this.scale.setDomain(s.firstTsNs, s.firstTsNs + s.durationNs + 1);
     this.layoutTracks();
-    if (first) this.resetZoom();
+    if (first) {
+      const saved = this.pendingRestore;
+      this.pendingRestore = null;
+      const [lo, hi] = [s.firstTsNs, s.firstTsNs + s.durationNs + 1];
+      if (saved && saved.range[0] >= lo && saved.range[1] <= hi && saved.range[1] > saved.range[0]) {
+        this.zoomTo(saved.range[0], saved.range[1]);
+        if (saved.selection && saved.selection[1] > saved.selection[0]) {
+          this.selection = saved.selection;
+          this.placeBrush();
+          this.showRange(saved.selection[0], saved.selection[1], null, [], []);
+          this.requestRange();
+        }
+      } else this.resetZoom();
+    }
     this.request();
   }
 
@@ -226,6 +243,20 @@ export class TimelineView {
     this.plot.style.height = `${AXIS_PX + RULER_PX + this.tracksPx}px`;
     this.data = null;
     this.layout();
+  }
+
+  /** Restores a saved zoom range and brushed selection when the summary arrives (call before setSummary). */
+  restore(range: [number, number], selection: [number, number] | null): void {
+    this.pendingRestore = { range, selection };
+  }
+
+  /** The visible range [startNs, endNs), RelNs. */
+  visibleRange(): [number, number] {
+    return this.scale.visible();
+  }
+
+  private notifyView(): void {
+    if (this.summary) this.host.viewChanged?.(this.scale.visible(), this.selection);
   }
 
   /** The table's filter changed: ask again for the same range. */
@@ -262,7 +293,7 @@ export class TimelineView {
       case 'eventAt':
         if (msg.requestId !== this.pickRequest || !isEventRow(msg.row)) return true;
         this.pickRequest = null;
-        if (this.revealOnPick && this.summary?.lineKind === 'line') this.host.revealLine(msg.row.line);
+        if (this.revealOnPick && this.summary?.lineKind === 'line') this.host.revealLine(msg.row.line, msg.row.event);
         if (this.pickFromTable) this.reveal(msg.row);
         else {
           if (this.panOnPick) this.reveal(msg.row);
@@ -605,7 +636,10 @@ export class TimelineView {
     }
     this.selection = [this.scale.toNs(sel[0]), this.scale.toNs(sel[1])];
     this.showRange(this.selection[0], this.selection[1], null, [], []);
-    if (e.type === 'end') this.requestRange();
+    if (e.type === 'end') {
+      this.requestRange();
+      this.notifyView();
+    }
     this.schedule();
   }
 
@@ -618,6 +652,7 @@ export class TimelineView {
     delete this.selectionLabel.dataset.total;
     this.placeBrush();
     this.schedule();
+    this.notifyView();
   }
 
   private showRange(startNs: number, endNs: number, total: number | null, cpus: readonly CountEntry[], events: readonly CountEntry[]): void {
@@ -678,6 +713,7 @@ export class TimelineView {
     this.placeBrush();
     this.schedule();
     this.request();
+    this.notifyView();
   }
 
   zoomBy(k: number): void {

@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HitsResult } from '../core/analysis/hits';
-import { HitModel } from './hit-model';
+import { HitModel, siteKey } from './hit-model';
 import { relativeToRoot, sourceConfig, sourceRoot, sourceRootSetting, type SourceRoot } from './source-settings';
 import type { TraceDocument } from './trace-document';
 
@@ -113,6 +113,20 @@ export class HitsStore implements vscode.Disposable {
   sourceUri(file: string): vscode.Uri | undefined {
     const root = this.root;
     return root ? vscode.Uri.file(path.join(root.path, ...file.split('/'))) : undefined;
+  }
+
+  /**
+   * The source line event `event` of `doc` maps to: its one site, or the site the user picked
+   * among several; undefined when the mapping does not know it or it is ambiguous (never a guess).
+   */
+  siteOf(doc: TraceDocument, event: string): { uri: vscode.Uri; line: number } | undefined {
+    const t = this.tracked.get(doc);
+    if (!t || t.state.kind !== 'ready' || !t.model) return undefined;
+    const sites = t.model.byEvent.find((e) => e.event === event);
+    if (!sites) return undefined;
+    const site = sites.picked !== null ? sites.sites.find((x) => siteKey(x.file, x.line) === sites.picked) : sites.sites.length === 1 ? sites.sites[0] : undefined;
+    if (!site) return undefined;
+    return { uri: vscode.Uri.file(path.join(t.state.root.path, ...site.file.split('/'))), line: site.line };
   }
 
   get traceName(): string | undefined {

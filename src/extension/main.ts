@@ -41,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const view = vscode.window.createTreeView('kernelTrace.hits', { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
   const lenses = new HitsCodeLensProvider(store);
+  // Events clicked in the trace editor open their source line too, when the hits mapping knows it.
+  provider.sourceSiteOf = (doc, event) => store.siteOf(doc, event);
 
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(TRACE_VIEW_TYPE, provider, options),

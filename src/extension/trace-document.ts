@@ -6,10 +6,10 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CaptureFinding, CaptureOverlayInfo, EventFilter, EventRow, FdSummary, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
+import type { CaptureFinding, CaptureOverlayInfo, EventFilter, EventRow, FdSummary, LifecycleToWebview, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { ReaderOptions } from '../core/formats/reader-options';
-import type { HostToWorker, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
+import type { HostToWorker, SourceConfig, WorkerLifecycleRequest, WorkerToHost, WorkspaceModels } from '../protocol/worker-messages';
 import { WorkerRequests } from './worker-requests';
 
 /** Files at least this big (bytes) get a progress notification; smaller ones load too fast to need one. */
@@ -144,6 +144,14 @@ export class TraceDocument implements vscode.CustomDocument {
     return this.requests.request(
       (requestId) => this.send({ type: 'journey', requestId, index, name, others }),
       (m) => (m.type === 'journey' ? { journey: m.journey, reason: m.reason } : undefined),
+    );
+  }
+
+  /** A webview lifecycle/interleave request answered by the worker (which caches one analysis per model). */
+  lifecycle(request: WorkerLifecycleRequest, config: WorkspaceModels | null): Promise<LifecycleToWebview> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'lifecycle', requestId, request, config }),
+      (m) => (m.type === 'lifecycle' ? { ...m.reply, requestId: request.requestId } : undefined),
     );
   }
 

@@ -10,6 +10,7 @@ import { readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
 import { captureName, otherCaptures } from './capture-files';
+import { readWorkspaceModels } from './workspace-models';
 
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
 export const TRACE_TEXT_VIEW_TYPE = 'kernelTrace.traceEditor.text';
@@ -35,6 +36,8 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   /** One of a document's editors became the active editor. */
   readonly onDidActivateDocument = this.activeEmitter.event;
   private readonly panels = new Map<TraceDocument, PanelHandle[]>();
+  /** Where an event of a document maps in the kernel source (set by main.ts from the hits store). */
+  sourceSiteOf: (document: TraceDocument, event: string) => { uri: vscode.Uri; line: number } | undefined = () => undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -176,6 +179,17 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
               post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
             }
             break;
+          case 'lifecycleModels':
+          case 'lifecycle':
+          case 'lifecycleLanes':
+          case 'flightRecorder':
+          case 'interleave':
+            try {
+              post(await document.lifecycle(raw, await readWorkspaceModels(document.uri)));
+            } catch (err) {
+              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
+            }
+            break;
           case 'packet':
           case 'findings':
             try {
@@ -193,6 +207,12 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
               post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
             }
             break;
+          case 'revealEvent': {
+            const traceColumn = await revealLine(document.uri, raw.line, panel.viewColumn);
+            const site = this.sourceSiteOf(document, raw.event);
+            if (site) await revealSource(site.uri, site.line, traceColumn);
+            break;
+          }
         }
       }),
     ];
@@ -206,7 +226,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
 }
 
 /** Opens the trace as text beside the editor with the cursor on `line` (1-based). */
-async function revealLine(uri: vscode.Uri, line: number, panelColumn: vscode.ViewColumn | undefined): Promise<void> {
+async function revealLine(uri: vscode.Uri, line: number, panelColumn: vscode.ViewColumn | undefined): Promise<vscode.ViewColumn | undefined> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const pos = new vscode.Position(Math.min(line - 1, doc.lineCount - 1), 0);
   const selection = new vscode.Range(pos, pos);
@@ -216,5 +236,17 @@ async function revealLine(uri: vscode.Uri, line: number, panelColumn: vscode.Vie
   // webview focus), and would then open a new group per double-click.
   const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString() && e.viewColumn !== panelColumn);
   const viewColumn = existing?.viewColumn ?? (panelColumn !== undefined ? panelColumn + 1 : vscode.ViewColumn.Beside);
-  await vscode.window.showTextDocument(doc, { viewColumn, selection, preview: true });
+  return (await vscode.window.showTextDocument(doc, { viewColumn, selection, preview: true })).viewColumn;
+}
+
+/**
+ * Opens the kernel source line an event maps to, in the group after the trace text (or an
+ * editor already showing that file outside it), so the trace line stays visible beside it.
+ */
+async function revealSource(uri: vscode.Uri, line: number, traceColumn: vscode.ViewColumn | undefined): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const pos = new vscode.Position(Math.min(line - 1, doc.lineCount - 1), 0);
+  const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString() && e.viewColumn !== traceColumn);
+  const viewColumn = existing?.viewColumn ?? (traceColumn !== undefined ? traceColumn + 1 : vscode.ViewColumn.Beside);
+  await vscode.window.showTextDocument(doc, { viewColumn, selection: new vscode.Range(pos, pos), preview: true });
 }

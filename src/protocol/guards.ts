@@ -3,7 +3,7 @@
  * messages are checked field by field before the host acts on them, and the webview checks
  * what the host sends before drawing it.
  */
-import { MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
+import { MAX_FLIGHT_PER_CPU, MAX_LIFECYCLE_LANES, MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
 
 const MAX_FILTER_ITEMS = 4096;
 const MAX_FILTER_TEXT = 1024;
@@ -58,9 +58,36 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId);
     case 'journey':
       return isIndex(v.requestId) && isIndex(v.index);
+    case 'lifecycleModels':
+      return isIndex(v.requestId);
+    case 'lifecycle':
+      return isIndex(v.requestId) && isShortString(v.model);
+    case 'lifecycleLanes':
+      return (
+        isIndex(v.requestId) &&
+        isShortString(v.model) &&
+        isIndex(v.first) &&
+        isIndex(v.count) &&
+        v.count <= MAX_LIFECYCLE_LANES &&
+        isTimeRange(v) &&
+        isIndex(v.resolution) &&
+        v.resolution >= 1 &&
+        v.resolution <= MAX_TIMELINE_RESOLUTION
+      );
+    case 'flightRecorder':
+      return isIndex(v.requestId) && isIndex(v.index) && isIndex(v.perCpu) && v.perCpu >= 1 && v.perCpu <= MAX_FLIGHT_PER_CPU;
+    case 'interleave':
+      return isIndex(v.requestId) && isShortString(v.key) && v.key.length > 0 && (v.pair === null || isPair(v.pair));
+    case 'revealEvent':
+      return isIndex(v.line) && v.line >= 1 && isShortString(v.event);
     default:
       return false;
   }
+}
+
+/** An (OPEN, CLOSE) pair of event names for interleave's critical sections. */
+function isPair(v: unknown): boolean {
+  return isRecord(v) && isShortString(v.open) && v.open.length > 0 && isShortString(v.close) && v.close.length > 0;
 }
 
 /** A half-open time range of finite RelNs, start before end. */
@@ -107,6 +134,16 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.index);
     case 'journey':
       return isIndex(v.requestId) && (v.journey === null || isRecord(v.journey)) && typeof v.reason === 'string';
+    case 'lifecycleModels':
+      return isIndex(v.requestId) && Array.isArray(v.models) && Array.isArray(v.problems) && (v.configPath === null || typeof v.configPath === 'string');
+    case 'lifecycle':
+      return isIndex(v.requestId) && isRecord(v.summary);
+    case 'lifecycleLanes':
+      return isIndex(v.requestId) && isRecord(v.lanes);
+    case 'flightRecorder':
+      return isIndex(v.requestId) && isIndex(v.index) && Array.isArray(v.columns);
+    case 'interleave':
+      return isIndex(v.requestId) && isRecord(v.data);
     default:
       return false;
   }

@@ -81,7 +81,8 @@ export type WebviewToHost =
   | FdsToHost
   | CaptureToHost
   | PacketToHost
-  | JourneyToHost;
+  | JourneyToHost
+  | LifecycleToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -105,7 +106,8 @@ export type HostToWebview =
   | FdsToWebview
   | CaptureToWebview
   | PacketToWebview
-  | JourneyToWebview;
+  | JourneyToWebview
+  | LifecycleToWebview;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;
@@ -387,3 +389,141 @@ export const MAX_JOURNEY_FILES = 32;
 export type JourneyToHost = { readonly type: 'journey'; readonly requestId: number; readonly index: number };
 /** journey null: the packet is neither an ICMP echo nor a TCP segment; `reason` says so. */
 export type JourneyToWebview = { readonly type: 'journey'; readonly requestId: number; readonly journey: PacketJourney | null; readonly reason: string };
+// ---- lifecycles and interleavings --------------------------------------------------------
+// The worker analyses (one cached analysis per model); the webview asks for a summary of a
+// model (findings, counts), then for windows of lanes (objects) over a time range, never for
+// all objects. Models are named `builtin:NAME` or `workspace:NAME` (.vscode/kernel-trace.json).
+
+export interface LifecycleModelInfo {
+  /** `builtin:af-xdp`, `workspace:skb-tx`. */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly source: 'builtin' | 'workspace';
+}
+
+/** One problem of .vscode/kernel-trace.json, with the JSON path of the offending value. */
+export interface ModelProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface LifecycleFinding {
+  readonly kind: string;
+  readonly key: string;
+  /** Lane (object id) the finding is about; -1 when it has none (a poison value). */
+  readonly lane: number;
+  readonly tsNs: RelNs;
+  readonly cpu: number;
+  readonly line: number;
+  /** Event index in the trace. */
+  readonly index: number;
+  readonly event: string;
+  readonly message: string;
+}
+
+export interface LifecycleSummary {
+  readonly model: string;
+  readonly states: readonly string[];
+  readonly objects: number;
+  readonly steps: number;
+  /** Findings in trace order, at most MAX_LIFECYCLE_FINDINGS of them; `findingTotal` counts all. */
+  readonly findings: readonly LifecycleFinding[];
+  readonly findingTotal: number;
+  readonly transitions: readonly { readonly from: string | null; readonly to: string; readonly count: number; readonly legal: boolean | null }[];
+}
+
+export interface LifecycleLane {
+  /** Object id = lane number. */
+  readonly lane: number;
+  readonly key: string;
+  readonly generation: number;
+  /** Final state (index into LifecycleSummary.states). */
+  readonly state: number;
+  readonly steps: number;
+  readonly cpus: readonly number[];
+  readonly firstTsNs: RelNs;
+  readonly lastTsNs: RelNs;
+}
+
+/** Lanes [first, first + lanes.length) over [startNs, endNs); segments at most one per pixel column per lane. */
+export interface LifecycleLanes {
+  readonly model: string;
+  readonly first: number;
+  readonly startNs: RelNs;
+  readonly endNs: RelNs;
+  readonly lanes: readonly LifecycleLane[];
+  readonly segments: {
+    /** Index into `lanes`. */
+    readonly lane: Uint32Array;
+    readonly state: Uint8Array;
+    readonly startNs: Float64Array;
+    readonly endNs: Float64Array;
+    /** Event index and 1-based line of the step that began the segment. */
+    readonly index: Uint32Array;
+    readonly line: Uint32Array;
+    /** Index into `names`. */
+    readonly name: Uint32Array;
+  };
+  readonly names: readonly string[];
+}
+
+export interface InterleaveWindowRow {
+  readonly rank: number;
+  readonly cpus: readonly [number, number];
+  readonly startNs: RelNs;
+  readonly endNs: RelNs;
+  readonly overlapNs: number;
+  readonly gapNs: number;
+  /** Event indices of the two sections' opening events, and of the events inside the other CPU's section. */
+  readonly opens: readonly [number, number];
+  readonly inside: readonly number[];
+  readonly message: string;
+}
+
+export interface InterleaveData {
+  readonly key: string;
+  readonly pair: { readonly open: string; readonly close: string } | null;
+  readonly cpus: readonly number[];
+  /** Events touching the object in time order, at most MAX_INTERLEAVE_EVENTS; `total` counts all. */
+  readonly events: readonly EventRow[];
+  readonly total: number;
+  readonly windows: readonly InterleaveWindowRow[];
+  readonly sections: number;
+  readonly unpairedCloses: number;
+  readonly unclosed: number;
+}
+
+export type LifecycleToHost =
+  | { readonly type: 'lifecycleModels'; readonly requestId: number }
+  | { readonly type: 'lifecycle'; readonly requestId: number; readonly model: string }
+  | {
+      readonly type: 'lifecycleLanes';
+      readonly requestId: number;
+      readonly model: string;
+      readonly first: number;
+      readonly count: number;
+      readonly startNs: RelNs;
+      readonly endNs: RelNs;
+      /** Pixel columns across the range (segments are thinned to one per column per lane). */
+      readonly resolution: number;
+    }
+  /** The N events up to and including event `index` on every CPU (the finding's "flight recorder"). */
+  | { readonly type: 'flightRecorder'; readonly requestId: number; readonly index: number; readonly perCpu: number }
+  /** Events touching FIELD=VALUE (or a bare VALUE) from every CPU, and with a pair the critical-section windows. */
+  | { readonly type: 'interleave'; readonly requestId: number; readonly key: string; readonly pair: { readonly open: string; readonly close: string } | null }
+  /** Open the event's line in the trace text and, when the source mapping knows the event, its source line. */
+  | { readonly type: 'revealEvent'; readonly line: number; readonly event: string };
+
+export type LifecycleToWebview =
+  | { readonly type: 'lifecycleModels'; readonly requestId: number; readonly models: readonly LifecycleModelInfo[]; readonly configPath: string | null; readonly problems: readonly ModelProblem[] }
+  | { readonly type: 'lifecycle'; readonly requestId: number; readonly summary: LifecycleSummary }
+  | { readonly type: 'lifecycleLanes'; readonly requestId: number; readonly lanes: LifecycleLanes }
+  | { readonly type: 'flightRecorder'; readonly requestId: number; readonly index: number; readonly columns: readonly { readonly cpu: number; readonly rows: readonly EventRow[] }[] }
+  | { readonly type: 'interleave'; readonly requestId: number; readonly data: InterleaveData };
+
+export const MAX_LIFECYCLE_FINDINGS = 5000;
+/** Most lanes one lifecycleLanes request may ask for. */
+export const MAX_LIFECYCLE_LANES = 200;
+export const MAX_FLIGHT_PER_CPU = 200;
+export const MAX_INTERLEAVE_EVENTS = 5000;

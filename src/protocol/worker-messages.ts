@@ -3,7 +3,7 @@
  * per open trace document: it reads the file, keeps the Trace, and answers page requests,
  * so neither parsing nor filtering ever runs on the extension host thread.
  */
-import type { CaptureFinding, CaptureOverlayInfo, EventFilter, EventRow, FdSummary, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
+import type { CaptureFinding, CaptureOverlayInfo, EventFilter, EventRow, FdSummary, LifecycleToHost, LifecycleToWebview, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from './messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
 import type { ReaderOptions } from '../core/formats/reader-options';
@@ -52,7 +52,9 @@ export type HostToWorker =
   /** Findings of the loaded capture (at most MAX_FINDINGS; `total` counts them all). */
   | { readonly type: 'findings'; readonly requestId: number }
   /** The journey of packet `index` (named `name`) across the loaded capture and the captures at `others`. */
-  | { readonly type: 'journey'; readonly requestId: number; readonly index: number; readonly name: string; readonly others: readonly { readonly path: string; readonly name: string }[] };
+  | { readonly type: 'journey'; readonly requestId: number; readonly index: number; readonly name: string; readonly others: readonly { readonly path: string; readonly name: string }[] }
+  /** A webview lifecycle/interleave request, with the workspace's kernel-trace.json as the host read it (null: none). */
+  | { readonly type: 'lifecycle'; readonly requestId: number; readonly request: WorkerLifecycleRequest; readonly config: WorkspaceModels | null };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -70,4 +72,14 @@ export type WorkerToHost =
   | { readonly type: 'address'; readonly requestId: number; readonly resolved: { readonly symbol: string; readonly offset: string; readonly size: string } | null }
   | { readonly type: 'packet'; readonly requestId: number; readonly packet: PacketDetails }
   | { readonly type: 'findings'; readonly requestId: number; readonly findings: CaptureFinding[]; readonly total: number }
-  | { readonly type: 'journey'; readonly requestId: number; readonly journey: PacketJourney | null; readonly reason: string };
+  | { readonly type: 'journey'; readonly requestId: number; readonly journey: PacketJourney | null; readonly reason: string }
+  | { readonly type: 'lifecycle'; readonly requestId: number; readonly reply: LifecycleToWebview };
+
+/** The lifecycle requests the worker answers (revealEvent is the host's own business). */
+export type WorkerLifecycleRequest = Exclude<LifecycleToHost, { readonly type: 'revealEvent' }>;
+
+/** `.vscode/kernel-trace.json` as read by the extension host: its path (for messages) and text. */
+export interface WorkspaceModels {
+  readonly path: string;
+  readonly text: string;
+}

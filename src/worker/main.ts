@@ -11,6 +11,7 @@ import { TimelineService } from './timeline-service';
 import { fdSummaries } from './fd-service';
 import { CaptureOverlay } from './capture-overlay';
 import { isCapture } from '../core/formats/capture-common';
+import { LifecycleService } from './lifecycle-service';
 import type { EventRow } from '../protocol/messages';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import { captureFindings, packetDetails } from './packet-service';
@@ -24,6 +25,8 @@ let service: TraceService | null = null;
 let timeline: TimelineService | null = null;
 /** A capture drawn on the timeline, if one was attached. */
 let overlay: CaptureOverlay | null = null;
+/** Lifecycle analyses (one per model, cached) over `service`'s trace, made on the first request. */
+let lifecycles: LifecycleService | null = null;
 const abort = new AbortController();
 /** The opened file's base name (findings name it). */
 let openedName = '';
@@ -152,6 +155,21 @@ port.on('message', (msg: HostToWorker) => {
       }
       const { requestId, index, name, others } = msg;
       reply(requestId, svc.withTrace(async (t) => ({ type: 'journey', requestId, ...(await packetJourney(t, index, name, others)) })));
+      break;
+    }
+    case 'lifecycle': {
+      const svc = service;
+      if (!svc) {
+        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
+        return;
+      }
+      reply(
+        msg.requestId,
+        svc.withTrace(async (t) => {
+          lifecycles ??= new LifecycleService(t);
+          return { type: 'lifecycle', requestId: msg.requestId, reply: lifecycles.answer(msg.request, msg.config, (i) => svc.rows(i, 1, {}).rows[0] as EventRow) };
+        }),
+      );
       break;
     }
   }

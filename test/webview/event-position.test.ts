@@ -63,7 +63,8 @@ describe('event position in the details pane (Chromium, real TraceService)', () 
     const link = await w.page.locator('#row-details .ktl-details-meta .ktl-link').count();
     // Let a revealLine post (if any) arrive.
     await w.page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
-    const reveals = w.posted.filter((m): m is Extract<WebviewToHost, { type: 'revealLine' }> => m.type === 'revealLine').map((m) => m.line);
+    // The table asks for its event's trace line (and source line when mapped): revealEvent; revealLine without an event.
+    const reveals = w.posted.flatMap((m) => (m.type === 'revealLine' || m.type === 'revealEvent' ? [m.line] : []));
     return { meta, link, reveals, line: (service.rows(1, 1, {}).rows[0]?.line ?? -1) };
   }
 

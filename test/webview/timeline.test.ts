@@ -305,8 +305,8 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
     // A double-click opens its line in the trace text, as in the table.
     await page.mouse.dblclick(box.x + pxOf(t.tsNs(target)), box.y + track * TRACK_PX + MARKS_MID_PX);
     const until = Date.now() + WAIT_MS;
-    while (!w.posted.some((m) => m.type === 'revealLine' && m.line === t.line(target))) {
-      if (Date.now() > until) throw new Error('no revealLine for the double-clicked mark');
+    while (!w.posted.some((m) => m.type === 'revealEvent' && m.line === t.line(target) && m.event === t.event(target))) {
+      if (Date.now() > until) throw new Error('no revealEvent for the double-clicked mark');
       await new Promise((r) => setTimeout(r, 20));
     }
     // The table selects and shows the same event (no filter: position = index).

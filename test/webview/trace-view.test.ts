@@ -139,9 +139,10 @@ function rowRequests(w: WebviewPage): Extract<WebviewToHost, { type: 'rows' }>[]
   return w.posted.filter((m): m is Extract<WebviewToHost, { type: 'rows' }> => m.type === 'rows');
 }
 
+/** The line of the last event the table opened (revealEvent: its line, and its source line when mapped). */
 function lastRevealLine(w: WebviewPage): number | undefined {
-  const r = w.posted.filter((m) => m.type === 'revealLine').pop();
-  return r?.type === 'revealLine' ? r.line : undefined;
+  const r = w.posted.filter((m) => m.type === 'revealEvent').pop();
+  return r?.type === 'revealEvent' ? r.line : undefined;
 }
 
 /** Every page must load without CSP violations, page errors, dialogs or bad messages. */
@@ -394,10 +395,15 @@ describe('trace webview (Chromium, real TraceService)', () => {
     await page.dblclick('#event-table .ktl-row[data-position="3"] .c-text');
     await waitSelected(page, 3);
     await waitFor(() => lastRevealLine(w) === line(3), 'revealLine for the double-clicked row');
-    const reveals = w.posted.filter((m) => m.type === 'revealLine');
+    const reveals = w.posted.filter((m) => m.type === 'revealEvent');
+    const event = (pos: number): string => (veth.service.rows(pos, 1, {}).rows[0] as EventRow).event;
     assert.deepEqual(
-      reveals.map((m) => (m.type === 'revealLine' ? m.line : 0)),
-      [line(2), line(n - 1), line(3)],
+      reveals.map((m) => (m.type === 'revealEvent' ? [m.line, m.event] : [])),
+      [
+        [line(2), event(2)],
+        [line(n - 1), event(n - 1)],
+        [line(3), event(3)],
+      ],
     );
     await assertClean(w);
   });

@@ -9,6 +9,8 @@ import type { EventRow } from '../../src/protocol/messages';
 import { formatAbsoluteCount, formatAbsoluteSeconds, formatBytes, formatCount, formatDelta, formatDuration, formatSeconds } from '../../webview/format';
 import { PAGE_ROWS, RowCache, type RowsRequest } from '../../webview/row-cache';
 import { INITIAL_STATE, parseViewState } from '../../webview/state';
+import { listboxStep } from '../../webview/list-keys';
+import { fieldsOf } from '../../webview/event-fields';
 import { MAX_SCROLL_PX, contentPx, firstRowFromScrollTop, isScaled, maxFirstRow, scrollTopFromFirstRow, type Geometry } from '../../webview/virtual-scroll';
 
 describe('format', () => {
@@ -129,5 +131,44 @@ describe('restored state', () => {
       firstRow: 0,
       selected: null,
     });
+  });
+});
+
+describe('restored state of the timeline and the lifecycle/interleave views', () => {
+  it('keeps a valid range, selection, tab, model and query; drops malformed ones', () => {
+    const good = {
+      version: 1,
+      filter: { events: [], cpus: [], task: '', text: '' },
+      firstRow: 0,
+      selected: null,
+      timeline: { range: [10, 2000], selection: [100, 200] },
+      tab: 'lifecycles',
+      lifecycleModel: 'workspace:skb-tx',
+      interleave: { key: 'xs=0xffff90fd32693c00', pair: '__xsk_rcv_zc_L7,xsk_flush' },
+    };
+    assert.deepEqual(parseViewState(good), good);
+    const bad = parseViewState({ ...good, timeline: { range: [5, 5], selection: [1, 2] }, tab: 'other', lifecycleModel: 7, interleave: 'x' });
+    assert.equal(bad.timeline, undefined);
+    assert.equal(bad.tab, undefined);
+    assert.equal(bad.lifecycleModel, undefined);
+    assert.equal(bad.interleave, undefined);
+    assert.deepEqual(parseViewState({ ...good, timeline: { range: [0, 1], selection: [Infinity, 2] } }).timeline, { range: [0, 1], selection: null });
+  });
+
+  it('listbox keys and the FIELD=VALUE fields offered from an event', () => {
+    assert.equal(listboxStep('ArrowDown', null, 3), 0);
+    assert.equal(listboxStep('ArrowDown', 2, 3), 2);
+    assert.equal(listboxStep('ArrowUp', 1, 3), 0);
+    assert.equal(listboxStep('End', 0, 3), 2);
+    assert.equal(listboxStep('Enter', 0, 3), null);
+    assert.equal(listboxStep('ArrowDown', null, 0), null);
+    // A seed-004 kprobe payload, as the table's row text has it.
+    assert.deepEqual(fieldsOf('(__xsk_rcv_zc+0x9b/0x250) addr=0x16ce900 len=0x4e xs=0xffffa0c6e26ab400 fq=0xffffa0c72db94c40'), [
+      'addr=0x16ce900',
+      'len=0x4e',
+      'xs=0xffffa0c6e26ab400',
+      'fq=0xffffa0c72db94c40',
+    ]);
+    assert.deepEqual(fieldsOf('ingress q:1 0x16ce900 FILL -> RX'), []);
   });
 });

@@ -187,7 +187,7 @@ function sectionJson(trace: Trace, s: CriticalSection): SectionJson {
 
 const us = (ns: number): string => `${(ns / 1000).toFixed(3)} µs`;
 
-function windowMessage(trace: Trace, w: InterleaveWindow): string {
+export function windowMessage(trace: Trace, w: InterleaveWindow): string {
   const sec = (s: CriticalSection): string => `${trace.event(s.open)} (line ${trace.line(s.open)}) .. ${s.close === null ? 'end of trace' : `${trace.event(s.close)} (line ${trace.line(s.close)})`}`;
   const both = `CPU ${w.a.cpu} [${sec(w.a)}] and CPU ${w.b.cpu} [${sec(w.b)}]`;
   if (w.overlapNs <= 0) return `${both} missed each other by ${us(w.gapNs)}`;
