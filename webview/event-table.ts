@@ -181,6 +181,12 @@ export class EventTable {
     this.cache.reset(filter, knownTotal);
     this.firstRow = firstRow;
     this.selected = selected;
+    // A short viewport (a capture's packet view below, a small panel) may not reach the
+    // selected row from the first row asked for: centre it instead.
+    const rowsInView = Math.floor(this.viewportPx / ROW_PX);
+    if (selected !== null && rowsInView > 0 && (selected < firstRow || selected >= firstRow + rowsInView)) {
+      this.firstRow = Math.max(0, selected - Math.floor((rowsInView - 1) / 2));
+    }
     for (const s of this.slots) s.key = '';
     this.render();
   }
