@@ -13,6 +13,7 @@ import { CaptureOverlay } from './capture-overlay';
 import { isCapture } from '../core/formats/capture-common';
 import { LifecycleService } from './lifecycle-service';
 import type { EventRow } from '../protocol/messages';
+import type { Trace } from '../core/trace/trace';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import { captureFindings, packetDetails } from './packet-service';
 import { packetJourney } from './journey-service';
@@ -46,23 +47,10 @@ port.on('message', (msg: HostToWorker) => {
       abort.abort();
       break;
     case 'rows':
-      if (!service) {
-        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
-        return;
-      }
-      try {
-        const { total, rows } = service.rows(msg.start, msg.count, msg.filter);
-        post({ type: 'rows', requestId: msg.requestId, total, start: msg.start, rows });
-      } catch (err) {
-        post({ type: 'requestError', requestId: msg.requestId, message: errorMessage(err) });
-      }
+      onTrace(msg.requestId, async (_t, svc) => ({ type: 'rows', requestId: msg.requestId, start: msg.start, ...svc.rows(msg.start, msg.count, msg.filter) }));
       break;
     case 'hits':
-      if (!service) {
-        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
-        return;
-      }
-      reply(msg.requestId, service.withTrace((t) => traceHits(t, msg.source)).then((result) => ({ type: 'hits', requestId: msg.requestId, result })));
+      onTrace(msg.requestId, async (t) => ({ type: 'hits', requestId: msg.requestId, result: await traceHits(t, msg.source) }));
       break;
     case 'probeLine':
       reply(msg.requestId, probeLine(msg.source, msg.file, msg.line, msg.variables).then((result) => ({ type: 'probeLine', requestId: msg.requestId, result })));
@@ -76,45 +64,33 @@ port.on('message', (msg: HostToWorker) => {
     case 'dropSourceIndex':
       forgetSourceIndexes();
       break;
-    case 'timeline': {
-      const svc = service;
-      if (!svc) {
-        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
-        return;
-      }
-      reply(
-        msg.requestId,
-        svc.withTrace(async (t) => {
-          timeline ??= new TimelineService(t);
-          const answer = timeline.answer(msg.request, (i) => svc.rows(i, 1, {}).rows[0] as EventRow);
-          // An attached capture's interfaces ride along as extra tracks.
-          if (answer.type === 'timeline' && overlay) return { type: 'timeline', requestId: msg.requestId, reply: { ...answer, data: overlay.addTracks(answer.data) } };
-          return { type: 'timeline', requestId: msg.requestId, reply: answer };
-        }),
-      );
+    case 'timeline':
+      onTrace(msg.requestId, async (t, svc) => {
+        timeline ??= new TimelineService(t);
+        const answer = timeline.answer(msg.request, (i) => svc.rows(i, 1, {}).rows[0] as EventRow);
+        // An attached capture's interfaces ride along as extra tracks.
+        if (answer.type === 'timeline' && overlay) return { type: 'timeline', requestId: msg.requestId, reply: { ...answer, data: overlay.addTracks(answer.data) } };
+        return { type: 'timeline', requestId: msg.requestId, reply: answer };
+      });
       break;
-    }
-    case 'attachCapture': {
-      const svc = service;
-      if (!svc) {
-        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
-        return;
-      }
-      reply(
-        msg.requestId,
-        svc.withTrace(async (t) => {
-          const capture = await loadTraceFile(msg.path);
-          if (!isCapture(capture.meta.format)) {
-            capture.close();
-            throw new Error(`${msg.name} is ${capture.meta.format}, not a capture (pcap/pcapng)`);
-          }
-          overlay?.dispose();
-          overlay = new CaptureOverlay(t, capture, msg.name);
-          return { type: 'captureOverlay', requestId: msg.requestId, overlay: overlay.info() };
-        }),
-      );
+    case 'lifecycle':
+      onTrace(msg.requestId, async (t, svc) => {
+        lifecycles ??= new LifecycleService(t);
+        return { type: 'lifecycle', requestId: msg.requestId, reply: lifecycles.answer(msg.request, msg.config, (i) => svc.rows(i, 1, {}).rows[0] as EventRow) };
+      });
       break;
-    }
+    case 'attachCapture':
+      onTrace(msg.requestId, async (t) => {
+        const capture = await loadTraceFile(msg.path);
+        if (!isCapture(capture.meta.format)) {
+          capture.close();
+          throw new Error(`${msg.name} is ${capture.meta.format}, not a capture (pcap/pcapng)`);
+        }
+        overlay?.dispose();
+        overlay = new CaptureOverlay(t, capture, msg.name);
+        return { type: 'captureOverlay', requestId: msg.requestId, overlay: overlay.info() };
+      });
+      break;
     case 'captureOffset':
       if (msg.detach) {
         overlay?.dispose();
@@ -124,56 +100,30 @@ port.on('message', (msg: HostToWorker) => {
       }
       post({ type: 'captureOverlay', requestId: msg.requestId, overlay: overlay?.info() ?? null });
       break;
-    case 'fds': {
-      const svc = service;
-      if (!svc) {
-        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
-        return;
-      }
-      reply(msg.requestId, svc.withTrace(async (t) => ({ type: 'fds', requestId: msg.requestId, ...fdSummaries(t) })));
+    case 'fds':
+      onTrace(msg.requestId, async (t) => ({ type: 'fds', requestId: msg.requestId, ...fdSummaries(t) }));
       break;
-    }
     case 'packet':
-    case 'findings': {
-      const svc = service;
-      if (!svc) {
-        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
-        return;
-      }
-      const requestId = msg.requestId;
-      if (msg.type === 'packet') {
-        const index = msg.index;
-        reply(requestId, svc.withTrace(async (t) => ({ type: 'packet', requestId, packet: packetDetails(t, index) })));
-      } else reply(requestId, svc.withTrace(async (t) => ({ type: 'findings', requestId, ...captureFindings(t, openedName) })));
+      onTrace(msg.requestId, async (t) => ({ type: 'packet', requestId: msg.requestId, packet: packetDetails(t, msg.index) }));
       break;
-    }
-    case 'journey': {
-      const svc = service;
-      if (!svc) {
-        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
-        return;
-      }
-      const { requestId, index, name, others } = msg;
-      reply(requestId, svc.withTrace(async (t) => ({ type: 'journey', requestId, ...(await packetJourney(t, index, name, others)) })));
+    case 'findings':
+      onTrace(msg.requestId, async (t) => ({ type: 'findings', requestId: msg.requestId, ...captureFindings(t, openedName) }));
       break;
-    }
-    case 'lifecycle': {
-      const svc = service;
-      if (!svc) {
-        post({ type: 'requestError', requestId: msg.requestId, message: 'the trace is not loaded yet' });
-        return;
-      }
-      reply(
-        msg.requestId,
-        svc.withTrace(async (t) => {
-          lifecycles ??= new LifecycleService(t);
-          return { type: 'lifecycle', requestId: msg.requestId, reply: lifecycles.answer(msg.request, msg.config, (i) => svc.rows(i, 1, {}).rows[0] as EventRow) };
-        }),
-      );
+    case 'journey':
+      onTrace(msg.requestId, async (t) => ({ type: 'journey', requestId: msg.requestId, ...(await packetJourney(t, msg.index, msg.name, msg.others)) }));
       break;
-    }
   }
 });
+
+/** Answers a request about the loaded trace; before it is loaded (or while it loads), a requestError. */
+function onTrace(requestId: number, answer: (trace: Trace, service: TraceService) => Promise<WorkerToHost>): void {
+  const svc = service;
+  if (!svc) {
+    post({ type: 'requestError', requestId, message: 'the trace is not loaded yet' });
+    return;
+  }
+  reply(requestId, svc.withTrace((t) => answer(t, svc)));
+}
 
 /** Posts the answer, or the error as a requestError for that request. */
 function reply(requestId: number, answer: Promise<WorkerToHost>): void {
