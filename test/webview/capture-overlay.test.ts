@@ -12,47 +12,33 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { CAPTURE_TRACK_BASE, type EventRow, type HostToWebview, type TimelineData, type WebviewToHost } from '../../src/protocol/messages';
+import { CAPTURE_TRACK_BASE, type HostToWebview, type TimelineData, type WebviewToHost } from '../../src/protocol/messages';
 import type { Trace } from '../../src/core/trace/trace';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { TraceService } from '../../src/worker/trace-service';
-import { TimelineService } from '../../src/worker/timeline-service';
 import { CaptureOverlay } from '../../src/worker/capture-overlay';
-import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehaviour, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, type WebviewPage } from './harness';
+import { ServiceHost } from './service-host';
 
 const WAIT_MS = 10_000;
 /** Track geometry of webview/timeline.ts: slices lane, marks lane, gap; the marks lane's middle. */
 const TRACK_PX = 12 + 20 + 6;
 const MARKS_MID_PX = 3 + 12 + 1 + 10;
 
-class OverlayHost implements HostBehaviour {
-  overlay: CaptureOverlay | null;
+/** The shared host, plus the worker's capture overlay: its tracks in every timeline answer, its offset messages. */
+class OverlayHost extends ServiceHost {
+  overlay: CaptureOverlay | null = null;
   /** The last timeline data sent, as the page drew it. */
   last: TimelineData | null = null;
 
-  constructor(
-    private readonly service: TraceService,
-    private readonly timeline: TimelineService,
-    overlay: CaptureOverlay,
-  ) {
-    this.overlay = overlay;
-  }
-
-  async onMessage(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
+  protected override async answer(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        await send({ type: 'summary', summary: this.service.summary('bridge-net.trace') });
+        await super.answer(msg, send);
         await send({ type: 'captureOverlay', overlay: this.overlay?.info() ?? null });
         return;
-      case 'rows': {
-        const r = this.service.rows(msg.start, msg.count, msg.filter);
-        await send({ type: 'rows', requestId: msg.requestId, total: r.total, start: msg.start, rows: r.rows });
-        return;
-      }
-      case 'timeline':
-      case 'timelineRange':
-      case 'eventAt': {
-        const a = this.timeline.answer(msg, (i) => this.service.rows(i, 1, {}).rows[0] as EventRow);
+      case 'timeline': {
+        const a = this.timeline.answer(msg, this.row);
         if (a.type === 'timeline' && this.overlay) {
           this.last = this.overlay.addTracks(a.data);
           await send({ ...a, data: this.last });
@@ -68,7 +54,7 @@ class OverlayHost implements HostBehaviour {
         await send({ type: 'captureOverlay', overlay: null });
         return;
       default:
-        return;
+        await super.answer(msg, send);
     }
   }
 }
@@ -98,7 +84,8 @@ describe('capture on the trace timeline (Chromium, real trace and capture)', () 
   it('interfaces as tracks under the CPUs, the estimate stated, a hand-set offset applied, a packet shown, Remove', async () => {
     const overlay = new CaptureOverlay(trace, capture, 'bridge-multi.pcapng');
     const info = overlay.info();
-    const host = new OverlayHost(service, new TimelineService(trace), overlay);
+    const host = new OverlayHost(service, trace, 'bridge-net.trace');
+    host.overlay = overlay;
     const w = await openWebview(browser, host);
     open.push(w);
     const page = w.page;

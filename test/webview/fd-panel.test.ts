@@ -13,47 +13,23 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { EventRow, HostToWebview, TraceSummary, WebviewToHost } from '../../src/protocol/messages';
+import type { HostToWebview, WebviewToHost } from '../../src/protocol/messages';
 import type { Trace } from '../../src/core/trace/trace';
 import { straceFdViews } from '../../src/core/analysis/strace-fds';
 import { TraceService } from '../../src/worker/trace-service';
-import { TimelineService } from '../../src/worker/timeline-service';
 import { fdSummaries } from '../../src/worker/fd-service';
-import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehaviour, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, type WebviewPage } from './harness';
+import { ServiceHost } from './service-host';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'strace', 'ospf-hello-raw.strace');
 const SHOTS = join(ROOT, 'test-output', 'webview');
 const WAIT_MS = 10_000;
 
-class ServiceHost implements HostBehaviour {
-  constructor(
-    private readonly service: TraceService,
-    private readonly trace: Trace,
-    private readonly timeline: TimelineService,
-    private readonly summary: TraceSummary,
-  ) {}
-
-  async onMessage(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
-    switch (msg.type) {
-      case 'ready':
-        await send({ type: 'summary', summary: this.summary });
-        return;
-      case 'rows': {
-        const r = this.service.rows(msg.start, msg.count, msg.filter);
-        await send({ type: 'rows', requestId: msg.requestId, total: r.total, start: msg.start, rows: r.rows });
-        return;
-      }
-      case 'timeline':
-      case 'timelineRange':
-      case 'eventAt':
-        await send(this.timeline.answer(msg, (i) => this.service.rows(i, 1, {}).rows[0] as EventRow));
-        return;
-      case 'fds':
-        await send({ type: 'fds', requestId: msg.requestId, ...fdSummaries(this.trace) });
-        return;
-      default:
-        return;
-    }
+/** The shared host, plus the worker's answer to the fd panel. */
+class FdHost extends ServiceHost {
+  protected override async answer(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
+    if (msg.type === 'fds') await send({ type: 'fds', requestId: msg.requestId, ...fdSummaries(this.trace) });
+    else await super.answer(msg, send);
   }
 }
 
@@ -61,7 +37,7 @@ describe('strace fd panel (Chromium, real TraceService)', () => {
   let browser: Browser;
   let service: TraceService;
   let trace: Trace;
-  let host: ServiceHost;
+  let host: FdHost;
   const open: WebviewPage[] = [];
 
   before(async () => {
@@ -69,7 +45,7 @@ describe('strace fd panel (Chromium, real TraceService)', () => {
     browser = await launch();
     service = await TraceService.open(FIXTURE);
     trace = await service.withTrace(async (t) => t);
-    host = new ServiceHost(service, trace, new TimelineService(trace), service.summary('ospf-hello-raw.strace'));
+    host = new FdHost(service, trace, 'ospf-hello-raw.strace');
   });
 
   after(async () => {
@@ -132,7 +108,7 @@ describe('strace fd panel (Chromium, real TraceService)', () => {
       assert.equal(summary.timeSource, 'none');
       const stall = straceFdViews(t).find((v) => v.stall !== null);
       if (!stall?.stall) return assert.fail('no stall in the untimed capture');
-      const w = await openWebview(browser, new ServiceHost(untimed, t, new TimelineService(t), summary));
+      const w = await openWebview(browser, new FdHost(untimed, t, 'ospf-hello-untimed.strace'));
       open.push(w);
       const page = w.page;
       await page.waitForSelector('#fd-list .ktl-fd-stall', { timeout: WAIT_MS });
@@ -162,7 +138,7 @@ describe('strace fd panel (Chromium, real TraceService)', () => {
     const other = await TraceService.open(join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping.trace'));
     try {
       const t = await other.withTrace(async (x) => x);
-      const w = await openWebview(browser, new ServiceHost(other, t, new TimelineService(t), other.summary('veth-ping.trace')));
+      const w = await openWebview(browser, new FdHost(other, t, 'veth-ping.trace'));
       open.push(w);
       await w.page.waitForSelector('#summary-events', { timeout: WAIT_MS });
       assert.equal(await w.page.locator('.ktl-fd-section').isHidden(), true);

@@ -13,18 +13,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { EventRow, HostToWebview, WebviewToHost } from '../../src/protocol/messages';
+import type { HostToWebview, WebviewToHost } from '../../src/protocol/messages';
 import type { WorkspaceModels } from '../../src/protocol/worker-messages';
 import type { Trace } from '../../src/core/trace/trace';
 import { TraceService } from '../../src/worker/trace-service';
-import { TimelineService } from '../../src/worker/timeline-service';
 import { LifecycleService } from '../../src/worker/lifecycle-service';
 import { analyzeLifecycles, flightRecorder } from '../../src/core/analysis/lifecycle';
 import { parseKernelTraceConfig } from '../../src/core/analysis/lifecycle-model';
 import { builtinModel } from '../../src/core/analysis/models/index';
 import { SKB_MODEL } from '../../src/core/analysis/models/skb';
 import type { LifecycleJson, InterleaveJson } from '../../src/core/analysis/lifecycle-json';
-import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehaviour, type OpenOptions, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, type OpenOptions, type WebviewPage } from './harness';
+import { ServiceHost } from './service-host';
 
 const FTRACE = join(ROOT, 'test', 'fixtures', 'ftrace');
 const FIFO = join(FTRACE, 'seed004-fifo-break.trace');
@@ -47,50 +47,31 @@ function ktl(args: string[]): string {
   return execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
-class ServiceHost implements HostBehaviour {
-  readonly timeline: TimelineService;
+/** The shared host, plus the worker's lifecycle and interleave answers (with the workspace's models as the host read them). */
+class LifecycleHost extends ServiceHost {
   readonly lifecycles: LifecycleService;
 
   constructor(
-    readonly service: TraceService,
-    readonly trace: Trace,
-    private readonly name: string,
+    service: TraceService,
+    trace: Trace,
+    name: string,
     private readonly config: WorkspaceModels | null = null,
   ) {
-    this.timeline = new TimelineService(trace);
+    super(service, trace, name);
     this.lifecycles = new LifecycleService(trace);
   }
 
-  private row = (i: number): EventRow => this.service.rows(i, 1, {}).rows[0] as EventRow;
-
-  async onMessage(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
+  protected override async answer(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
     switch (msg.type) {
-      case 'ready':
-        await send({ type: 'summary', summary: this.service.summary(this.name) });
-        return;
-      case 'rows': {
-        const r = this.service.rows(msg.start, msg.count, msg.filter);
-        await send({ type: 'rows', requestId: msg.requestId, total: r.total, start: msg.start, rows: r.rows });
-        return;
-      }
-      case 'timeline':
-      case 'timelineRange':
-      case 'eventAt':
-        await send(this.timeline.answer(msg, this.row));
-        return;
       case 'lifecycleModels':
       case 'lifecycle':
       case 'lifecycleLanes':
       case 'flightRecorder':
       case 'interleave':
-        try {
-          await send(this.lifecycles.answer(msg, this.config, this.row));
-        } catch (err) {
-          await send({ type: 'requestError', requestId: msg.requestId, message: (err as Error).message });
-        }
+        await send(this.lifecycles.answer(msg, this.config, this.row));
         return;
       default:
-        return;
+        await super.answer(msg, send);
     }
   }
 }
@@ -175,7 +156,7 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
     );
     const fifo = a.findings[0] as (typeof a.findings)[number];
 
-    const w = await open(new ServiceHost(service, trace, 'seed004-fifo-break.trace'));
+    const w = await open(new LifecycleHost(service, trace, 'seed004-fifo-break.trace'));
     const page = w.page;
     await openLifecycles(w, 'builtin:af-xdp');
     const models = await page.$$eval('#lc-model option', (os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -281,7 +262,7 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
       rmSync(dir, { recursive: true, force: true });
     }
 
-    const w = await open(new ServiceHost(service, trace, 'lifecycle-veth-rps.trace', config), { initialState: { version: 1, filter: {}, firstRow: 0, selected: null, lifecycleModel: 'workspace:skb-one-read' } });
+    const w = await open(new LifecycleHost(service, trace, 'lifecycle-veth-rps.trace', config), { initialState: { version: 1, filter: {}, firstRow: 0, selected: null, lifecycleModel: 'workspace:skb-one-read' } });
     const page = w.page;
     await openLifecycles(w, 'workspace:skb-one-read');
     assert.equal(await page.$eval('#lc-model option[value="workspace:skb-one-read"]', (o) => o.textContent), 'skb-one-read (workspace)');
@@ -350,7 +331,7 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
       expected = (err as { errors: { path: string; message: string }[] }).errors;
     }
     assert.ok(expected.length >= 3);
-    const w = await open(new ServiceHost(service, trace, 'seed004-fifo-break.trace', { path: '.vscode/kernel-trace.json', text }));
+    const w = await open(new LifecycleHost(service, trace, 'seed004-fifo-break.trace', { path: '.vscode/kernel-trace.json', text }));
     const page = w.page;
     await openLifecycles(w, 'builtin:af-xdp');
     assert.equal(await page.isVisible('#lc-problems'), true);
@@ -372,7 +353,7 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
     assert.deepEqual(cli.cpus, [0, 2]);
     assert.equal(cli.windows.length, 1);
 
-    const w = await open(new ServiceHost(service, trace, 'seed004-xsk-flush-race.trace'));
+    const w = await open(new LifecycleHost(service, trace, 'seed004-xsk-flush-race.trace'));
     const page = w.page;
     // Start from a selected event: its fields are offered as the object.
     await page.click('#event-table .ktl-row[data-position="0"]');
@@ -426,7 +407,7 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
 
   it('the tab, the model and the timeline range and selection survive a tab switch (restored state)', async () => {
     const { service, trace } = await load(FIFO);
-    const host = new ServiceHost(service, trace, 'seed004-fifo-break.trace');
+    const host = new LifecycleHost(service, trace, 'seed004-fifo-break.trace');
     const w = await open(host);
     const page = w.page;
     const box = await (await page.$('#timeline-canvas'))?.boundingBox();
@@ -479,7 +460,7 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
     mkdirSync(SHOTS, { recursive: true });
     const { service, trace } = await load(FIFO);
     for (const theme of ['dark', 'light'] as const) {
-      const w = await open(new ServiceHost(service, trace, 'seed004-fifo-break.trace'), { theme, viewport: { width: 1400, height: 900 } });
+      const w = await open(new LifecycleHost(service, trace, 'seed004-fifo-break.trace'), { theme, viewport: { width: 1400, height: 900 } });
       await openLifecycles(w, 'builtin:af-xdp');
       await w.page.click('#lc-finding-0');
       await w.page.waitForSelector('#lc-flight .ktl-lc-at', { timeout: WAIT_MS });

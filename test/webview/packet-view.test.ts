@@ -15,13 +15,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { EventRow, HostToWebview, TraceSummary, WebviewToHost } from '../../src/protocol/messages';
+import type { HostToWebview, TraceSummary, WebviewToHost } from '../../src/protocol/messages';
 import { TraceService } from '../../src/worker/trace-service';
-import { TimelineService } from '../../src/worker/timeline-service';
 import { captureFindings, packetDetails } from '../../src/worker/packet-service';
 import { packetJourney } from '../../src/worker/journey-service';
 import type { Trace } from '../../src/core/trace/trace';
-import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehaviour, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, type WebviewPage } from './harness';
+import { ServiceHost } from './service-host';
 
 const PCAP = join(ROOT, 'test', 'fixtures', 'pcap', 'host-a.pcap');
 const PCAPNG = join(ROOT, 'test', 'fixtures', 'pcap', 'bridge-multi.pcapng');
@@ -30,35 +30,20 @@ const TSHARK = join(ROOT, 'test', 'fixtures', 'pcap', 'expected', 'host-a.pcap.t
 const SHOTS = join(ROOT, 'test-output', 'webview');
 const WAIT_MS = 10_000;
 
-/** Answers like the extension host + worker: summary, rows, timeline, packet, findings. */
-class CaptureHost implements HostBehaviour {
-  private readonly timeline: TimelineService;
-
+/** The shared host, plus the worker's packet details, findings and journeys. */
+class CaptureHost extends ServiceHost {
   constructor(
-    private readonly service: TraceService,
-    private readonly trace: Trace,
-    private readonly fileName: string,
+    service: TraceService,
+    trace: Trace,
+    fileName: string,
     /** The other captures of the "workspace" a journey searches. */
     private readonly others: readonly { path: string; name: string }[] = [],
   ) {
-    this.timeline = new TimelineService(trace);
+    super(service, trace, fileName);
   }
 
-  async onMessage(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
+  protected override async answer(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
     switch (msg.type) {
-      case 'ready':
-        await send({ type: 'summary', summary: this.service.summary(this.fileName) });
-        return;
-      case 'rows': {
-        const r = this.service.rows(msg.start, msg.count, msg.filter);
-        await send({ type: 'rows', requestId: msg.requestId, total: r.total, start: msg.start, rows: r.rows });
-        return;
-      }
-      case 'timeline':
-      case 'timelineRange':
-      case 'eventAt':
-        await send(this.timeline.answer(msg, (i) => this.service.rows(i, 1, {}).rows[0] as EventRow));
-        return;
       case 'packet':
         await send({ type: 'packet', requestId: msg.requestId, packet: packetDetails(this.trace, msg.index) });
         return;
@@ -69,7 +54,7 @@ class CaptureHost implements HostBehaviour {
         await send({ type: 'journey', requestId: msg.requestId, ...(await packetJourney(this.trace, msg.index, this.fileName, this.others)) });
         return;
       default:
-        return;
+        await super.answer(msg, send);
     }
   }
 }

@@ -11,12 +11,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { EventRow, HostToWebview, TraceSummary, WebviewToHost } from '../../src/protocol/messages';
+import type { TraceSummary, WebviewToHost } from '../../src/protocol/messages';
 import type { Trace } from '../../src/core/trace/trace';
 import { TraceService } from '../../src/worker/trace-service';
 import { TimelineService } from '../../src/worker/timeline-service';
 import { buildTaskSlices, buildTimelineEvents } from '../../src/core/analysis/timeline';
-import { ROOT, assertBuilt, cspViolations, launch, openWebview, type HostBehaviour, type OpenOptions, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, type OpenOptions, type WebviewPage } from './harness';
+import { ServiceHost } from './service-host';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping.trace');
 const SHOTS = join(ROOT, 'test-output', 'webview');
@@ -27,34 +28,6 @@ const MARKS_MID_PX = 3 + 12 + 1 + 10;
 
 type TimelineRequest = Extract<WebviewToHost, { type: 'timeline' }>;
 type RangeRequest = Extract<WebviewToHost, { type: 'timelineRange' }>;
-
-class ServiceHost implements HostBehaviour {
-  constructor(
-    private readonly service: TraceService,
-    private readonly timeline: TimelineService,
-    private readonly summary: TraceSummary,
-  ) {}
-
-  async onMessage(msg: WebviewToHost, send: (m: HostToWebview) => Promise<void>): Promise<void> {
-    switch (msg.type) {
-      case 'ready':
-        await send({ type: 'summary', summary: this.summary });
-        return;
-      case 'rows': {
-        const r = this.service.rows(msg.start, msg.count, msg.filter);
-        await send({ type: 'rows', requestId: msg.requestId, total: r.total, start: msg.start, rows: r.rows });
-        return;
-      }
-      case 'timeline':
-      case 'timelineRange':
-      case 'eventAt':
-        await send(this.timeline.answer(msg, (i) => this.service.rows(i, 1, {}).rows[0] as EventRow));
-        return;
-      default:
-        return;
-    }
-  }
-}
 
 interface Loaded {
   service: TraceService;
@@ -127,7 +100,7 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
   const open: WebviewPage[] = [];
 
   async function openTimeline(opts: OpenOptions = {}): Promise<WebviewPage> {
-    const w = await openWebview(browser, new ServiceHost(veth.service, veth.timeline, veth.summary), opts);
+    const w = await openWebview(browser, new ServiceHost(veth.service, veth.trace, 'veth-ping.trace', veth.timeline), opts);
     open.push(w);
     await w.page.waitForSelector('#timeline-canvas', { timeout: WAIT_MS });
     await waitDrawn(w);
@@ -407,7 +380,7 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
       const trace = await service.withTrace(async (t) => t);
       const summary = service.summary('veth-ping-clock-counter.trace');
       assert.equal(summary.timeSource, 'counter');
-      const w = await openWebview(browser, new ServiceHost(service, new TimelineService(trace), summary));
+      const w = await openWebview(browser, new ServiceHost(service, trace, 'veth-ping-clock-counter.trace'));
       open.push(w);
       await w.page.waitForSelector('#timeline-canvas', { timeout: WAIT_MS });
       await waitDrawn(w);
