@@ -11,6 +11,7 @@ import type { HitsResult } from '../core/analysis/hits';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import type { HostToWorker, SourceConfig, WorkerLifecycleRequest, WorkerToHost, WorkspaceModels } from '../protocol/worker-messages';
 import { WorkerRequests } from './worker-requests';
+import { otherCaptures } from './capture-files';
 
 /** Files at least this big (bytes) get a progress notification; smaller ones load too fast to need one. */
 const NOTIFY_BYTES = 8 * 1024 * 1024;
@@ -132,9 +133,12 @@ export class TraceDocument implements vscode.CustomDocument {
 
   /** The capture's findings, computed once by the worker (captures only). */
   findings(): Promise<{ findings: CaptureFinding[]; total: number }> {
-    this.findingsReply ??= this.requests.request(
-      (requestId) => this.send({ type: 'findings', requestId }),
-      (m) => (m.type === 'findings' ? { findings: m.findings, total: m.total } : undefined),
+    // With the workspace's other captures: "traffic another capture of the same hosts has".
+    this.findingsReply ??= otherCaptures(this.uri).then((others) =>
+      this.requests.request(
+        (requestId) => this.send({ type: 'findings', requestId, others }),
+        (m) => (m.type === 'findings' ? { findings: m.findings, total: m.total } : undefined),
+      ),
     );
     return this.findingsReply;
   }

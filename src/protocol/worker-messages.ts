@@ -49,8 +49,8 @@ export type HostToWorker =
   | { readonly type: 'resolveAddress'; readonly requestId: number; readonly source: SourceConfig; readonly address: string }
   /** Details and bytes of one packet of the loaded capture. */
   | { readonly type: 'packet'; readonly requestId: number; readonly index: number }
-  /** Findings of the loaded capture (at most MAX_FINDINGS; `total` counts them all). */
-  | { readonly type: 'findings'; readonly requestId: number }
+  /** Findings of the loaded capture (at most MAX_FINDINGS; `total` counts them all), `others` for cross-capture ones. */
+  | { readonly type: 'findings'; readonly requestId: number; readonly others: readonly { readonly path: string; readonly name: string }[] }
   /** The journey of packet `index` (named `name`) across the loaded capture and the captures at `others`. */
   | { readonly type: 'journey'; readonly requestId: number; readonly index: number; readonly name: string; readonly others: readonly { readonly path: string; readonly name: string }[] }
   /** A webview lifecycle/interleave request, with the workspace's kernel-trace.json as the host read it (null: none). */

@@ -20,10 +20,11 @@ interface Loaded {
 /** A capture that cannot be read is listed with its error cut to this many characters. */
 const MAX_ERROR_CHARS = 300;
 
-/** Other captures read for journeys, by path. */
+/** Other captures read for journeys and cross-capture findings, by path. */
 const others = new Map<string, Loaded>();
 
-async function loadOther(path: string): Promise<Trace> {
+/** Another capture of the workspace, read once and kept while its size and mtime stay the same. */
+export async function loadOther(path: string): Promise<Trace> {
   const s = await stat(path);
   const key = `${s.size}:${s.mtimeMs}`;
   const have = others.get(path);

@@ -107,7 +107,7 @@ port.on('message', (msg: HostToWorker) => {
       onTrace(msg.requestId, async (t) => ({ type: 'packet', requestId: msg.requestId, packet: packetDetails(t, msg.index) }));
       break;
     case 'findings':
-      onTrace(msg.requestId, async (t) => ({ type: 'findings', requestId: msg.requestId, ...captureFindings(t, openedName) }));
+      onTrace(msg.requestId, async (t) => ({ type: 'findings', requestId: msg.requestId, ...(await captureFindings(t, openedName, msg.others)) }));
       break;
     case 'journey':
       onTrace(msg.requestId, async (t) => ({ type: 'journey', requestId: msg.requestId, ...(await packetJourney(t, msg.index, msg.name, msg.others)) }));

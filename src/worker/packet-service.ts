@@ -9,6 +9,7 @@ import { captureInfo, packetBytes } from '../core/formats/capture-common';
 import { decodePacket } from '../core/formats/capture-decode';
 import { linkTypeName } from '../core/net/link';
 import type { Trace } from '../core/trace/trace';
+import { loadOther } from './journey-service';
 
 /** Details of packet `index` (event index); throws when the trace is not a capture or has no such packet. */
 export function packetDetails(trace: Trace, index: number): PacketDetails {
@@ -35,9 +36,24 @@ export function packetDetails(trace: Trace, index: number): PacketDetails {
 }
 
 /** The capture's findings as `ktl findings FILE` reports them, the first MAX_FINDINGS of them. */
-export function captureFindings(trace: Trace, fileName: string): { findings: CaptureFinding[]; total: number } {
+export async function captureFindings(
+  trace: Trace,
+  fileName: string,
+  otherFiles: readonly { readonly path: string; readonly name: string }[] = [],
+): Promise<{ findings: CaptureFinding[]; total: number }> {
   if (!captureInfo(trace)) throw new Error('not a packet capture');
-  const all = findings([{ name: fileName, trace }]);
+  // The other captures of the workspace make "traffic another capture of the same hosts has"
+  // findings possible; only this capture's findings (source 0) are kept. One that cannot be
+  // read is left out here (its own editor says why).
+  const inputs = [{ name: fileName, trace }];
+  for (const o of otherFiles) {
+    try {
+      inputs.push({ name: o.name, trace: await loadOther(o.path) });
+    } catch {
+      // not a capture, or unreadable
+    }
+  }
+  const all = findings(inputs.filter((x, k) => k === 0 || captureInfo(x.trace))).filter((f) => f.source === 0);
   return {
     findings: all.slice(0, MAX_FINDINGS).map((f) => ({ kind: f.kind, severity: f.severity, packet: f.packet ?? null, message: f.message })),
     total: all.length,

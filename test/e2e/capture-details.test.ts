@@ -21,12 +21,14 @@ interface KtlFinding {
   message: string;
 }
 
-function ktlFindings(file: string): KtlFinding[] {
-  const out = execFileSync(process.execPath, [CLI, 'findings', file, '--json'], { encoding: 'utf8', timeout: 60_000 });
+/** `ktl findings` about `file`, given the workspace's other captures too (the editor compares them). */
+function ktlFindings(file: string, others: readonly string[]): KtlFinding[] {
+  const out = execFileSync(process.execPath, [CLI, 'findings', file, ...others, '--json'], { encoding: 'utf8', timeout: 60_000 });
   return out
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as KtlFinding);
+    .map((l) => JSON.parse(l) as KtlFinding & { file: string })
+    .filter((f) => f.file === file);
 }
 
 /** `ktl journey` hops of the echo id/seq from 10.78.0.1, as `captures/NAME #packet what`. */
@@ -54,7 +56,7 @@ test('a capture from sample/: packet details and bytes in the editor, its findin
   assertBuilt();
   const file = samplePath(CAPTURE);
   const stats = ktlStats(file);
-  const findings = ktlFindings(file);
+  const findings = ktlFindings(file, [samplePath('captures/bridge-multi.pcapng'), samplePath('captures/host-b-egress-only.pcap')]);
   assert.ok(findings.length > 0, 'the sample capture has findings');
   const lengthLie = findings.find((f) => f.kind === 'ip-length-exceeds');
   assert.equal(lengthLie?.packet, 64, 'seed 004: packet 64 says 84 bytes and holds 80');

@@ -72,7 +72,7 @@ test('a trace that is not a capture has no packets and no capture findings', asy
   const trace = await loadTraceFile('test/fixtures/ftrace/veth-ping.trace');
   try {
     assert.throws(() => packetDetails(trace, 0), /not a packet capture/);
-    assert.throws(() => captureFindings(trace, 'veth-ping.trace'), /not a packet capture/);
+    await assert.rejects(captureFindings(trace, 'veth-ping.trace'), /not a packet capture/);
   } finally {
     trace.close();
   }
@@ -82,7 +82,7 @@ test('findings are what ktl findings reports for the file', async () => {
   const trace = await loadTraceFile(HOST_A);
   try {
     const all = findings([{ name: 'host-a.pcap', trace }]);
-    const r = captureFindings(trace, 'host-a.pcap');
+    const r = await captureFindings(trace, 'host-a.pcap');
     assert.equal(r.total, all.length);
     assert.deepEqual(
       r.findings,
@@ -117,4 +117,33 @@ test("a capture's summary names its interfaces from the file; a trace's has none
   const ftrace = await TraceService.open('test/fixtures/ftrace/veth-ping.trace');
   assert.equal(ftrace.summary('veth-ping.trace').interfaces, undefined);
   ftrace.dispose();
+});
+
+test('findings with the workspace\'s other captures: the traffic another capture of the same hosts has (seed 000)', async () => {
+  const HOST_B = 'test/fixtures/pcap/host-b-egress-only.pcap';
+  const trace = await loadTraceFile(HOST_B);
+  const other = await loadTraceFile(HOST_A);
+  try {
+    const r = await captureFindings(trace, 'host-b-egress-only.pcap', [{ path: HOST_A, name: 'host-a.pcap' }]);
+    // Exactly what ktl findings says about this file when given both (the core over both inputs).
+    const expected = findings([
+      { name: 'host-b-egress-only.pcap', trace },
+      { name: 'host-a.pcap', trace: other },
+    ]).filter((f) => f.source === 0);
+    assert.deepEqual(
+      r.findings,
+      expected.map((f) => ({ kind: f.kind, severity: f.severity, packet: f.packet ?? null, message: f.message })),
+    );
+    const missing = r.findings.filter((f) => f.kind === 'missing-traffic');
+    assert.ok(missing.length >= 2, JSON.stringify(missing));
+    assert.ok(missing.some((f) => /has no ICMP echo request 10\.78\.0\.1 > 10\.78\.0\.2, .*host-a\.pcap has \d+/.test(f.message)));
+    // Alone, the file has none of them.
+    assert.equal((await captureFindings(trace, 'host-b-egress-only.pcap')).findings.filter((f) => f.kind === 'missing-traffic').length, 0);
+    // A file that is not a capture among the others is left out, not an error.
+    const withJunk = await captureFindings(trace, 'host-b-egress-only.pcap', [{ path: 'test/fixtures/ftrace/veth-ping.trace', name: 'veth-ping.trace' }]);
+    assert.equal(withJunk.findings.filter((f) => f.kind === 'missing-traffic').length, 0);
+  } finally {
+    trace.close();
+    other.close();
+  }
 });

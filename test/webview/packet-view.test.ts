@@ -48,7 +48,7 @@ class CaptureHost extends ServiceHost {
         await send({ type: 'packet', requestId: msg.requestId, packet: packetDetails(this.trace, msg.index) });
         return;
       case 'findings':
-        await send({ type: 'findings', requestId: msg.requestId, ...captureFindings(this.trace, this.fileName) });
+        await send({ type: 'findings', requestId: msg.requestId, ...(await captureFindings(this.trace, this.fileName)) });
         return;
       case 'journey':
         await send({ type: 'journey', requestId: msg.requestId, ...(await packetJourney(this.trace, msg.index, this.fileName, this.others)) });
@@ -337,7 +337,7 @@ describe('capture webview: packet details, bytes, findings (Chromium, real captu
   it('the findings panel lists what ktl findings reports, and a finding selects its packet', async () => {
     const w = await openCapture(pcap);
     const page = w.page;
-    const expected = captureFindings(pcap.trace, pcap.fileName);
+    const expected = await captureFindings(pcap.trace, pcap.fileName);
     await page.waitForSelector('#findings-list .ktl-finding', { timeout: WAIT_MS });
     const shown = await page.$$eval('#findings-list .ktl-finding', (es) =>
       es.map((e) => [(e as HTMLElement).dataset.kind ?? '', (e as HTMLElement).dataset.packet ?? '', e.querySelector('.ktl-finding-message')?.textContent ?? '']),
