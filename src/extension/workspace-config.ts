@@ -27,10 +27,14 @@ export async function readConfigText(config: vscode.Uri): Promise<string | undef
   }
 }
 
-/** Reader options for the trace at `uri`; problems are shown to the user and yield no options. */
+/**
+ * Reader options for the trace at `uri`; problems are shown to the user and yield no options.
+ * Not in an untrusted workspace: the pattern is a regular expression the workspace's author
+ * wrote, run over every line (as workspace-models.ts does for the lifecycle models).
+ */
 export async function readerOptionsFor(uri: vscode.Uri): Promise<ReaderOptions> {
   const config = configUriFor(uri);
-  if (!config) return {};
+  if (!config || !vscode.workspace.isTrusted) return {};
   let text: string | undefined;
   try {
     text = await readConfigText(config);
