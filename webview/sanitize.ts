@@ -6,6 +6,7 @@
  * this: they are only ever rendered with textContent.
  */
 import type { CaptureOverlayInfo, CountEntry, EventRow, FdSummary, FdUseRow, TaskEntry, TraceSummary } from '../src/protocol/messages';
+import { MAX_TASK_TRACKS } from '../src/protocol/messages';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -80,7 +81,8 @@ export function isTraceSummary(v: unknown): v is TraceSummary {
     isCount(v.errorCount) &&
     Array.isArray(v.errors) &&
     v.errors.every(isErrorEntry) &&
-    (v.interfaces === undefined || (Array.isArray(v.interfaces) && v.interfaces.every(isInterfaceEntry)))
+    (v.interfaces === undefined || (Array.isArray(v.interfaces) && v.interfaces.every(isInterfaceEntry))) &&
+    (v.taskTracks === undefined || (Array.isArray(v.taskTracks) && v.taskTracks.length <= MAX_TASK_TRACKS && v.taskTracks.every((x) => isRecord(x) && isCount(x.id) && typeof x.label === 'string')))
   );
 }
 

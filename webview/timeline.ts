@@ -222,12 +222,20 @@ export class TimelineView {
     this.request();
   }
 
-  /** One track per CPU, then one per interface of an attached capture. */
+  /** A track's name: its task (strace), interface (captures) or CPU. */
+  private trackLabel(id: number): string {
+    const s = this.summary;
+    if (!s) return `CPU ${id}`;
+    return s.taskTracks?.find((x) => x.id === id)?.label ?? trackName(s, id);
+  }
+
+  /** One track per CPU (strace: per task), then one per interface of an attached capture. */
   private layoutTracks(): void {
     const s = this.summary;
     if (!s) return;
     const trackPx = SLICE_PX + MARK_PX + TRACK_GAP_PX;
-    const all = [...s.cpus.map((cpu) => ({ cpu, label: trackName(s, cpu), title: trackName(s, cpu) })), ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
+    const base = s.taskTracks ? s.taskTracks.map((x) => ({ cpu: x.id, label: x.label, title: `task ${x.label}` })) : s.cpus.map((cpu) => ({ cpu, label: trackName(s, cpu), title: trackName(s, cpu) }));
+    const all = [...base, ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
     this.tracks = all.map((x, k) => ({ cpu: x.cpu, top: k * trackPx + TRACK_GAP_PX / 2 }));
     this.tracksPx = Math.max(trackPx, all.length * trackPx);
     const head = el('div', 'ktl-tl-label-head');
@@ -664,7 +672,7 @@ export class TimelineView {
       return;
     }
     this.selectionLabel.dataset.total = String(total);
-    const perCpu = cpus.map((c) => `CPU ${c.name}: ${formatCount(c.count)}`).join(', ');
+    const perCpu = cpus.map((c) => `${this.trackLabel(Number(c.name))}: ${formatCount(c.count)}`).join(', ');
     const top = events
       .slice(0, 3)
       .map((e) => `${e.name} ${formatCount(e.count)}`)
@@ -843,7 +851,7 @@ export class TimelineView {
         this.details.dataset.index = '';
         this.details.dataset.slice = formatTask(task.comm, task.pid);
         this.details.replaceChildren(
-          el('span', 'ktl-muted', `CPU ${tr.cpu} · `),
+          el('span', 'ktl-muted', `${this.trackLabel(tr.cpu)} · `),
           el('span', '', formatTask(task.comm, task.pid)),
           el('span', 'ktl-muted', ` ran ${formatDuration(b - a)} · ${formatSeconds(a - first, 9)} s – ${formatSeconds(b - first, 9)} s (sched_switch)`),
         );
@@ -857,7 +865,7 @@ export class TimelineView {
       const name = data.names[track.dominant[k] as number] ?? '';
       const bucketNs = (data.endNs - data.startNs) / track.counts.length;
       this.details.dataset.index = '';
-      this.details.replaceChildren(el('span', 'ktl-muted', `CPU ${tr.cpu} · ${formatCount(n)} events in ${formatDuration(bucketNs)}, mostly `), el('span', `ktl-ev-c${colourOf(name)}`, name), el('span', 'ktl-muted', ' · zoom in to pick single events'));
+      this.details.replaceChildren(el('span', 'ktl-muted', `${this.trackLabel(tr.cpu)} · ${formatCount(n)} events in ${formatDuration(bucketNs)}, mostly `), el('span', `ktl-ev-c${colourOf(name)}`, name), el('span', 'ktl-muted', ' · zoom in to pick single events'));
     }
   }
 }

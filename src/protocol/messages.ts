@@ -53,6 +53,12 @@ export interface TraceSummary {
   readonly errorCount: number;
   /** The first few parse errors, for display. */
   readonly errors: readonly { readonly line: number; readonly message: string }[];
+  /**
+   * strace: the timeline's tracks are tasks, not CPUs (every call is on "CPU 0"): the tasks with
+   * the most events (at most MAX_TASK_TRACKS), `id` = the track number the timeline data uses
+   * (the pid; 0 when strace printed none).
+   */
+  readonly taskTracks?: readonly { readonly id: number; readonly label: string }[];
   /** Captures: the interfaces (tracks) by index (the `cpu` column), named from the file. */
   readonly interfaces?: readonly { readonly index: number; readonly name: string; readonly linkType: string }[];
 }
@@ -108,6 +114,9 @@ export type HostToWebview =
   | PacketToWebview
   | JourneyToWebview
   | LifecycleToWebview;
+
+/** Tasks drawn as timeline tracks (strace); the busiest ones. */
+export const MAX_TASK_TRACKS = 64;
 
 /** Upper bound on rows per page, enforced by the host whatever the webview asks. */
 export const MAX_PAGE_ROWS = 5000;

@@ -26,7 +26,12 @@ export class TimelineService {
   private slices: TaskSlices | null = null;
   private readonly cache = new Map<string, Filtered>();
 
-  constructor(private readonly trace: Trace) {}
+  /** strace has no CPUs worth a track (all 0): one track per task instead (pid; 0 when strace printed none). */
+  private readonly trackOf: ((i: number) => number) | undefined;
+
+  constructor(private readonly trace: Trace) {
+    this.trackOf = timelineTracksByTask(trace) ? (i) => Math.max(0, trace.pid(i)) : undefined;
+  }
 
   /** Answers one timeline request (throws on a bad request; the caller turns it into requestError). */
   answer(msg: TimelineToHost, row: (index: number) => EventRow): TimelineToWebview {
@@ -87,7 +92,7 @@ export class TimelineService {
   private filtered(filter: EventFilter): Filtered {
     const keep = eventMatcher(this.trace, filter);
     if (!keep) {
-      if (!this.all) this.all = { events: buildTimelineEvents(this.trace), fileOrder: null };
+      if (!this.all) this.all = { events: buildTimelineEvents(this.trace, undefined, this.trackOf), fileOrder: null };
       return this.all;
     }
     const cached = this.cache.get(keep.key);
@@ -104,7 +109,7 @@ export class TimelineService {
       }
       order[count++] = i;
       return true;
-    });
+    }, this.trackOf);
     const f: Filtered = { events, fileOrder: order.slice(0, count) };
     if (this.cache.size >= FILTER_CACHE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(keep.key, f);
@@ -112,3 +117,7 @@ export class TimelineService {
   }
 }
 
+/** Whether the timeline's tracks are tasks rather than CPUs (strace: every call is on "CPU 0"). */
+export function timelineTracksByTask(trace: Trace): boolean {
+  return trace.meta.format === 'strace';
+}

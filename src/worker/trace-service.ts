@@ -9,6 +9,8 @@ import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 import { eventText } from '../core/formats/decode';
 import { formatSpec } from '../core/formats/registry';
+import { timelineTracksByTask } from './timeline-service';
+import { MAX_TASK_TRACKS } from '../protocol/messages';
 import { eventMatcher } from './event-filter';
 import { interfacesJson } from '../core/formats/capture-common';
 
@@ -54,6 +56,7 @@ export class TraceService {
       errors: t.issues.slice(0, SUMMARY_ERRORS).map((e) => ({ line: e.line, message: e.message })),
       // Captures name their tracks (interfaces) from the file: `veth-a`, not "CPU 2".
       ...interfaceNames(t),
+      ...(timelineTracksByTask(t) ? { taskTracks: taskTracks(s.tasks) } : {}),
     };
   }
 
@@ -120,4 +123,17 @@ export class TraceService {
 function interfaceNames(t: Trace): Pick<TraceSummary, 'interfaces'> {
   const list = interfacesJson(t);
   return list ? { interfaces: list.map((i) => ({ index: i.index, name: i.name, linkType: i.linkType })) } : {};
+}
+
+/** The busiest tasks as timeline tracks, by pid (the id TimelineService gives their track). */
+function taskTracks(tasks: readonly { readonly comm: string; readonly pid: number; readonly count: number }[]): { id: number; label: string }[] {
+  // A pid that changed its comm (execve) is one track, named by its busiest comm.
+  const byId = new Map<number, string>();
+  for (const x of [...tasks].sort((a, b) => b.count - a.count || a.pid - b.pid)) {
+    const id = Math.max(0, x.pid);
+    if (byId.has(id)) continue;
+    if (byId.size === MAX_TASK_TRACKS) break;
+    byId.set(id, x.pid < 0 ? x.comm || 'task' : `${x.comm || '?'}-${x.pid}`);
+  }
+  return [...byId].sort((a, b) => a[0] - b[0]).map(([id, label]) => ({ id, label }));
 }

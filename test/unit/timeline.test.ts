@@ -11,6 +11,7 @@ import { loadTraceFile } from '../../src/core/io/file-source';
 import type { Trace } from '../../src/core/trace/trace';
 import { buildTaskSlices, buildTimelineEvents, countRange, parseSchedSwitch, queryTimeline, NONE } from '../../src/core/analysis/timeline';
 import { TimelineService } from '../../src/worker/timeline-service';
+import { TraceService } from '../../src/worker/trace-service';
 
 const FILE = 'test/fixtures/ftrace/veth-ping.trace';
 
@@ -246,5 +247,30 @@ test('above maxSlices a track gets the task running at each bucket middle', asyn
     }
     const got = track.sliceBuckets[b] as number;
     assert.equal(got === NONE ? 'none' : `${r.tasks[got]?.comm}-${r.tasks[got]?.pid}`, want, `bucket ${b}`);
+  }
+});
+
+test('strace: one track per task (pid), each with exactly that task\'s calls; the summary names them', async () => {
+  for (const file of ['test/fixtures/strace/ospf-hello-raw.strace', 'test/fixtures/strace/ospf-hello-untimed.strace']) {
+    const service = await TraceService.open(file);
+    try {
+      const t = await service.withTrace(async (x) => x);
+      const perTask = new Map<number, number>();
+      for (let i = 0; i < t.length; i++) perTask.set(Math.max(0, t.pid(i)), (perTask.get(Math.max(0, t.pid(i))) ?? 0) + 1);
+      const span = t.tsNs(t.length - 1) + 1;
+      const data = new TimelineService(t).query(0, Math.max(span, 1), 500, null, {});
+      assert.deepEqual(new Map(data.tracks.map((tr) => [tr.cpu, tr.total])), perTask, file);
+      const summary = service.summary(file);
+      assert.deepEqual(
+        summary.taskTracks?.map((x) => x.id),
+        [...perTask.keys()].sort((a, b) => a - b),
+      );
+      if (file.endsWith('raw.strace')) {
+        assert.ok(perTask.size >= 2, 'the raw capture follows the receiver thread (-f)');
+        assert.ok(summary.taskTracks?.every((x) => x.label === `python3-${x.id}`), JSON.stringify(summary.taskTracks));
+      }
+    } finally {
+      service.dispose();
+    }
   }
 });

@@ -65,6 +65,10 @@ describe('strace fd panel (Chromium, real TraceService)', () => {
     open.push(w);
     const page = w.page;
     await page.waitForSelector('#fd-list .ktl-fd', { timeout: WAIT_MS });
+    // The timeline's tracks are the tasks (strace has no CPUs worth a track).
+    const trackLabels = await page.$$eval('.ktl-tl-label', (ls) => ls.map((l) => l.textContent));
+    assert.deepEqual(trackLabels, host.summary.taskTracks?.map((x) => x.label));
+    assert.ok(trackLabels.length >= 2);
     const entries = await page.$$eval('#fd-list .ktl-fd', (ds) => ds.map((d) => ({ fd: (d as HTMLElement).dataset.fd, process: (d as HTMLElement).dataset.process, stall: d.classList.contains('ktl-fd-stall') })));
     assert.equal(entries.length, views.length);
     assert.deepEqual(entries[0], { fd: String(stall.fd), process: String(stall.process), stall: true });

@@ -53,10 +53,12 @@ export interface TaskSlices {
 
 /**
  * Builds the per-CPU time-sorted index of the events `keep` accepts (all when omitted).
+ * `trackOf` puts events on tracks other than their CPU (strace: one track per task, the pid;
+ * a non-negative integer) — the index's `cpu` is then that track.
  * One pass to count, one to fill; a CPU whose events are already in time order (the usual
  * case) is not sorted at all.
  */
-export function buildTimelineEvents(trace: Trace, keep?: (i: number) => boolean): TimelineEvents {
+export function buildTimelineEvents(trace: Trace, keep?: (i: number) => boolean, trackOf: (i: number) => number = (i) => trace.cpu(i)): TimelineEvents {
   const n = trace.length;
   const counts: number[] = [];
   const kept = keep ? new Uint8Array(n) : null;
@@ -66,7 +68,7 @@ export function buildTimelineEvents(trace: Trace, keep?: (i: number) => boolean)
       if (!(keep as (i: number) => boolean)(i)) continue;
       kept[i] = 1;
     }
-    const c = trace.cpu(i);
+    const c = trackOf(i);
     counts[c] = (counts[c] ?? 0) + 1;
     total++;
   }
@@ -79,7 +81,7 @@ export function buildTimelineEvents(trace: Trace, keep?: (i: number) => boolean)
   });
   for (let i = 0; i < n; i++) {
     if (kept && kept[i] === 0) continue;
-    const b = byCpu[slot[trace.cpu(i)] as number];
+    const b = byCpu[slot[trackOf(i)] as number];
     if (!b) continue;
     const k = b.fill++;
     const ts = trace.tsNs(i);
