@@ -3,6 +3,7 @@
  * under the extension's storage), hit counts of a trace, line probe scripts, symbol lookups.
  * Runs in the worker so tree-sitter parsing never blocks the extension host.
  */
+import { keepRows } from '../core/source/definition-spans';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createCParser, type CParser } from '../core/source/c-parser';
@@ -67,7 +68,8 @@ export async function probeLine(cfg: SourceConfig, file: string, line: number, v
   const fn = await o.index.functionAt(file, line);
   if (!fn) throw new Error(`${file}:${line} is not inside a function definition`);
   if (line < fn.declLine) throw new Error(`${file}:${line} is before the name of ${fn.name} (line ${fn.declLine}): probe line ${fn.declLine} for the function entry`);
-  const tree = (await cParser()).parse(await o.tree.read(file));
+  // Only the function's own lines: a whole-file parse can be thrown off by macros elsewhere.
+  const tree = (await cParser()).parse(keepRows(await o.tree.read(file), fn.startLine, fn.endLine));
   try {
     const vars = lineVariables(tree, fn, line);
     const p = lineProbeScript({

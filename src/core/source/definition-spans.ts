@@ -77,3 +77,44 @@ function closesOnLine(line: string, from: number): boolean {
   }
   return false;
 }
+
+/**
+ * The top-level block holding `line` (1-based) by kernel layout: from just after the previous
+ * column-0 `}` to the column-0 `}` that closes the body around the line (whose `{` is in
+ * column 0, as kernel style puts a function's). Null when the line is not inside such a body.
+ * Returns 1-based [first, close].
+ */
+export function layoutBlockAround(text: string, line: number): [number, number] | null {
+  const lines = text.split('\n');
+  const at = line - 1;
+  if (at < 0 || at >= lines.length) return null;
+  let open = -1;
+  for (let k = at; k >= 0 && at - k <= MAX_SPAN_LINES; k--) {
+    const l = lines[k] as string;
+    if (l.startsWith('}') && k !== at) return null;
+    if (l.startsWith('{')) {
+      open = k;
+      break;
+    }
+  }
+  if (open < 0) return null;
+  let close = -1;
+  for (let k = Math.max(at, open + 1); k < lines.length && k - open <= MAX_SPAN_LINES; k++) {
+    if ((lines[k] as string).startsWith('}')) {
+      close = k;
+      break;
+    }
+  }
+  if (close < 0) return null;
+  let first = open;
+  while (first > 0 && !(lines[first - 1] as string).startsWith('}')) first--;
+  return [first + 1, close + 1];
+}
+
+/** `text` with only rows [first, last] (1-based) kept, the others emptied (rows stay where they are). */
+export function keepRows(text: string, first: number, last: number): string {
+  return text
+    .split('\n')
+    .map((l, k) => (k + 1 >= first && k + 1 <= last ? l : ''))
+    .join('\n');
+}

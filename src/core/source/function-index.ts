@@ -11,7 +11,7 @@
  */
 import type { CParser } from './c-parser';
 import { functionDefinitions, type FunctionDef } from './c-functions';
-import { definitionSpansText } from './definition-spans';
+import { definitionSpansText, keepRows, layoutBlockAround } from './definition-spans';
 
 export interface SourceSite {
   /** Path relative to the source root, with `/` separators. */
@@ -102,8 +102,17 @@ export class FunctionIndex {
   /** The function whose body contains `line` of `file`. */
   async functionAt(file: string, line: number): Promise<IndexedFunction | null> {
     const defs = (await this.fileDefs(file)) ?? [];
-    let best: FunctionDef | null = null;
-    for (const d of defs) if (line >= d.startLine && line <= d.endLine && (!best || d.startLine > best.startLine)) best = d;
+    const best = innermost(defs, line);
+    // Tree-sitter's error recovery around kernel macros can stretch one definition over the
+    // next ones (Linux 6.1 kernel/sched/fair.c: set_skip_buddy "contains" pick_next_task_fair),
+    // and a probe named after the wrong function maps nowhere. Kernel layout says where the body
+    // around the line is (`{` and `}` in column 0): when the whole-file parse disagrees, parse
+    // that block alone.
+    const block = layoutBlockAround(await this.tree.read(file), line);
+    if (block && (!best || best.endLine !== block[1] || best.startLine < block[0])) {
+      const local = innermost(this.parseDefs(keepRows(await this.tree.read(file), block[0], block[1])), line);
+      if (local && local.endLine === block[1]) return { ...local, file };
+    }
     return best ? { ...best, file } : null;
   }
 
@@ -164,4 +173,11 @@ export class FunctionIndex {
       tree.delete();
     }
   }
+}
+
+/** The definition that starts last among those whose lines hold `line`. */
+function innermost(defs: readonly FunctionDef[], line: number): FunctionDef | null {
+  let best: FunctionDef | null = null;
+  for (const d of defs) if (line >= d.startLine && line <= d.endLine && (!best || d.startLine > best.startLine)) best = d;
+  return best;
 }
