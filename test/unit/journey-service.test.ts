@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { packetJourney } from '../../src/worker/journey-service';
 import { loadTraceFile } from '../../src/core/io/file-source';
+import { runKtl, runKtlFailing } from '../helpers/lifecycle-golden';
 
 const DIR = 'test/fixtures/pcap';
 const OTHERS = [
@@ -138,6 +139,29 @@ test("a TCP segment whose ACK no capture has: B's egress-only capture alone (see
     // With A's capture in the workspace the ACK is found.
     const both = (await packetJourney(trace, 19, 'host-b-egress-only.pcap', [{ path: `${DIR}/host-a.pcap`, name: 'host-a.pcap' }])).journey;
     assert.equal(both?.status, 'answered');
+  } finally {
+    trace.close();
+  }
+});
+
+test('ktl journey --tcp-packet N follows the same TCP segment the editor does, hop for hop', async () => {
+  const trace = await loadTraceFile(`${DIR}/host-a.pcap`);
+  try {
+    const { journey: j } = await packetJourney(trace, 54, 'host-a.pcap', OTHERS);
+    assert.ok(j);
+    const out = runKtl(['journey', `${DIR}/host-a.pcap`, ...OTHERS.map((o) => o.path), '--json', '--tcp-packet', '55']).trim().split('\n');
+    assert.equal(out.length, 1);
+    const cli = JSON.parse(out[0] as string) as { key: { tcp?: { src: string; dst: string; sport: number; dport: number; seq: number } }; status: string; hops: { file: string; interface?: string; packet?: number; what: string }[] };
+    assert.deepEqual(cli.key.tcp && [cli.key.tcp.src, cli.key.tcp.sport, cli.key.tcp.dst, cli.key.tcp.dport, cli.key.tcp.seq], ['10.78.0.1', 45412, '10.78.0.2', 7878, 3674893120]);
+    assert.equal(cli.status, j.status);
+    const base = (f: string): string => f.split('/').pop() as string;
+    assert.deepEqual(
+      cli.hops.map((h) => `${base(h.file)}:${h.interface} #${h.packet} ${h.what}`),
+      j.hops.map((h) => `${base(h.file)}:${h.interface} #${h.packet} ${h.what}`),
+    );
+    const refused = runKtlFailing(['journey', `${DIR}/host-a.pcap`, '--tcp-packet', '10']);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /packet 10 of .*host-a\.pcap is not a TCP segment/);
   } finally {
     trace.close();
   }
