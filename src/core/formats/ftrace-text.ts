@@ -41,7 +41,7 @@ import {
 import type { ByteSource } from '../trace/byte-source';
 import { TraceBuilder, type Trace } from '../trace/trace';
 import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './ftrace-lines';
-import { preview, utf8Length } from './text-util';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -84,21 +84,15 @@ export class FtraceTextReader implements TraceReader, LineSink {
   }
 
   push(chunk: Uint8Array): void {
-    this.splitter.push(chunk);
-    this.b.bytesRead = this.splitter.bytesConsumed;
+    pushLines(this.splitter, this.b, chunk);
   }
 
   stop(message: string): void {
-    this.b.issue(this.splitter.linesSeen + 1, this.splitter.bytesConsumed, message);
+    stopLines(this.splitter, this.b, message);
   }
 
   finish(source: ByteSource | null): Trace {
-    this.splitter.finish();
-    const last = this.b.issues.at(-1);
-    if (this.splitter.endedWithoutNewline && last && last.line === this.splitter.linesSeen) {
-      this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
-    }
-    this.b.bytesRead = this.splitter.bytesConsumed;
+    finishLines(this.splitter, this.b);
     if (this.timestampedEvents === 0 && this.b.length > 0 && this.graph.size > 0) this.b.meta.timeSource = 'funcgraph-durations';
     return this.b.finish(source);
   }

@@ -23,7 +23,7 @@ import type { TraceReader } from './reader';
 import { HASH, NUL, isSpace } from './ascii';
 import type { ByteSource } from '../trace/byte-source';
 import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
-import { preview, utf8Length } from './text-util';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -51,21 +51,15 @@ export class PerfScriptReader implements TraceReader, LineSink {
   }
 
   push(chunk: Uint8Array): void {
-    this.splitter.push(chunk);
-    this.b.bytesRead = this.splitter.bytesConsumed;
+    pushLines(this.splitter, this.b, chunk);
   }
 
   stop(message: string): void {
-    this.b.issue(this.splitter.linesSeen + 1, this.splitter.bytesConsumed, message);
+    stopLines(this.splitter, this.b, message);
   }
 
   finish(source: ByteSource | null): Trace {
-    this.splitter.finish();
-    const last = this.b.issues.at(-1);
-    if (this.splitter.endedWithoutNewline && last && last.line === this.splitter.linesSeen) {
-      this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
-    }
-    this.b.bytesRead = this.splitter.bytesConsumed;
+    finishLines(this.splitter, this.b);
     return this.b.finish(source);
   }
 

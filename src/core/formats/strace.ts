@@ -27,7 +27,7 @@ import type { ByteSource } from '../trace/byte-source';
 import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
 import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './strace-lines';
 import { rememberSource } from './strace-source';
-import { preview, utf8Length } from './text-util';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -95,21 +95,15 @@ export class StraceReader implements TraceReader, LineSink {
   }
 
   push(chunk: Uint8Array): void {
-    this.splitter.push(chunk);
-    this.b.bytesRead = this.splitter.bytesConsumed;
+    pushLines(this.splitter, this.b, chunk);
   }
 
   stop(message: string): void {
-    this.b.issue(this.splitter.linesSeen + 1, this.splitter.bytesConsumed, message);
+    stopLines(this.splitter, this.b, message);
   }
 
   finish(source: ByteSource | null): Trace {
-    this.splitter.finish();
-    const last = this.b.issues.at(-1);
-    if (this.splitter.endedWithoutNewline && last && last.line === this.splitter.linesSeen) {
-      this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
-    }
-    this.b.bytesRead = this.splitter.bytesConsumed;
+    finishLines(this.splitter, this.b);
     if (!this.timed && this.b.length > 0) this.b.meta.timeSource = 'none';
     const t = this.b.finish(source);
     if (source) rememberSource(t, source);

@@ -1,4 +1,33 @@
-/** Small helpers the text readers share. */
+/**
+ * Small helpers the text readers share: their push/stop/finish over a LineSplitter feeding a
+ * TraceBuilder are the same for every line format.
+ */
+import type { LineSplitter } from './line-splitter';
+import type { TraceBuilder } from '../trace/trace';
+
+/** Feeds a chunk to the splitter; the builder's byte count follows what has been consumed. */
+export function pushLines(splitter: LineSplitter, b: TraceBuilder, chunk: Uint8Array): void {
+  splitter.push(chunk);
+  b.bytesRead = splitter.bytesConsumed;
+}
+
+/** A read stopped early (cancelled): the issue names the next line and its byte offset. */
+export function stopLines(splitter: LineSplitter, b: TraceBuilder, message: string): void {
+  b.issue(splitter.linesSeen + 1, splitter.bytesConsumed, message);
+}
+
+/**
+ * Ends the lines: the last one is flushed, and when the file ends without a newline the issue
+ * raised on that last line says it was cut short (a trace copied while still being written).
+ */
+export function finishLines(splitter: LineSplitter, b: TraceBuilder): void {
+  splitter.finish();
+  const last = b.issues.at(-1);
+  if (splitter.endedWithoutNewline && last && last.line === splitter.linesSeen) {
+    b.issues[b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
+  }
+  b.bytesRead = splitter.bytesConsumed;
+}
 
 /** UTF-8 byte length of the first `n` UTF-16 units of `s` (a decoded offset back to bytes). */
 export function utf8Length(s: string, n: number = s.length): number {

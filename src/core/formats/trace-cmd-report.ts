@@ -19,6 +19,7 @@
  * Plugin-formatted payloads (`sched_switch: bash:30603 [120] S ==> chromium:30247 [120]`,
  * `sched_wakeup: ip:456 [120] CPU:001`) are decoded in trace-cmd-report-payload.ts.
  */
+import { finishLines, pushLines, stopLines } from './text-util';
 import { LineSplitter, type LineSink } from './line-splitter';
 import type { TraceReader } from './reader';
 import { COLON, LBRACK, NUL, SPACE, isSpace } from './ascii';
@@ -67,21 +68,15 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
   }
 
   push(chunk: Uint8Array): void {
-    this.splitter.push(chunk);
-    this.b.bytesRead = this.splitter.bytesConsumed;
+    pushLines(this.splitter, this.b, chunk);
   }
 
   stop(message: string): void {
-    this.b.issue(this.splitter.linesSeen + 1, this.splitter.bytesConsumed, message);
+    stopLines(this.splitter, this.b, message);
   }
 
   finish(source: ByteSource | null): Trace {
-    this.splitter.finish();
-    const last = this.b.issues.at(-1);
-    if (this.splitter.endedWithoutNewline && last && last.line === this.splitter.linesSeen) {
-      this.b.issues[this.b.issues.length - 1] = { ...last, message: `last line is cut short (no newline at end of file): ${last.message}` };
-    }
-    this.b.bytesRead = this.splitter.bytesConsumed;
+    finishLines(this.splitter, this.b);
     return this.b.finish(source);
   }
 
