@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Locator } from 'playwright-core';
 import { REPO_ROOT, withWorkbench, type Workbench } from './harness';
+import { waitFor } from './ktl-helpers';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const FIXTURE_SOURCE = join(REPO_ROOT, 'test/fixtures/linux-6.1');
@@ -47,21 +48,6 @@ function ktl(args: string[]): unknown {
 /** Monaco renders spaces as no-break spaces; compare text as a person reads it. */
 function plain(s: string): string {
   return s.replace(/\u00a0/g, ' ');
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, last === undefined ? undefined : { cause: last });
-    await sleep(250);
-  }
 }
 
 /** The webview frame holding `selector`, checked to be ours. */

@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator } from 'playwright-core';
 import { REPO_ROOT, samplePath, withWorkbench, type Workbench } from './harness';
+import { waitFor } from './ktl-helpers';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const SOURCE = join(REPO_ROOT, 'test/fixtures/linux-6.1');
@@ -38,21 +38,6 @@ function label(entries: KtlHit[], ambiguous: boolean): string {
   if (entries.length > 1) parts.push(`${entries.length} events`);
   if (ambiguous) parts.push('ambiguous');
   return parts.join(' · ');
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, last === undefined ? undefined : { cause: last });
-    await sleep(250);
-  }
 }
 
 // Plain JavaScript run in the page: the line's text plus CSS generated content (`after` decorations).
