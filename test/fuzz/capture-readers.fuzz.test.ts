@@ -10,6 +10,7 @@ import { PcapReader } from '../../src/core/formats/pcap';
 import { PcapngReader } from '../../src/core/formats/pcapng';
 import { decodeCapturePayload, packetJson } from '../../src/core/formats/capture-decode';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
+import { rng } from '../helpers/rng';
 
 const FILES: [string, 'pcap' | 'pcapng'][] = [
   ['test/fixtures/pcap/host-a.pcap', 'pcap'],
@@ -23,17 +24,6 @@ const FILES: [string, 'pcap' | 'pcapng'][] = [
 ];
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 80);
 const EXTREMES = [0, 0xffffffff, 0xfffffffc, 0x7fffffff, 1, 12, 13, 16, 32];
-
-/** xorshift32: deterministic, seedable. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 /** Offsets of the length fields of every record/block, from a clean read. */
 function lengthFields(bytes: Uint8Array, format: 'pcap' | 'pcapng'): number[] {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { classifyPacket, dissectPacket } from '../../src/core/net/dissect';
 import { packetBytes } from '../../src/core/formats/capture-common';
 import { readCaptureFile } from '../helpers/capture';
+import { rng } from '../helpers/rng';
 
 const FILES = [
   'test/fixtures/pcap/host-a.pcap',
@@ -19,16 +20,6 @@ const FILES = [
 ];
 const LINK_TYPES = [0, 1, 12, 101, 108, 113, 228, 229, 239, 276, 253];
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 80);
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz: packet decoders on mutated real packets under every link type', { timeout: 300_000 }, () => {
   const packets: Uint8Array[] = [];

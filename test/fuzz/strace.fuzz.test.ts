@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { StraceReader } from '../../src/core/formats/strace';
 import { straceFdViews } from '../../src/core/analysis/strace-fds';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
-import { fuzzSuite, mutate, rng } from '../helpers/text-formats';
+import { fuzzSuite, mutate } from '../helpers/text-formats';
+import { rng } from '../helpers/rng';
 
 const FILES = ['test/fixtures/strace/ospf-hello-pid-prefix.strace', 'test/fixtures/strace/ping-ttt-T-yy.strace', 'test/fixtures/strace/strace-tui-test_trace-k-stack.txt'];
 

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { TraceDatReader } from '../../src/core/formats/trace-dat';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import { eventJson } from '../../src/core/formats/decode';
+import { rng } from '../helpers/rng';
 
 const FILES = [
   'test/fixtures/trace-dat/veth-ping.v7-zstd.dat',
@@ -22,17 +23,6 @@ const FILES = [
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 40);
 /** Wall-clock budget of one iteration (read + decode of a ~1 MB file takes well under 1 s). */
 const ITERATION_MS = 10_000;
-
-/** xorshift32: deterministic, seedable. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 const ABSURD = [0xffffffff, 0x7fffffff, 0x80000000, 0x10000000, 0x00ffffff, 0, 1, 4096, 0xfffffff0];
 

@@ -13,6 +13,7 @@ import type { TraceReader } from '../../src/core/formats/reader';
 import { createReader, detectFormat, DETECT_SAMPLE_BYTES } from '../../src/core/formats/detect';
 import { eventJson } from '../../src/core/formats/decode';
 import { canonicalDump } from './dump';
+import { rng } from './rng';
 
 export function readWith(makeReader: () => TraceReader, input: Uint8Array | string, chunkSize = 1 << 20): Trace {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
@@ -82,17 +83,6 @@ export function goldenSuite(format: FormatId, cases: readonly GoldenCase[]): voi
   }
 }
 
-/** xorshift32: deterministic, seedable. */
-export function rng(seed: number): () => number {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
 /** Truncation, bit flips, and runs of bytes that matter to text readers. */
 export function mutate(input: Uint8Array, r: () => number, fills: readonly number[]): Uint8Array {
   let b = input.slice(0, Math.max(0, Math.floor(input.length * (0.5 + r() / 2))));
@@ -120,8 +110,16 @@ export function mutate(input: Uint8Array, r: () => number, fills: readonly numbe
  * test has a timeout), keep issue positions inside the input, and every event must decode.
  * A fixed seed makes a failure reproducible: the message names it.
  */
-export function fuzzSuite(label: string, files: readonly string[], makeReader: () => TraceReader, fills: readonly number[]): void {
-  const iterations = Number(process.env.FUZZ_ITERATIONS ?? 40);
+export function fuzzSuite(
+  label: string,
+  files: readonly string[],
+  makeReader: () => TraceReader,
+  fills: readonly number[],
+  /** eventsPerLine: most events one line may give (strace: 2, a call cut by an embedded "Process N attached" note). */
+  opts: { readonly eventsPerLine?: number; readonly iterations?: number } = {},
+): void {
+  const iterations = Number(process.env.FUZZ_ITERATIONS ?? opts.iterations ?? 40);
+  const eventsPerLine = opts.eventsPerLine ?? 2;
   for (const file of files) {
     test(`fuzz ${label}: ${file}`, { timeout: 120_000 }, () => {
       const original = new Uint8Array(readFileSync(file));
@@ -139,8 +137,7 @@ export function fuzzSuite(label: string, files: readonly string[], makeReader: (
           const t = reader.finish(new MemoryByteSource(bytes));
           let lines = 1;
           for (const c of bytes) if (c === 0x0a) lines++;
-          // One line may hold two events (strace: a call cut by an embedded "Process N attached" note).
-          assert.ok(t.length <= 2 * lines, 'more events than lines');
+          assert.ok(t.length <= eventsPerLine * lines, 'more events than lines');
           for (const issue of t.issues) {
             assert.ok(issue.line >= 1 && issue.line <= lines, `issue line ${issue.line} outside 1..${lines}`);
             assert.ok(issue.offset >= 0 && issue.offset <= bytes.length, `issue offset ${issue.offset} outside the input`);
