@@ -3,11 +3,8 @@
 // Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { detectBytes, fixtureFiles, goldenSuite, readFormat } from '../helpers/text-formats';
-import { loadTraceFile } from '../../src/core/io/file-source';
-import { computeStats } from '../../src/core/analysis/stats';
+import { detectBytes, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
 
 const FILES = fixtureFiles('test/fixtures/perf');
 
@@ -36,21 +33,7 @@ const EXPECTED: Record<string, number> = {
   'speedscope-system-wide.linux-perf.txt': 556,
 };
 
-for (const file of FILES) {
-  const name = basename(file);
-  test(`ktl stats path (loadTraceFile): ${name} is perf-script with the grep count of samples and no errors`, async () => {
-    const t = await loadTraceFile(file);
-    try {
-      assert.equal(t.meta.format, 'perf-script');
-      const s = computeStats(t);
-      assert.equal(s.events, EXPECTED[name], 'expected count');
-      assert.equal(s.events, grepCount(readFileSync(file, 'utf8')), 'grep count');
-      assert.equal(t.issueCount, 0);
-    } finally {
-      t.close();
-    }
-  });
-}
+statsCountSuite('perf-script', FILES, EXPECTED, grepCount, 'samples');
 
 // CDDL-1.0 / GPL-2.0 files stay out of the repository; read them from ../shared/corpus when
 // it is there. Counts: `grep -cE '^ *[^[:space:]#].* [0-9]+\.[0-9]+: '` on each file.

@@ -5,11 +5,8 @@
 // Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { fixtureFiles, goldenSuite, readFormat } from '../helpers/text-formats';
-import { loadTraceFile } from '../../src/core/io/file-source';
-import { computeStats } from '../../src/core/analysis/stats';
+import { fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
 
 const FILES = fixtureFiles('test/fixtures/strace');
 
@@ -37,21 +34,7 @@ const EXPECTED: Record<string, number> = {
   'strace-tui-test_trace-k-stack.txt': 11,
 };
 
-for (const file of FILES) {
-  const name = basename(file);
-  test(`ktl stats path (loadTraceFile): ${name} is strace with the grep count of events and no errors`, async () => {
-    const t = await loadTraceFile(file);
-    try {
-      assert.equal(t.meta.format, 'strace');
-      const s = computeStats(t);
-      assert.equal(s.events, EXPECTED[name], 'expected count');
-      assert.equal(s.events, grepCount(readFileSync(file, 'utf8')), 'grep count');
-      assert.equal(t.issueCount, 0);
-    } finally {
-      t.close();
-    }
-  });
-}
+statsCountSuite('strace', FILES, EXPECTED, grepCount);
 
 // The MIT strace-to-duckdb samples stay in ../shared/corpus (their license sits on another
 // branch than the files): read them from there when present, as an extra check.

@@ -4,11 +4,8 @@
 // independent count of event lines. Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { detectBytes, fixtureFiles, goldenSuite, readFormat } from '../helpers/text-formats';
-import { loadTraceFile } from '../../src/core/io/file-source';
-import { computeStats } from '../../src/core/analysis/stats';
+import { detectBytes, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
 
 const FILES = fixtureFiles('test/fixtures/trace-cmd-report');
 
@@ -38,21 +35,7 @@ const EXPECTED: Record<string, number> = {
   'veth-ping.report': 1058,
 };
 
-for (const file of FILES) {
-  const name = basename(file);
-  test(`ktl stats path (loadTraceFile): ${name} is trace-cmd-report with the grep count of events and no errors`, async () => {
-    const t = await loadTraceFile(file);
-    try {
-      assert.equal(t.meta.format, 'trace-cmd-report');
-      const s = computeStats(t);
-      assert.equal(s.events, EXPECTED[name], 'expected count');
-      assert.equal(s.events, grepCount(readFileSync(file, 'utf8')), 'grep count');
-      assert.equal(t.issueCount, 0);
-    } finally {
-      t.close();
-    }
-  });
-}
+statsCountSuite('trace-cmd-report', FILES, EXPECTED, grepCount);
 
 // GPL-2.0 / EPL-2.0 files stay out of the repository; read them from ../shared/corpus when it
 // is there (event counts checked by hand against the files: `[...]` elisions of the man page

@@ -12,6 +12,8 @@ import type { FormatId, Trace } from '../../src/core/trace/trace';
 import type { TraceReader } from '../../src/core/formats/reader';
 import { createReader, detectFormat, DETECT_SAMPLE_BYTES } from '../../src/core/formats/detect';
 import { eventJson } from '../../src/core/formats/decode';
+import { loadTraceFile } from '../../src/core/io/file-source';
+import { computeStats } from '../../src/core/analysis/stats';
 import { canonicalDump } from './dump';
 import { rng } from './rng';
 
@@ -152,6 +154,29 @@ export function fuzzSuite(
         } catch (err) {
           assert.fail(`${file} seed ${seed}: ${err instanceof Error ? err.stack : String(err)}`);
         }
+      }
+    });
+  }
+}
+
+/**
+ * The `ktl stats` path (loadTraceFile, detection included) over real fixtures: each file is
+ * `format`, with exactly the expected number of events, which is also what `grepCount` finds
+ * in its text, and no errors.
+ */
+export function statsCountSuite(format: FormatId, files: readonly string[], expected: Readonly<Record<string, number>>, grepCount: (text: string) => number, noun = 'events'): void {
+  for (const file of files) {
+    const name = basename(file);
+    test(`ktl stats path (loadTraceFile): ${name} is ${format} with the grep count of ${noun} and no errors`, async () => {
+      const t = await loadTraceFile(file);
+      try {
+        assert.equal(t.meta.format, format);
+        const s = computeStats(t);
+        assert.equal(s.events, expected[name], 'expected count');
+        assert.equal(s.events, grepCount(readFileSync(file, 'utf8')), 'grep count');
+        assert.equal(t.issueCount, 0);
+      } finally {
+        t.close();
       }
     });
   }
