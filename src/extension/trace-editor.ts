@@ -6,11 +6,10 @@
 import * as vscode from 'vscode';
 import { MAX_PAGE_ROWS, type CaptureOverlayInfo, type EventFilter, type HostToWebview } from '../protocol/messages';
 import { isWebviewToHost } from '../protocol/guards';
-import { readerOptionsFor } from './workspace-config';
+import { readWorkspaceModels, readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
 import { captureName, otherCaptures } from './capture-files';
-import { readWorkspaceModels } from './workspace-models';
 
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
 export const TRACE_TEXT_VIEW_TYPE = 'kernelTrace.traceEditor.text';

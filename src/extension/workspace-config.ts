@@ -1,11 +1,17 @@
 /**
  * The workspace's `.vscode/kernel-trace.json` (schemas/kernel-trace.schema.json), read for the
- * folder a trace belongs to. Here: its reader options (the printf pattern), which detection and
- * the reader get before the first byte is parsed. A broken file is reported with every problem
- * and its JSON path, and the trace is read without the options rather than not at all.
+ * folder a trace belongs to, for its two uses:
+ * - reader options (the printf pattern), which detection and the reader get before the first
+ *   byte is parsed; a broken file is reported with every problem and its JSON path, and the
+ *   trace is read without the options rather than not at all;
+ * - lifecycle models, passed as text to the trace's worker, which validates and compiles them
+ *   so a schema error reaches the lifecycles view with its JSON path.
+ * Neither in an untrusted workspace: both hold regular expressions the worker runs over every
+ * line or event, and an untrusted folder's could be made to never finish.
  */
 import * as vscode from 'vscode';
 import type { ReaderOptions } from '../core/formats/reader-options';
+import type { WorkspaceModels } from '../protocol/worker-messages';
 import { ModelError } from '../core/analysis/lifecycle-model';
 import { parseReaderOptions } from '../core/analysis/workspace-config';
 
@@ -27,11 +33,7 @@ export async function readConfigText(config: vscode.Uri): Promise<string | undef
   }
 }
 
-/**
- * Reader options for the trace at `uri`; problems are shown to the user and yield no options.
- * Not in an untrusted workspace: the pattern is a regular expression the workspace's author
- * wrote, run over every line (as workspace-models.ts does for the lifecycle models).
- */
+/** Reader options for the trace at `uri`; problems are shown to the user and yield no options. */
 export async function readerOptionsFor(uri: vscode.Uri): Promise<ReaderOptions> {
   const config = configUriFor(uri);
   if (!config || !vscode.workspace.isTrusted) return {};
@@ -50,4 +52,12 @@ export async function readerOptionsFor(uri: vscode.Uri): Promise<ReaderOptions> 
     void vscode.window.showWarningMessage(`Kernel Trace Lens: ${err.message.split('\n').join(' ')} — ${uri.path.split('/').pop() ?? ''} is read without its reader options.`);
     return {};
   }
+}
+
+/** The models file's text for the trace at `traceUri`; null when there is none or it cannot be read. */
+export async function readWorkspaceModels(traceUri: vscode.Uri): Promise<WorkspaceModels | null> {
+  const config = configUriFor(traceUri);
+  if (!config || !vscode.workspace.isTrusted) return null;
+  const text = await readConfigText(config).catch(() => undefined);
+  return text === undefined ? null : { path: vscode.workspace.asRelativePath(config, false), text };
 }
