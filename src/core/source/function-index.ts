@@ -108,9 +108,10 @@ export class FunctionIndex {
     // and a probe named after the wrong function maps nowhere. Kernel layout says where the body
     // around the line is (`{` and `}` in column 0): when the whole-file parse disagrees, parse
     // that block alone.
-    const block = layoutBlockAround(await this.tree.read(file), line);
+    const text = await this.tree.read(file);
+    const block = layoutBlockAround(text, line);
     if (block && (!best || best.endLine !== block[1] || best.startLine < block[0])) {
-      const local = innermost(this.parseDefs(keepRows(await this.tree.read(file), block[0], block[1])), line);
+      const local = innermost(this.parseDefs(keepRows(text, block[0], block[1])), line);
       if (local && local.endLine === block[1]) return { ...local, file };
     }
     return best ? { ...best, file } : null;
