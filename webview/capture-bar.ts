@@ -10,13 +10,11 @@
  */
 import type { CaptureOverlayInfo, CaptureToHost } from '../src/protocol/messages';
 import { el, setText } from './dom';
-import { formatDuration } from './format';
+import { formatAbsoluteSeconds, formatDuration } from './format';
 
-/** Decimal ns (bigint text) as seconds with 9 decimals, sign kept. */
+/** Decimal ns (bigint text) as signed seconds with 9 decimals: `+1795314679.327837239`. */
 export function nsText(ns: string): string {
-  const neg = ns.startsWith('-');
-  const digits = (neg ? ns.slice(1) : ns).padStart(10, '0');
-  return `${neg ? '-' : '+'}${digits.slice(0, -9)}.${digits.slice(-9)}`;
+  return `${ns.startsWith('-') ? '' : '+'}${formatAbsoluteSeconds(ns, 0, 9)}`;
 }
 
 /** Seconds typed by the user (`-12.5`, `3`, `+0.000001`) as decimal ns, or null when it is not a number. */
