@@ -4,9 +4,9 @@
  * case-insensitive substring of the event's display text. `key` identifies the filter for
  * caches; null means the filter keeps every event.
  */
-import type { EventFilter } from '../protocol/messages';
-import { eventText } from '../core/formats/decode';
-import type { Trace } from '../core/trace/trace';
+import type { EventFilter } from '../../protocol/messages';
+import { eventText } from '../formats/decode';
+import type { Trace } from '../trace/trace';
 
 /** The filter as a predicate over event indices. */
 export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test: (i: number) => boolean } | null {
