@@ -6,20 +6,13 @@
  * The webview never receives the whole trace: it asks for pages of rows (range + filter).
  * Every inbound message is untrusted on both sides; see guards.ts.
  */
+import type { EventFilter } from '../core/analysis/event-filter';
+
+/** What the table and the timeline keep; its meaning (the matcher) is core's. */
+export type { EventFilter };
 
 /** Times are nanoseconds relative to the trace origin (the first event). */
 export type RelNs = number;
-
-export interface EventFilter {
-  /** Event names to keep; empty or absent = all. */
-  readonly events?: readonly string[];
-  /** CPU numbers to keep; empty or absent = all. */
-  readonly cpus?: readonly number[];
-  /** Task filter: substring of comm, or an exact pid written as digits. */
-  readonly task?: string;
-  /** Case-insensitive substring of the event's field text. */
-  readonly text?: string;
-}
 
 export interface CountEntry {
   readonly name: string;
