@@ -7,6 +7,7 @@
  * Every inbound message is untrusted on both sides; see guards.ts.
  */
 import type { EventFilter } from '../core/analysis/event-filter';
+import type { AbsNsText } from '../core/trace/time';
 
 /** What the table and the timeline keep; its meaning (the matcher) is core's. */
 export type { EventFilter };
@@ -34,7 +35,7 @@ export interface TraceSummary {
   readonly firstTsNs: RelNs;
   readonly durationNs: RelNs;
   /** Absolute time of the origin, decimal nanoseconds (bigint as a string). */
-  readonly originNs: string;
+  readonly originNs: AbsNsText;
   /** How times were obtained: real timestamps, latency-format microseconds, or estimated. */
   readonly timeSource: string;
   /** What EventRow.line is: a line of the (text) file, a packet number (captures), or nothing (trace.dat). */
@@ -361,7 +362,7 @@ export interface JourneyHopView {
   /** 1-based packet number in `file`. */
   readonly packet: number;
   /** Absolute wall-clock ns (bigint as a decimal string). */
-  readonly timeNs: string;
+  readonly timeNs: AbsNsText;
   /** `request` / `reply` (ICMP echoes), `segment` / `ack` (TCP). */
   readonly what: string;
   /** `in` / `out` where the capture says, else ''. */

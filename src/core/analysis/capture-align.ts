@@ -80,7 +80,7 @@ export function estimateClockOffset(trace: Trace, captures: readonly Trace[]): C
       const used = perBucket.get(key) ?? 0;
       if (used > MAX_PAIRS_PER_BUCKET) continue;
       perBucket.set(key, used + times.length);
-      const wall = c.originNs + BigInt(c.tsNs(i));
+      const wall = c.absNs(i);
       for (const t of times) proposals.push(wall - t);
     }
   }

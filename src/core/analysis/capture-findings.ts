@@ -18,6 +18,7 @@ import type { Trace } from '../trace/trace';
 import { captureInfo, isCapture } from '../formats/capture-common';
 import { decodePacket } from '../formats/capture-decode';
 import type { PacketInfo } from '../net/packet';
+import { absNsText } from '../trace/time';
 
 export type FindingKind =
   | 'truncated-frame'
@@ -137,7 +138,7 @@ function analyzeCapture(input: FindingsInput, source: number, out: Finding[], un
   const t = input.trace;
   const info = captureInfo(t);
   const ifName = (i: number): string => info?.interfaces[i]?.name ?? `if${i}`;
-  const at = (i: number): string => (t.originNs + BigInt(t.tsNs(i))).toString();
+  const at = (i: number): string => absNsText(t.absNs(i));
   const add = (kind: FindingKind, i: number, message: string): void => {
     out.push({ kind, severity: SEVERITY[kind], source, packet: t.line(i), interface: t.comm(i), timeNs: at(i), message });
   };

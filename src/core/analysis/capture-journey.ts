@@ -12,6 +12,7 @@ import { isCapture } from '../formats/capture-common';
 import { decodePacket } from '../formats/capture-decode';
 import { decodeEvent } from '../formats/decode';
 import type { PacketInfo, PacketLayer } from '../net/packet';
+import { absAt, absNsText, relNs, type AbsNsText } from '../trace/time';
 
 export interface JourneyInput {
   readonly name: string;
@@ -25,7 +26,7 @@ export interface JourneyHop {
   readonly packet?: number;
   readonly line?: number;
   /** Absolute ns (captures: wall clock) as a decimal string; traces: the trace's clock. */
-  readonly timeNs: string;
+  readonly timeNs: AbsNsText;
   /** `request`/`reply` for ICMP echoes; the event name for trace hops. */
   readonly what: string;
   readonly src?: string;
@@ -79,8 +80,9 @@ export function journeys(inputs: readonly JourneyInput[], filter: JourneyFilter 
         const f = decodeEvent(t, i).fields;
         const skb = (f.skbaddr ?? f.skb)?.toLowerCase().replace(/^0x/, '');
         if (skb !== want) continue;
-        const ns = t.originNs + BigInt(Math.round(t.tsNs(i)));
-        skbHops.push({ file: input.name, interface: f.name ?? f.dev ?? '', line: t.line(i), timeNs: ns.toString(), what: t.event(i), cpu: t.cpu(i), ns, order: order++ });
+        // Trace times may carry a fraction of a ns (latency-format µs, counter scales).
+        const ns = absAt(t.originNs, relNs(Math.round(t.tsNs(i))));
+        skbHops.push({ file: input.name, interface: f.name ?? f.dev ?? '', line: t.line(i), timeNs: absNsText(ns), what: t.event(i), cpu: t.cpu(i), ns, order: order++ });
       }
       continue;
     }
@@ -102,9 +104,9 @@ export function journeys(inputs: readonly JourneyInput[], filter: JourneyFilter 
       }
       if (ic.echoRequest) a.requests++;
       else a.replies++;
-      const ns = t.originNs + BigInt(t.tsNs(i));
+      const ns = t.absNs(i);
       const dir = t.flags(i);
-      a.hops.push({ file: input.name, interface: t.comm(i), packet: t.line(i), timeNs: ns.toString(), what: ic.echoRequest ? 'request' : 'reply', src: p.src, dst: p.dst, ...(dir ? { direction: dir } : {}), ns, order: order++ });
+      a.hops.push({ file: input.name, interface: t.comm(i), packet: t.line(i), timeNs: absNsText(ns), what: ic.echoRequest ? 'request' : 'reply', src: p.src, dst: p.dst, ...(dir ? { direction: dir } : {}), ns, order: order++ });
     }
   }
   const byTime = (x: { ns: bigint; order: number }, y: { ns: bigint; order: number }): number => (x.ns < y.ns ? -1 : x.ns > y.ns ? 1 : x.order - y.order);
@@ -208,9 +210,9 @@ export function tcpJourney(inputs: readonly JourneyInput[], seg: TcpSegment): Jo
         acked.add(t.comm(i));
         acks++;
       }
-      const ns = t.originNs + BigInt(t.tsNs(i));
+      const ns = t.absNs(i);
       const dir = t.flags(i);
-      hops.push({ file: input.name, interface: t.comm(i), packet: t.line(i), timeNs: ns.toString(), what: same ? 'segment' : 'ack', src: s.src, dst: s.dst, ...(dir ? { direction: dir } : {}), ns, order: order++ });
+      hops.push({ file: input.name, interface: t.comm(i), packet: t.line(i), timeNs: absNsText(ns), what: same ? 'segment' : 'ack', src: s.src, dst: s.dst, ...(dir ? { direction: dir } : {}), ns, order: order++ });
     }
   }
   hops.sort((x, y) => (x.ns < y.ns ? -1 : x.ns > y.ns ? 1 : x.order - y.order));

@@ -17,7 +17,7 @@
  * Issues: `line` is the packet number the issue is about (0 for file-level issues), `offset`
  * the byte offset in the file.
  */
-import { TraceBuilder, type FormatId, type Trace } from '../trace/trace';
+import { TraceBuilder, newEventRecord, type FormatId, type Trace } from '../trace/trace';
 import type { ExtraColumn } from '../trace/trace';
 import type { ByteSource } from '../trace/byte-source';
 import { classifyPacket } from '../net/dissect';
@@ -122,6 +122,8 @@ const MAX_COMMENT_PACKETS = 100000;
 /** Builds the Trace of a capture: interfaces, packets as events, issues. */
 export class CaptureSink {
   readonly b: TraceBuilder;
+  /** The one record refilled for every packet (TraceBuilder.push copies it). */
+  private readonly rec = newEventRecord();
   readonly info: CaptureInfo;
   private readonly caplen: ExtraColumn;
   private readonly origLen: ExtraColumn;
@@ -187,7 +189,19 @@ export class CaptureSink {
       this.warnedRange = true;
       this.issue(this.packets + 1, dataOffset, `packet ${this.packets + 1}: timestamp is ${Math.round(tsNs / 86400e9)} days from the first packet's; times this far apart are not exact to the nanosecond`);
     }
-    b.push(tsNs, iface.index, -1, -1, this.nameIds[iface.index] as number, eventId, this.flagIds[direction] as number, ++this.packets, dataOffset, caplen, 0);
+    const r = this.rec;
+    r.tsNs = tsNs;
+    r.cpu = iface.index;
+    r.pid = -1;
+    r.tgid = -1;
+    r.commId = this.nameIds[iface.index] as number;
+    r.eventId = eventId;
+    r.flagsId = this.flagIds[direction] as number;
+    r.line = ++this.packets;
+    r.recOffset = dataOffset;
+    r.recLength = caplen;
+    r.payloadStart = 0;
+    b.push(r);
     this.caplen.push(caplen);
     this.origLen.push(origLen);
     this.linkType.push(lt);

@@ -8,6 +8,7 @@ import type { DecodedPayload } from './ftrace-payload';
 import { captureInfo, packetBytes } from './capture-common';
 import { dissectPacket } from '../net/dissect';
 import type { PacketInfo } from '../net/packet';
+import { absNsText, type AbsNsText } from '../trace/time';
 
 const EMPTY = new Uint8Array(0);
 
@@ -41,7 +42,7 @@ export interface PacketJson {
   /** ns relative to the first packet. */
   tsNs: number;
   /** Absolute wall-clock time, decimal ns since 1970 (bigint as a string). */
-  timeNs: string;
+  timeNs: AbsNsText;
   interface: string;
   interfaceIndex: number;
   caplen: number;
@@ -62,7 +63,7 @@ export function packetJson(trace: Trace, i: number): PacketJson {
   const out: PacketJson = {
     index: trace.line(i),
     tsNs: trace.tsNs(i),
-    timeNs: (trace.originNs + BigInt(trace.tsNs(i))).toString(),
+    timeNs: absNsText(trace.absNs(i)),
     interface: trace.comm(i),
     interfaceIndex: trace.cpu(i),
     caplen: trace.extra('caplen')?.get(i) ?? 0,

@@ -40,7 +40,8 @@ import {
   isSpace,
 } from './ascii';
 import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, type Trace } from '../trace/trace';
+import { relNs, ticks, ticksOnNsAxis, type RelNs } from '../trace/time';
+import { TraceBuilder, newEventRecord, type Trace } from '../trace/trace';
 import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './ftrace-lines';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
 
@@ -69,6 +70,8 @@ export interface FtraceReaderOptions {
 
 export class FtraceTextReader implements TraceReader, LineSink {
   private readonly b: TraceBuilder;
+  /** The one record refilled for every event (TraceBuilder.push copies it). */
+  private readonly rec = newEventRecord();
   private readonly splitter: LineSplitter;
   private readonly prefix: Prefix = { commStart: 0, commEnd: 0, pid: 0, tgid: -1, cpu: 0, after: 0 };
   private readonly emptyId: number;
@@ -220,7 +223,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
   }
 
   /** Parses `<sec>[.<frac>]` in [s, e) to ns relative to the origin. */
-  private timestamp(buf: Uint8Array, s: number, e: number): number {
+  private timestamp(buf: Uint8Array, s: number, e: number): RelNs {
     let sec = 0;
     let k = s;
     while (k < e && buf[k] !== DOT) k++;
@@ -231,7 +234,8 @@ export class FtraceTextReader implements TraceReader, LineSink {
       for (let d = s; d < split; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
       let low = 0;
       for (let d = split; d < e; d++) low = low * 10 + ((buf[d] as number) - 0x30);
-      return this.b.relativeNs(sec, low);
+      // The count since the first event (high digits as "seconds"), on the axis one tick per ns.
+      return ticksOnNsAxis(ticks(this.b.relativeNs(sec, low)));
     }
     for (let d = s; d < k; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
     let frac = 0;
@@ -253,7 +257,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
     e: number,
     offset: number,
     lineNo: number,
-    tsNs: number,
+    tsNs: RelNs,
     cpu: number,
     pid: number,
     tgid: number,
@@ -277,7 +281,19 @@ export class FtraceTextReader implements TraceReader, LineSink {
       eventId = this.b.strings.intern(c.event);
       payloadStart = ps + utf8Length(text.slice(0, c.payloadStart));
     }
-    this.b.push(tsNs, cpu, pid, tgid, commId, eventId, flagsId, lineNo, offset, e - s, payloadStart - s);
+    const r = this.rec;
+    r.tsNs = tsNs;
+    r.cpu = cpu;
+    r.pid = pid;
+    r.tgid = tgid;
+    r.commId = commId;
+    r.eventId = eventId;
+    r.flagsId = flagsId;
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = e - s;
+    r.payloadStart = payloadStart - s;
+    this.b.push(r);
   }
 
   /** Lines that are not in the default shape: annotations, latency format, function_graph. */
@@ -309,7 +325,19 @@ export class FtraceTextReader implements TraceReader, LineSink {
       const flagsId = this.b.strings.intern(lat.flags);
       const c = classifyOrName(lat.payload, this.b.meta.tracer);
       const payloadStart = utf8Length(text.slice(0, lat.payloadStart + c.payloadStart));
-      this.b.push(tsNs, lat.cpu, lat.pid, -1, commId, this.b.strings.intern(c.event), flagsId, lineNo, offset, e - s, payloadStart);
+      const r = this.rec;
+      r.tsNs = tsNs;
+      r.cpu = lat.cpu;
+      r.pid = lat.pid;
+      r.tgid = -1;
+      r.commId = commId;
+      r.eventId = this.b.strings.intern(c.event);
+      r.flagsId = flagsId;
+      r.line = lineNo;
+      r.recOffset = offset;
+      r.recLength = e - s;
+      r.payloadStart = payloadStart;
+      this.b.push(r);
       return true;
     }
     this.b.issue(lineNo, offset, `not an ftrace event line (expected "TASK-PID [CPU] TIMESTAMP: EVENT: ..."): ${preview(trimmed)}`);
@@ -353,7 +381,19 @@ export class FtraceTextReader implements TraceReader, LineSink {
     }
     const payloadStart = utf8Length(text.slice(0, g.payloadStart));
     const eventId = this.b.strings.intern(g.event);
-    this.b.push(tsNs, g.cpu, pid, -1, commId, eventId, this.b.strings.intern(g.flags), lineNo, offset, length, payloadStart);
+    const r = this.rec;
+    r.tsNs = relNs(tsNs);
+    r.cpu = g.cpu;
+    r.pid = pid;
+    r.tgid = -1;
+    r.commId = commId;
+    r.eventId = eventId;
+    r.flagsId = this.b.strings.intern(g.flags);
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = length;
+    r.payloadStart = payloadStart;
+    this.b.push(r);
   }
 
   /** `#` lines: tracer name, buffer statistics, CPU count, and the old `buffer started` annotation. */

@@ -22,7 +22,7 @@ import { LineSplitter, type LineSink } from './line-splitter';
 import type { TraceReader } from './reader';
 import { HASH, NUL, isSpace } from './ascii';
 import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../trace/trace';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
@@ -36,6 +36,8 @@ export interface PerfScriptOptions {
 
 export class PerfScriptReader implements TraceReader, LineSink {
   private readonly b = new TraceBuilder('perf-script');
+  /** The one record refilled for every event (TraceBuilder.push copies it). */
+  private readonly rec = newEventRecord();
   private readonly splitter: LineSplitter;
   /** Sample period (the number before the event name), NaN when perf did not print one. */
   private readonly period: ExtraColumn;
@@ -110,7 +112,19 @@ export class PerfScriptReader implements TraceReader, LineSink {
     if (tgid >= 0) b.meta.hasTgid = true;
     const cpu = m[4] !== undefined ? Number(m[4]) : 0;
     const payloadStart = utf8Length(text, m[0].length);
-    b.push(tsNs, cpu, tid, tgid, b.strings.intern(m[1] as string), b.strings.intern(m[8] as string), this.emptyId, lineNo, offset, e - s, payloadStart);
+    const r = this.rec;
+    r.tsNs = tsNs;
+    r.cpu = cpu;
+    r.pid = tid;
+    r.tgid = tgid;
+    r.commId = b.strings.intern(m[1] as string);
+    r.eventId = b.strings.intern(m[8] as string);
+    r.flagsId = this.emptyId;
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = e - s;
+    r.payloadStart = payloadStart;
+    b.push(r);
     this.period.push(m[7] !== undefined ? Number(m[7]) : NaN);
     this.inEvent = true;
   }

@@ -20,7 +20,7 @@ import { LineSplitter, type LineSink } from './line-splitter';
 import type { TraceReader } from './reader';
 import { NUL } from './ascii';
 import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, type Trace } from '../trace/trace';
+import { TraceBuilder, newEventRecord, type Trace } from '../trace/trace';
 import { compilePattern, type PrintfOptions } from './printf-options';
 import { parseKeyValueLine, parsePatternLine, type TsUnit } from './printf-lines';
 import { rememberPattern } from './printf-payload';
@@ -31,6 +31,8 @@ const MAX_PARSED_LINE = 64 * 1024;
 
 export class PrintfReader implements TraceReader, LineSink {
   private readonly b = new TraceBuilder('printf');
+  /** The one record refilled for every event (TraceBuilder.push copies it). */
+  private readonly rec = newEventRecord();
   private readonly splitter: LineSplitter;
   private readonly pattern: RegExp | null;
   private readonly unit: TsUnit;
@@ -113,7 +115,19 @@ export class PrintfReader implements TraceReader, LineSink {
     const tsNs = b.relativeNs(this.lastSec, this.lastFracNs);
     const commId = p.comm === null ? this.emptyId : b.strings.intern(p.comm);
     const eventId = p.event === null ? this.defaultEventId : b.strings.intern(p.event);
-    b.push(tsNs, p.cpu ?? 0, p.pid ?? -1, -1, commId, eventId, this.emptyId, lineNo, offset, e - s, utf8Length(text, p.payloadStart));
+    const r = this.rec;
+    r.tsNs = tsNs;
+    r.cpu = p.cpu ?? 0;
+    r.pid = p.pid ?? -1;
+    r.tgid = -1;
+    r.commId = commId;
+    r.eventId = eventId;
+    r.flagsId = this.emptyId;
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = e - s;
+    r.payloadStart = utf8Length(text, p.payloadStart);
+    b.push(r);
   }
 }
 

@@ -24,7 +24,8 @@ import { LineSplitter, type LineSink } from './line-splitter';
 import type { TraceReader } from './reader';
 import { NUL } from './ascii';
 import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
+import type { RelNs } from '../trace/time';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../trace/trace';
 import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './strace-lines';
 import { rememberSource } from './strace-source';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
@@ -49,6 +50,8 @@ const CLONES = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 export class StraceReader implements TraceReader, LineSink {
   private readonly b = new TraceBuilder('strace');
+  /** The one record refilled for every event (TraceBuilder.push copies it). */
+  private readonly rec = newEventRecord();
   private readonly splitter: LineSplitter;
   private readonly dur: ExtraColumn;
   private readonly ret: ExtraColumn;
@@ -150,7 +153,7 @@ export class StraceReader implements TraceReader, LineSink {
     if (attach) this.attach(attach.target, attach.attached, tsNs, offset, e - s, payloadStart, lineNo);
   }
 
-  private handle(shape: StraceBody, body: string, text: string, p: StracePrefix, pid: number, tsNs: number, offset: number, length: number, payloadStart: number, lineNo: number): boolean {
+  private handle(shape: StraceBody, body: string, text: string, p: StracePrefix, pid: number, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): boolean {
     const b = this.b;
     switch (shape.kind) {
       case 'syscall': {
@@ -254,7 +257,7 @@ export class StraceReader implements TraceReader, LineSink {
     this.unknownPidEvents.length = 0;
   }
 
-  private attach(target: number, attached: boolean, tsNs: number, offset: number, length: number, payloadStart: number, lineNo: number): void {
+  private attach(target: number, attached: boolean, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
     if (attached) this.attached.add(target);
     this.knowPid(target);
     this.event(target, attached ? 'attach' : 'detach', tsNs, offset, length, payloadStart, lineNo);
@@ -262,7 +265,7 @@ export class StraceReader implements TraceReader, LineSink {
   }
 
   /** Timestamp in ns relative to the origin; lines without one take the previous line's time. */
-  private time(p: StracePrefix): number {
+  private time(p: StracePrefix): RelNs {
     if (p.sec !== null) {
       this.timed = true;
       let sec = p.sec;
@@ -299,12 +302,24 @@ export class StraceReader implements TraceReader, LineSink {
     }
   }
 
-  private event(pid: number, name: string, tsNs: number, offset: number, length: number, payloadStart: number, lineNo: number): void {
+  private event(pid: number, name: string, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
     this.knowPid(pid);
     const b = this.b;
     const tgid = this.tgid.get(pid) ?? pid;
     if (tgid !== pid) b.meta.hasTgid = true;
-    const i = b.push(tsNs, 0, pid, tgid, this.comm.get(pid) ?? this.unknownCommId, b.strings.intern(name), this.emptyId, lineNo, offset, length, payloadStart);
+    const r = this.rec;
+    r.tsNs = tsNs;
+    r.cpu = 0;
+    r.pid = pid;
+    r.tgid = tgid;
+    r.commId = this.comm.get(pid) ?? this.unknownCommId;
+    r.eventId = b.strings.intern(name);
+    r.flagsId = this.emptyId;
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = length;
+    r.payloadStart = payloadStart;
+    const i = b.push(r);
     if (tgid === -1 && this.unknownPidEvents.length < 1_000_000) this.unknownPidEvents.push(i);
     this.dur.push(NaN);
     this.ret.push(NaN);

@@ -26,7 +26,7 @@ import { COLON, LBRACK, NUL, SPACE, isSpace } from './ascii';
 import { FtraceTextReader } from './ftrace-text';
 import { classifyPayload } from './ftrace-lines';
 import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, type ExtraColumn, type Trace } from '../trace/trace';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../trace/trace';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -45,6 +45,8 @@ export interface TraceCmdReportOptions {
 
 export class TraceCmdReportReader implements TraceReader, LineSink {
   private readonly b = new TraceBuilder('trace-cmd-report');
+  /** The one record refilled for every event (TraceBuilder.push copies it). */
+  private readonly rec = newEventRecord();
   private readonly splitter: LineSplitter;
   private readonly inner: FtraceTextReader;
   /** What made this trace-cmd output rather than plain ftrace (for the sniffer). */
@@ -168,7 +170,19 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
     const c = named ? { event: named[1] as string, payloadStart: named[0].length } : classifyPayload(rest, this.b.meta.tracer);
     const payloadStart = byteLength(text.slice(0, m[0].length + c.payloadStart));
     const b = this.b;
-    b.push(tsNs, Number(m[3]), Number(m[2]), -1, b.strings.intern(m[1] as string), b.strings.intern(c.event), b.strings.intern(m[4] as string), lineNo, offset, e - s, payloadStart);
+    const r = this.rec;
+    r.tsNs = tsNs;
+    r.cpu = Number(m[3]);
+    r.pid = Number(m[2]);
+    r.tgid = -1;
+    r.commId = b.strings.intern(m[1] as string);
+    r.eventId = b.strings.intern(c.event);
+    r.flagsId = b.strings.intern(m[4] as string);
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = e - s;
+    r.payloadStart = payloadStart;
+    b.push(r);
     return true;
   }
 

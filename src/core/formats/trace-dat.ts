@@ -34,7 +34,8 @@
  * `print fmt` on the spot (trace-dat-print.ts). The real file stays behind the adapter.
  */
 import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, type Trace } from '../trace/trace';
+import { TraceBuilder, newEventRecord, type Trace } from '../trace/trace';
+import { absNs, relNs } from '../trace/time';
 import type { TraceReader } from './reader';
 import type { DecodedPayload } from './ftrace-payload';
 import { Endian, GrowBuf, concatBytes, ascii } from './trace-dat-bytes';
@@ -653,7 +654,7 @@ export class TraceDatReader implements TraceReader {
     const originTicks = this.time.base + BigInt(first);
     let origin = tsc ? ((originTicks * BigInt(tsc.mult)) >> BigInt(tsc.shift)) + tsc.offset : originTicks;
     origin += this.options.tsOffset + (this.options.dateOffset ?? 0n);
-    b.originNs = origin;
+    b.originNs = absNs(origin);
     for (const c of this.cpus) if (c.backwards > 0) this.issue(0, `CPU ${c.cpu}: time goes backwards ${c.backwards} times within its buffer; events are merged as they come`);
 
     const strings = b.strings;
@@ -663,6 +664,12 @@ export class TraceDatReader implements TraceReader {
     const commIds = new Map<number, number>();
     const lostPos = new Array<number>(this.cpus.length).fill(0);
     let n = 0;
+    // Fields the same for every record of a trace.dat: no tgid, no line, a 2-byte stand-in record.
+    const r = newEventRecord();
+    r.tgid = -1;
+    r.line = 0;
+    r.recLength = 2;
+    r.payloadStart = 1;
     mergeByTime(this.cpus, (c, i) => {
       const lost = c.lost;
       let lp = lostPos[c.order] as number;
@@ -694,7 +701,16 @@ export class TraceDatReader implements TraceReader {
         commIds.set(pid, comm);
       }
       const addr = c.addrAt(i);
-      b.push((c.tsAt(i) - first) * scale, c.cpu, pid, -1, comm, ev, fl, 0, addr * 2, 2, 1);
+      // Since the first event, in ns (x86-tsc ticks scaled by the file's tsc2nsec).
+      r.tsNs = relNs((c.tsAt(i) - first) * scale);
+      r.cpu = c.cpu;
+      r.pid = pid;
+      r.commId = comm;
+      r.eventId = ev;
+      r.flagsId = fl;
+      // The record is read back by address (VIRTUAL_BASE-relative for compressed chunks).
+      r.recOffset = addr * 2;
+      b.push(r);
       n++;
     });
     for (const c of this.cpus) {
