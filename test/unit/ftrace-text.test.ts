@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFtrace } from '../helpers/read';
 import { eventJson } from '../../src/core/formats/decode';
+import { detectBytes } from '../helpers/text-formats';
 
 test('default line with 5-char flags: comm, pid, cpu, flags, time, kprobe event and probe site', () => {
   const t = readFtrace(
@@ -293,4 +294,62 @@ test('function tracer with func-args: the call, its arguments and its parent', (
   assert.deepEqual([t.event(0), t.event(1)], ['function', 'function']);
   assert.deepEqual(eventJson(t, 0).fields, { func: 'vfs_write', parent: 'ksys_write+0x6b/0xf0', file: '0xffff888104c3a200', buf: '0x55d1c3e0a2c0', count: '0x3', pos: '0xffffc90000bb7ef8' });
   assert.deepEqual(eventJson(t, 1).fields, { func: 'rw_verify_area', parent: 'vfs_write' });
+});
+
+test('legacy systrace HTML: the ftrace text of the trace-data block, after 100 KB of JavaScript, at its own lines', () => {
+  const js = `  <script>${'var a=1,b={c:2};function f(x){return x.y=3}'.repeat(2500)}</script>`;
+  const lines = [
+    '<!DOCTYPE html>',
+    '<html><head><title>Android System Trace</title>',
+    js,
+    '</head><body>',
+    '<!-- BEGIN TRACE -->',
+    '  <script class="trace-data" type="application/text">',
+    '# tracer: nop',
+    '#',
+    '           <...>-10144 (10144) [007] dn.4  7480.992787: sched_wakeup: comm=kworker/7:0 pid=9996 prio=120 target_cpu=007',
+    '          <idle>-0     (-----) [002] d..3  7480.992800: sched_switch: prev_comm=swapper/2 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=sh next_pid=10144 next_prio=120',
+    '  </script>',
+    '  <script class="trace-data" type="application/text">',
+    '{"traceEvents": [{"name": "process_argv", "args": {"x": "a=b"}}]}',
+    '  </script>',
+    '<!-- END TRACE -->',
+    '</body></html>',
+  ];
+  const bytes = new TextEncoder().encode(lines.join('\n'));
+  assert.ok(bytes.length > 100_000);
+  assert.equal(detectBytes(bytes), 'ftrace');
+  for (const chunk of [7, 4096, 1 << 20]) {
+    const t = readFtrace(bytes, chunk);
+    assert.equal(t.issueCount, 0);
+    assert.equal(t.length, 2);
+    assert.deepEqual([t.event(0), t.event(1)], ['sched_wakeup', 'sched_switch']);
+    assert.deepEqual([t.line(0), t.line(1)], [9, 10]);
+    assert.equal(t.comm(1), '<idle>');
+  }
+});
+
+test('legacy systrace HTML: the linuxPerfData string with its `\\n\\` line ends; a page without a trace says so', () => {
+  const legacy = [
+    '<!DOCTYPE HTML>',
+    '<html><body>',
+    '  <script>',
+    '  var linuxPerfData = "\\',
+    '# tracer: nop\\n\\',
+    '           <...>-10144 [007] dn.3  7480.992804: sched_contrib_scale_f: cpu=7 freq_scale_factor=358\\n\\',
+    '            adbd-315   [002] d..3  7480.993259: sched_switch: prev_comm=adbd prev_pid=315 prev_prio=120 prev_state=R+ ==> next_comm=kworker/2:1 next_pid=5748 next_prio=120\\n\\',
+    '";',
+    '  </script>',
+    '</body></html>',
+  ].join('\n');
+  const t = readFtrace(legacy);
+  assert.equal(t.issueCount, 0);
+  assert.equal(t.length, 2);
+  assert.deepEqual(eventJson(t, 0).fields, { cpu: '7', freq_scale_factor: '358' });
+  assert.equal(eventJson(t, 1).fields.next_prio, '120');
+
+  const page = new TextEncoder().encode('<!doctype html>\n<html><script>var x=1; y=2; z=3;\nw=4;</script></html>\n');
+  assert.equal(readFtrace(page).issues[0]?.message.startsWith('an HTML page without systrace trace data'), true);
+  assert.notEqual(detectBytes(page), 'ftrace');
+  assert.notEqual(detectBytes(page), 'printf');
 });
