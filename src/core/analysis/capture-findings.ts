@@ -137,7 +137,7 @@ function analyzeCapture(input: FindingsInput, source: number, out: Finding[], un
   const t = input.trace;
   const info = captureInfo(t);
   const ifName = (i: number): string => info?.interfaces[i]?.name ?? `if${i}`;
-  const at = (i: number): string => (t.originNs + BigInt(t.tsNs(i))).toString();
+  const at = (i: number): string => t.absNs(i).toString();
   const add = (kind: FindingKind, i: number, message: string): void => {
     out.push({ kind, severity: SEVERITY[kind], source, packet: t.line(i), interface: t.comm(i), timeNs: at(i), message });
   };
@@ -167,7 +167,7 @@ function analyzeCapture(input: FindingsInput, source: number, out: Finding[], un
       }
     }
     if (p.src && p.dst) {
-      const abs = t.originNs + BigInt(ts);
+      const abs = t.absNs(i);
       let u = byIface.get(iface);
       if (!u) {
         u = { source, file: input.name, iface, ifName: ifName(iface), named: info?.interfaces[iface]?.named ?? false, firstNs: abs, lastNs: abs, convs: new Map(), pairs: new Set() };

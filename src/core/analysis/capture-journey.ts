@@ -79,7 +79,7 @@ export function journeys(inputs: readonly JourneyInput[], filter: JourneyFilter 
         const f = decodeEvent(t, i).fields;
         const skb = (f.skbaddr ?? f.skb)?.toLowerCase().replace(/^0x/, '');
         if (skb !== want) continue;
-        const ns = t.originNs + BigInt(Math.round(t.tsNs(i)));
+        const ns = t.absNs(i);
         skbHops.push({ file: input.name, interface: f.name ?? f.dev ?? '', line: t.line(i), timeNs: ns.toString(), what: t.event(i), cpu: t.cpu(i), ns, order: order++ });
       }
       continue;
@@ -102,7 +102,7 @@ export function journeys(inputs: readonly JourneyInput[], filter: JourneyFilter 
       }
       if (ic.echoRequest) a.requests++;
       else a.replies++;
-      const ns = t.originNs + BigInt(t.tsNs(i));
+      const ns = t.absNs(i);
       const dir = t.flags(i);
       a.hops.push({ file: input.name, interface: t.comm(i), packet: t.line(i), timeNs: ns.toString(), what: ic.echoRequest ? 'request' : 'reply', src: p.src, dst: p.dst, ...(dir ? { direction: dir } : {}), ns, order: order++ });
     }
@@ -208,7 +208,7 @@ export function tcpJourney(inputs: readonly JourneyInput[], seg: TcpSegment): Jo
         acked.add(t.comm(i));
         acks++;
       }
-      const ns = t.originNs + BigInt(t.tsNs(i));
+      const ns = t.absNs(i);
       const dir = t.flags(i);
       hops.push({ file: input.name, interface: t.comm(i), packet: t.line(i), timeNs: ns.toString(), what: same ? 'segment' : 'ack', src: s.src, dst: s.dst, ...(dir ? { direction: dir } : {}), ns, order: order++ });
     }

@@ -62,7 +62,7 @@ export function packetJson(trace: Trace, i: number): PacketJson {
   const out: PacketJson = {
     index: trace.line(i),
     tsNs: trace.tsNs(i),
-    timeNs: (trace.originNs + BigInt(trace.tsNs(i))).toString(),
+    timeNs: trace.absNs(i).toString(),
     interface: trace.comm(i),
     interfaceIndex: trace.cpu(i),
     caplen: trace.extra('caplen')?.get(i) ?? 0,
