@@ -2,7 +2,8 @@
 // the same file in the same run (DESIGN.md: performance is reported as ratios, never asserted).
 //
 // Files: a >= 1 GiB pcap and a >= 1 GiB pcapng built from the real captures in
-// test/fixtures/pcap (the veth/bridge captures and the corpus TCP stream, all Ethernet): their
+// test/fixtures/pcap and two shared corpus captures (the veth/bridge captures and a TCP stream, all
+// Ethernet): their
 // packets repeated with timestamps shifted so time keeps going forward; the pcapng spreads them
 // over two interfaces (IDBs with if_name) as EPBs. Written under bench/data/ (gitignored).
 // Targets (issue 6): ktl stats no slower than `capinfos FILE` (ratio ktl/capinfos <= 1) and at
@@ -15,12 +16,12 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, sta
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY = process.env.BENCH_ONLY;
-const SOURCES = [
-  'test/fixtures/pcap/host-a.pcap',
-  'test/fixtures/pcap/host-b-egress-only.pcap',
-  'test/fixtures/pcap/corpus/pcap/pcpp-one_tcp_stream.pcap',
-  'test/fixtures/pcap/corpus/pcap/libpcap-gateway_or_not.pcap',
-];
+// The corpus captures are read in place from the shared corpus (never committed); without it
+// the files are built from our own captures only, and the output says so.
+const CORPUS = process.env.KTL_SHARED_CORPUS ?? '../shared/corpus';
+const CORPUS_SOURCES = ['pcap/pcpp-one_tcp_stream.pcap', 'pcap/libpcap-gateway_or_not.pcap'].map((f) => `${CORPUS}/${f}`);
+const SOURCES = ['test/fixtures/pcap/host-a.pcap', 'test/fixtures/pcap/host-b-egress-only.pcap', ...CORPUS_SOURCES.filter((f) => existsSync(f))];
+if (SOURCES.length < 4) console.log(`shared corpus absent (${CORPUS}): packets from test/fixtures/pcap only`);
 
 /** Packets of a little-endian or big-endian Ethernet pcap: [{ data, origLen }]. */
 function pcapPackets(path) {

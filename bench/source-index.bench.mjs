@@ -5,8 +5,8 @@
 // Targets: cold (no cache) <= 3x rg; warm (cached) < 1 s.
 //
 // Tree: bench/linux-source-tree.mjs (installs the package and unpacks it when missing).
-// Names: the function-tracer events of the real traces in /work/shared/corpus/ftrace and
-// test/fixtures (counted by bench/source-index-measure.ts). When they hold fewer than 1,000
+// Names: the function-tracer events of the real traces in ../shared/corpus/ftrace and
+// test/fixtures/ftrace (counted by bench/source-index-measure.ts). When they hold fewer than 1,000
 // distinct names, the rest is topped up from this machine's /proc/kallsyms, by the rule printed
 // in the output.
 // Each timing is a whole process (node + wasm start included, as a user running `ktl hits`
@@ -23,7 +23,7 @@ import { bundleNode } from '../scripts/bundle-node.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WANT = Number(process.env.BENCH_NAMES ?? 1000);
-const TRACE_DIRS = ['/work/shared/corpus/ftrace', 'test/fixtures/ftrace', 'test/fixtures/corpus'];
+const TRACE_DIRS = [`${process.env.KTL_SHARED_CORPUS ?? '../shared/corpus'}/ftrace`, 'test/fixtures/ftrace'];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

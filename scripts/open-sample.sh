@@ -10,6 +10,8 @@ root=$PWD
 
 npm ci --no-audit --no-fund
 npm run build
+# The kernel source the sample's settings point at (Debian's linux-source-6.1, never committed).
+node scripts/linux-source.mjs >/dev/null
 
 if command -v code >/dev/null 2>&1; then
   exec code --extensionDevelopmentPath="$root" "$root/sample"

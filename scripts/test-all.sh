@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The README's "test" command, for a fresh Debian machine (CI runs it through .ci/run):
-# Debian packages, npm ci, code-server, build, lint, typecheck, then every test suite
-# (unit, golden, fuzz, webview, e2e). Stops at the first failing step and says which.
+# Debian packages, npm ci, the kernel source files, code-server, build, lint, typecheck, then
+# every test suite (unit, golden, fuzz, webview, e2e). Stops at the first failing step and says which.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Debian packages the test suites need: Chromium for the webview and e2e suites; the rest
+# Debian packages the test suites need: Chromium for the webview and e2e suites;
+# linux-source-6.1 for the kernel source files the source-linking tests and the sample read
+# (scripts/linux-source.mjs unpacks only those; nothing of the kernel is committed); the rest
 # is what code-server needs (kerberos headers, ripgrep, build tools for native modules).
 # scripts/install-code-server.sh checks its own list again, so it also works on its own.
-DEBIAN_PACKAGES=(chromium libkrb5-dev ripgrep python3 make g++)
+DEBIAN_PACKAGES=(chromium libkrb5-dev ripgrep python3 make g++ linux-source-6.1)
 
 started=$(date +%s)
 
@@ -45,6 +46,7 @@ install_debian_packages() {
 
 step "Debian packages" install_debian_packages
 step "npm ci" npm ci --no-audit --no-fund
+step "kernel source" node scripts/linux-source.mjs
 step "code-server" bash scripts/install-code-server.sh
 step "build" npm run build
 step "lint" npm run lint

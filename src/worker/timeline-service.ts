@@ -10,7 +10,7 @@ import type { EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWeb
 import { MAX_TIMELINE_EVENTS, MAX_TIMELINE_RESOLUTION, MAX_TIMELINE_SLICES } from '../protocol/messages';
 import { buildTaskSlices, buildTimelineEvents, countRange, queryTimeline, type TaskSlices, type TimelineEvents } from '../core/analysis/timeline';
 import type { Trace } from '../core/trace/trace';
-import { eventMatcher } from './event-filter';
+import { eventMatcher } from '../core/analysis/event-filter';
 
 /** Filtered indexes kept (each is ~16 bytes per matching event). */
 const FILTER_CACHE = 4;

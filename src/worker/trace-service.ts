@@ -11,7 +11,7 @@ import { eventText } from '../core/formats/decode';
 import { formatSpec } from '../core/formats/registry';
 import { timelineTracksByTask } from './timeline-service';
 import { MAX_TASK_TRACKS } from '../protocol/messages';
-import { eventMatcher } from './event-filter';
+import { eventMatcher } from '../core/analysis/event-filter';
 import { interfacesJson } from '../core/formats/capture-common';
 
 /** Errors listed in the summary; the count covers all of them. */

@@ -11,16 +11,18 @@ import { PcapngReader } from '../../src/core/formats/pcapng';
 import { decodeCapturePayload, packetJson } from '../../src/core/formats/capture-decode';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import { rng } from '../helpers/rng';
+import { corpusCapture } from '../helpers/capture';
+import { absentCorpusFile } from '../helpers/third-party';
 
 const FILES: [string, 'pcap' | 'pcapng'][] = [
   ['test/fixtures/pcap/host-a.pcap', 'pcap'],
   ['test/fixtures/pcap/host-a-any-sll2.pcap', 'pcap'],
-  ['test/fixtures/pcap/corpus/pcap/tcpdump-isup-BE.pcap', 'pcap'],
-  ['test/fixtures/pcap/corpus/pcap/rusticata-modified-format.pcap', 'pcap'],
+  [corpusCapture('corpus/pcap/tcpdump-isup-BE.pcap'), 'pcap'],
+  [corpusCapture('corpus/pcap/rusticata-modified-format.pcap'), 'pcap'],
   ['test/fixtures/pcap/bridge-multi.pcapng', 'pcapng'],
-  ['test/fixtures/pcap/corpus/pcapng/hadrielk-le-test202.pcapng', 'pcapng'],
-  ['test/fixtures/pcap/corpus/pcapng/hadrielk-be-test102.pcapng', 'pcapng'],
-  ['test/fixtures/pcap/corpus/pcapng/tcpdump-OSPFv2_Capture_FINAL.pcapng', 'pcapng'],
+  [corpusCapture('corpus/pcapng/hadrielk-le-test202.pcapng'), 'pcapng'],
+  [corpusCapture('corpus/pcapng/hadrielk-be-test102.pcapng'), 'pcapng'],
+  [corpusCapture('corpus/pcapng/tcpdump-OSPFv2_Capture_FINAL.pcapng'), 'pcapng'],
 ];
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 80);
 const EXTREMES = [0, 0xffffffff, 0xfffffffc, 0x7fffffff, 1, 12, 13, 16, 32];
@@ -78,7 +80,7 @@ function mutate(input: Uint8Array, fields: number[], r: () => number): Uint8Arra
 }
 
 for (const [file, format] of FILES) {
-  test(`fuzz: ${file}`, { timeout: 120_000 }, () => {
+  test(`fuzz: ${file}`, { timeout: 120_000, skip: absentCorpusFile(file) }, () => {
     const original = new Uint8Array(readFileSync(file));
     const fields = lengthFields(original, format);
     for (let it = 0; it < ITERATIONS; it++) {

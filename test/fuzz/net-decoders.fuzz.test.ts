@@ -6,24 +6,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyPacket, dissectPacket } from '../../src/core/net/dissect';
 import { packetBytes } from '../../src/core/formats/capture-common';
-import { readCaptureFile } from '../helpers/capture';
+import { corpusCapture, readCaptureFile } from '../helpers/capture';
+import { absentCorpusFile } from '../helpers/third-party';
 import { rng } from '../helpers/rng';
 
-const FILES = [
-  'test/fixtures/pcap/host-a.pcap',
-  'test/fixtures/pcap/host-a-any-sll2.pcap',
-  'test/fixtures/pcap/corpus/pcap/pcpp-VlanPackets.pcap',
-  'test/fixtures/pcap/corpus/pcap/libpcap-ah-ipip-ping.pcap',
-  'test/fixtures/pcap/corpus/pcap/tcpdump-various_gre.pcap',
-  'test/fixtures/pcap/corpus/pcapng/pcpp-IcmpPackets.pcapng',
-  'test/fixtures/pcap/corpus/pcapng/tcpdump-OSPFv2_Capture_FINAL.pcapng',
-];
+const OWN = ['test/fixtures/pcap/host-a.pcap', 'test/fixtures/pcap/host-a-any-sll2.pcap'];
+// Other people's captures, read in place from the shared corpus (skipped where it is absent).
+const CORPUS = [
+  'corpus/pcap/pcpp-VlanPackets.pcap',
+  'corpus/pcap/libpcap-ah-ipip-ping.pcap',
+  'corpus/pcap/tcpdump-various_gre.pcap',
+  'corpus/pcapng/pcpp-IcmpPackets.pcapng',
+  'corpus/pcapng/tcpdump-OSPFv2_Capture_FINAL.pcapng',
+].map(corpusCapture);
 const LINK_TYPES = [0, 1, 12, 101, 108, 113, 228, 229, 239, 276, 253];
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 80);
 
-test('fuzz: packet decoders on mutated real packets under every link type', { timeout: 300_000 }, () => {
+function fuzzPackets(files: readonly string[]): void {
   const packets: Uint8Array[] = [];
-  for (const f of FILES) {
+  for (const f of files) {
     const t = readCaptureFile(f);
     for (let i = 0; i < t.length; i++) packets.push(packetBytes(t, i)!.slice());
   }
@@ -52,4 +53,7 @@ test('fuzz: packet decoders on mutated real packets under every link type', { ti
     }
   }
   assert.ok(checked > 1000);
-});
+}
+
+test('fuzz: packet decoders on mutated real packets under every link type', { timeout: 300_000 }, () => fuzzPackets(OWN));
+test('fuzz: packet decoders on mutated packets of the shared corpus\'s captures under every link type', { timeout: 300_000, skip: CORPUS.map(absentCorpusFile).find(Boolean) ?? false }, () => fuzzPackets(CORPUS));

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { StraceReader } from '../../src/core/formats/strace';
 import { straceFdViews } from '../../src/core/analysis/strace-fds';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
-import { fuzzSuite, mutate } from '../helpers/text-formats';
+import { corpusPath, fuzzSuite, mutate } from '../helpers/text-formats';
 import { rng } from '../helpers/rng';
 
-const FILES = ['test/fixtures/strace/ospf-hello-pid-prefix.strace', 'test/fixtures/strace/python-threads-mixed-output.strace', 'test/fixtures/strace/ping-ttt-T-yy.strace', 'test/fixtures/strace/strace-tui-test_trace-k-stack.txt'];
+const FILES = ['test/fixtures/strace/ospf-hello-pid-prefix.strace', 'test/fixtures/strace/python-threads-mixed-output.strace', 'test/fixtures/strace/ping-ttt-T-yy.strace', corpusPath('strace/strace-tui-test_trace-k-stack.txt')];
 
 fuzzSuite('strace', FILES, () => new StraceReader({ maxLineBytes: 4096 }), [0x00, 0xff, 0x0a, 0x20, 0x3c, 0x3e, 0x28, 0x29, 0x22]);
 

@@ -1,5 +1,6 @@
-// Golden tests for packet captures: every fixture under test/fixtures/pcap/ (own captures and
-// permissively licensed corpus copies) -> canonical dump -> committed snapshot; the same file
+// Golden tests for packet captures: every fixture under test/fixtures/pcap/ (own captures) and
+// every shared corpus capture with a committed snapshot (read in place from ../shared/corpus,
+// skipped where it is absent) -> canonical dump -> committed snapshot; the same file
 // read in 1-, 7- and 4096-byte chunks gives the very same dump; and every field ktl decodes is
 // cross-checked against tshark's decode of the same file (test/fixtures/pcap/expected/*.tsv,
 // written once by test/fixtures/pcap/make-expected.sh, never at test time).
@@ -8,7 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { captureDump, readCapture } from '../helpers/capture';
+import { CORPUS_CAPTURES, captureDump, corpusCapture, readCapture } from '../helpers/capture';
+import { absentCorpusFile, corpusPath, corpusSkip } from '../helpers/third-party';
 import { decodePacket } from '../../src/core/formats/capture-decode';
 import { captureInfo } from '../../src/core/formats/capture-common';
 import { SLL_PKTTYPE } from '../../src/core/net/link';
@@ -29,7 +31,8 @@ function walk(dir: string): string[] {
   return out;
 }
 
-const FIXTURES = walk(ROOT);
+/** [file, golden key]: the key names the snapshot and tshark's expected decode. */
+const FIXTURES: [string, string][] = [...walk(ROOT).map((f): [string, string] => [f, relative(ROOT, f)]), ...CORPUS_CAPTURES.map((k): [string, string] => [corpusCapture(k), k])];
 
 /** `1795318320.630900000` from the absolute ns time. */
 function epoch(ns: bigint): string {
@@ -117,10 +120,10 @@ function crossCheck(trace: Trace, tsvPath: string): CrossCheck {
   return result;
 }
 
-for (const file of FIXTURES) {
-  const rel = relative(ROOT, file);
+for (const [file, rel] of FIXTURES) {
   const key = rel.replace(/\//g, '__');
-  test(`golden: capture ${rel}`, () => {
+  const skip = absentCorpusFile(file);
+  test(`golden: capture ${rel}`, { skip }, () => {
     const bytes = new Uint8Array(readFileSync(file));
     const trace = readCapture(bytes);
     const tsv = join(ROOT, 'expected', `${key}.tshark.tsv`);
@@ -138,7 +141,7 @@ for (const file of FIXTURES) {
     if (check) assert.deepEqual(check.mismatches, [], `fields that differ from tshark in ${rel}`);
   });
 
-  test(`chunking: capture ${rel} read in 1-, 7- and 4096-byte chunks equals the whole-buffer read`, () => {
+  test(`chunking: capture ${rel} read in 1-, 7- and 4096-byte chunks equals the whole-buffer read`, { skip }, () => {
     const bytes = new Uint8Array(readFileSync(file));
     const whole = readCapture(bytes);
     if (!whole) return;
@@ -150,7 +153,6 @@ for (const file of FIXTURES) {
 // Extra check on the shared corpus files that are not committed (GPL, or large): they read
 // without throwing, identically in 1-byte chunks, with the frame count tshark 4.0.17 printed
 // (PROVENANCE.md). Skipped when ../shared/corpus is absent.
-const SHARED = '../shared/corpus';
 const EXTRA: [string, number][] = [
   ['pcapng/scapy-pfcp-BE-packetblocks.pcapng', 200],
   ['pcap/pcpp-sll-518pkts.pcap', 518],
@@ -158,8 +160,8 @@ const EXTRA: [string, number][] = [
   ['malformed/scapy-bad_rsn_parsing_overrides_ssid.pcap', 1],
 ];
 for (const [path, frames] of EXTRA) {
-  test(`shared corpus (not committed): ${path}`, { skip: !existsSync(join(SHARED, path)) && 'shared corpus absent' }, () => {
-    const bytes = new Uint8Array(readFileSync(join(SHARED, path)));
+  test(`shared corpus (not committed): ${path}`, { skip: corpusSkip(path) }, () => {
+    const bytes = new Uint8Array(readFileSync(corpusPath(path)));
     const t = readCapture(bytes) as Trace;
     assert.equal(t.length, frames);
     assert.deepEqual(captureDump(readCapture(bytes, 1) as Trace), captureDump(t));

@@ -3,11 +3,23 @@
 // Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { detectBytes, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
+import { readFileSync } from 'node:fs';
+import { absentCorpusFile } from '../helpers/third-party';
+import { corpusPath, detectBytes, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
 import { eventJson } from '../../src/core/formats/decode';
 
-const FILES = fixtureFiles('test/fixtures/perf');
+// Own captures, and third-party files read in place from the shared corpus.
+const FILES = [
+  ...fixtureFiles('test/fixtures/perf'),
+  ...[
+    'speedscope-forks.linux-perf.txt',
+    'speedscope-one-sample.linux-perf.txt',
+    'speedscope-rust-mangled.linux-perf.txt',
+    'speedscope-simple-with-header.linux-perf.txt',
+    'speedscope-simple-with-pid.linux-perf.txt',
+    'speedscope-system-wide.linux-perf.txt',
+  ].map((f) => corpusPath(`perf/${f}`)),
+];
 
 goldenSuite(
   'perf-script',
@@ -54,8 +66,8 @@ for (const [name, events] of [
   ['flamegraph-perf-rust-Yamakaky-dcpu.txt', 58],
   ['kdoc-vpa-dtl-perf-script-tracepoints.txt', 8],
 ] as const) {
-  const path = `../shared/corpus/perf/${name}`;
-  test(`corpus (extra check): ${name}`, { skip: existsSync(path) ? false : 'shared corpus not present' }, () => {
+  const path = corpusPath(`perf/${name}`);
+  test(`corpus (extra check): ${name}`, { skip: absentCorpusFile(path) }, () => {
     const bytes = new Uint8Array(readFileSync(path));
     assert.equal(detectBytes(bytes), 'perf-script');
     const t = readFormat('perf-script', bytes, 7);
@@ -67,8 +79,9 @@ for (const [name, events] of [
 
 // Untimed and with its frames' indentation stripped (FlameGraph's test input): `grep -c ' cycles:$'` = 2
 // samples, every other non-blank line one of their 48 frames.
-test('corpus (extra check): flamegraph-perf-java-stacks-02.txt, no time column', { skip: existsSync('../shared/corpus/perf/flamegraph-perf-java-stacks-02.txt') ? false : 'shared corpus not present' }, () => {
-  const bytes = new Uint8Array(readFileSync('../shared/corpus/perf/flamegraph-perf-java-stacks-02.txt'));
+const JAVA_STACKS = corpusPath('perf/flamegraph-perf-java-stacks-02.txt');
+test('corpus (extra check): flamegraph-perf-java-stacks-02.txt, no time column', { skip: absentCorpusFile(JAVA_STACKS) }, () => {
+  const bytes = new Uint8Array(readFileSync(JAVA_STACKS));
   assert.equal(detectBytes(bytes), 'perf-script');
   const t = readFormat('perf-script', bytes, 7);
   assert.equal(t.length, 2);

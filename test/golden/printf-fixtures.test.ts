@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { goldenSuite, readWith } from '../helpers/text-formats';
+import { corpusPath, goldenSuite, readWith } from '../helpers/text-formats';
 import { PrintfReader } from '../../src/core/formats/printf';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { computeStats } from '../../src/core/analysis/stats';
@@ -21,7 +21,7 @@ const OPENSNOOP = { pattern: '^(?<pid>\\d+)\\s+(?<comm>\\S+)\\s+(?<fd>-?\\d+)\\s
 goldenSuite('printf', [
   { file: `${DIR}/bpftrace-net-kv.txt`, detect: 'printf' },
   { file: `${DIR}/bpftrace-net-columns.txt`, detect: null, makeReader: () => new PrintfReader(COLUMNS) },
-  { file: `${DIR}/bpftrace-opensnoop_example.txt`, detect: null, makeReader: () => new PrintfReader(OPENSNOOP) },
+  { file: corpusPath('bpf/bpftrace-opensnoop_example.txt'), detect: null, makeReader: () => new PrintfReader(OPENSNOOP) },
 ]);
 
 test('ktl stats path (loadTraceFile): bpftrace-net-kv.txt is printf with one event per key=value line', async () => {

@@ -5,11 +5,13 @@
 // Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
+import { readFileSync } from 'node:fs';
+import { absentCorpusFile } from '../helpers/third-party';
+import { corpusPath, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
 import { eventJson } from '../../src/core/formats/decode';
 
-const FILES = fixtureFiles('test/fixtures/strace');
+// Own captures, and third-party files read in place from the shared corpus.
+const FILES = [...fixtureFiles('test/fixtures/strace'), ...['langraph-trace-cmd.strace.log', 'strace-tui-test_trace-k-stack.txt'].map((f) => corpusPath(`strace/${f}`))];
 
 goldenSuite(
   'strace',
@@ -72,13 +74,12 @@ test('strace and the program on one file: every call counted as strace -C counte
 
 // The MIT strace-to-duckdb samples stay in ../shared/corpus (their license sits on another
 // branch than the files): read them from there when present, as an extra check.
-const CORPUS = '../shared/corpus/strace';
 for (const [name, events] of [
   ['strace-to-duckdb-simple-tt-T.txt', 3],
   ['strace-to-duckdb-tiny-trace-tt-T.txt', 10],
 ] as const) {
-  const path = `${CORPUS}/${name}`;
-  test(`corpus (extra check): ${name}`, { skip: existsSync(path) ? false : 'shared corpus not present' }, () => {
+  const path = corpusPath(`strace/${name}`);
+  test(`corpus (extra check): ${name}`, { skip: absentCorpusFile(path) }, () => {
     const t = readFormat('strace', new Uint8Array(readFileSync(path)), 7);
     assert.equal(t.length, events);
     assert.equal(t.issueCount, 0);

@@ -6,9 +6,10 @@
 // `grep -cE '\[[0-9]{3}\] +\S+ +[0-9]+\.[0-9]+: '` on each file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFtrace } from '../helpers/read';
 import { detectBytes } from '../helpers/text-formats';
+import { corpusPath, corpusSkip } from '../helpers/third-party';
 
 const CASES: readonly { name: string; events: number; counts: Readonly<Record<string, number>> }[] = [
   { name: 'trappy-trace_systrace.html', events: 10, counts: { sched_switch: 4, sched_wakeup: 4 } },
@@ -17,8 +18,8 @@ const CASES: readonly { name: string; events: number; counts: Readonly<Record<st
 ];
 
 for (const c of CASES) {
-  const path = `../shared/corpus/systrace/${c.name}`;
-  test(`systrace HTML: ${c.name} is read as its ftrace text`, { skip: existsSync(path) ? false : 'shared corpus not present' }, () => {
+  const path = corpusPath(`systrace/${c.name}`);
+  test(`systrace HTML: ${c.name} is read as its ftrace text`, { skip: corpusSkip(`systrace/${c.name}`) }, () => {
     const bytes = new Uint8Array(readFileSync(path));
     assert.equal(detectBytes(bytes), 'ftrace');
     for (const chunk of [7, 1 << 20]) {

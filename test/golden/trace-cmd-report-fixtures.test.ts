@@ -4,10 +4,25 @@
 // independent count of event lines. Regenerate: UPDATE_GOLDEN=1 node scripts/run-tests.mjs golden
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { detectBytes, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
+import { readFileSync } from 'node:fs';
+import { absentCorpusFile } from '../helpers/third-party';
+import { corpusPath, detectBytes, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
 
-const FILES = fixtureFiles('test/fixtures/trace-cmd-report');
+// Own captures, and third-party files read in place from the shared corpus.
+const FILES = [
+  ...fixtureFiles('test/fixtures/trace-cmd-report'),
+  ...[
+    'lisa-trace.txt',
+    'trappy-raw_trace.txt',
+    'trappy-trace_common_clk.txt',
+    'trappy-trace_empty.txt',
+    'trappy-trace_equals.txt',
+    'trappy-trace_failed_to_parse.txt',
+    'trappy-trace_filesystem.txt',
+    'trappy-trace_idle_unsorted.txt',
+    'trappy-trace_sched.txt',
+  ].map((f) => corpusPath(`trace-cmd/${f}`)),
+];
 
 goldenSuite(
   'trace-cmd-report',
@@ -46,8 +61,8 @@ for (const [name, events, issues] of [
   ['tcdoc-report-wakeup-latency.txt', 19, 8],
   ['tracecompass-trace-func-graph.txt', 199, 0],
 ] as const) {
-  const path = `../shared/corpus/trace-cmd/${name}`;
-  test(`corpus (extra check): ${name}`, { skip: existsSync(path) ? false : 'shared corpus not present' }, () => {
+  const path = corpusPath(`trace-cmd/${name}`);
+  test(`corpus (extra check): ${name}`, { skip: absentCorpusFile(path) }, () => {
     const bytes = new Uint8Array(readFileSync(path));
     assert.equal(detectBytes(bytes), 'trace-cmd-report');
     const t = readFormat('trace-cmd-report', bytes, 7);

@@ -1,12 +1,31 @@
 /** Test helpers for captures: read a pcap/pcapng in chunks, and a canonical dump for golden tests. */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { computeStats } from '../../src/core/analysis/stats';
 import { captureInfo } from '../../src/core/formats/capture-common';
 import { decodeCapturePayload, packetJson } from '../../src/core/formats/capture-decode';
 import { createReader, detectFormat } from '../../src/core/formats/detect';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import type { Trace } from '../../src/core/trace/trace';
+import { corpusPath } from './third-party';
+
+/**
+ * A capture of the shared corpus (read in place, never committed) by the name the goldens give
+ * it: `corpus/<folder>/<file>`, the hadrielk sets flattened (`corpus/pcapng/hadrielk-le-test001.pcapng`
+ * is the corpus's `pcapng/hadrielk-le/test001.pcapng`).
+ */
+export function corpusCapture(key: string): string {
+  return corpusPath(key.replace(/^corpus\//, '').replace(/\/(hadrielk-(?:le|be))-(test\d+\.pcapng)$/, '/$1/$2'));
+}
+
+/**
+ * The shared corpus captures the goldens cover, by golden key (`corpus/pcap/pcpp-microsecs.pcap`):
+ * one committed snapshot each, test/golden/snapshots/capture/corpus__<folder>__<file>.json.
+ */
+export const CORPUS_CAPTURES: readonly string[] = readdirSync('test/golden/snapshots/capture')
+  .filter((n) => n.startsWith('corpus__') && n.endsWith('.json'))
+  .map((n) => n.slice(0, -'.json'.length).replace(/__/g, '/'))
+  .sort();
 
 /** Reads a capture from bytes fed in chunks of `chunkSize` (each chunk a copy), or null when detection refuses it. */
 export function readCapture(bytes: Uint8Array, chunkSize = 1 << 20): Trace | null {

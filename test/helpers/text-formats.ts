@@ -16,6 +16,7 @@ import { loadTraceFile } from '../../src/core/io/file-source';
 import { computeStats } from '../../src/core/analysis/stats';
 import { canonicalDump } from './dump';
 import { rng } from './rng';
+import { absentCorpusFile } from './third-party';
 
 export function readWith(makeReader: () => TraceReader, input: Uint8Array | string, chunkSize = 1 << 20): Trace {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
@@ -44,6 +45,9 @@ export function fixtureFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** Shared-corpus files (paths relative to it), read in place; tests over them skip where it is absent. */
+export { corpusPath } from './third-party';
+
 export interface GoldenCase {
   readonly file: string;
   /** Reader for this file (default: the format's registered reader). */
@@ -59,7 +63,8 @@ export function goldenSuite(format: FormatId, cases: readonly GoldenCase[]): voi
   for (const c of cases) {
     const name = basename(c.file);
     const make = c.makeReader ?? (() => createReader(format));
-    test(`golden ${format}: ${name}`, () => {
+    const skip = absentCorpusFile(c.file);
+    test(`golden ${format}: ${name}`, { skip }, () => {
       const bytes = new Uint8Array(readFileSync(c.file));
       const dump = canonicalDump(readWith(make, bytes));
       const snapPath = join(dir, `${name}.json`);
@@ -72,13 +77,13 @@ export function goldenSuite(format: FormatId, cases: readonly GoldenCase[]): voi
       }
       assert.deepEqual(JSON.parse(text), JSON.parse(readFileSync(snapPath, 'utf8')));
     });
-    test(`chunking ${format}: ${name} read in 1-, 7- and 4096-byte chunks equals the whole-buffer read`, () => {
+    test(`chunking ${format}: ${name} read in 1-, 7- and 4096-byte chunks equals the whole-buffer read`, { skip }, () => {
       const bytes = new Uint8Array(readFileSync(c.file));
       const whole = canonicalDump(readWith(make, bytes));
       for (const chunk of [1, 7, 4096]) assert.deepEqual(canonicalDump(readWith(make, bytes, chunk)), whole, `chunk size ${chunk}`);
     });
     if (c.detect !== null) {
-      test(`detect ${format}: ${name} is recognised by its content as ${c.detect}`, () => {
+      test(`detect ${format}: ${name} is recognised by its content as ${c.detect}`, { skip }, () => {
         assert.equal(detectBytes(new Uint8Array(readFileSync(c.file))), c.detect);
       });
     }
@@ -123,7 +128,7 @@ export function fuzzSuite(
   const iterations = Number(process.env.FUZZ_ITERATIONS ?? opts.iterations ?? 40);
   const eventsPerLine = opts.eventsPerLine ?? 2;
   for (const file of files) {
-    test(`fuzz ${label}: ${file}`, { timeout: 120_000 }, () => {
+    test(`fuzz ${label}: ${file}`, { timeout: 120_000, skip: absentCorpusFile(file) }, () => {
       const original = new Uint8Array(readFileSync(file));
       for (let it = 0; it < iterations; it++) {
         const seed = (it + 1) * 2654435761;
@@ -167,7 +172,7 @@ export function fuzzSuite(
 export function statsCountSuite(format: FormatId, files: readonly string[], expected: Readonly<Record<string, number>>, grepCount: (text: string) => number, noun = 'events'): void {
   for (const file of files) {
     const name = basename(file);
-    test(`ktl stats path (loadTraceFile): ${name} is ${format} with the grep count of ${noun} and no errors`, async () => {
+    test(`ktl stats path (loadTraceFile): ${name} is ${format} with the grep count of ${noun} and no errors`, { skip: absentCorpusFile(file) }, async () => {
       const t = await loadTraceFile(file);
       try {
         assert.equal(t.meta.format, format);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LINUX, cParser, linuxIndex } from '../helpers/source';
+import { cParser, LINUX, LINUX_SKIP, linuxIndex } from '../helpers/source';
 import { functionDefinitions, type FunctionDef } from '../../src/core/source/c-functions';
 import { definitionSpansText } from '../../src/core/source/definition-spans';
 import { FunctionIndex } from '../../src/core/source/function-index';
@@ -22,10 +22,12 @@ function cFiles(dir: string): string[] {
 
 const key = (d: FunctionDef): string => JSON.stringify([d.name, d.declLine, d.endLine, d.params, d.aliases]);
 
-test('a span parse at each definition gives the whole-file definition, on every excerpt file', async () => {
+test('a span parse at each definition gives the whole-file definition, on every excerpt file', { skip: LINUX_SKIP }, async () => {
   const parser = await cParser();
   let checked = 0;
-  for (const file of cFiles(LINUX)) {
+  // kernel/sched/fair.c (unpacked beside the excerpts for function-at.test.ts) is the file whose
+  // whole-file parse is known to be wrong (set_skip_buddy stretched): no reference for spans.
+  for (const file of cFiles(LINUX).filter((f) => !f.endsWith('kernel/sched/fair.c'))) {
     const text = readFileSync(file, 'utf8');
     const whole = parser.parse(text);
     const defs = functionDefinitions(whole.rootNode);
@@ -47,7 +49,7 @@ test('a span parse at each definition gives the whole-file definition, on every 
   assert.ok(checked > 1300, `only ${checked} definitions checked`);
 });
 
-test('spans: prototypes give nothing, one-line bodies end on their line, the return type above is kept', () => {
+test('spans: prototypes give nothing, one-line bodies end on their line, the return type above is kept', { skip: LINUX_SKIP }, () => {
   const src = readFileSync(`${LINUX}/net/bridge/br_input.c`, 'utf8');
   const rows = src.split('\n');
   // br_input.c:26-27 `static int` / `br_netif_receive_skb(struct net *net, ...)`.
@@ -69,7 +71,7 @@ test('spans: prototypes give nothing, one-line bodies end on their line, the ret
   assert.equal(definitionSpansText(hdr, [proto + 1])?.replace(/\n/g, ''), '');
 });
 
-test('a name opening its line is found even when it is the only candidate of its file', async () => {
+test('a name opening its line is found even when it is the only candidate of its file', { skip: LINUX_SKIP }, async () => {
   for (const rg of [true, false]) {
     const { index } = await linuxIndex(rg);
     const d = (await index.definitions(['br_netif_receive_skb'])).get('br_netif_receive_skb') ?? [];
@@ -81,7 +83,7 @@ test('a name opening its line is found even when it is the only candidate of its
   }
 });
 
-test('partly parsed files: the lookup parses spans, functionAt still sees every function of the file', async () => {
+test('partly parsed files: the lookup parses spans, functionAt still sees every function of the file', { skip: LINUX_SKIP }, async () => {
   const { index } = await linuxIndex();
   await index.definitions(['xsk_flush']);
   const entry = index.cache.files['net/xdp/xsk.c'];
@@ -94,7 +96,7 @@ test('partly parsed files: the lookup parses spans, functionAt still sees every 
   assert.deepEqual((await index.definitions(['xsk_flush'])).get('xsk_flush')?.map((x) => x.declLine), [229]);
 });
 
-test('syscall macros and plain names in one search (kernel/bpf/syscall.c and xsk.c lines)', async () => {
+test('syscall macros and plain names in one search (kernel/bpf/syscall.c and xsk.c lines)', { skip: LINUX_SKIP }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ktl-spans-'));
   try {
     mkdirSync(join(dir, 'kernel', 'bpf'), { recursive: true });

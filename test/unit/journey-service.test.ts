@@ -85,7 +85,8 @@ test('a packet that is not an echo has no journey, and a capture that cannot be 
     const arp = await packetJourney(trace, 9, 'host-a.pcap', OTHERS);
     assert.equal(arp.journey, null);
     assert.equal(arp.reason, 'Journeys follow ICMP echoes and TCP segments; packet 10 is arp.');
-    const broken = `${DIR}/corpus/malformed/rusticata-err-eof.bin`;
+    // Not a capture (a script beside the captures): loading it fails.
+    const broken = `${DIR}/make-expected.sh`;
     const r = await packetJourney(trace, 11, 'host-a.pcap', [{ path: broken, name: 'broken.pcap' }]);
     assert.equal(r.journey?.files, 1, 'the unreadable file is not counted as searched');
     assert.equal(r.journey?.errors.length, 1);

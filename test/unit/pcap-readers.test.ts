@@ -10,10 +10,13 @@ import { captureInfo, interfacesJson, TimestampUnit } from '../../src/core/forma
 import { detectFormat } from '../../src/core/formats/detect';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import type { Trace } from '../../src/core/trace/trace';
-import { readCapture } from '../helpers/capture';
+import { corpusCapture, readCapture } from '../helpers/capture';
+import { absentCorpusFile } from '../helpers/third-party';
 
 const PCAP = 'test/fixtures/pcap';
-const bytesOf = (p: string): Uint8Array => new Uint8Array(readFileSync(join(PCAP, p)));
+// `corpus/...`: the shared corpus's captures, read in place (tests using them skip where it is absent).
+const bytesOf = (p: string): Uint8Array => new Uint8Array(readFileSync(p.startsWith('corpus/') ? corpusCapture(p) : join(PCAP, p)));
+const corpus = (...keys: string[]): { skip: false | string } => ({ skip: keys.map((k) => absentCorpusFile(corpusCapture(k))).find(Boolean) ?? false });
 const abs = (t: Trace, i: number): string => {
   const ns = t.absNs(i);
   return `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
@@ -24,7 +27,7 @@ function read(reader: PcapReader | PcapngReader, bytes: Uint8Array, chunk = 1 <<
   return reader.finish(new MemoryByteSource(bytes));
 }
 
-test('sniffing: pcap magic in both orders and both resolutions, pcapng SHB with either BOM', () => {
+test('sniffing: pcap magic in both orders and both resolutions, pcapng SHB with either BOM', corpus('corpus/malformed/pcpp-solaris.snoop', 'corpus/pcap/pcpp-microsecs.pcap', 'corpus/pcap/pcpp-nanosecs.pcap', 'corpus/pcap/pcpp-nanosecs_big_endian.pcap', 'corpus/pcap/rusticata-modified-format.pcap', 'corpus/pcap/tcpdump-isup-BE.pcap', 'corpus/pcapng/hadrielk-be-test001.pcapng', 'corpus/pcapng/hadrielk-le-test001.pcapng'), () => {
   for (const f of ['corpus/pcap/pcpp-microsecs.pcap', 'corpus/pcap/pcpp-nanosecs.pcap', 'corpus/pcap/pcpp-nanosecs_big_endian.pcap', 'corpus/pcap/tcpdump-isup-BE.pcap', 'corpus/pcap/rusticata-modified-format.pcap']) {
     assert.equal(sniffPcap(bytesOf(f)), null, f);
     assert.deepEqual(detectFormat(bytesOf(f), 1000), { ok: true, format: 'pcap' });
@@ -34,7 +37,7 @@ test('sniffing: pcap magic in both orders and both resolutions, pcapng SHB with 
   assert.equal(detectFormat(bytesOf('corpus/malformed/pcpp-solaris.snoop'), 29564).ok, false);
 });
 
-test('µs and ns pcap of the same packets give the same times; big-endian ns keeps every digit', () => {
+test('µs and ns pcap of the same packets give the same times; big-endian ns keeps every digit', corpus('corpus/pcap/pcpp-microsecs.pcap', 'corpus/pcap/pcpp-nanosecs.pcap', 'corpus/pcap/pcpp-nanosecs_big_endian.pcap'), () => {
   const us = readCapture(bytesOf('corpus/pcap/pcpp-microsecs.pcap'))!;
   const ns = readCapture(bytesOf('corpus/pcap/pcpp-nanosecs.pcap'))!;
   assert.equal(captureInfo(us)?.nanosecond, false);
@@ -47,14 +50,14 @@ test('µs and ns pcap of the same packets give the same times; big-endian ns kee
   assert.equal(abs(be, 0), tsv[2]);
 });
 
-test('Kuznetsov modified pcap: 24-byte records', () => {
+test('Kuznetsov modified pcap: 24-byte records', corpus('corpus/pcap/rusticata-modified-format.pcap'), () => {
   const t = readCapture(bytesOf('corpus/pcap/rusticata-modified-format.pcap'))!;
   assert.equal(captureInfo(t)?.modified, true);
   assert.equal(t.length, 1);
   assert.equal(t.event(0), 'icmp');
 });
 
-test('pcapng if_tsresol 2^-8 (gopacket test902): 1519128000.195312500', () => {
+test('pcapng if_tsresol 2^-8 (gopacket test902): 1519128000.195312500', corpus('corpus/pcapng/gopacket-be-test902.pcapng', 'corpus/pcapng/gopacket-le-test902.pcapng'), () => {
   for (const f of ['corpus/pcapng/gopacket-le-test902.pcapng', 'corpus/pcapng/gopacket-be-test902.pcapng']) {
     const t = readCapture(bytesOf(f))!;
     assert.equal(abs(t, 0), '1519128000.195312500', f);
@@ -89,7 +92,7 @@ test('multi-interface pcapng from tshark: names, link types, per-interface count
   for (let i = 0; i < t.length; i++) assert.equal(t.comm(i), ifs[t.cpu(i)]?.name);
 });
 
-test('several sections with different byte orders (hadrielk test202)', () => {
+test('several sections with different byte orders (hadrielk test202)', corpus('corpus/pcapng/hadrielk-le-test202.pcapng'), () => {
   const t = readCapture(bytesOf('corpus/pcapng/hadrielk-le-test202.pcapng'))!;
   const info = captureInfo(t)!;
   assert.deepEqual(info.sections.map((s) => s.byteOrder), ['little', 'big', 'little']);
@@ -97,7 +100,7 @@ test('several sections with different byte orders (hadrielk test202)', () => {
   assert.equal(t.issueCount, 0);
 });
 
-test('an unsupported section version is skipped up to the next SHB (gopacket test901)', () => {
+test('an unsupported section version is skipped up to the next SHB (gopacket test901)', corpus('corpus/pcapng/gopacket-le-test901.pcapng'), () => {
   const t = readCapture(bytesOf('corpus/pcapng/gopacket-le-test901.pcapng'))!;
   assert.deepEqual(captureInfo(t)!.sections.map((s) => s.skipped), [false, true, false]);
   assert.equal(t.length, 2);
@@ -175,7 +178,7 @@ test('pcapng trailing length that disagrees stops reading there', () => {
   assert.match(t.issues[0]!.message, /trailing block length 999 differs from the leading 92; the file is damaged from here/);
 });
 
-test('pcap: captured length 2^32-1 stops with the offset; a record cut by the end of the file is dropped', () => {
+test('pcap: captured length 2^32-1 stops with the offset; a record cut by the end of the file is dropped', corpus('corpus/pcap/pcpp-VlanPackets.pcap'), () => {
   const bytes = bytesOf('corpus/pcap/pcpp-VlanPackets.pcap');
   const whole = readCapture(bytes)!;
   const third = whole.record(2).offset - 16;
@@ -203,7 +206,7 @@ test('cancelled read keeps what was read and says where it stopped', () => {
   assert.equal(t.issues.at(-1)!.message, 'reading cancelled at byte offset 2000');
 });
 
-test('empty and header-only inputs', () => {
+test('empty and header-only inputs', corpus('corpus/pcapng/tcpdump-empty.pcapng'), () => {
   const t = read(new PcapReader(), bytesOf('host-a.pcap').slice(0, 10));
   assert.equal(t.length, 0);
   assert.match(t.issues[0]!.message, /inside the 24-byte pcap file header/);

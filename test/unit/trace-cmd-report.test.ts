@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { TraceCmdReportReader } from '../../src/core/formats/trace-cmd-report';
 import { eventJson } from '../../src/core/formats/decode';
 import { detectBytes, readWith } from '../helpers/text-formats';
+import { corpusPath, corpusSkip } from '../helpers/third-party';
 
 const read = (text: string, chunk?: number) => readWith(() => new TraceCmdReportReader(), text, chunk);
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -79,8 +80,13 @@ test('detection: trace-cmd report text needs a trace-cmd mark; every ftrace fixt
   for (const f of readdirSync('test/fixtures/ftrace')) {
     assert.equal(detectBytes(new Uint8Array(readFileSync(`test/fixtures/ftrace/${f}`))), 'ftrace', f);
   }
-  for (const f of ['langraph-ftrace-tgid-5char-lstripped.log', 'trappy-trace_no_trailing_line.txt']) {
-    assert.equal(detectBytes(new Uint8Array(readFileSync(`test/fixtures/corpus/${f}`))), 'ftrace', f);
+});
+
+// Third-party ftrace files, read in place from the shared corpus.
+const CORPUS_FTRACE = ['ftrace/langraph-ftrace-tgid-5char-lstripped.log', 'trace-cmd/trappy-trace_no_trailing_line.txt'];
+test('detection: the shared corpus\'s ftrace files without a trace-cmd mark stay ftrace', { skip: corpusSkip(...CORPUS_FTRACE) }, () => {
+  for (const f of CORPUS_FTRACE) {
+    assert.equal(detectBytes(new Uint8Array(readFileSync(corpusPath(f)))), 'ftrace', f);
   }
 });
 

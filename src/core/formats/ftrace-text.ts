@@ -28,6 +28,7 @@ import {
   COLON,
   DASH,
   DOT,
+  EQUALS,
   GT,
   HASH,
   LBRACK,
@@ -125,12 +126,12 @@ export class FtraceTextReader implements TraceReader, LineSink {
     }
     const c0 = buf[i];
     if (c0 === HASH) {
-      this.header(buf, s, e, offset, lineNo);
+      this.header(buf, s, e, lineNo);
       this.lastWasEvent = false;
       return;
     }
     // ` => symbol`: a frame of the stack trace printed right after the previous event.
-    if (c0 === 0x3d && buf[i + 1] === GT && this.lastWasEvent) {
+    if (c0 === EQUALS && buf[i + 1] === GT && this.lastWasEvent) {
       this.b.extendLast(offset + (e - s));
       return;
     }
@@ -370,7 +371,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
   }
 
   /** `#` lines: tracer name, buffer statistics, CPU count, and the old `buffer started` annotation. */
-  private header(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
+  private header(buf: Uint8Array, s: number, e: number, lineNo: number): void {
     if (e - s > 4096) return;
     const text = utf8.decode(buf.subarray(s, e)).trim();
     const m = this.b.meta;
@@ -390,7 +391,6 @@ export class FtraceTextReader implements TraceReader, LineSink {
     } else if ((r = /#P:(\d+)/.exec(text))) {
       m.onlineCpus = Number(r[1]);
     }
-    void offset;
   }
 }
 

@@ -79,10 +79,6 @@ export function ascii(b: Uint8Array, at: number, end: number): string {
   return latin1.decode(b.subarray(at, end));
 }
 
-export function utf8Text(b: Uint8Array): string {
-  return utf8.decode(b);
-}
-
 /** Concatenates byte arrays into one. */
 export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8Array {
   const n = total ?? parts.reduce((s, p) => s + p.length, 0);

@@ -48,14 +48,6 @@ function hexBytes(data: Uint8Array, start: number, len: number): string {
   return `ARRAY[${parts.join(', ')}]`;
 }
 
-/** The integer value of a scalar field (sign-extended when the field is signed). */
-export function fieldInt(f: FieldDef, data: Uint8Array, e: Endian): bigint | null {
-  const size = f.size;
-  if (size === 0 || size > 8 || f.offset + size > data.length) return null;
-  const v = e.uint(data, f.offset, size);
-  return f.flags & FIELD_SIGNED ? BigInt.asIntN(size * 8, v) : v;
-}
-
 export function fieldText(f: FieldDef, data: Uint8Array, e: Endian): string {
   if (f.flags & FIELD_ARRAY) {
     const { start, len } = arraySpan(f, data, e);

@@ -8,6 +8,13 @@
  * __get_bitmask, __print_symbolic, __print_flags, __print_hex(_str), __print_array, sizeof,
  * casts, arithmetic, comparisons, ?:). A format this cannot render falls back to
  * `name=value` pairs of the decoded fields. Parsed formats are cached per event.
+ *
+ * Print fmts come from the file (untrusted). The recursive-descent parser and the evaluator stop
+ * at the first construct they cannot handle by calling `unsupported(why)`, which unwinds to the
+ * one place that turns it into a value: `attempt()` gives `{ ok: false, why }`. Only that
+ * signal is caught there; anything else would be a bug and is not swallowed. So that no other
+ * error can come out of hostile input, the limits that JavaScript itself would hit are checked
+ * first: nesting depth (call stack), padding widths (string length), octal literals.
  */
 import { arraySpan, decodeFields } from './trace-dat-fields';
 import { FIELD_ARRAY, FIELD_DYNAMIC, FIELD_SIGNED, type EventFormat, type FieldDef } from './trace-dat-event-format';
@@ -31,7 +38,27 @@ interface ParsedPrint {
   readonly args: readonly Node[];
 }
 
+/** The parser's and evaluator's "cannot render this" signal; caught only by attempt(). */
 class Unsupported extends Error {}
+
+function unsupported(why: string): never {
+  throw new Unsupported(why);
+}
+
+/** Runs `fn`; a construct it cannot handle gives its reason instead of a value. */
+function attempt<T>(fn: () => T): { readonly ok: true; readonly value: T } | { readonly ok: false; readonly why: string } {
+  try {
+    return { ok: true, value: fn() };
+  } catch (err) {
+    if (err instanceof Unsupported) return { ok: false, why: err.message };
+    throw err;
+  }
+}
+
+/** Deepest expression nesting rendered (the kernel's print fmts stay far below). */
+const MAX_DEPTH = 200;
+/** Widest padding (%*d, %.*s, %99999d) rendered, in characters. */
+const MAX_WIDTH = 1 << 16;
 
 // ---- tokenizer ----------------------------------------------------------------------------
 
@@ -57,7 +84,7 @@ function tokenize(s: string): Tok[] {
           j += 2;
         } else raw += s[j++];
       }
-      if (j >= s.length) throw new Unsupported('unterminated string');
+      if (j >= s.length) unsupported('unterminated string');
       const v = unescapeC(raw);
       const last = out[out.length - 1];
       // Adjacent literals concatenate, as in C.
@@ -68,7 +95,7 @@ function tokenize(s: string): Tok[] {
     }
     if (c === "'") {
       const m = /^'(\\.|[^'\\])'/.exec(s.slice(i));
-      if (!m) throw new Unsupported('bad char literal');
+      if (!m) unsupported('bad char literal');
       out.push({ k: 'num', v: BigInt(unescapeC(m[1] as string).charCodeAt(0)) });
       i += m[0].length;
       continue;
@@ -76,6 +103,7 @@ function tokenize(s: string): Tok[] {
     const num = /^(0[xX][0-9a-fA-F]+|\d+)[uUlL]*/.exec(s.slice(i));
     if (num) {
       const t = num[1] as string;
+      if (/^0\d*[89]/.test(t)) unsupported(`bad octal literal ${t}`);
       out.push({ k: 'num', v: /^0\d/.test(t) ? BigInt(`0o${t.slice(1)}`) : BigInt(t) });
       i += num[0].length;
       continue;
@@ -87,7 +115,7 @@ function tokenize(s: string): Tok[] {
       continue;
     }
     const op = OPS.find((o) => s.startsWith(o, i));
-    if (!op) throw new Unsupported(`unexpected character ${c}`);
+    if (!op) unsupported(`unexpected character ${c}`);
     out.push({ k: 'op', v: op });
     i += op.length;
   }
@@ -102,6 +130,7 @@ const BIN_PREC: Record<string, number> = { '||': 1, '&&': 2, '|': 3, '^': 4, '&'
 
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly toks: readonly Tok[]) {}
 
   peek(o = 0): Tok | undefined {
@@ -113,12 +142,12 @@ class Parser {
   }
   take(): Tok {
     const t = this.toks[this.i++];
-    if (!t) throw new Unsupported('unexpected end of print fmt');
+    if (!t) unsupported('unexpected end of print fmt');
     return t;
   }
   expect(v: string): void {
     const t = this.take();
-    if (t.k !== 'op' || t.v !== v) throw new Unsupported(`expected ${v}`);
+    if (t.k !== 'op' || t.v !== v) unsupported(`expected ${v}`);
   }
   done(): boolean {
     return this.i >= this.toks.length;
@@ -166,6 +195,14 @@ class Parser {
   }
 
   private unary(): Node {
+    if (this.depth >= MAX_DEPTH) unsupported(`expression nested deeper than ${MAX_DEPTH}`);
+    this.depth++;
+    const n = this.unaryAt();
+    this.depth--;
+    return n;
+  }
+
+  private unaryAt(): Node {
     const t = this.peek();
     if (t && t.k === 'op' && ['-', '!', '~', '+', '&', '*'].includes(t.v)) {
       this.take();
@@ -181,7 +218,7 @@ class Parser {
         this.take();
         this.take();
         const f = this.take();
-        if (f.k !== 'id') throw new Unsupported('REC-> without a field name');
+        if (f.k !== 'id') unsupported('REC-> without a field name');
         return this.postfix({ t: 'field', name: f.v });
       }
       this.take();
@@ -208,7 +245,7 @@ class Parser {
         e = { t: 'index', base: e, index };
         continue;
       }
-      if (this.isOp('->') || this.isOp('.')) throw new Unsupported('member access outside REC');
+      if (this.isOp('->') || this.isOp('.')) unsupported('member access outside REC');
       return e;
     }
   }
@@ -230,7 +267,7 @@ class Parser {
       if (t.v === 'REC') {
         this.expect('->');
         const f = this.take();
-        if (f.k !== 'id') throw new Unsupported('REC-> without a field name');
+        if (f.k !== 'id') unsupported('REC-> without a field name');
         return { t: 'field', name: f.v };
       }
       if (t.v === 'sizeof') {
@@ -246,7 +283,7 @@ class Parser {
         while (!this.isOp(')')) {
           args.push(this.expr(0));
           if (this.isOp(',')) this.take();
-          else if (!this.isOp(')')) throw new Unsupported('bad argument list');
+          else if (!this.isOp(')')) unsupported('bad argument list');
         }
         this.expect(')');
         return { t: 'call', name: t.v, args };
@@ -256,21 +293,36 @@ class Parser {
       // A bare name is a field inside the __get_str(name)-style helpers.
       return { t: 'field', name: t.v };
     }
-    throw new Unsupported(`unexpected ${t.v}`);
+    unsupported(`unexpected ${t.v}`);
   }
 }
 
 export function parsePrintFmt(text: string): ParsedPrint {
   const toks = tokenize(text);
   const first = toks[0];
-  if (!first || first.k !== 'str') throw new Unsupported('print fmt does not start with a string');
+  if (!first || first.k !== 'str') unsupported('print fmt does not start with a string');
   const p = new Parser(toks.slice(1));
   const args: Node[] = [];
   while (!p.done()) {
     p.expect(',');
     args.push(p.expr(0));
   }
+  for (const a of args) if (treeDepth(a) > MAX_DEPTH) unsupported(`expression nested deeper than ${MAX_DEPTH}`);
   return { format: first.v, args };
+}
+
+/** Depth of an expression tree, without recursion (a chain `a + b + c ...` nests to the left). */
+function treeDepth(root: Node): number {
+  let max = 0;
+  const stack: [Node, number][] = [[root, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [n, d] = top;
+    if (d > max) max = d;
+    if (d > MAX_DEPTH) break;
+    const kids = n.t === 'index' ? [n.base, n.index] : n.t === 'call' ? n.args : n.t === 'cast' || n.t === 'unary' ? [n.e] : n.t === 'bin' ? [n.l, n.r] : n.t === 'cond' ? [n.c, n.a, n.b] : n.t === 'list' ? n.items : [];
+    for (const k of kids) stack.push([k, d + 1]);
+  }
+  return max;
 }
 
 // ---- evaluation ---------------------------------------------------------------------------
@@ -286,7 +338,7 @@ interface Env {
 
 function fieldDef(env: Env, name: string): FieldDef {
   const f = env.f.fields.find((x) => x.name === name) ?? env.f.common.find((x) => x.name === name);
-  if (!f) throw new Unsupported(`no field ${name}`);
+  if (!f) unsupported(`no field ${name}`);
   return f;
 }
 
@@ -363,7 +415,7 @@ function evaluate(env: Env, n: Node): Val {
     case 'index': {
       const base = evaluate(env, n.base);
       const idx = Number(num(env, evaluate(env, n.index)));
-      if (typeof base !== 'object' || !base.field) throw new Unsupported('index of a non-array');
+      if (typeof base !== 'object' || !base.field) unsupported('index of a non-array');
       const es = elemSize(base.field);
       return readInt(env, base.bytes, idx * es, es, (base.field.flags & FIELD_SIGNED) !== 0);
     }
@@ -386,7 +438,7 @@ function evaluate(env: Env, n: Node): Val {
     case 'call':
       return call(env, n.name, n.args);
     case 'list':
-      throw new Unsupported('brace list outside __print_symbolic/__print_flags');
+      unsupported('brace list outside __print_symbolic/__print_flags');
   }
 }
 
@@ -443,14 +495,14 @@ function binary(env: Env, op: string, ln: Node, rn: Node): bigint {
     case '!=':
       return l !== r ? 1n : 0n;
     default:
-      throw new Unsupported(`operator ${op}`);
+      unsupported(`operator ${op}`);
   }
 }
 
 function pairs(env: Env, args: readonly Node[]): { v: bigint; s: string }[] {
   const out: { v: bigint; s: string }[] = [];
   for (const a of args) {
-    if (a.t !== 'list' || a.items.length < 2) throw new Unsupported('bad symbol list');
+    if (a.t !== 'list' || a.items.length < 2) unsupported('bad symbol list');
     out.push({ v: num(env, evaluate(env, a.items[0] as Node)), s: str(env, evaluate(env, a.items[1] as Node)) });
   }
   return out;
@@ -463,7 +515,7 @@ function hex2(b: number): string {
 function call(env: Env, name: string, args: readonly Node[]): Val {
   const arg = (k: number): Node => {
     const a = args[k];
-    if (!a) throw new Unsupported(`${name}: missing argument`);
+    if (!a) unsupported(`${name}: missing argument`);
     return a;
   };
   switch (name) {
@@ -472,7 +524,7 @@ function call(env: Env, name: string, args: readonly Node[]): Val {
     case '__get_dynamic_array':
     case '__get_rel_dynamic_array': {
       const f = arg(0);
-      if (f.t !== 'field') throw new Unsupported(`${name} of an expression`);
+      if (f.t !== 'field') unsupported(`${name} of an expression`);
       return evaluate(env, f);
     }
     case '__get_dynamic_array_len':
@@ -485,7 +537,7 @@ function call(env: Env, name: string, args: readonly Node[]): Val {
     case '__get_cpumask':
     case '__get_rel_cpumask': {
       const v = evaluate(env, arg(0));
-      if (typeof v !== 'object') throw new Unsupported('bitmask of a non-array');
+      if (typeof v !== 'object') unsupported('bitmask of a non-array');
       return bitmask(env, v.bytes);
     }
     case '__print_symbolic':
@@ -520,13 +572,13 @@ function call(env: Env, name: string, args: readonly Node[]): Val {
       const v = evaluate(env, arg(0));
       const count = Number(num(env, evaluate(env, arg(1))));
       const es = Number(num(env, evaluate(env, arg(2))));
-      if (typeof v !== 'object' || ![1, 2, 4, 8].includes(es)) throw new Unsupported('__print_array');
+      if (typeof v !== 'object' || ![1, 2, 4, 8].includes(es)) unsupported('__print_array');
       const items: string[] = [];
       for (let k = 0; k < count && (k + 1) * es <= v.bytes.length; k++) items.push(`0x${readInt(env, v.bytes, k * es, es, false).toString(16)}`);
       return `{${items.join(',')}}`;
     }
     default:
-      throw new Unsupported(`function ${name}`);
+      unsupported(`function ${name}`);
   }
 }
 
@@ -599,7 +651,7 @@ function pieces(p: ParsedPrint): Piece[] {
   }
   lit += fmt.slice(last);
   if (lit) out.push({ lit });
-  if (argIndex > p.args.length) throw new Unsupported('fewer arguments than conversions');
+  if (argIndex > p.args.length) unsupported('fewer arguments than conversions');
   return out;
 }
 
@@ -611,6 +663,7 @@ function pointerExt(rest: string): string {
 
 function pad(s: string, flags: string, width: number | null, zeroOk: boolean): string {
   if (width === null || s.length >= width) return s;
+  if (width > MAX_WIDTH) unsupported(`width ${width}`);
   if (flags.includes('-')) return s.padEnd(width);
   if (zeroOk && flags.includes('0')) {
     const sign = /^[-+ ]/.test(s) ? (s[0] as string) : '';
@@ -623,7 +676,7 @@ function pad(s: string, flags: string, width: number | null, zeroOk: boolean): s
 function convert(env: Env, p: ParsedPrint, c: Exclude<Piece, { lit: string }>): string {
   const argAt = (k: number): Node => {
     const a = p.args[k];
-    if (!a) throw new Unsupported('fewer arguments than conversions');
+    if (!a) unsupported('fewer arguments than conversions');
     return a;
   };
   const width = c.widthArg !== null ? Number(num(env, evaluate(env, argAt(c.widthArg)))) : (c.width as number | null);
@@ -681,11 +734,9 @@ export function rawFields(ctx: DatContext, f: EventFormat, data: Uint8Array): Re
         if ('lit' in c || c.conv !== 'p' || !/^[IiMmU]/.test(c.ext)) continue;
         const a = stripCasts(parsed.parsed.args[c.arg] as Node);
         if (a.t !== 'field' || a.name !== field.name) continue;
-        try {
-          plain[field.name] = convert(env, parsed.parsed, c);
-        } catch {
-          // keep the typed value
-        }
+        // What the format cannot render keeps the typed value.
+        const r = attempt(() => convert(env, parsed.parsed, c));
+        if (r.ok) plain[field.name] = r.value;
         break;
       }
       continue;
@@ -703,11 +754,8 @@ export function rawFields(ctx: DatContext, f: EventFormat, data: Uint8Array): Re
         has0x = false;
         continue;
       }
-      try {
-        plain[field.name] = (has0x ? '0x' : '') + convert(env, parsed.parsed, c);
-      } catch {
-        // keep the typed value
-      }
+      const r = attempt(() => convert(env, parsed.parsed, c));
+      if (r.ok) plain[field.name] = (has0x ? '0x' : '') + r.value;
       pos = (k + 1) % ps.length;
       break;
     }
@@ -716,6 +764,7 @@ export function rawFields(ctx: DatContext, f: EventFormat, data: Uint8Array): Re
 }
 
 function integer(v: bigint, conv: string, len: string, flags: string, prec: number | null, kernelLong: number): string {
+  if (prec !== null && prec > MAX_WIDTH) unsupported(`precision ${prec}`);
   const bits = len === 'll' || len === 'L' || len === 'j' ? 64 : len === 'l' || len === 'z' || len === 'Z' || len === 't' ? kernelLong * 8 : len === 'h' ? 16 : len === 'hh' ? 8 : 32;
   let s: string;
   if (conv === 'd' || conv === 'i') {
@@ -796,7 +845,7 @@ function pointer(env: Env, v: Val, ext: string): string {
     const h = [...bytes.subarray(0, 16)].map(hex2).join('');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
-  if (c !== '' && c !== 'x') throw new Unsupported(`%p${c}`);
+  if (c !== '' && c !== 'x') unsupported(`%p${c}`);
   const p = BigInt.asUintN(env.ctx.kernelLong * 8, num(env, v));
   return p === 0n ? '(nil)' : `0x${p.toString(16)}`;
 }
@@ -808,21 +857,36 @@ interface Prepared {
   readonly pieces: readonly Piece[];
 }
 
-const cache = new WeakMap<EventFormat, Prepared | null>();
+/** An event's print fmt, parsed, or why it cannot be rendered (then its records show their fields). */
+type PrintPlan = { readonly ok: true; readonly value: Prepared } | { readonly ok: false; readonly why: string };
+
+const cache = new WeakMap<EventFormat, PrintPlan>();
+
+function planOf(f: EventFormat): PrintPlan {
+  let plan = cache.get(f);
+  if (!plan) {
+    const text = f.printFmt;
+    plan =
+      text === null
+        ? { ok: false, why: 'no print fmt' }
+        : attempt(() => {
+            const parsed = parsePrintFmt(text);
+            return { parsed, pieces: pieces(parsed) };
+          });
+    cache.set(f, plan);
+  }
+  return plan;
+}
 
 function parsedOf(f: EventFormat): Prepared | null {
-  if (cache.has(f)) return cache.get(f) ?? null;
-  let p: Prepared | null = null;
-  try {
-    if (f.printFmt) {
-      const parsed = parsePrintFmt(f.printFmt);
-      p = { parsed, pieces: pieces(parsed) };
-    }
-  } catch {
-    p = null;
-  }
-  cache.set(f, p);
-  return p;
+  const plan = planOf(f);
+  return plan.ok ? plan.value : null;
+}
+
+/** Why the event's print fmt cannot be rendered (its records show their fields), or null when it can. */
+export function printFmtProblem(f: EventFormat): string | null {
+  const plan = planOf(f);
+  return plan.ok ? null : plan.why;
 }
 
 /** The record's display text: its print fmt rendered, or `name=value` pairs when that fails. */
@@ -831,11 +895,9 @@ export function renderEvent(ctx: DatContext, f: EventFormat, data: Uint8Array): 
   if (f.system === 'ftrace' && f.name === 'kernel_stack') return `<stack trace>\n${stackFrames(ctx, f, data).map((s) => ` => ${s}`).join('\n')}`;
   const p = parsedOf(f);
   if (p) {
-    try {
-      return render(env, p.parsed, p.pieces);
-    } catch {
-      // fall through to the fields
-    }
+    // A record the format cannot render (a helper or value it does not handle) shows its fields.
+    const r = attempt(() => render(env, p.parsed, p.pieces));
+    if (r.ok) return r.value;
   }
   const fields = decodeFields(f.fields, data, ctx.endian);
   return Object.entries(fields)

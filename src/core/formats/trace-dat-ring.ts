@@ -33,8 +33,10 @@ const TS_SHIFT = 134217728; // 2^27
 
 export interface RingLayout {
   readonly endian: Endian;
-  readonly page: PageHeader;
-  readonly event: EventHeader;
+  // Defaults until the file's header_page / header_event / common fields are read (the reader
+  // fills them in as they arrive, before any CPU data is decoded with them).
+  page: PageHeader;
+  event: EventHeader;
   common: CommonLayout;
 }
 

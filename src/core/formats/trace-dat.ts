@@ -279,13 +279,12 @@ export class TraceDatReader implements TraceReader {
     const issues: MetaIssue[] = [];
     const info = parseHeaderInfo(c, issues);
     this.metaIssues(issues);
-    const L = this.layout as RingLayout;
+    const layout = this.layout as RingLayout;
     if (info.page) {
-      (this.layout as { page: RingLayout['page'] }).page = info.page;
+      layout.page = info.page;
       (this.ctx as DatContext).kernelLong = info.page.commitSize;
     }
-    if (info.event) (this.layout as { event: RingLayout['event'] }).event = info.event;
-    void L;
+    if (info.event) layout.event = info.event;
   }
 
   // ---- version 6 ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 /** ARP and RARP (RFC 826, RFC 903): Ethernet/IPv4 addresses decoded, other sizes shown as hex. */
 import { be16, has, hex, ipv4, mac, u8 } from './bytes';
+import { ETHERTYPE } from './dispatch';
 import { hex16, type Dissection } from './packet';
 
 const OPS: Record<number, string> = { 1: 'request', 2: 'reply', 3: 'reverse request', 4: 'reverse reply' };
@@ -44,3 +45,6 @@ export function dissectArp(d: Dissection, off: number, end: number, rarp: boolea
   else if (op === 4) d.summary = `${name}, Reverse Reply ${tha} at ${tpa}`;
   else d.summary = `${name}, ${OPS[op] ?? `opcode ${op}`}`;
 }
+
+ETHERTYPE.add(0x0806, (d, _type, off, end) => dissectArp(d, off, end, false));
+ETHERTYPE.add(0x8035, (d, _type, off, end) => dissectArp(d, off, end, true));

@@ -8,6 +8,7 @@
  * malformed headers) to the full decoder.
  */
 import { be16, be32, has, u8 } from './bytes';
+import './dissectors';
 import { IP_PROTOCOL_NAMES } from './ip';
 import { LINKTYPE, dissectLink, linkTypeName } from './link';
 import { Dissection, type PacketInfo } from './packet';

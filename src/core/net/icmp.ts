@@ -1,6 +1,6 @@
 /** ICMP (RFC 792) and ICMPv6 (RFC 4443, Neighbor Discovery RFC 4861, MLD RFC 2710/3810). */
 import { be16, be32, has, ipv4, ipv6, u8 } from './bytes';
-import type { IpContext } from './ip';
+import { IP_PROTO, type IpContext } from './dispatch';
 import { hex16, type Dissection } from './packet';
 
 const ICMP_TYPES: Record<number, string> = {
@@ -184,3 +184,6 @@ export function dissectIcmpv6(d: Dissection, off: number, end: number, ip: IpCon
   d.icmp = { version: 6, type, code, id, seq, echoRequest: type === 128 ? true : type === 129 ? false : null };
   d.summary = `${ip.src} > ${ip.dst}: ${text}, length ${ip.payloadLength}`;
 }
+
+IP_PROTO.add(1, dissectIcmp);
+IP_PROTO.add(58, dissectIcmpv6);

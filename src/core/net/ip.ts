@@ -1,6 +1,7 @@
 /**
  * IPv4 (RFC 791: options, fragments, header checksum) and IPv6 (RFC 8200: extension headers),
- * and the IP protocol dispatch to ICMP, ICMPv6, TCP, UDP, OSPF and tunnels.
+ * registered under their EtherTypes; the payload goes to the dissector registered for its IP
+ * protocol (ICMP, TCP, ... register themselves in dispatch.ts), tunnels and AH are here.
  *
  * Length rules, as Wireshark's expert info has them: when the IPv4 total length (or IPv6
  * payload length) claims more bytes than the frame holds and the frame was not cut by the
@@ -9,20 +10,9 @@
  * the captured bytes are used. Ethernet padding past the total length is not payload.
  */
 import { be16, be32, has, ipv4, ipv6, u8 } from './bytes';
-import { dissectIcmp, dissectIcmpv6 } from './icmp';
-import { dissectOspf } from './ospf';
-import { dissectTcp, dissectUdp, dissectSctp } from './transport';
+import { ETHERTYPE, IP_PROTO, type IpContext, type IpPayloadDissector } from './dispatch';
 import { dissectEtherType, dissectEthernet } from './link';
 import { hex16, type Dissection } from './packet';
-
-/** The IP header a transport payload came in: addresses as text and the version. */
-export interface IpContext {
-  readonly version: 4 | 6;
-  readonly src: string;
-  readonly dst: string;
-  /** Payload length from the IP header (bytes after the IP/extension headers). */
-  readonly payloadLength: number;
-}
 
 const MAX_TUNNEL_DEPTH = 4;
 
@@ -246,34 +236,13 @@ export function dissectIpv6(d: Dissection, off: number, end: number): void {
 }
 
 function dissectIpPayload(d: Dissection, proto: number, off: number, end: number, ip: IpContext): void {
-  switch (proto) {
-    case 1:
-      return dissectIcmp(d, off, end, ip);
-    case 58:
-      return dissectIcmpv6(d, off, end, ip);
-    case 6:
-      return dissectTcp(d, off, end, ip);
-    case 17:
-      return dissectUdp(d, off, end, ip);
-    case 132:
-      return dissectSctp(d, off, end, ip);
-    case 89:
-      return dissectOspf(d, off, end, ip);
-    case 4:
-    case 41:
-      if (d.depth >= MAX_TUNNEL_DEPTH) break;
-      d.depth++;
-      return proto === 4 ? dissectIpv4(d, off, end) : dissectIpv6(d, off, end);
-    case 47:
-      return dissectGre(d, off, end, ip);
-    case 51:
-      return dissectAh(d, off, end, ip);
-    case 59:
-      d.summary = `${ip.src} > ${ip.dst}: no next header`;
-      return;
-    default:
-      break;
-  }
+  const child = IP_PROTO.get(proto);
+  if (child) return child(d, off, end, ip);
+  undissectedPayload(d, proto, off, end, ip);
+}
+
+/** A payload no dissector takes: named by its protocol number. */
+function undissectedPayload(d: Dissection, proto: number, off: number, end: number, ip: IpContext): void {
   const name = IP_PROTOCOL_NAMES[proto];
   d.protocol = name ?? (ip.version === 4 ? 'ipv4' : 'ipv6');
   d.summary = `${ip.src} > ${ip.dst}: ${name ? name.toUpperCase() : `ip-proto-${proto}`}, length ${Math.max(0, end - off)}`;
@@ -314,3 +283,22 @@ function dissectGre(d: Dissection, off: number, end: number, ip: IpContext): voi
   }
   dissectEtherType(d, type, off + len, end);
 }
+
+/** IP in IP (protocol 4 and 41): the inner header, up to MAX_TUNNEL_DEPTH deep. */
+function ipInIp(proto: 4 | 41): IpPayloadDissector {
+  return (d, off, end, ip) => {
+    if (d.depth >= MAX_TUNNEL_DEPTH) return undissectedPayload(d, proto, off, end, ip);
+    d.depth++;
+    return proto === 4 ? dissectIpv4(d, off, end) : dissectIpv6(d, off, end);
+  };
+}
+
+ETHERTYPE.add(0x0800, (d, _type, off, end) => dissectIpv4(d, off, end));
+ETHERTYPE.add(0x86dd, (d, _type, off, end) => dissectIpv6(d, off, end));
+IP_PROTO.add(4, ipInIp(4));
+IP_PROTO.add(41, ipInIp(41));
+IP_PROTO.add(47, dissectGre);
+IP_PROTO.add(51, dissectAh);
+IP_PROTO.add(59, (d, _off, _end, ip) => {
+  d.summary = `${ip.src} > ${ip.dst}: no next header`;
+});

@@ -7,8 +7,7 @@
  * Then the EtherType dispatch shared by all of them (ARP/RARP, IPv4, IPv6, MPLS, slow protocols, LLDP).
  */
 import { be16, be32, has, hex, le16, mac, u8 } from './bytes';
-import { dissectArp } from './arp';
-import { dissectIpv4, dissectIpv6 } from './ip';
+import { ETHERTYPE } from './dispatch';
 import { hex16, type Dissection } from './packet';
 
 export const LINKTYPE = {
@@ -65,9 +64,9 @@ export function dissectLink(d: Dissection, linkType: number): void {
     case LINKTYPE.RAW_BSD14:
       return dissectRawIp(d, 0, end);
     case LINKTYPE.IPV4:
-      return dissectIpv4(d, 0, end);
+      return dissectEtherType(d, ETHERTYPE_IPV4, 0, end);
     case LINKTYPE.IPV6:
-      return dissectIpv6(d, 0, end);
+      return dissectEtherType(d, ETHERTYPE_IPV6, 0, end);
     case LINKTYPE.LINUX_SLL:
       return dissectSll(d, end);
     case LINKTYPE.LINUX_SLL2:
@@ -86,8 +85,8 @@ export function dissectLink(d: Dissection, linkType: number): void {
 function dissectRawIp(d: Dissection, off: number, end: number): void {
   if (!has(end, off, 1)) return d.short('IP header', off, 1, end);
   const v = u8(d.b, off) >> 4;
-  if (v === 4) return dissectIpv4(d, off, end);
-  if (v === 6) return dissectIpv6(d, off, end);
+  if (v === 4) return dissectEtherType(d, ETHERTYPE_IPV4, off, end);
+  if (v === 6) return dissectEtherType(d, ETHERTYPE_IPV6, off, end);
   d.problem('malformed', `raw IP packet with version ${v}`, off);
   d.protocol = 'ip';
   d.summary = `IP version ${v} (not 4 or 6)`;
@@ -102,8 +101,8 @@ function dissectNull(d: Dissection, linkType: number, end: number): void {
   af >>>= 0;
   const l = d.layer('null', 0, 4);
   d.field(l, 'null.family', af, 0, 4);
-  if (af === 2) return dissectIpv4(d, 4, end);
-  if (af === 10 || af === 24 || af === 28 || af === 30) return dissectIpv6(d, 4, end);
+  if (af === 2) return dissectEtherType(d, ETHERTYPE_IPV4, 4, end);
+  if (af === 10 || af === 24 || af === 28 || af === 30) return dissectEtherType(d, ETHERTYPE_IPV6, 4, end);
   d.protocol = 'null';
   d.summary = `loopback, address family ${af}`;
 }
@@ -179,15 +178,14 @@ function dissectLlc(d: Dissection, off: number, end: number): void {
   d.summary = `LLC, dsap 0x${hex(b, off, 1)}, ssap 0x${hex(b, off + 1, 1)}`;
 }
 
+/** EtherTypes of IP, for the link types that carry IP without one (raw IP, BSD NULL, NFLOG, MPLS). */
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+
 export function dissectEtherType(d: Dissection, type: number, off: number, end: number): void {
+  const child = ETHERTYPE.get(type);
+  if (child) return child(d, type, off, end);
   switch (type) {
-    case 0x0800:
-      return dissectIpv4(d, off, end);
-    case 0x86dd:
-      return dissectIpv6(d, off, end);
-    case 0x0806:
-    case 0x8035:
-      return dissectArp(d, off, end, type === 0x8035);
     case 0x8847:
     case 0x8848:
       return dissectMpls(d, off, end);
@@ -224,8 +222,8 @@ function dissectMpls(d: Dissection, off: number, end: number): void {
   d.summary = 'MPLS';
   if (has(end, p, 1)) {
     const v = u8(d.b, p) >> 4;
-    if (v === 4) dissectIpv4(d, p, end);
-    else if (v === 6) dissectIpv6(d, p, end);
+    if (v === 4) dissectEtherType(d, ETHERTYPE_IPV4, p, end);
+    else if (v === 6) dissectEtherType(d, ETHERTYPE_IPV6, p, end);
   }
 }
 
@@ -296,8 +294,8 @@ function dissectNflog(d: Dissection, end: number): void {
     if (len < 4 || !has(end, p, len)) break;
     if (type === 9) {
       l.length = p + 4;
-      if (family === 2) return dissectIpv4(d, p + 4, p + len);
-      if (family === 10) return dissectIpv6(d, p + 4, p + len);
+      if (family === 2) return dissectEtherType(d, ETHERTYPE_IPV4, p + 4, p + len);
+      if (family === 10) return dissectEtherType(d, ETHERTYPE_IPV6, p + 4, p + len);
       break;
     }
     p += (len + 3) & ~3;

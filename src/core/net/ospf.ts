@@ -4,7 +4,7 @@
  * Hellos that stop or drift are what seed 003 hunts.
  */
 import { be16, be32, has, ipv4, u8 } from './bytes';
-import type { IpContext } from './ip';
+import { IP_PROTO, type IpContext } from './dispatch';
 import { hex16, type Dissection, type OspfHelloInfo } from './packet';
 
 const TYPES: Record<number, string> = { 1: 'Hello', 2: 'Database Description', 3: 'LS Request', 4: 'LS Update', 5: 'LS Acknowledge' };
@@ -99,3 +99,5 @@ export function dissectOspf(d: Dissection, off: number, end: number, ip: IpConte
     `hello ${hello.helloInterval}s, dead ${hello.deadInterval}s, ${neighbors.length} neighbor${neighbors.length === 1 ? '' : 's'}` +
     (neighbors.length > 0 ? ` [${neighbors.join(', ')}]` : '');
 }
+
+IP_PROTO.add(89, dissectOspf);

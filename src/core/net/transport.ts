@@ -1,6 +1,6 @@
 /** TCP (RFC 9293, options), UDP (RFC 768) and SCTP (RFC 9260, common header only). */
 import { be16, be32, has, u8 } from './bytes';
-import type { IpContext } from './ip';
+import { IP_PROTO, type IpContext } from './dispatch';
 import { hex16, type Dissection } from './packet';
 
 const TCP_FLAG_CHARS: [number, string][] = [
@@ -122,3 +122,7 @@ export function dissectSctp(d: Dissection, off: number, end: number, ip: IpConte
   if (d.ports === null) d.ports = { src: sport, dst: dport };
   d.summary = `${ip.src}.${sport} > ${ip.dst}.${dport}: SCTP, length ${ip.payloadLength}`;
 }
+
+IP_PROTO.add(6, dissectTcp);
+IP_PROTO.add(17, dissectUdp);
+IP_PROTO.add(132, dissectSctp);

@@ -1,0 +1,42 @@
+/**
+ * The one meaning of an EventFilter (the table, the timeline, and anything else that filters):
+ * event names, CPUs, task (comm substring, or an exact pid/tgid written as digits), and a
+ * case-insensitive substring of the event's display text. `key` identifies the filter for
+ * caches; null means the filter keeps every event.
+ */
+import type { EventFilter } from '../../protocol/messages';
+import { eventText } from '../formats/decode';
+import type { Trace } from '../trace/trace';
+
+/** The filter as a predicate over event indices. */
+export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test: (i: number) => boolean } | null {
+  const events = filter.events ?? [];
+  const cpus = filter.cpus ?? [];
+  const task = (filter.task ?? '').trim();
+  const text = (filter.text ?? '').trim().toLowerCase();
+  if (events.length === 0 && cpus.length === 0 && !task && !text) return null;
+  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text]);
+  const eventIds = new Set(events.map((e) => t.strings.find(e)));
+  const cpuSet = new Set(cpus);
+  const taskPid = /^\d+$/.test(task) ? Number(task) : null;
+  const taskLower = task.toLowerCase();
+  const commMatches = new Map<number, boolean>();
+  return {
+    key,
+    test: (i) => {
+      if (eventIds.size > 0 && !eventIds.has(t.eventId(i))) return false;
+      if (cpuSet.size > 0 && !cpuSet.has(t.cpu(i))) return false;
+      if (task) {
+        const commId = t.commId(i);
+        let hit = commMatches.get(commId);
+        if (hit === undefined) {
+          hit = t.strings.get(commId).toLowerCase().includes(taskLower);
+          commMatches.set(commId, hit);
+        }
+        if (!hit && !(taskPid !== null && (t.pid(i) === taskPid || t.tgid(i) === taskPid))) return false;
+      }
+      if (text && !eventText(t, i).toLowerCase().includes(text)) return false;
+      return true;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Dissector tables, as Wireshark's epan has them (`dissector_add_uint("ip.proto", 6, tcp)`): a
+ * child dissector registers itself under its parent's key, and the parent looks the key up, so
+ * a parent never imports its children. The registrations run when the child's module is loaded;
+ * dissectors.ts loads every one.
+ */
+import type { Dissection } from './packet';
+
+/** The IP header a transport payload came in: addresses as text and the version. */
+export interface IpContext {
+  readonly version: 4 | 6;
+  readonly src: string;
+  readonly dst: string;
+  /** Payload length from the IP header (bytes after the IP/extension headers). */
+  readonly payloadLength: number;
+}
+
+/** Dissects the payload of an IP header, b[off, end). */
+export type IpPayloadDissector = (d: Dissection, off: number, end: number, ip: IpContext) => void;
+/** Dissects the payload of a link header with EtherType `type`, b[off, end). */
+export type EtherTypeDissector = (d: Dissection, type: number, off: number, end: number) => void;
+
+export class DissectorTable<F> {
+  private readonly byKey = new Map<number, F>();
+
+  constructor(readonly name: string) {}
+
+  /** Registers the dissector of `key`; two dissectors for one key are a bug in the registrations. */
+  add(key: number, dissector: F): void {
+    if (this.byKey.has(key)) throw new Error(`${this.name} ${key}: registered twice`);
+    this.byKey.set(key, dissector);
+  }
+
+  get(key: number): F | undefined {
+    return this.byKey.get(key);
+  }
+}
+
+/** By the IPv4 protocol / IPv6 next header number. */
+export const IP_PROTO = new DissectorTable<IpPayloadDissector>('ip.proto');
+/** By EtherType (Ethernet, 802.1Q, SLL, GRE, LLC/SNAP payloads). */
+export const ETHERTYPE = new DissectorTable<EtherTypeDissector>('ethertype');
