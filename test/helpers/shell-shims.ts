@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from '
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const COMMANDS = ['perf', 'cat', 'tee', 'sleep', 'bpftrace', 'trace-cmd', 'touch', 'id', 'rm', 'sh', 'bash', 'env', 'sudo', 'curl', 'wget', 'ls', 'mkdir', 'chmod', 'printf', 'echo', 'true'];
+const COMMANDS = ['perf', 'addr2line', 'llvm-symbolizer', 'rg', 'cat', 'tee', 'sleep', 'bpftrace', 'trace-cmd', 'touch', 'id', 'rm', 'sh', 'bash', 'env', 'sudo', 'curl', 'wget', 'ls', 'mkdir', 'chmod', 'printf', 'echo', 'true'];
 
 // name, argc, args, each NUL-terminated: arguments may hold line breaks.
 const LOG_ARGV = `printf '%s\\0' "\${0##*/}" "$#" "$@" >> "$KTL_SHIM_LOG"`;
@@ -44,7 +44,7 @@ export function runWithShims(shell: string, script: string, dir: string, name: s
   return { status: r.status, stderr: r.stderr, calls: parseLog(readFileSync(log, 'utf8')), leftInCwd: readdirSync(cwd) };
 }
 
-function parseLog(text: string): string[][] {
+export function parseLog(text: string): string[][] {
   const f = text.split('\0');
   const calls: string[][] = [];
   let i = 0;
