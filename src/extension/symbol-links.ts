@@ -117,7 +117,9 @@ export class SymbolLinkProvider implements vscode.DocumentLinkProvider<SymbolLin
     }
     const why = vmlinux
       ? `addr2line on ${path.basename(vmlinux)} did not resolve ${link.symbol}+${link.offset}`
-      : 'kernelTrace.vmlinux is not set, so the offset is not resolved';
+      : vscode.workspace.isTrusted
+        ? 'kernelTrace.vmlinux is not set, so the offset is not resolved'
+        : 'addr2line is not run in Restricted Mode, so the offset is not resolved';
     const only = defs.length === 1 ? defs[0] : undefined;
     if (only) {
       link.target = vscode.Uri.file(path.join(root.path, ...only.file.split('/'))).with({ fragment: `L${only.line}` });
