@@ -11,7 +11,7 @@
  * reveals the event's line in the text editor. Every trace string goes in with textContent.
  */
 import type { EventFilter, EventRow, TraceSummary } from '../src/protocol/messages';
-import { el, setText } from './dom';
+import { el, elLines, setText, setTitle } from './dom';
 import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
 import { PAGE_ROWS, RowCache, type RowsReply, type RowsRequest } from './row-cache';
 import {
@@ -339,7 +339,7 @@ export class EventTable {
     setText(event, ev.event);
     event.className = `ktl-cell c-event ktl-ev-c${colourOf(ev.event)}`;
     setText(text, ev.text);
-    text.title = ev.text;
+    setTitle(text, ev.text);
   }
 
   private hideSlotsFrom(k: number): void {
@@ -393,7 +393,7 @@ export class EventTable {
       el('span', '', `${formatTask(ev.comm, ev.pid)}${ev.tgid === null ? '' : ` (tgid ${ev.tgid})`} ${ev.flags} `),
       el('span', `ktl-ev-c${colourOf(ev.event)}`, ev.event),
     );
-    const text = el('div', 'ktl-details-text', ev.text);
+    const text = elLines('div', 'ktl-details-text', ev.text);
     d.replaceChildren(meta, text);
   }
 

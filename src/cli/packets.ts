@@ -35,7 +35,14 @@ async function writePackets(trace: Trace, o: { json: boolean; protocols: Set<str
     if (o.ifaces.size > 0 && !o.ifaces.has(trace.comm(i))) continue;
     const p = packetJson(trace, i);
     if (o.json) out.line(JSON.stringify(p));
-    else out.line(`${String(p.index).padStart(6)} ${(p.tsNs / 1e9).toFixed(9)} ${p.interface} ${p.protocol} ${p.summary}`);
+    else out.line(`${String(p.index).padStart(6)} ${relativeSeconds(trace, i)} ${p.interface} ${p.protocol} ${p.summary}`);
     if (++written % DRAIN_EVERY === 0) await out.drained();
   }
+}
+
+/** Seconds since the first packet, exact to the ns at any distance (`12.000000345`, `-0.5`). */
+function relativeSeconds(trace: Trace, i: number): string {
+  const d = trace.absNs(i) - trace.originNs;
+  const a = d < 0n ? -d : d;
+  return `${d < 0n ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
 }

@@ -1,4 +1,7 @@
-/** `ktl probe FILE:LINE --source DIR [--var EXPR]...`: the perf probe script for one source line. */
+/**
+ * `ktl probe FILE:LINE --source DIR [--var EXPR]... [--tracefs DIR]`: the perf probe script for
+ * one source line (`--tracefs` where tracefs is not mounted at /sys/kernel/tracing).
+ */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { lineProbeScript } from '../core/probes/line-probe';
 import { lineVariables } from '../core/source/line-vars';
@@ -9,11 +12,11 @@ import { loadCParserWasm } from '../core/io/source-files';
 
 export const probeCommand: Command = {
   name: 'probe',
-  usage: 'probe FILE:LINE --source DIR [--var EXPR]... [--json]',
-  options: { source: { type: 'string' }, var: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  usage: 'probe FILE:LINE --source DIR [--var EXPR]... [--tracefs DIR] [--json]',
+  options: { source: { type: 'string' }, var: { type: 'string', multiple: true }, tracefs: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, out) {
     const [spec, ...extra] = args.positionals;
-    const m = spec ? /^(.+):(\d+)$/.exec(spec) : null;
+    const m = spec ? /^([\s\S]+):(\d+)$/.exec(spec) : null;
     if (!m || extra.length > 0) throw new UsageError('ktl probe expects one FILE:LINE');
     const source = args.values.source;
     if (typeof source !== 'string') throw new UsageError('ktl probe needs --source DIR (the kernel source tree)');
@@ -38,6 +41,7 @@ export const probeCommand: Command = {
         line,
         variables: asked.length > 0 ? asked : vars.used,
         inScope: vars.inScope,
+        ...(typeof args.values.tracefs === 'string' ? { tracefs: args.values.tracefs } : {}),
       });
       if (args.values.json === true) {
         out.line(JSON.stringify({ event: p.event, group: p.group, function: p.function, relativeLine: p.relativeLine, file, line, variables: p.variables, warnings: p.warnings, commands: p.commands, script: p.script }));

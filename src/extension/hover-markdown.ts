@@ -1,25 +1,19 @@
 /**
  * The hover text of a line with hits. Every value from the trace (event names, task names,
- * field values) is attacker-controlled: it is escaped as plain text (every ASCII punctuation
- * character backslash-escaped, line breaks flattened, lengths capped) and the MarkdownString
- * is untrusted, without HTML or command links.
+ * field values) is attacker-controlled: it is escaped as plain text (control, zero-width and
+ * bidirectional characters shown as escapes such as `\n` and `\u202e` by core's visibleText,
+ * then every ASCII punctuation character backslash-escaped, lengths capped) and the
+ * MarkdownString is untrusted, without HTML or command links.
  */
 import * as vscode from 'vscode';
 import type { HitEntry } from '../core/analysis/hits';
+import { escapeMd } from './markdown-text';
 import { formatCount, plural, type AnnotatedHit, type LineHits } from './hit-model';
 
 const MAX_ENTRIES = 8;
 const MAX_TASKS = 8;
 const MAX_CPUS = 64;
 const MAX_VARS = 16;
-const MAX_TEXT = 80;
-
-/** Plain text for a Markdown paragraph or table cell: nothing in it can format, link or inject HTML. */
-export function escapeMd(text: string, max = MAX_TEXT): string {
-  const flat = text.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
-  const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-  return cut.replace(/[\\`*_{}[\]()#+\-.!|<>~&:;"'=$%^@?/,]/g, '\\$&');
-}
 
 export function untrustedMarkdown(): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', false);

@@ -86,6 +86,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration(`${SECTION}.sourceRoot`) || e.affectsConfiguration(`${SECTION}.vmlinux`) || e.affectsConfiguration(`${SECTION}.kallsyms`)) store.refreshAll();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => store.refreshAll()),
+    // Trusting the workspace brings its kernelTrace.sourceRoot/vmlinux/kallsyms values and addr2line back.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => store.refreshAll()),
   );
   void vscode.commands.executeCommand('setContext', 'kernelTrace.active', true);
 }

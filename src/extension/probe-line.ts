@@ -7,15 +7,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { unsavedNote, withNotes } from '../core/probes/line-probe';
+import { scriptLine } from '../core/probes/shell';
 import type { SourceWorker } from './source-worker';
 import { relativeToRoot, sourceConfig, sourceRoot, sourceRootSetting } from './source-settings';
 
 /** Untitled documents we generated -> the event they add, for Send to Terminal. */
 const scripts = new WeakMap<vscode.TextDocument, { event: string; where: string }>();
-
-function sq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export function registerProbeLine(context: vscode.ExtensionContext, worker: SourceWorker): vscode.Disposable[] {
   const probeThisLine = async (): Promise<void> => {
@@ -47,8 +45,7 @@ export function registerProbeLine(context: vscode.ExtensionContext, worker: Sour
       void vscode.window.showErrorMessage(`Kernel Trace: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    const notes: string[] = [];
-    if (editor.document.isDirty) notes.push(`# NOTE: ${rel} has unsaved changes; line numbers are those of the saved file.`);
+    const notes = editor.document.isDirty ? [unsavedNote(rel)] : [];
     const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: withNotes(reply.script, notes) });
     scripts.set(doc, { event: reply.event, where: `${rel}:${line}` });
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
@@ -69,15 +66,6 @@ export function registerProbeLine(context: vscode.ExtensionContext, worker: Sour
       await sendToTerminal(context, doc);
     }),
   ];
-}
-
-/** Notes go after the `#!` line and the script's own header, before `set -e`. */
-function withNotes(script: string, notes: readonly string[]): string {
-  if (notes.length === 0) return script;
-  const lines = script.split('\n');
-  const at = lines.findIndex((l) => !l.startsWith('#'));
-  lines.splice(at < 0 ? lines.length : at, 0, ...notes);
-  return lines.join('\n');
 }
 
 async function sendToTerminal(context: vscode.ExtensionContext, doc: vscode.TextDocument): Promise<void> {
@@ -112,5 +100,5 @@ async function sendToTerminal(context: vscode.ExtensionContext, doc: vscode.Text
   await writeFile(file, doc.getText(), { mode: 0o600 });
   const terminal = vscode.window.createTerminal({ name: `Kernel Trace: ${info.event}` });
   terminal.show();
-  terminal.sendText(`sh -x ${sq(file)}`, true);
+  terminal.sendText(scriptLine({ words: ['sh', '-x', file] }), true);
 }

@@ -5,12 +5,17 @@
  * `${userHome}` are substituted, `~/` is expanded and a relative path is taken from the first
  * workspace folder. `kernelTrace.vmlinux` (addr2line for `sym+0xoff`) and `kernelTrace.kallsyms`
  * (raw addresses) are expanded the same way and travel to the workers in the SourceConfig.
+ *
+ * Restricted Mode (an untrusted workspace): the workspace's own values of these three settings
+ * are ignored (restricted-settings.ts), no vmlinux is used (addr2line is a program) and the
+ * workers are told to start no process at all (`restricted` in the SourceConfig: no ripgrep).
  */
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceConfig } from '../protocol/worker-messages';
+import { settingValue, type RestrictedSetting } from './restricted-settings';
 
 export const SECTION = 'kernelTrace';
 
@@ -19,6 +24,12 @@ export interface SourceRoot {
   readonly path: string;
   /** Where it came from, for messages. */
   readonly origin: 'setting' | 'workspace';
+}
+
+/** A restricted setting's value, trimmed: the workspace's value only in a trusted workspace. */
+function restrictedSetting(key: RestrictedSetting): string {
+  const v = settingValue(vscode.workspace.getConfiguration(SECTION).inspect<string>(key), vscode.workspace.isTrusted);
+  return typeof v === 'string' ? v.trim() : '';
 }
 
 function firstFolder(): string | undefined {
@@ -47,7 +58,7 @@ export function expandPath(raw: string): string | undefined {
 
 /** The configured source root if it is an existing folder, else undefined. */
 export function sourceRoot(): SourceRoot | undefined {
-  const raw = vscode.workspace.getConfiguration(SECTION).get<string>('sourceRoot', '').trim();
+  const raw = restrictedSetting('sourceRoot');
   const p = raw === '' ? firstFolder() : expandPath(raw);
   if (p === undefined) return undefined;
   try {
@@ -60,17 +71,19 @@ export function sourceRoot(): SourceRoot | undefined {
 
 /** The raw setting, to say in messages what was configured when it does not resolve. */
 export function sourceRootSetting(): string {
-  return vscode.workspace.getConfiguration(SECTION).get<string>('sourceRoot', '').trim();
+  return restrictedSetting('sourceRoot');
 }
 
+/** `kernelTrace.vmlinux`, or undefined — always in Restricted Mode, where addr2line is not run. */
 export function vmlinuxPath(): string | undefined {
-  const raw = vscode.workspace.getConfiguration(SECTION).get<string>('vmlinux', '').trim();
+  if (!vscode.workspace.isTrusted) return undefined;
+  const raw = restrictedSetting('vmlinux');
   return raw === '' ? undefined : expandPath(raw);
 }
 
 /** `kernelTrace.kallsyms`: a saved /proc/kallsyms for raw addresses, or undefined. */
 export function kallsymsPath(): string | undefined {
-  const raw = vscode.workspace.getConfiguration(SECTION).get<string>('kallsyms', '').trim();
+  const raw = restrictedSetting('kallsyms');
   return raw === '' ? undefined : expandPath(raw);
 }
 
@@ -90,6 +103,7 @@ export function sourceConfig(context: vscode.ExtensionContext, root: SourceRoot)
     cacheDir: path.join(storage.fsPath, 'source-index'),
     ...(kallsyms ? { kallsyms } : {}),
     ...(vmlinux ? { vmlinux } : {}),
+    ...(vscode.workspace.isTrusted ? {} : { restricted: true }),
   };
 }
 

@@ -6,28 +6,17 @@
  * Several definitions (static functions of the same name) open a pick, never a guess.
  * With kernelTrace.kallsyms set, raw kernel text addresses (`ffffffff81a2b3c4`, `[<ffffffff...>]`
  * in old oopses, perf script ips) are links too: the source worker turns them into sym+off
- * first, then they follow the same path.
+ * first, then they follow the same path. Finding them is core/source/symbol-refs.ts (bounded, linear);
+ * when a huge document is only partly scanned, the status bar says so.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { addr2line } from '../core/io/addr2line';
+import { scanSymbolRefs } from '../core/source/symbol-refs';
 import type { Definition, SourceWorker } from './source-worker';
 import { kallsymsPath, sourceConfig, sourceRoot, vmlinuxPath } from './source-settings';
 
 export const OPEN_DEFINITIONS_COMMAND = 'kernelTrace.openSymbolDefinition';
-
-/** `sym+0xoff/0xsize`, as in kprobe payloads, oopses and stack traces (`foo.isra.0+0x1c/0x40`). */
-const SYMBOL_OFFSET = /(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\+(0x[0-9a-fA-F]+)\/(0x[0-9a-fA-F]+)/g;
-/**
- * Kernel text and module addresses on x86-64 (`ffffffff80000000` and up), 16 hex digits, with or
- * without `0x`. Data pointers (`ffff88...` direct map, `ffffc9...` vmalloc, hashed `ffff90fd...`)
- * stay plain text: they are never code.
- */
-const RAW_ADDRESS = /(?<![\w.$+])(?:0x)?(ffffffff[89a-f][0-9a-f]{7})(?![\w+])/gi;
-/** Links per document; a huge log stops being scanned after this many. */
-const MAX_LINKS = 5000;
-/** Characters of a document scanned for links. */
-const MAX_SCAN_CHARS = 16 * 1024 * 1024;
 
 export const LINK_SELECTOR: vscode.DocumentSelector = [
   { language: 'plaintext' },
@@ -60,26 +49,21 @@ export class SymbolLinkProvider implements vscode.DocumentLinkProvider<SymbolLin
     private readonly worker: SourceWorker,
   ) {}
 
+  /** Documents whose scan stopped early and said so in the status bar (once per document). */
+  private readonly told = new Set<string>();
+
   provideDocumentLinks(document: vscode.TextDocument, token: vscode.CancellationToken): SymbolLink[] {
-    const text = document.getText();
-    const scanned = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
-    const links: SymbolLink[] = [];
-    SYMBOL_OFFSET.lastIndex = 0;
-    for (let m = SYMBOL_OFFSET.exec(scanned); m !== null; m = SYMBOL_OFFSET.exec(scanned)) {
-      if (links.length >= MAX_LINKS || (links.length % 256 === 0 && token.isCancellationRequested)) break;
-      const range = new vscode.Range(document.positionAt(m.index), document.positionAt(m.index + m[0].length));
-      const link = new SymbolLink(range, m[1] as string, m[2] as string);
-      link.tooltip = `Open the source of ${m[1] as string}`;
-      links.push(link);
-    }
-    if (kallsymsPath() === undefined) return links;
-    RAW_ADDRESS.lastIndex = 0;
-    for (let m = RAW_ADDRESS.exec(scanned); m !== null; m = RAW_ADDRESS.exec(scanned)) {
-      if (links.length >= MAX_LINKS || (links.length % 256 === 0 && token.isCancellationRequested)) break;
-      const range = new vscode.Range(document.positionAt(m.index), document.positionAt(m.index + m[0].length));
-      const link = new SymbolLink(range, '', '', (m[1] as string).toLowerCase());
-      link.tooltip = `Resolve ${link.address} through kernelTrace.kallsyms and open its source`;
-      links.push(link);
+    // core/source/symbol-refs.ts: linear, per-line and per-document bounds (this is the host's main thread).
+    const scan = scanSymbolRefs(document.getText(), { addresses: kallsymsPath() !== undefined, cancelled: () => token.isCancellationRequested });
+    const links = scan.refs.map((r) => {
+      const link = new SymbolLink(new vscode.Range(r.line, r.start, r.line, r.end), r.symbol, r.offset, r.address);
+      link.tooltip = r.address === null ? `Open the source of ${r.symbol}` : `Resolve ${r.address} through kernelTrace.kallsyms and open its source`;
+      return link;
+    });
+    const key = document.uri.toString();
+    if (scan.limited !== null && scan.limited !== 'cancelled' && !this.told.has(key)) {
+      this.told.add(key);
+      vscode.window.setStatusBarMessage(`Kernel Trace: symbol links in ${path.basename(document.uri.path)}: ${scan.limited}`, 15_000);
     }
     return links;
   }
@@ -133,7 +117,9 @@ export class SymbolLinkProvider implements vscode.DocumentLinkProvider<SymbolLin
     }
     const why = vmlinux
       ? `addr2line on ${path.basename(vmlinux)} did not resolve ${link.symbol}+${link.offset}`
-      : 'kernelTrace.vmlinux is not set, so the offset is not resolved';
+      : vscode.workspace.isTrusted
+        ? 'kernelTrace.vmlinux is not set, so the offset is not resolved'
+        : 'addr2line is not run in Restricted Mode, so the offset is not resolved';
     const only = defs.length === 1 ? defs[0] : undefined;
     if (only) {
       link.target = vscode.Uri.file(path.join(root.path, ...only.file.split('/'))).with({ fragment: `L${only.line}` });

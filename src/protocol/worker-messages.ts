@@ -16,6 +16,8 @@ export interface SourceConfig {
   readonly kallsyms?: string;
   /** A vmlinux with DWARF for `sym+0xoff` lines through addr2line (kernelTrace.vmlinux). */
   readonly vmlinux?: string;
+  /** Restricted Mode (untrusted workspace): the worker starts no process (no ripgrep, no addr2line). */
+  readonly restricted?: boolean;
 }
 
 /** A line probe for `file` (relative to the source root) at 1-based `line`. */

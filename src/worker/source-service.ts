@@ -33,12 +33,14 @@ function cParser(): Promise<CParser> {
 }
 
 async function open(cfg: SourceConfig): Promise<Opened> {
-  const known = opened.get(cfg.sourceRoot);
+  // Restricted Mode searches in Node (no ripgrep process): a tree opened either way is kept apart.
+  const key = `${cfg.restricted === true ? 'restricted:' : ''}${cfg.sourceRoot}`;
+  const known = opened.get(key);
   if (known) return known;
-  const tree = new DiskSourceTree(cfg.sourceRoot, findRipgrep(ripgrepCandidates()));
+  const tree = new DiskSourceTree(cfg.sourceRoot, cfg.restricted === true ? null : findRipgrep(ripgrepCandidates()));
   const cachePath = join(cfg.cacheDir, `index-${createHash('sha256').update(cfg.sourceRoot).digest('hex').slice(0, 16)}.json`);
   const o = { index: new FunctionIndex(tree, await cParser(), readIndexCache(cachePath) ?? emptyCache()), tree, cachePath };
-  opened.set(cfg.sourceRoot, o);
+  opened.set(key, o);
   return o;
 }
 
@@ -58,7 +60,7 @@ function ripgrepCandidates(): string[] {
 
 export async function traceHits(trace: Trace, cfg: SourceConfig): Promise<HitsResult> {
   const o = await open(cfg);
-  const result = await computeHits(trace, o.index, o.tree, await hitsOptions(cfg.sourceRoot, { kallsyms: cfg.kallsyms, vmlinux: cfg.vmlinux }));
+  const result = await computeHits(trace, o.index, o.tree, await hitsOptions(cfg.sourceRoot, { kallsyms: cfg.kallsyms, vmlinux: cfg.restricted === true ? null : cfg.vmlinux }));
   writeIndexCache(o.cachePath, o.index.cache);
   return result;
 }

@@ -86,6 +86,13 @@ export interface WorkbenchOptions {
   timeoutMs?: number;
   /** Browser viewport; screenshots have this size. */
   viewport?: { width: number; height: number };
+  /**
+   * Workspace trust on and the folder not trusted: it opens in Restricted Mode, without the
+   * startup prompt (which would block activation). Default: trust off, as for every other test.
+   */
+  restrictedMode?: boolean;
+  /** Environment for code-server and what it starts (the extension host), over the harness's. */
+  env?: Record<string, string>;
 }
 
 /** One running code-server + Chromium page. Create with startWorkbench() or withWorkbench(). */
@@ -293,9 +300,12 @@ export async function startWorkbench(name: string, options: WorkbenchOptions = {
   rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(outputDir, { recursive: true });
 
+  const trust = options.restrictedMode === true ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
   const server = await CodeServer.start({
     workspace,
-    settings: { ...BASE_SETTINGS, ...options.settings },
+    settings: { ...BASE_SETTINGS, ...trust, ...options.settings },
+    restrictedMode: options.restrictedMode === true,
+    env: options.env ?? {},
     withExtension: options.withExtension ?? true,
     logFile: join(outputDir, 'code-server.log'),
     timeoutMs: startTimeoutMs,
@@ -425,6 +435,8 @@ class CodeServer {
   static async start(opts: {
     workspace: string;
     settings: Record<string, unknown>;
+    restrictedMode: boolean;
+    env: Record<string, string>;
     withExtension: boolean;
     logFile: string;
     timeoutMs: number;
@@ -454,7 +466,7 @@ class CodeServer {
         '--extensions-dir', extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(opts.restrictedMode ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         '--ignore-last-opened',
         opts.workspace,
@@ -466,6 +478,7 @@ class CodeServer {
         // $XDG_DATA_HOME/code-server, which would otherwise be shared with every other run.
         env: {
           ...serverEnv(),
+          ...opts.env,
           XDG_DATA_HOME: join(tempDir, 'xdg-data'),
           XDG_CONFIG_HOME: join(tempDir, 'xdg-config'),
           XDG_CACHE_HOME: join(tempDir, 'xdg-cache'),

@@ -11,6 +11,7 @@ const FILES = [
   'test/fixtures/ftrace/lost-events-pipe.trace',
   'test/fixtures/ftrace/markers-hostile.trace',
   'test/fixtures/ftrace/veth-ping-tgid.trace',
+  'test/fixtures/ftrace/veth-ping-systrace-page.trace',
 ];
 
 // ftrace lines never hold two events.

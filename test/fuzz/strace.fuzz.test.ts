@@ -8,7 +8,7 @@ import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import { corpusPath, fuzzSuite, mutate } from '../helpers/text-formats';
 import { rng } from '../helpers/rng';
 
-const FILES = ['test/fixtures/strace/ospf-hello-pid-prefix.strace', 'test/fixtures/strace/ping-ttt-T-yy.strace', corpusPath('strace/strace-tui-test_trace-k-stack.txt')];
+const FILES = ['test/fixtures/strace/ospf-hello-pid-prefix.strace', 'test/fixtures/strace/python-threads-mixed-output.strace', 'test/fixtures/strace/ping-ttt-T-yy.strace', corpusPath('strace/strace-tui-test_trace-k-stack.txt')];
 
 fuzzSuite('strace', FILES, () => new StraceReader({ maxLineBytes: 4096 }), [0x00, 0xff, 0x0a, 0x20, 0x3c, 0x3e, 0x28, 0x29, 0x22]);
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { absentCorpusFile } from '../helpers/third-party';
 import { corpusPath, detectBytes, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
+import { eventJson } from '../../src/core/formats/decode';
 
 // Own captures, and third-party files read in place from the shared corpus.
 const FILES = [
@@ -25,14 +26,22 @@ goldenSuite(
   FILES.map((file) => ({ file, detect: 'perf-script' as const })),
 );
 
-/** Sample lines counted the grep way: not `#`, not a TAB-indented frame, with a `SEC.FRAC:` column. */
+/**
+ * Sample lines counted the grep way: not `#`, not a TAB-indented frame, with a `SEC.FRAC:` column;
+ * in a file without any time column (`perf script -F comm,pid,event,...`), every line that is not
+ * `#`, blank or a frame.
+ */
 function grepCount(text: string): number {
-  return text.split('\n').filter((l) => /^ *[^\s#]/.test(l) && /\s\d+\.\d+:\s/.test(`${l} `)).length;
+  const lines = text.split('\n');
+  const timed = lines.filter((l) => /^ *[^\s#]/.test(l) && /\s\d+\.\d+:\s/.test(`${l} `)).length;
+  return timed > 0 ? timed : lines.filter((l) => /^ *[^\s#]/.test(l)).length;
 }
 
 const EXPECTED: Record<string, number> = {
   'cpu-clock-ping-raw-ip.perf': 476,
   'cpu-clock-ping-symoff.perf': 476,
+  'cpu-clock-dd-untimed.perf': 40,
+  'cpu-clock-dd-untimed-flat.perf': 40,
   'cpu-clock-python.perf': 66,
   'net-ping-callchain.perf': 16,
   'net-ping-header.perf': 56,
@@ -67,3 +76,18 @@ for (const [name, events] of [
     assert.equal(t.issueCount, 0);
   });
 }
+
+// Untimed and with its frames' indentation stripped (FlameGraph's test input): `grep -c ' cycles:$'` = 2
+// samples, every other non-blank line one of their 48 frames.
+const JAVA_STACKS = corpusPath('perf/flamegraph-perf-java-stacks-02.txt');
+test('corpus (extra check): flamegraph-perf-java-stacks-02.txt, no time column', { skip: absentCorpusFile(JAVA_STACKS) }, () => {
+  const bytes = new Uint8Array(readFileSync(JAVA_STACKS));
+  assert.equal(detectBytes(bytes), 'perf-script');
+  const t = readFormat('perf-script', bytes, 7);
+  assert.equal(t.length, 2);
+  assert.equal(t.issueCount, 0);
+  assert.equal(t.meta.timeSource, 'none');
+  const frames = new TextDecoder().decode(bytes).split('\n').filter((l) => /^[0-9a-f]+ /.test(l)).length;
+  assert.equal(frames, 48);
+  assert.equal([0, 1].reduce((n, i) => n + (eventJson(t, i).stack?.length ?? 0), 0), frames);
+});

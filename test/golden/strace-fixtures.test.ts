@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { absentCorpusFile } from '../helpers/third-party';
 import { corpusPath, fixtureFiles, goldenSuite, readFormat, statsCountSuite } from '../helpers/text-formats';
+import { eventJson } from '../../src/core/formats/decode';
 
 // Own captures, and third-party files read in place from the shared corpus.
 const FILES = [...fixtureFiles('test/fixtures/strace'), ...['langraph-trace-cmd.strace.log', 'strace-tui-test_trace-k-stack.txt'].map((f) => corpusPath(`strace/${f}`))];
@@ -36,7 +37,40 @@ const EXPECTED: Record<string, number> = {
   'strace-tui-test_trace-k-stack.txt': 11,
 };
 
-statsCountSuite('strace', FILES, EXPECTED, grepCount);
+// The program's own output mixed in: checked below against strace's own -C table instead.
+const MIXED = 'test/fixtures/strace/python-threads-mixed-output.strace';
+statsCountSuite(
+  'strace',
+  FILES.filter((f) => f !== MIXED),
+  EXPECTED,
+  grepCount,
+);
+
+test('strace and the program on one file: every call counted as strace -C counted it, split calls joined, output left out', () => {
+  const text = readFileSync(MIXED, 'utf8');
+  const table = new Map<string, number>();
+  for (const l of text.split('\n')) {
+    const m = /^\s*\d+\.\d+\s+\d+\.\d+\s+\d+\s+(\d+)(?:\s+\d+)?\s+(\S+)\s*$/.exec(l);
+    if (m && m[2] !== 'total') table.set(m[2] as string, Number(m[1]));
+  }
+  assert.ok(table.size > 20);
+  const t = readFormat('strace', new Uint8Array(readFileSync(MIXED)), 7);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < t.length; i++) counts.set(t.event(i), (counts.get(t.event(i)) ?? 0) + 1);
+  for (const [name, calls] of table) assert.equal(counts.get(name), calls, name);
+  // Every write of the program's 10 lines, with its own string as its argument and its result.
+  const writes = [...Array(t.length).keys()].filter((i) => t.event(i) === 'write' && eventJson(t, i).fields.fd === '1');
+  assert.equal(writes.length, 10);
+  for (const i of writes) {
+    const f = eventJson(t, i).fields;
+    const m = /^1, "(.*)\\n", (\d+)$/.exec(f.args ?? '');
+    assert.ok(m, `write args whole: ${f.args}`);
+    assert.equal(f.ret, String((m[1] as string).length + 1));
+  }
+  // The only problem reported is the count of the program's own lines that stood alone.
+  assert.equal(t.issueCount, 1);
+  assert.match(t.issues[0]?.message ?? '', /^\d+ lines? of the traced program's own output/);
+});
 
 // The MIT strace-to-duckdb samples stay in ../shared/corpus (their license sits on another
 // branch than the files): read them from there when present, as an extra check.

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { findings, type Finding } from '../../src/core/analysis/capture-findings';
-import { journeys } from '../../src/core/analysis/capture-journey';
+import { journeys, tcpJourney, tcpSegment } from '../../src/core/analysis/capture-journey';
+import { decodePacket } from '../../src/core/formats/capture-decode';
 import { estimateClockOffset } from '../../src/core/analysis/capture-align';
 import { readCaptureFile } from '../helpers/capture';
 import { readFtraceFile } from '../helpers/read';
@@ -99,4 +100,31 @@ test('clock alignment: net_dev_xmit/netif_receive_skb matched to captured frames
   // An unnamed pcap interface cannot be matched by device: the markers are used.
   const m = estimateClockOffset(trace, [readCaptureFile(join(PCAP, 'host-a.pcap'))]);
   assert.equal(m.method, 'markers');
+});
+
+test('journeys cross a VXLAN overlay: the inner ICMP echo and TCP segment on the overlay device and in the underlay\'s UDP', () => {
+  // capture-vxlan.sh: A pings 10.42.0.2 three times over vni 42, captured at once on the vxlan
+  // device (inner frames) and on the underlay veth (the same frames in UDP 4789).
+  const files = [input('vxlan-overlay-a.pcap'), input('vxlan-underlay-a.pcap')];
+  const js = journeys(files).filter((j) => j.key.icmp?.requester === '10.42.0.1');
+  assert.equal(js.length, 3);
+  for (const j of js) {
+    assert.equal(j.status, 'answered');
+    assert.deepEqual(
+      j.hops.map((h) => `${h.file} ${h.what}`).sort(),
+      ['vxlan-overlay-a.pcap reply', 'vxlan-overlay-a.pcap request', 'vxlan-underlay-a.pcap reply', 'vxlan-underlay-a.pcap request'],
+    );
+  }
+  // The TCP SYN to port 7880, as the editor follows a selected segment.
+  const under = files[1] as (typeof files)[number];
+  let syn = null;
+  for (let i = 0; i < under.trace.length && !syn; i++) {
+    const s = tcpSegment(decodePacket(under.trace, i));
+    if (s && s.dport === 7880 && s.flags === 0x002) syn = s;
+  }
+  assert.ok(syn, 'the underlay holds the tunnelled SYN');
+  assert.equal(syn.src, '10.42.0.1');
+  const tj = tcpJourney(files, syn);
+  // On each capture: the segment, and the first ACK that covers it (the SYN-ACK).
+  assert.deepEqual(tj.hops.map((h) => `${h.file} ${h.what}`).sort(), ['vxlan-overlay-a.pcap ack', 'vxlan-overlay-a.pcap segment', 'vxlan-underlay-a.pcap ack', 'vxlan-underlay-a.pcap segment']);
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFtrace } from '../helpers/read';
 import { eventJson } from '../../src/core/formats/decode';
+import { detectBytes } from '../helpers/text-formats';
 
 test('default line with 5-char flags: comm, pid, cpu, flags, time, kprobe event and probe site', () => {
   const t = readFtrace(
@@ -254,4 +255,101 @@ test('lines that are not events become issues with their line and offset, readin
   assert.equal(t.issues[0]?.line, 2);
   assert.equal(t.issues[0]?.offset, 14);
   assert.match(t.issues[0]?.message ?? '', /not an ftrace event line/);
+});
+
+test('function_graph of 6.x kernels: arguments, return addresses and return values become fields', () => {
+  const t = readFtrace(
+    [
+      ' 2)               |  pick_next_task(rq=0xffff88807ddad800, prev=0xffff888007949bc0) { /* <-__schedule+0x154/0x700 */',
+      ' 2)   0.081 us    |    pick_task_fair(rq=0xffff88807ddad800); /* <-pick_next_task+0x48/0x3b0 ret=0x0 */',
+      ' 2)   0.070 us    |    kfree_skb_reason(skb=0xffff888104c3a200, reason=(enum skb_drop_reason)0x2, func=0x1);',
+      ' 2)   0.692 us    |  } /* pick_next_task ret=-22 */',
+      ' 2)   0.203 us    |  proc_reg_write(); /* = -5 */',
+      ' 2)   0.300 us    |  } /* proc_reg_write = 0xfffffffb */',
+      ' 2)   0.100 us    |  } /* tail_only */',
+    ].join('\n'),
+  );
+  assert.equal(t.issueCount, 0);
+  assert.equal(t.length, 7);
+  assert.deepEqual(eventJson(t, 0).fields, { depth: '0', func: 'pick_next_task', rq: '0xffff88807ddad800', prev: '0xffff888007949bc0', caller: '__schedule+0x154/0x700' });
+  assert.deepEqual(eventJson(t, 1).fields, { depth: '1', func: 'pick_task_fair', rq: '0xffff88807ddad800', caller: 'pick_next_task+0x48/0x3b0', retval: '0x0', duration_ns: '81', leaf: 'true' });
+  // A cast keeps its parentheses; an argument named like a field of the call is renamed.
+  assert.deepEqual(eventJson(t, 2).fields, { depth: '1', func: 'kfree_skb_reason', skb: '0xffff888104c3a200', reason: '(enum skb_drop_reason)0x2', arg_func: '0x1', duration_ns: '70', leaf: 'true' });
+  assert.deepEqual(eventJson(t, 3).fields, { depth: '0', func: 'pick_next_task', retval: '-22', duration_ns: '692' });
+  // 6.5-6.14 funcgraph-retval: `/* = -5 */` on calls, `} /* func = 0x.. */` on exits.
+  assert.deepEqual(eventJson(t, 4).fields, { depth: '0', func: 'proc_reg_write', retval: '-5', duration_ns: '203', leaf: 'true' });
+  assert.deepEqual(eventJson(t, 5).fields, { depth: '0', func: 'proc_reg_write', retval: '0xfffffffb', duration_ns: '300' });
+  assert.deepEqual(eventJson(t, 6).fields, { depth: '0', func: 'tail_only', duration_ns: '100' });
+});
+
+test('function tracer with func-args: the call, its arguments and its parent', () => {
+  const t = readFtrace(
+    [
+      '# tracer: function',
+      '            bash-1998  [000] ...1.   140.733504: vfs_write(file=0xffff888104c3a200, buf=0x55d1c3e0a2c0, count=0x3, pos=0xffffc90000bb7ef8) <-ksys_write+0x6b/0xf0',
+      '            bash-1998  [000] ...1.   140.733505: rw_verify_area <-vfs_write',
+    ].join('\n'),
+  );
+  assert.equal(t.issueCount, 0);
+  assert.deepEqual([t.event(0), t.event(1)], ['function', 'function']);
+  assert.deepEqual(eventJson(t, 0).fields, { func: 'vfs_write', parent: 'ksys_write+0x6b/0xf0', file: '0xffff888104c3a200', buf: '0x55d1c3e0a2c0', count: '0x3', pos: '0xffffc90000bb7ef8' });
+  assert.deepEqual(eventJson(t, 1).fields, { func: 'rw_verify_area', parent: 'vfs_write' });
+});
+
+test('legacy systrace HTML: the ftrace text of the trace-data block, after 100 KB of JavaScript, at its own lines', () => {
+  const js = `  <script>${'var a=1,b={c:2};function f(x){return x.y=3}'.repeat(2500)}</script>`;
+  const lines = [
+    '<!DOCTYPE html>',
+    '<html><head><title>Android System Trace</title>',
+    js,
+    '</head><body>',
+    '<!-- BEGIN TRACE -->',
+    '  <script class="trace-data" type="application/text">',
+    '# tracer: nop',
+    '#',
+    '           <...>-10144 (10144) [007] dn.4  7480.992787: sched_wakeup: comm=kworker/7:0 pid=9996 prio=120 target_cpu=007',
+    '          <idle>-0     (-----) [002] d..3  7480.992800: sched_switch: prev_comm=swapper/2 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=sh next_pid=10144 next_prio=120',
+    '  </script>',
+    '  <script class="trace-data" type="application/text">',
+    '{"traceEvents": [{"name": "process_argv", "args": {"x": "a=b"}}]}',
+    '  </script>',
+    '<!-- END TRACE -->',
+    '</body></html>',
+  ];
+  const bytes = new TextEncoder().encode(lines.join('\n'));
+  assert.ok(bytes.length > 100_000);
+  assert.equal(detectBytes(bytes), 'ftrace');
+  for (const chunk of [7, 4096, 1 << 20]) {
+    const t = readFtrace(bytes, chunk);
+    assert.equal(t.issueCount, 0);
+    assert.equal(t.length, 2);
+    assert.deepEqual([t.event(0), t.event(1)], ['sched_wakeup', 'sched_switch']);
+    assert.deepEqual([t.line(0), t.line(1)], [9, 10]);
+    assert.equal(t.comm(1), '<idle>');
+  }
+});
+
+test('legacy systrace HTML: the linuxPerfData string with its `\\n\\` line ends; a page without a trace says so', () => {
+  const legacy = [
+    '<!DOCTYPE HTML>',
+    '<html><body>',
+    '  <script>',
+    '  var linuxPerfData = "\\',
+    '# tracer: nop\\n\\',
+    '           <...>-10144 [007] dn.3  7480.992804: sched_contrib_scale_f: cpu=7 freq_scale_factor=358\\n\\',
+    '            adbd-315   [002] d..3  7480.993259: sched_switch: prev_comm=adbd prev_pid=315 prev_prio=120 prev_state=R+ ==> next_comm=kworker/2:1 next_pid=5748 next_prio=120\\n\\',
+    '";',
+    '  </script>',
+    '</body></html>',
+  ].join('\n');
+  const t = readFtrace(legacy);
+  assert.equal(t.issueCount, 0);
+  assert.equal(t.length, 2);
+  assert.deepEqual(eventJson(t, 0).fields, { cpu: '7', freq_scale_factor: '358' });
+  assert.equal(eventJson(t, 1).fields.next_prio, '120');
+
+  const page = new TextEncoder().encode('<!doctype html>\n<html><script>var x=1; y=2; z=3;\nw=4;</script></html>\n');
+  assert.equal(readFtrace(page).issues[0]?.message.startsWith('an HTML page without systrace trace data'), true);
+  assert.notEqual(detectBytes(page), 'ftrace');
+  assert.notEqual(detectBytes(page), 'printf');
 });

@@ -3,7 +3,7 @@
 // oracle; hits of raw sample addresses equal the hits of perf's symbolised samples.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,29 @@ test('a kallsyms read without privilege, and a damaged line, are refused with th
   await assert.rejects(loadKallsyms('test/fixtures/kallsyms/no-such-file'), /kallsyms file test\/fixtures\/kallsyms\/no-such-file cannot be read/);
 });
 
+test('a kallsyms path that is not a regular file is refused without reading (or blocking on) it; a file past the bound stops the read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ktl-kallsyms-kinds-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const refused = async (path: string, kind: RegExp): Promise<void> =>
+    assert.rejects(loadKallsyms(path), (err: unknown) => {
+      assert.ok(err instanceof KallsymsError, String(err));
+      assert.match(err.message, kind);
+      assert.ok(err.message.includes(path), err.message);
+      return true;
+    });
+  await refused('/dev/zero', /is a character device, not a regular file/);
+  await refused(dir, /is a folder, not a regular file/);
+  const fifo = join(dir, 'kallsyms.fifo');
+  const made = spawnSync('mkfifo', [fifo]);
+  if (made.status === 0) await refused(fifo, /is a FIFO, not a regular file/); // a blocking open would hang the test here
+  // The bound counts bytes read, not what stat says (0 for /proc/kallsyms).
+  const text = readFileSync(KALLSYMS);
+  const big = join(dir, 'big.kallsyms');
+  writeFileSync(big, text);
+  await assert.rejects(loadKallsyms(big, text.length - 1), new RegExp(`kallsyms file ${big.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is larger than ${text.length - 1} bytes`));
+  assert.ok((await loadKallsyms(big, text.length)).resolve(0xffffffff816e7d10n), 'a file of exactly the bound is read');
+});
+
 test('hits: raw sample addresses with kallsyms land where perf\'s own symbols put them; without, unmapped with the reason', { skip: LINUX_SKIP }, async () => {
   const { index, tree } = await linuxIndex();
   const table = await loadKallsyms(KALLSYMS);
@@ -105,4 +128,9 @@ test('ktl hits --kallsyms: raw samples placed; a kallsyms saved without privileg
   assert.equal(zeros.status, 2);
   assert.equal(zeros.stderr.trim().split('\n').length, 1, zeros.stderr);
   assert.match(zeros.stderr, /^ktl: test\/fixtures\/kallsyms\/unprivileged-zeros\.kallsyms: every address is 0/);
+  // A kallsyms setting pointing at a device: refused at once (it used to read /dev/zero into memory until it ran out).
+  const dev = ktl(['--kallsyms', '/dev/zero']);
+  assert.equal(dev.status, 2, dev.stderr);
+  assert.equal(dev.stderr.trim().split('\n').length, 1, dev.stderr);
+  assert.match(dev.stderr, /^ktl: kallsyms file \/dev\/zero is a character device, not a regular file/);
 });

@@ -244,3 +244,99 @@ test('classifyPacket agrees with the full decoder on every packet of every fixtu
   }
   assert.ok(n > 1000, `only ${n} packets checked`);
 });
+
+// Built from the specs cited in src/core/net/overlay.ts, ppp.ts, ppi.ts and ip.ts; the real
+// captures of each are cross-checked with tshark in test/golden/capture-fixtures.test.ts.
+const ETH_V4 = 'ffffffffffff' + '020000000001' + '0800';
+const ETH_V6 = 'ffffffffffff' + '020000000001' + '86dd';
+/** IPv4 header (no options, checksum left 0: a bad-checksum problem is expected) for `proto`, total length `len`. */
+const ipv4Head = (proto: number, len: number, src = 'c0000201', dst = 'c0000202'): string => `4500${len.toString(16).padStart(4, '0')}0000400040${proto.toString(16).padStart(2, '0')}0000${src}${dst}`;
+const ICMP_ECHO = '0800f7fc000100020000000000000000';
+
+test('VXLAN: the inner Ethernet/IPv4/ICMP is the packet; the underlay stays in the layer tree', () => {
+  const inner = ETH_V4 + ipv4Head(1, 20 + 16, '0a2a0001', '0a2a0002') + ICMP_ECHO;
+  const vx = '08000000' + '00002a00';
+  const udpLen = 8 + vx.length / 2 + inner.length / 2;
+  const pkt = hex(ETH_V4 + ipv4Head(17, 20 + udpLen) + `c00012b5${udpLen.toString(16).padStart(4, '0')}0000` + vx + inner);
+  const p = dissectPacket(pkt, 1, pkt.length);
+  assert.equal(p.protocol, 'icmp');
+  assert.deepEqual([p.src, p.dst], ['10.42.0.1', '10.42.0.2']);
+  assert.equal(p.icmp?.echoRequest, true);
+  assert.deepEqual(p.layers.map((l) => l.name), ['eth', 'ip', 'udp', 'vxlan', 'eth', 'ip', 'icmp']);
+  assert.equal(fields(p).get('vxlan.vni'), '42');
+  assert.match(p.summary, /ICMP echo request.*\[VXLAN vni 42, 192\.0\.2\.1 > 192\.0\.2\.2\]$/);
+  assert.equal(classifyPacket(pkt, 0, pkt.length, 1, pkt.length), 'icmp');
+  // Without the I flag the VNI is not valid: said, and still decoded.
+  const noI = hex(ETH_V4 + ipv4Head(17, 20 + udpLen) + `c00012b5${udpLen.toString(16).padStart(4, '0')}0000` + '00000000' + '00002a00' + inner);
+  assert.ok(dissectPacket(noI, 1, noI.length).problems.some((x) => /without the I flag/.test(x.message)));
+});
+
+test('GTP-U with an extension header chain: the inner IPv4 after it; signalling messages stay GTP', () => {
+  const inner = ipv4Head(1, 20 + 16, 'ca0b289e', 'c0a828b2') + ICMP_ECHO;
+  // flags 0x34: version 1, PT, E; seq 0x0001, N-PDU 0, next 0x85 (PDU session container, 1 word: len 1, 2 bytes, next 0)
+  const gtpPayload = '00010085' + '01000000' + inner;
+  const gtp = `34ff${(gtpPayload.length / 2).toString(16).padStart(4, '0')}00000001` + gtpPayload;
+  const udpLen = 8 + gtp.length / 2;
+  const pkt = hex(ETH_V4 + ipv4Head(17, 20 + udpLen) + `08680868${udpLen.toString(16).padStart(4, '0')}0000` + gtp);
+  const p = dissectPacket(pkt, 1, pkt.length);
+  assert.equal(p.protocol, 'icmp');
+  assert.deepEqual([p.src, p.dst], ['202.11.40.158', '192.168.40.178']);
+  assert.equal(fields(p).get('gtp.teid'), '0x00000001');
+  assert.deepEqual(p.layers.map((l) => l.name), ['eth', 'ip', 'udp', 'gtp', 'gtp.ext_hdr', 'ip', 'icmp']);
+  const echo = hex(ETH_V4 + ipv4Head(17, 20 + 20) + '086808680014' + '0000' + '3201000400000000' + '00010000');
+  const e = dissectPacket(echo, 1, echo.length);
+  assert.equal(e.protocol, 'gtp');
+  assert.match(e.summary, /GTP-U message 1/);
+});
+
+test('IPv6 payload length 0: invalid without a Jumbo Payload option (the payload is not decoded), a jumbogram with one', () => {
+  const v6 = (plen: string, next: string, rest: string) => hex(ETH_V6 + `60000000${plen}${next}40` + '20010db8000000000000000000000001' + '20010db8000000000000000000000002' + rest);
+  const echo6 = '8000000000010001';
+  const zero = v6('0000', '3a', echo6);
+  const p = dissectPacket(zero, 1, zero.length);
+  assert.equal(p.protocol, 'ipv6');
+  assert.equal(p.icmp, null);
+  assert.ok(p.problems.some((x) => x.kind === 'malformed' && /payload length 0 without a Jumbo Payload option/.test(x.message)));
+  assert.equal(classifyPacket(zero, 0, zero.length, 1, zero.length), 'ipv6');
+  // Hop-by-hop (next 58) with the Jumbo Payload option: 8 (hop-by-hop) + 8 (echo) bytes follow.
+  const jumbo = v6('0000', '00', '3a00c20400000010' + echo6);
+  const j = dissectPacket(jumbo, 1, jumbo.length);
+  assert.equal(j.protocol, 'icmpv6');
+  assert.equal(j.problems.filter((x) => x.kind === 'malformed').length, 0);
+  assert.equal(classifyPacket(jumbo, 0, jumbo.length, 1, jumbo.length), 'icmpv6');
+});
+
+test('PPP: address/control optional, a compressed protocol, PPPoE sessions and PPP control protocols', () => {
+  const ip = ipv4Head(1, 20 + 16) + ICMP_ECHO;
+  for (const [link, head] of [
+    [9, '0021'],
+    [9, 'ff030021'],
+    [9, '21'],
+    [50, 'ff030021'],
+  ] as const) {
+    const pkt = hex(head + ip);
+    const p = dissectPacket(pkt, link, pkt.length);
+    assert.equal(p.protocol, 'icmp', `${link} ${head}`);
+    assert.equal(classifyPacket(pkt, 0, pkt.length, link, pkt.length), 'icmp');
+  }
+  const lcp = hex('ffffffffffff' + '020000000001' + '8864' + '11000017000e' + 'c021' + '0967000c' + 'a4cbea340ee2f609');
+  const q = dissectPacket(lcp, 1, lcp.length);
+  assert.equal(q.protocol, 'lcp');
+  assert.equal(fields(q).get('pppoe.session_id'), '0x0017');
+  assert.equal(q.summary, 'PPPoE session 0x0017: PPP LCP Echo-Request, id 103, length 12');
+});
+
+test('PPI: the header and its fields, then the frame of its link type; an unknown link type is named, not guessed', () => {
+  const eth = ETH_V4 + ipv4Head(1, 20 + 16) + ICMP_ECHO;
+  const ppi = '00001400' + '01000000' + '09000800' + '0000000000000000';
+  const pkt = hex(ppi + eth);
+  const p = dissectPacket(pkt, 192, pkt.length);
+  assert.equal(p.protocol, 'icmp');
+  assert.equal(fields(p).get('ppi.dlt'), '1');
+  assert.equal(classifyPacket(pkt, 0, pkt.length, 192, pkt.length), 'icmp');
+  const wifi = hex('00000800' + '69000000' + '0801000000');
+  const w = dissectPacket(wifi, 192, wifi.length);
+  assert.match(w.summary, /IEEE802_11 \(105\) inside another header/);
+  const bad = hex('01000800' + '01000000');
+  assert.ok(dissectPacket(bad, 192, bad.length).problems.some((x) => /PPI version 1/.test(x.message)));
+});

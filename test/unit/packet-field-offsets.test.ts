@@ -12,7 +12,19 @@ import { decodePacket } from '../../src/core/formats/capture-decode';
 import type { Trace } from '../../src/core/trace/trace';
 
 const ROOT = 'test/fixtures/pcap';
-const FILES = ['bridge-multi.pcapng', 'host-a.pcap', 'host-a-any-sll2.pcap', 'host-b-egress-only.pcap', 'host-c-snaplen64.pcap', 'loopback-big-udp.pcap'];
+const FILES = [
+  'bridge-multi.pcapng',
+  'host-a.pcap',
+  'host-a-any-sll2.pcap',
+  'host-b-egress-only.pcap',
+  'host-c-snaplen64.pcap',
+  'loopback-big-udp.pcap',
+  'vxlan-overlay-a.pcap',
+  'vxlan-underlay-a.pcap',
+  'ppp-hdlc-icmp.pcap',
+  'ppp-icmp.pcap',
+  'ppi-ethernet-icmp.pcap',
+];
 
 /** Fields whose range differs from tshark's on purpose, with why. */
 const KNOWN: Record<string, string> = {

@@ -18,7 +18,7 @@ const PCAP = 'test/fixtures/pcap';
 const bytesOf = (p: string): Uint8Array => new Uint8Array(readFileSync(p.startsWith('corpus/') ? corpusCapture(p) : join(PCAP, p)));
 const corpus = (...keys: string[]): { skip: false | string } => ({ skip: keys.map((k) => absentCorpusFile(corpusCapture(k))).find(Boolean) ?? false });
 const abs = (t: Trace, i: number): string => {
-  const ns = t.originNs + BigInt(t.tsNs(i));
+  const ns = t.absNs(i);
   return `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
 };
 
@@ -223,4 +223,25 @@ test('DSB, custom and unknown blocks are skipped by their length and counted', (
   assert.equal(t.length, 2);
   assert.equal(t.issueCount, 0);
   assert.deepEqual(captureInfo(t)?.blockCounts, { SHB: 1, IDB: 1, DSB: 1, EPB: 2, CB: 1, 'block type 0x12345678': 1 });
+});
+
+test('packets years apart keep their exact nanosecond times, as tshark prints them (no warning)', () => {
+  // Nanosecond pcap (a1b23c4d), little-endian, link type 1; packets at 1.000000001 s, ~200 days
+  // later and ~30 years later: relative ns past 2^53 (104 days) are not exact in a float64.
+  const head = Uint8Array.from([0x4d, 0x3c, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0]);
+  const rec = (sec: number, ns: number): Uint8Array => {
+    const r = new Uint8Array(16 + 14);
+    const v = new DataView(r.buffer);
+    v.setUint32(0, sec, true);
+    v.setUint32(4, ns, true);
+    v.setUint32(8, 14, true);
+    v.setUint32(12, 14, true);
+    return r;
+  };
+  const bytes = new Uint8Array([...head, ...rec(1, 1), ...rec(1 + 200 * 86400, 999_999_993), ...rec(946684800, 123_456_789)]);
+  const t = read(new PcapReader(), bytes, 5);
+  assert.equal(t.length, 3);
+  assert.equal(t.issueCount, 0);
+  assert.deepEqual([0, 1, 2].map((i) => t.absNs(i).toString()), ['1000000001', '17280001999999993', '946684800123456789']);
+  assert.deepEqual([abs(t, 1), abs(t, 2)], ['17280001.999999993', '946684800.123456789']);
 });

@@ -73,3 +73,27 @@ test('perf probe return event: `(return address <- function)`', () => {
   assert.deepEqual(e.probe, { symbol: null, offset: null, size: null, address: '0xffffffff81a2b3c4', returnFrom: '0xffffffff81a2b000' });
   assert.deepEqual(e.fields, { ret: '0x40' });
 });
+
+test('without the time field (-F comm,pid,event,ip,sym): time source none, samples and callchains kept', () => {
+  // The shape flame-graph tools keep: frames indented by perf, or not at all after their scripts.
+  const text = 'java 19983 cycles: \n\tffffffff8103d0ca native_write_msr_safe ([kernel.kallsyms])\n\t7f7241fbe6d8 arrayOopDesc::base(BasicType) const (/opt/jdk/libjvm.so)\n\njava 19983 cycles:\nffffffff8103d0ca native_write_msr_safe ([kernel.kallsyms])\n7f72432b4e9a start_thread (/lib/x86_64-linux-gnu/libpthread-2.15.so)\n\n              dd 27056 cpu-clock:  ffffffff81d74e97 read_zero\n';
+  for (const chunk of [1, 5, 1 << 20]) {
+    const t = read(text, chunk);
+    assert.equal(t.issueCount, 0);
+    assert.equal(t.length, 3);
+    assert.equal(t.meta.timeSource, 'none');
+    assert.deepEqual([t.comm(0), t.pid(0), t.event(0)], ['java', 19983, 'cycles']);
+    assert.deepEqual(eventJson(t, 0).stack, ['ffffffff8103d0ca native_write_msr_safe ([kernel.kallsyms])', '7f7241fbe6d8 arrayOopDesc::base(BasicType) const (/opt/jdk/libjvm.so)']);
+    assert.deepEqual(eventJson(t, 1).stack, ['ffffffff8103d0ca native_write_msr_safe ([kernel.kallsyms])', '7f72432b4e9a start_thread (/lib/x86_64-linux-gnu/libpthread-2.15.so)']);
+    assert.deepEqual(eventJson(t, 2).fields, { ip: 'ffffffff81d74e97', sym: 'read_zero' });
+  }
+  assert.equal(detectBytes(new TextEncoder().encode(text)), 'perf-script');
+});
+
+test('without times, only perf event names make perf script: other `WORD NUMBER WORD:` text is not taken for it', () => {
+  assert.notEqual(detectBytes(new TextEncoder().encode('server 8080 listening: ok\nclient 42 connected: yes\n')), 'perf-script');
+  // Once a file has times, a line without them is not a sample.
+  const t = read('ping 1 [000] 1.5: net:net_dev_xmit: dev=lo len=1 rc=0\nping 1 net:net_dev_xmit: dev=lo len=1 rc=0\n');
+  assert.equal(t.length, 1);
+  assert.equal(t.issueCount, 1);
+});

@@ -128,3 +128,40 @@ test('-r relative timestamps (right-aligned) add up', () => {
   assert.equal(t.issueCount, 0);
   assert.deepEqual([t.tsNs(0), t.tsNs(1), t.tsNs(2)], [0, 250_000, 2_000_150_000]);
 });
+
+test('the program on the same terminal: a call cut by its output, its rest on a later line, the -C table skipped', () => {
+  const text = [
+    '[pid 101] 10:00:00.000001 write(1, "hi there\\n", 9hi there',
+    ') = 9 <0.000010>',
+    '[pid 102] 10:00:00.000002 clock_nanosleep(CLOCK_MONOTONIC, 0, {tv_sec=0, tv_nsec=1000}, some other output',
+    ' <unfinished ...>',
+    'a line the program printed',
+    '[pid 102] 10:00:00.000005 <... clock_nanosleep resumed>NULL) = 0 <0.000003>',
+    '% time     seconds  usecs/call     calls    errors syscall',
+    '------ ----------- ----------- --------- --------- ----------------',
+    '  0.00    0.000000           0         1           write',
+    '  0.00    0.000000           0         1           clock_nanosleep',
+    '------ ----------- ----------- --------- --------- ----------------',
+    '100.00    0.000000           0         2           total',
+  ].join('\n');
+  for (const chunk of [1, 7, 1 << 20]) {
+    const t = read(text, chunk);
+    assert.equal(t.length, 2);
+    assert.deepEqual([t.event(0), t.pid(0), t.event(1), t.pid(1)], ['write', 101, 'clock_nanosleep', 102]);
+    const w = eventJson(t, 0).fields;
+    assert.equal(w.args, '1, "hi there\\n", 9');
+    assert.deepEqual([w.ret, w.duration_ns, w.resumed_line], ['9', '10000', '2']);
+    const n = eventJson(t, 1).fields;
+    assert.deepEqual([n.ret, n.resumed_line], ['0', '6']);
+    assert.equal(t.issueCount, 1);
+    assert.deepEqual([t.issues[0]?.line, t.issues[0]?.message.startsWith('1 line of the traced program')], [5, true]);
+  }
+});
+
+test('a cut call whose rest never comes, and text when nothing is in flight, are still problems', () => {
+  const t = read('10:00:00.000001 openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3 <0.000010>\nnot strace at all\n10:00:00.000002 write(1, "x", 1x');
+  assert.equal(t.length, 2);
+  assert.equal(t.issueCount, 2);
+  assert.match(t.issues[0]?.message ?? '', /^not a strace line/);
+  assert.match(t.issues[1]?.message ?? '', /without a result .* the file ends first/);
+});

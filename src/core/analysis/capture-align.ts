@@ -47,7 +47,7 @@ export function estimateClockOffset(trace: Trace, captures: readonly Trace[]): C
   const markerOffsets: bigint[] = [];
   for (let i = 0; i < trace.length; i++) {
     const ev = trace.event(i);
-    const ts = trace.originNs + BigInt(Math.round(trace.tsNs(i)));
+    const ts = trace.absNs(i);
     if (ev === 'tracing_mark_write' || ev === 'print') {
       const m = MARKER.exec(decodeEvent(trace, i).fields.text ?? '');
       if (m) markerOffsets.push(BigInt(m[1] as string) - ts);

@@ -168,7 +168,7 @@ function analyzeCapture(input: FindingsInput, source: number, out: Finding[], un
       }
     }
     if (p.src && p.dst) {
-      const abs = t.originNs + BigInt(ts);
+      const abs = t.absNs(i);
       let u = byIface.get(iface);
       if (!u) {
         u = { source, file: input.name, iface, ifName: ifName(iface), named: info?.interfaces[iface]?.named ?? false, firstNs: abs, lastNs: abs, convs: new Map(), pairs: new Set() };

@@ -12,7 +12,7 @@ import { isCapture } from '../formats/capture-common';
 import { decodePacket } from '../formats/capture-decode';
 import { decodeEvent } from '../formats/decode';
 import type { PacketInfo, PacketLayer } from '../net/packet';
-import { absAt, absNsText, relNs, type AbsNsText } from '../trace/time';
+import { absNsText, type AbsNsText } from '../trace/time';
 
 export interface JourneyInput {
   readonly name: string;
@@ -80,8 +80,7 @@ export function journeys(inputs: readonly JourneyInput[], filter: JourneyFilter 
         const f = decodeEvent(t, i).fields;
         const skb = (f.skbaddr ?? f.skb)?.toLowerCase().replace(/^0x/, '');
         if (skb !== want) continue;
-        // Trace times may carry a fraction of a ns (latency-format µs, counter scales).
-        const ns = absAt(t.originNs, relNs(Math.round(t.tsNs(i))));
+        const ns = t.absNs(i);
         skbHops.push({ file: input.name, interface: f.name ?? f.dev ?? '', line: t.line(i), timeNs: absNsText(ns), what: t.event(i), cpu: t.cpu(i), ns, order: order++ });
       }
       continue;

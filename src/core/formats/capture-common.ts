@@ -17,7 +17,7 @@
  * Issues: `line` is the packet number the issue is about (0 for file-level issues), `offset`
  * the byte offset in the file.
  */
-import { TraceBuilder, newEventRecord, type FormatId, type Trace } from '../trace/trace';
+import { MAX_EXACT_TIMES, TraceBuilder, newEventRecord, type FormatId, type Trace } from '../trace/trace';
 import type { ExtraColumn } from '../trace/trace';
 import type { ByteSource } from '../trace/byte-source';
 import { classifyPacket } from '../net/dissect';
@@ -185,10 +185,6 @@ export class CaptureSink {
     }
     const b = this.b;
     const tsNs = b.relativeNs(sec, fracNs);
-    if (Math.abs(tsNs) > MAX_EXACT_NS && !this.warnedRange) {
-      this.warnedRange = true;
-      this.issue(this.packets + 1, dataOffset, `packet ${this.packets + 1}: timestamp is ${Math.round(tsNs / 86400e9)} days from the first packet's; times this far apart are not exact to the nanosecond`);
-    }
     const r = this.rec;
     r.tsNs = tsNs;
     r.cpu = iface.index;
@@ -201,7 +197,13 @@ export class CaptureSink {
     r.recOffset = dataOffset;
     r.recLength = caplen;
     r.payloadStart = 0;
-    b.push(r);
+    const index = b.push(r);
+    // Past 2^53 ns (104 days) from the first packet a float64 of ns is no longer exact: keep
+    // the packet's own time beside it, as tshark prints it.
+    if (Math.abs(tsNs) > MAX_EXACT_NS && !b.keepExactTime(index, sec, fracNs) && !this.warnedRange) {
+      this.warnedRange = true;
+      this.issue(this.packets, dataOffset, `packet ${this.packets}: more than ${MAX_EXACT_TIMES.toLocaleString('en-US')} packets are over 104 days from the first one; from here their times are rounded to a few ns`);
+    }
     this.caplen.push(caplen);
     this.origLen.push(origLen);
     this.linkType.push(lt);

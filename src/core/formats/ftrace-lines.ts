@@ -22,6 +22,8 @@ export function classifyPayload(payload: string, tracer: string | null): Classif
   if (t.startsWith('<user stack trace>')) return { event: 'user_stack', payloadStart: lead };
   // Function tracer: `func <-parent`, with sym-offset: `func+0x1c/0x60 <-parent+0x2a/0x90`.
   if (/^\S+\s+<-\S/.test(t)) return { event: 'function', payloadStart: lead };
+  // ... with func-args (6.15+): `vfs_write(file=0xffff888104c3a200, count=0x3) <-ksys_write+0x6b/0xf0`.
+  if (/^[A-Za-z_][\w.]*\(.*\) <-\S/.test(t)) return { event: 'function', payloadStart: lead };
   // Wakeup/ctx entries: `  0:120:R   + [002]  5882: 94:R sleep`, `0:120:R ==> [002] 5882: 94:R sleep`.
   if (/^\d+:\s*-?\d+:\S+\s+==>\s+\[\d+\]/.test(t)) return { event: 'context_switch', payloadStart: lead };
   if (/^\d+:\s*-?\d+:\S+\s+\+\s+\[\d+\]/.test(t)) return { event: 'wakeup', payloadStart: lead };
@@ -161,8 +163,10 @@ export function parseFuncGraphLine(line: string): FuncGraphLine | null {
   base.depth = Math.max(0, Math.floor((indent - 2) / 2));
   base.payloadStart = pos + indent;
   if (body.startsWith('}')) return { ...base, kind: 'exit', event: 'funcgraph_exit' };
+  // funcgraph-retval / funcgraph-retaddr add a trailing `/* <-caller+0x../0x.. ret=0x0 */`
+  // to calls (kernel/trace/trace_functions_graph.c print_graph_retval, 6.5+; retaddr 6.12+).
   if (/\)\s*;\s*(?:\/\*.*\*\/)?$/.test(body)) return { ...base, kind: 'leaf' };
-  if (/\)\s*\{\s*$/.test(body)) return base;
+  if (/\)\s*\{\s*(?:\/\*.*\*\/)?$/.test(body)) return base;
   const comment = /^\/\*\s*(.*?)\s*\*\/$/.exec(body);
   if (comment) {
     const named = /^([A-Za-z_][\w.]*):(?:\s|$)/.exec(comment[1] as string);

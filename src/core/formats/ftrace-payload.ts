@@ -5,10 +5,12 @@
  *   kprobes          `(sym+0x9b/0x250) key=val ...`     kretprobes `(caller+0xc/0xe <- func) ...`
  *   uprobes          `(0x446420) arg1=...`              uretprobes `(0x446540 <- 0x446420) ...`
  *   trace_marker     `tracing_mark_write: <text>` (text kept whole under `text`)
- *   function tracer  `func <-parent`
+ *   function tracer  `func <-parent`, with func-args `func(a=1, b=0x2) <-parent` (ftrace-call.ts)
  *   stacks           `<stack trace>` followed by ` => symbol` lines
- *   function_graph   `func() {`, `func();`, `} /* func *\/`, `/* comment *\/`
+ *   function_graph   `func() {`, `func();`, `} /* func *\/`, `/* comment *\/`, with arguments,
+ *                    return addresses and values (ftrace-call.ts)
  */
+import { addArgFields, parseCall, parseCallComment, type CallComment } from './ftrace-call';
 import { parseFuncGraphLine } from './ftrace-lines';
 
 export interface ProbeSite {
@@ -104,6 +106,15 @@ function parseSyscall(text: string): Record<string, string> | null {
 }
 
 function parseFunction(text: string): Record<string, string> {
+  // func-args (6.15+): `vfs_write(file=0x.., count=0x3) <-ksys_write+0x6b/0xf0`
+  const call = parseCall(text.trimStart());
+  if (call) {
+    const fields: Record<string, string> = { func: call.func };
+    const parent = /^\s*<-\s*(\S+)/.exec(text.trimStart().slice(call.end));
+    if (parent) fields.parent = parent[1] as string;
+    addArgFields(fields, call.args);
+    return fields;
+  }
   const m = /^\s*(\S+)(?:\s+<-\s*(\S+))?/.exec(text);
   if (!m) return { text };
   return m[2] === undefined ? { func: m[1] as string } : { func: m[1] as string, parent: m[2] };
@@ -114,15 +125,21 @@ function parseGraph(record: string): Record<string, string> {
   if (!g) return { text: record.trim() };
   const body = record.slice(g.payloadStart).trim();
   const fields: Record<string, string> = { depth: String(g.depth) };
-  const call = /^([^\s(){};]+)\(\)/.exec(body);
+  let comment: CallComment = {};
   const tail = /^\}\s*\/\*\s*(.*?)\s*\*\/$/.exec(body);
-  if (call) fields.func = call[1] as string;
-  else if (tail) {
-    // funcgraph-tail `} /* func */`, funcgraph-retval `} /* func = 0x0 */`
-    const [fn, ret] = (tail[1] as string).split(/\s*=\s*/);
-    if (fn) fields.func = fn;
-    if (ret !== undefined) fields.retval = ret;
+  const call = g.kind === 'entry' || g.kind === 'leaf' ? parseCall(body) : null;
+  if (call) {
+    fields.func = call.func;
+    const c = /\/\*\s*(.*?)\s*\*\/\s*$/.exec(body.slice(call.end));
+    if (c) comment = parseCallComment(c[1] as string, false);
+  } else if (tail) {
+    // funcgraph-tail `} /* func */`; funcgraph-retval `} /* func = 0x0 */` (6.5) or `} /* func ret=0x0 */`
+    comment = parseCallComment(tail[1] as string, true);
+    if (comment.func !== undefined) fields.func = comment.func;
   }
+  if (call) addArgFields(fields, call.args);
+  if (comment.caller !== undefined) fields.caller = comment.caller;
+  if (comment.retval !== undefined) fields.retval = comment.retval;
   if (g.durationNs !== null) fields.duration_ns = String(g.durationNs);
   if (g.kind === 'leaf') fields.leaf = 'true';
   return fields;

@@ -16,11 +16,13 @@
  *                optional funcgraph-abstime column, `=>` task switches, irq markers, comments
  *   annotations  `CPU:<n> [LOST <m> EVENTS]`, `##### CPU <n> buffer started ####`
  *   stacks       ` => symbol` lines after `<stack trace>` / `<user stack trace>` events
+ *   systrace     the same text inside a legacy systrace/Catapult HTML page (systrace-html.ts)
  *
  * The hot path (default lines) works on bytes and interns names straight from them; only
  * the rarer shapes are decoded to strings and matched with regular expressions.
  */
 import { LineSplitter, type LineSink } from './line-splitter';
+import { SystraceEnvelope } from './systrace-html';
 import type { TraceReader } from './reader';
 import {
   COLON,
@@ -80,6 +82,8 @@ export class FtraceTextReader implements TraceReader, LineSink {
   /** function_graph state, per CPU. */
   private readonly graph = new Map<number, GraphCpuState>();
   private timestampedEvents = 0;
+  /** Legacy systrace HTML: passes on only the lines of the trace inside the page. */
+  private readonly envelope = new SystraceEnvelope();
 
   constructor(opts: FtraceReaderOptions = {}) {
     this.b = opts.builder ?? new TraceBuilder('ftrace');
@@ -97,19 +101,29 @@ export class FtraceTextReader implements TraceReader, LineSink {
 
   finish(source: ByteSource | null): Trace {
     finishLines(this.splitter, this.b);
+    const page = this.envelope.problem();
+    if (page !== null) this.b.issue(1, 0, page);
     if (this.timestampedEvents === 0 && this.b.length > 0 && this.graph.size > 0) this.b.meta.timeSource = 'funcgraph-durations';
     return this.b.finish(source);
   }
 
+  /** Whether the file is an HTML page that announces systrace trace data (for the sniffer). */
+  get systracePage(): boolean {
+    return this.envelope.isHtml && this.envelope.sawTraceMarker;
+  }
+
   overlong(lineNo: number, offset: number, maxLineBytes: number): void {
+    if (this.envelope.skipsOverlong()) return;
     this.b.issue(lineNo, offset, `line is longer than ${maxLineBytes} bytes; skipped`);
     this.lastWasEvent = false;
   }
 
-  line(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
+  line(buf: Uint8Array, s: number, end: number, offset: number, lineNo: number): void {
     let i = s;
-    while (i < e && isSpace(buf[i])) i++;
-    if (i === e) {
+    while (i < end && isSpace(buf[i])) i++;
+    const e = this.envelope.line(buf, s, i, end);
+    if (e < 0) return;
+    if (i >= e) {
       this.lastWasEvent = false;
       return;
     }

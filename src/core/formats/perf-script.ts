@@ -16,6 +16,9 @@
  *   frames     `\tffffffff81e63976 __dev_queue_xmit+0x486 ([kernel.kallsyms])` under an event:
  *              kept in the event's record (its stack)
  *   blank      ends a callchain
+ *   untimed    `java 19983 cycles:` / `dd 18688 cpu-clock:  ffffffff816e5b6c vfs_getattr_nosec`
+ *              (`-F comm,pid,event,ip,sym`, the input of flame-graph tools): no time column in
+ *              the whole file; time source `none`, callchains kept, frames indented or not
  * The comm may contain spaces and digits; the pid, CPU and time columns are found after it.
  */
 import { LineSplitter, type LineSink } from './line-splitter';
@@ -23,12 +26,17 @@ import type { TraceReader } from './reader';
 import { HASH, NUL, isSpace } from './ascii';
 import type { ByteSource } from '../trace/byte-source';
 import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../trace/trace';
+import { relNs } from '../trace/time';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
 /** comm, tid or pid/tid, optional [cpu], sec.frac:, optional period, event name, payload. */
 const SAMPLE = /^\s*(.*?)\s+(-?\d+)(?:\/(-?\d+))?\s+(?:\[(\d+)\]\s+)?(\d+)\.(\d+):\s+(?:(\d+)\s+)?(\S+?):(?:\s+|$)/;
+/** The same without the time column (`perf script -F comm,pid,event,...`); the period needs a time before it. */
+const UNTIMED_SAMPLE = /^\s*(.*?)\s+(-?\d+)(?:\/(-?\d+))?\s+(?:\[(\d+)\]\s+)?()()()(\S+?):(?:\s+|$)/;
+/** Event names perf prints: `subsys:name` tracepoints and probes, and its hardware/software events. */
+const PERF_EVENT = /^(?:[\w.-]+:[\w.-]+|(?:cpu-|task-)?clock|cycles|instructions|(?:cache|branch)-(?:misses|references|instructions)|(?:page-|major-|minor-)?faults|context-switches|cs|cpu-migrations|migrations|bus-cycles|ref-cycles|alignment-faults|emulation-faults|[\w-]*-(?:loads|stores|misses))$/;
 
 export interface PerfScriptOptions {
   maxLineBytes?: number;
@@ -45,6 +53,10 @@ export class PerfScriptReader implements TraceReader, LineSink {
   private inEvent = false;
   private framesSeen = 0;
   private readonly emptyId: number;
+  /** Decided by the first sample line: whether samples carry the time column. */
+  private timed: boolean | null = null;
+  /** Untimed samples whose event is not named as perf names events (for the sniffer). */
+  private unlikelyUntimed = 0;
 
   constructor(opts: PerfScriptOptions = {}) {
     this.splitter = new LineSplitter(this, opts.maxLineBytes);
@@ -62,12 +74,23 @@ export class PerfScriptReader implements TraceReader, LineSink {
 
   finish(source: ByteSource | null): Trace {
     finishLines(this.splitter, this.b);
+    if (this.timed === false && this.b.length > 0) this.b.meta.timeSource = 'none';
     return this.b.finish(source);
   }
 
   /** Frame lines seen under events (for the sniffer and tests). */
   get frames(): number {
     return this.framesSeen;
+  }
+
+  /** Whether samples carry times (null before the first sample). */
+  get hasTimes(): boolean | null {
+    return this.timed;
+  }
+
+  /** Untimed samples whose event is not named as perf names events. */
+  get unlikelySamples(): number {
+    return this.unlikelyUntimed;
   }
 
   overlong(lineNo: number, offset: number, maxLineBytes: number): void {
@@ -92,21 +115,30 @@ export class PerfScriptReader implements TraceReader, LineSink {
       return;
     }
     // Callchain frames are indented (a TAB, or spaces with -F +ip,+sym); events start with the comm.
-    if (i > s && this.inEvent && isFrame(buf, i, e) && !hasTimeColumn(buf, i, e)) {
+    // Untimed output passed through flame-graph tools may have lost the indentation: there a
+    // line that starts with a hex address and a symbol under an event is a frame too.
+    if ((i > s || this.timed === false) && this.inEvent && isFrame(buf, i, e) && !hasTimeColumn(buf, i, e) && !(this.timed === false && isUntimedSample(buf, s, e))) {
       this.b.extendLast(offset + (e - s));
       this.framesSeen++;
       return;
     }
     const text = utf8.decode(buf.subarray(s, e));
-    const m = SAMPLE.exec(text);
+    let m = this.timed === false ? null : SAMPLE.exec(text);
+    if (!m && this.timed !== true) {
+      m = UNTIMED_SAMPLE.exec(text);
+      if (m) {
+        this.timed = false;
+        if (!PERF_EVENT.test(m[8] as string)) this.unlikelyUntimed++;
+      }
+    } else if (m) this.timed = true;
     if (!m) {
-      this.b.issue(lineNo, offset, `not a perf script sample line (expected "COMM PID [CPU] SEC.USEC: EVENT: ..."): ${preview(text.trim())}`);
+      const expected = this.timed === false ? 'COMM PID [CPU] EVENT: ...' : 'COMM PID [CPU] SEC.USEC: EVENT: ...';
+      this.b.issue(lineNo, offset, `not a perf script sample line (expected "${expected}"): ${preview(text.trim())}`);
       this.inEvent = false;
       return;
     }
     const b = this.b;
-    const frac = (m[6] as string).slice(0, 9).padEnd(9, '0');
-    const tsNs = b.relativeNs(Number(m[5]), Number(frac));
+    const tsNs = m[5] === '' ? relNs(0) : b.relativeNs(Number(m[5]), Number((m[6] as string).slice(0, 9).padEnd(9, '0')));
     const tid = m[3] !== undefined ? Number(m[3]) : Number(m[2]);
     const tgid = m[3] !== undefined ? Number(m[2]) : -1;
     if (tgid >= 0) b.meta.hasTgid = true;
@@ -125,7 +157,7 @@ export class PerfScriptReader implements TraceReader, LineSink {
     r.recLength = e - s;
     r.payloadStart = payloadStart;
     b.push(r);
-    this.period.push(m[7] !== undefined ? Number(m[7]) : NaN);
+    this.period.push(m[7] !== undefined && m[7] !== '' ? Number(m[7]) : NaN);
     this.inEvent = true;
   }
 
@@ -135,6 +167,12 @@ export class PerfScriptReader implements TraceReader, LineSink {
     const cpus = /^#\s*nrcpus online\s*:\s*(\d+)/.exec(text);
     if (cpus) this.b.meta.onlineCpus = Number(cpus[1]);
   }
+}
+
+/** An untimed sample line (`              dd 27056 cpu-clock:  ffffffff81d74e97 read_zero`): a comm, a pid, a perf event. */
+function isUntimedSample(buf: Uint8Array, s: number, e: number): boolean {
+  const m = UNTIMED_SAMPLE.exec(utf8.decode(buf.subarray(s, e)));
+  return m !== null && (m[1] as string) !== '' && PERF_EVENT.test(m[8] as string);
 }
 
 /** `ffffffff81e63976 sym+0x486 (dso)`: a hex address, then a symbol or `[unknown]`. */
@@ -177,7 +215,9 @@ export function sniffPerfScript(head: Uint8Array): string | null {
   const r = new PerfScriptReader();
   r.push(head);
   const t = r.finish(null);
-  if (t.length > 0 && t.issueCount * 4 <= t.length) return null;
+  // Without times a line is only `COMM PID EVENT:`: ask that every event be named as perf
+  // names events, so that other text of that shape is not taken for perf script.
+  if (t.length > 0 && t.issueCount * 4 <= t.length && (r.hasTimes !== false || r.unlikelySamples === 0)) return null;
   const first = t.issues[0];
   return `no perf script sample lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
 }

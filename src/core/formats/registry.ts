@@ -7,6 +7,7 @@ import type { FormatId, Trace } from '../trace/trace';
 import type { TraceReader } from './reader';
 import type { ReaderOptions } from './reader-options';
 import { FtraceTextReader } from './ftrace-text';
+import { isHtmlPage } from './systrace-html';
 import { decodeFtracePayload, type DecodedPayload } from './ftrace-payload';
 import { TraceDatReader, decodeTraceDatEvent, sniffTraceDat } from './trace-dat';
 import { TraceCmdReportReader, sniffTraceCmdReport } from './trace-cmd-report';
@@ -58,6 +59,8 @@ const ftrace: FormatSpec = {
     const t = reader.finish(null);
     if (t.length > 0 && t.issueCount <= t.length) return null;
     if (t.length === 0 && t.meta.tracer !== null && t.issueCount === 0) return null;
+    // A systrace page whose trace starts past the sample (after the viewer's JavaScript).
+    if (t.length === 0 && reader.systracePage) return null;
     const first = t.issues[0];
     return `no ftrace event lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
   },
@@ -95,7 +98,8 @@ const strace: FormatSpec = {
 const printf: FormatSpec = {
   id: 'printf',
   lineKind: 'line',
-  sniff: (head, _size, options) => sniffPrintf(head, options.printf),
+  // A web page's JavaScript is full of `a=b` (legacy systrace pages without their trace among them).
+  sniff: (head, _size, options) => (isHtmlPage(head) ? 'an HTML page, not printf output' : sniffPrintf(head, options.printf)),
   createReader: (options) => new PrintfReader(options.printf),
   decode: decodePrintfEvent,
 };

@@ -55,15 +55,18 @@ export function straceCall(trace: Trace, i: number): StraceCall | null {
   const resumedLine = trace.extra('resumeLine')?.get(i) ?? 0;
   if (shape.kind === 'syscall') {
     const r = parseResult(body);
-    if (!r) return null;
-    return { name: shape.name, argsText: body.slice(shape.argsStart, r.argsEnd), ret: r.ret, retval: r.retval, errno: r.errno, errmsg: r.errmsg, note: r.note, durNs: r.durNs, unfinished: false, resumedLine: 0, resumedOnly: false };
+    // A call line the traced program's output cut (strace.ts): its rest is on a later line.
+    if (!r && resumeOffset >= 0) shape = { kind: 'unfinished', name: shape.name, argsStart: shape.argsStart, argsEnd: body.length };
+    else if (!r) return null;
+    else return { name: shape.name, argsText: body.slice(shape.argsStart, r.argsEnd), ret: r.ret, retval: r.retval, errno: r.errno, errmsg: r.errmsg, note: r.note, durNs: r.durNs, unfinished: false, resumedLine: 0, resumedOnly: false };
   }
   if (shape.kind === 'unfinished') {
     const start = body.slice(shape.argsStart, shape.argsEnd);
     const resumed = resumeOffset >= 0 ? readTraceText(trace, resumeOffset, resumeLength) : null;
     if (resumed !== null) {
-      const rb = resumed.slice(parsePrefix(resumed).bodyStart);
-      const rs = parseBody(rb);
+      // `) = 3` / ` => {...}) = 3`: the rest of a cut line has no prefix of its own.
+      const rb = resumed.startsWith(')') ? resumed : resumed.slice(parsePrefix(resumed).bodyStart);
+      const rs = rb.startsWith(')') ? ({ kind: 'resumed', restStart: 0 } as const) : parseBody(rb);
       if (rs && rs.kind === 'resumed') {
         const rest = rb.slice(rs.restStart);
         const r = parseResult(rest);

@@ -16,6 +16,15 @@
  * string id, '' when none) and `resumeLine`/`resumeOffset`/`resumeLength` (0/-1/0 when the
  * call was not split).
  *
+ * strace and the traced program on one terminal (`strace -f prog 2>&1 | tee log`): strace prints
+ * a call's line in two writes, `write(1, "hi\n", 3` before the call and `) = 3` after it, and
+ * the program's own output lands between: `write(1, "hi\n", 3hi` / `) = 3 <0.000011>`. Such
+ * a split call is completed by the next line that starts with `)` (or ` => `, or is ` <unfinished
+ * ...>` when another task's line came first); the program's output is left out of the call's
+ * arguments when it is the call's own string. Lines of program output met while a call is in
+ * flight are counted and reported once, not as errors line by line. strace's `-c`/`-C` summary
+ * table (`% time     seconds  usecs/call ...`) is recognised and skipped.
+ *
  * strace has no CPU column: every event is on CPU 0. There is no comm either: the comm of a
  * pid is the basename of its last successful execve, inherited through clone/fork; `<...>`
  * before that. The thread group comes from clone's CLONE_THREAD flag.
@@ -47,6 +56,18 @@ interface Pending {
 }
 
 const CLONES = new Set(['clone', 'clone3', 'fork', 'vfork']);
+
+/** A call whose line the traced program's output cut (`write(1, "hi\n", 3hi`): its rest comes later. */
+interface Split extends Pending {
+  pid: number;
+  lineNo: number;
+  offset: number;
+  /** Clone flags seen in the arguments (for the thread group of the child). */
+  thread: boolean;
+}
+
+const SUMMARY_HEAD = /^% time\s+seconds\s+usecs\/call\s+calls\s+errors\s+syscall\s*$/;
+const SUMMARY_ROW = /^\s*(?:-+(?:\s+-+)*|\d+\.\d+\s+\d+\.\d+\s+\d+\s+\d+(?:\s+\d+)?\s+\S+)\s*$/;
 
 export class StraceReader implements TraceReader, LineSink {
   private readonly b = new TraceBuilder('strace');
@@ -82,6 +103,13 @@ export class StraceReader implements TraceReader, LineSink {
   private dayOffset = 0;
   private lastTimeOfDay = -1;
   private lastWasEvent = false;
+  /** The call whose line the program's output cut, waiting for its rest. */
+  private split: Split | null = null;
+  /** Lines of the traced program's own output (and where the first was). */
+  private outputLines = 0;
+  private firstOutput: { line: number; offset: number } | null = null;
+  /** Inside strace's -c/-C summary table. */
+  private inSummary = false;
   /** Counts per line shape, for the sniffer. */
   readonly shapes = { calls: 0, resumed: 0, paired: 0, signals: 0, exits: 0, durations: 0 };
 
@@ -107,6 +135,14 @@ export class StraceReader implements TraceReader, LineSink {
 
   finish(source: ByteSource | null): Trace {
     finishLines(this.splitter, this.b);
+    if (this.split) {
+      this.b.issue(this.split.lineNo, this.split.offset, 'strace call without a result (expected ") = RET" or " <unfinished ...>" on a later line): the file ends first');
+      this.split = null;
+    }
+    if (this.firstOutput) {
+      const n = this.outputLines;
+      this.b.issue(this.firstOutput.line, this.firstOutput.offset, `${n} line${n === 1 ? '' : 's'} of the traced program's own output (printed between a call and its result) skipped; the first is here`);
+    }
     if (!this.timed && this.b.length > 0) this.b.meta.timeSource = 'none';
     const t = this.b.finish(source);
     if (source) rememberSource(t, source);
@@ -134,12 +170,21 @@ export class StraceReader implements TraceReader, LineSink {
       this.lastWasEvent = false;
       return;
     }
+    if (this.split && this.continueSplit(buf, s, e, offset, lineNo)) return;
     const text = utf8.decode(buf.subarray(s, Math.min(e, s + MAX_PARSED_LINE)));
+    if (this.summaryLine(text)) return;
     const p = parsePrefix(text);
     const body = text.slice(p.bodyStart);
     let shape = parseBody(body);
     const attach = shape && shape.kind === 'syscall' ? embeddedAttach(body) : null;
     if (attach && shape) shape = { kind: 'unfinished', name: (shape as { name: string }).name, argsStart: (shape as { argsStart: number }).argsStart, argsEnd: attach.at };
+    if (!shape && (this.split !== null || this.pending.size > 0) && this.b.length > 0) {
+      // The traced program's output while one of its calls is in flight.
+      this.outputLines++;
+      this.firstOutput ??= { line: lineNo, offset };
+      this.lastWasEvent = false;
+      return;
+    }
     if (!shape) {
       this.b.issue(lineNo, offset, `not a strace line (expected "[PID] [TIME] syscall(args) = ret", "--- SIG... ---" or "+++ ... +++"): ${preview(text.trim())}`);
       this.lastWasEvent = false;
@@ -159,8 +204,8 @@ export class StraceReader implements TraceReader, LineSink {
       case 'syscall': {
         const r = parseResult(body);
         if (!r) {
-          b.issue(lineNo, offset, `strace call without a result (expected ") = RET" or " <unfinished ...>"): ${preview(text.trim())}`);
-          return false;
+          this.startSplit(shape.name, body.slice(shape.argsStart), text, pid, tsNs, offset, length, payloadStart, lineNo);
+          return true;
         }
         this.shapes.calls++;
         if (r.durNs !== null) this.shapes.durations++;
@@ -229,6 +274,64 @@ export class StraceReader implements TraceReader, LineSink {
       case 'note':
         return false;
     }
+  }
+
+  /**
+   * A call line with no result: the traced program's output followed strace's text on the
+   * same line. Recorded like an unfinished call; its record leaves out the program's output
+   * when that is the call's own string (`write(1, "hi\n", 3hi`).
+   */
+  private startSplit(name: string, args: string, text: string, pid: number, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
+    if (this.split) this.b.issue(this.split.lineNo, this.split.offset, 'strace call without a result (expected ") = RET" or " <unfinished ...>" on a later line): another call came first');
+    this.shapes.calls++;
+    const junk = ownOutput(args);
+    const junkBytes = junk === '' ? 0 : utf8Length(text, text.length) - utf8Length(text, text.length - junk.length);
+    this.event(pid, name, tsNs, offset, length - junkBytes, payloadStart, lineNo);
+    const exec = name === 'execve' || name === 'execveat' ? execPath(name, args) : null;
+    if (CLONES.has(name)) this.cloning.set(pid, /CLONE_THREAD/.test(args));
+    this.split = { index: this.b.length - 1, name, exec, pid, lineNo, offset, thread: /CLONE_THREAD/.test(args) };
+  }
+
+  /** The rest of a split call: `) = RET`, ` => {...}) = RET` or ` <unfinished ...>`. */
+  private continueSplit(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
+    const split = this.split as Split;
+    const c0 = buf[s];
+    const text = c0 === 0x29 /* ) */ || c0 === 0x20 ? utf8.decode(buf.subarray(s, Math.min(e, s + MAX_PARSED_LINE))) : '';
+    if (text.startsWith(' <unfinished ...>')) {
+      this.split = null;
+      this.pending.set(split.pid, { index: split.index, name: split.name, exec: split.exec });
+      this.lastWasEvent = true;
+      return true;
+    }
+    if (!text.startsWith(')') && !text.startsWith(' => ')) return false;
+    const r = parseResult(text);
+    if (!r) return false;
+    this.split = null;
+    this.shapes.paired++;
+    if (r.durNs !== null) this.shapes.durations++;
+    this.setResult(split.index, r.durNs, r.retval, r.errno);
+    this.resumeLine.set(split.index, lineNo);
+    this.resumeOffset.set(split.index, offset);
+    this.resumeLength.set(split.index, e - s);
+    if (split.exec !== null && r.retval === 0) {
+      const id = this.b.strings.intern(basename(split.exec));
+      this.comm.set(split.pid, id);
+      this.b.cols.comm.set(split.index, id);
+    }
+    if (CLONES.has(split.name)) this.afterClone(split.pid, split.thread ? 'CLONE_THREAD' : '', r.retval);
+    this.lastWasEvent = true;
+    return true;
+  }
+
+  /** strace's -c/-C summary table: its header, separators and rows. */
+  private summaryLine(text: string): boolean {
+    if (SUMMARY_HEAD.test(text)) {
+      this.inSummary = true;
+      return true;
+    }
+    if (this.inSummary && SUMMARY_ROW.test(text)) return true;
+    this.inSummary = false;
+    return false;
   }
 
   /** The first task's pid is now known: give it to the events read without one. */
@@ -359,6 +462,35 @@ function execPath(name: string, args: string): string | null {
   if (!arg) return null;
   const m = /^"((?:[^"\\]|\\.)*)"/.exec(arg);
   return m ? (m[1] as string) : null;
+}
+
+/**
+ * The traced program's output glued to a cut call line, when it is the call's own string:
+ * `1, "hi\n", 3hi` → `hi` (the last argument is a count followed by the start of the string
+ * the call wrote). '' when that is not the case.
+ */
+function ownOutput(args: string): string {
+  const a = splitArgs(args);
+  const last = a[a.length - 1] ?? '';
+  const m = /^(\d+)(\D.*)$/.exec(last);
+  if (!m) return '';
+  const glued = m[2] as string;
+  for (const arg of a) {
+    const q = /^"((?:[^"\\]|\\.)*)"/.exec(arg);
+    if (!q) continue;
+    const written = unescapeC(q[1] as string);
+    if (written.startsWith(glued) || glued.startsWith(written.split('\n')[0] as string)) return glued;
+  }
+  return '';
+}
+
+/** strace's C-style escapes (`\n`, `\t`, `\\`, `\"`, `\x41`, `\101`) back to the characters. */
+function unescapeC(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_all, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return ({ n: '\n', t: '\t', r: '\r', v: '\v', f: '\f', a: '\x07', b: '\b', e: '\x1b' } as Record<string, string>)[e] ?? e;
+  });
 }
 
 /** The kernel's comm: the file name, at most 15 bytes (TASK_COMM_LEN - 1). */

@@ -17,6 +17,10 @@ export interface IpContext {
 
 /** Dissects the payload of an IP header, b[off, end). */
 export type IpPayloadDissector = (d: Dissection, off: number, end: number, ip: IpContext) => void;
+/** Dissects the payload of a UDP header, b[off, end) (for the tunnels that ride on UDP). */
+export type UdpPayloadDissector = (d: Dissection, off: number, end: number, ip: IpContext) => void;
+/** Dissects a whole frame of a pcap link type, b[off, end). */
+export type LinkTypeDissector = (d: Dissection, off: number, end: number) => void;
 /** Dissects the payload of a link header with EtherType `type`, b[off, end). */
 export type EtherTypeDissector = (d: Dissection, type: number, off: number, end: number) => void;
 
@@ -40,3 +44,10 @@ export class DissectorTable<F> {
 export const IP_PROTO = new DissectorTable<IpPayloadDissector>('ip.proto');
 /** By EtherType (Ethernet, 802.1Q, SLL, GRE, LLC/SNAP payloads). */
 export const ETHERTYPE = new DissectorTable<EtherTypeDissector>('ethertype');
+/** By UDP port (destination, then source): VXLAN, Geneve, GTP-U, MPLS over UDP. */
+export const UDP_PORT = new DissectorTable<UdpPayloadDissector>('udp.port');
+/** By pcap LINKTYPE, for the link types whose module registers itself (PPP, PPI). */
+export const LINK_TYPE = new DissectorTable<LinkTypeDissector>('link.type');
+
+/** Tunnels inside tunnels (IP in IP, GRE, VXLAN, ...) are followed this deep, no deeper. */
+export const MAX_TUNNEL_DEPTH = 4;

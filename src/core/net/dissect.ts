@@ -9,6 +9,7 @@
  */
 import { be16, be32, has, u8 } from './bytes';
 import './dissectors';
+import { UDP_PORT } from './dispatch';
 import { IP_PROTOCOL_NAMES } from './ip';
 import { LINKTYPE, dissectLink, linkTypeName } from './link';
 import { Dissection, type PacketInfo } from './packet';
@@ -94,6 +95,7 @@ export function classifyPacket(b: Uint8Array, start: number, end: number, linkTy
     if (tl !== 0 && tl < hl) return 'ipv4';
     if ((be16(b, p + 6) & 0x1fff) !== 0) return 'ipv4';
     const proto = u8(b, p + 9);
+    if (proto === 17 && udpTunnel(b, p + hl, end)) return fallback(b, start, end, linkType, origLen);
     const direct = DIRECT[proto];
     if (direct !== undefined) return direct;
     if (proto === 4 || proto === 41 || proto === 47 || proto === 51 || proto === 59) return fallback(b, start, end, linkType, origLen);
@@ -105,6 +107,8 @@ export function classifyPacket(b: Uint8Array, start: number, end: number, linkTy
     // Hop-by-hop, destination options and routing headers (MLD reports carry hop-by-hop): walk
     // them as the full decoder does, while every byte is there and the payload length allows.
     const plen = be16(b, p + 4);
+    // Payload length 0: a jumbogram or an invalid header, the full decoder tells which.
+    if (plen === 0) return fallback(b, start, end, linkType, origLen);
     let q = p + 40;
     const limit = plen === 0 || p + 40 + plen > end ? end : p + 40 + plen;
     for (let n = 0; (next === 0 || next === 60 || next === 43) && n < 16; n++) {
@@ -114,6 +118,7 @@ export function classifyPacket(b: Uint8Array, start: number, end: number, linkTy
       next = u8(b, q);
       q += len;
     }
+    if (next === 17 && udpTunnel(b, q, end)) return fallback(b, start, end, linkType, origLen);
     const direct = DIRECT[next];
     if (direct !== undefined) return direct;
     return fallback(b, start, end, linkType, origLen);
@@ -122,6 +127,11 @@ export function classifyPacket(b: Uint8Array, start: number, end: number, linkTy
   if (type === 0x8035) return 'rarp';
   if (type === 0x88cc) return 'lldp';
   return fallback(b, start, end, linkType, origLen);
+}
+
+/** Whether the UDP header at `p` goes to a tunnel's port (overlay.ts): the inner packet names the protocol. */
+function udpTunnel(b: Uint8Array, p: number, end: number): boolean {
+  return has(end, p, 4) && (UDP_PORT.get(be16(b, p + 2)) !== undefined || UDP_PORT.get(be16(b, p)) !== undefined);
 }
 
 function fallback(b: Uint8Array, start: number, end: number, linkType: number, origLen: number): string {

@@ -6,4 +6,7 @@ import './arp';
 import './icmp';
 import './ip';
 import './ospf';
+import './overlay';
+import './ppi';
+import './ppp';
 import './transport';

@@ -10,11 +10,10 @@
  * the captured bytes are used. Ethernet padding past the total length is not payload.
  */
 import { be16, be32, has, ipv4, ipv6, u8 } from './bytes';
-import { ETHERTYPE, IP_PROTO, type IpContext, type IpPayloadDissector } from './dispatch';
+import { ETHERTYPE, IP_PROTO, MAX_TUNNEL_DEPTH, type IpContext, type IpPayloadDissector } from './dispatch';
 import { dissectEtherType, dissectEthernet } from './link';
 import { hex16, type Dissection } from './packet';
 
-const MAX_TUNNEL_DEPTH = 4;
 
 export const IP_PROTOCOL_NAMES: Record<number, string> = {
   0: 'hopopt',
@@ -103,10 +102,10 @@ export function dissectIpv4(d: Dissection, off: number, end: number): void {
   d.field(l, 'ip.checksum', hex16(checksum), off + 10, 2);
   d.field(l, 'ip.src', src, off + 12, 4);
   d.field(l, 'ip.dst', dst, off + 16, 4);
-  if (d.src === null || d.depth === 0) {
-    d.src = src;
-    d.dst = dst;
-  }
+  // The innermost IP header names the flow (Wireshark's Source/Destination columns): a packet
+  // in a tunnel (IP in IP, GRE, VXLAN, Geneve, GTP-U) is about its inner addresses.
+  d.src = src;
+  d.dst = dst;
   if (d.ipProto === null) d.ipProto = proto;
   if (!has(end, off, hl)) return d.short('IPv4 options', off, hl, end);
   if (fold(onesSum(b, off, off + hl, 0)) !== 0) {
@@ -195,15 +194,25 @@ export function dissectIpv6(d: Dissection, off: number, end: number): void {
   d.field(l, 'ipv6.hlim', u8(b, off + 7), off + 7, 1);
   d.field(l, 'ipv6.src', src, off + 8, 16);
   d.field(l, 'ipv6.dst', dst, off + 24, 16);
-  if (d.src === null || d.depth === 0) {
-    d.src = src;
-    d.dst = dst;
-  }
+  d.src = src;
+  d.dst = dst;
   const available = end - off - 40;
   let payloadEnd = end;
-  if (plen > available) {
-    if (!d.snapTruncated && plen !== 0) d.problem('ip-length-exceeds', `IPv6 payload length exceeds framing length (${plen} > ${available} bytes)`, off + 4);
-  } else if (plen !== 0) {
+  if (plen === 0) {
+    // RFC 2675: 0 is only valid in a jumbogram, whose hop-by-hop header carries the length.
+    const jumbo = jumboLength(d, next, off + 40, end);
+    if (jumbo === null) {
+      d.problem('malformed', 'IPv6 payload length 0 without a Jumbo Payload option (RFC 2675): invalid; the payload is not decoded', off + 4);
+      d.summary = `${src} > ${dst}: [IPv6 payload length 0, no Jumbo Payload option]`;
+      if (d.ipProto === null) d.ipProto = next;
+      return;
+    }
+    if (jumbo > available) {
+      if (!d.snapTruncated) d.problem('ip-length-exceeds', `IPv6 jumbo payload length exceeds framing length (${jumbo} > ${available} bytes)`, off + 40);
+    } else payloadEnd = off + 40 + jumbo;
+  } else if (plen > available) {
+    if (!d.snapTruncated) d.problem('ip-length-exceeds', `IPv6 payload length exceeds framing length (${plen} > ${available} bytes)`, off + 4);
+  } else {
     payloadEnd = off + 40 + plen;
   }
   let p = off + 40;
@@ -235,6 +244,28 @@ export function dissectIpv6(d: Dissection, off: number, end: number): void {
   dissectIpPayload(d, next, p, payloadEnd, { version: 6, src, dst, payloadLength: payloadEnd - p });
 }
 
+/**
+ * The Jumbo Payload option (type 0xC2, RFC 2675) of a hop-by-hop header at `p` (next header
+ * `next` must be 0): its 32-bit payload length, or null when there is none.
+ */
+function jumboLength(d: Dissection, next: number, p: number, end: number): number | null {
+  if (next !== 0 || !has(end, p, 8)) return null;
+  const len = (u8(d.b, p + 1) + 1) * 8;
+  const stop = Math.min(end, p + len);
+  for (let q = p + 2; q < stop; ) {
+    const type = u8(d.b, q);
+    if (type === 0) {
+      q++;
+      continue;
+    }
+    if (!has(stop, q, 2)) return null;
+    const optLen = u8(d.b, q + 1);
+    if (type === 0xc2 && optLen === 4 && has(stop, q, 6)) return be32(d.b, q + 2);
+    q += 2 + optLen;
+  }
+  return null;
+}
+
 function dissectIpPayload(d: Dissection, proto: number, off: number, end: number, ip: IpContext): void {
   const child = IP_PROTO.get(proto);
   if (child) return child(d, off, end, ip);
@@ -264,18 +295,27 @@ function dissectAh(d: Dissection, off: number, end: number, ip: IpContext): void
   dissectIpPayload(d, next, off + len, end, ip);
 }
 
-/** GRE (RFC 2784/2890): flags say which optional words follow; the payload is an EtherType. */
+/**
+ * GRE (RFC 2784/2890): flags say which optional words follow; the payload is an EtherType.
+ * Version 1 is PPTP's enhanced GRE (RFC 2637): key (payload length, call id) always there, an
+ * optional sequence and acknowledgment number (A flag 0x0080), PPP inside (0x880b).
+ */
 function dissectGre(d: Dissection, off: number, end: number, ip: IpContext): void {
   d.protocol = 'gre';
   if (!has(end, off, 4)) return d.short('GRE header', off, 4, end);
   const flags = be16(d.b, off);
   const type = be16(d.b, off + 2);
-  const len = 4 + (flags & 0x8000 ? 4 : 0) + (flags & 0x2000 ? 4 : 0) + (flags & 0x1000 ? 4 : 0);
+  const version = flags & 7;
+  const len =
+    version === 1
+      ? 8 + (flags & 0x1000 ? 4 : 0) + (flags & 0x0080 ? 4 : 0)
+      : 4 + (flags & 0x8000 ? 4 : 0) + (flags & 0x2000 ? 4 : 0) + (flags & 0x1000 ? 4 : 0);
   const l = d.layer('gre', off, Math.min(len, end - off));
   d.field(l, 'gre.flags_and_version', hex16(flags), off, 2);
   d.field(l, 'gre.proto', hex16(type), off + 2, 2);
-  d.summary = `${ip.src} > ${ip.dst}: GRE, proto ${hex16(type)}`;
-  if ((flags & 7) !== 0 || !has(end, off, len) || d.depth >= MAX_TUNNEL_DEPTH) return;
+  d.summary = `${ip.src} > ${ip.dst}: GRE${version === 1 ? 'v1' : ''}, proto ${hex16(type)}`;
+  if (version > 1 || !has(end, off, len) || d.depth >= MAX_TUNNEL_DEPTH) return;
+  if (version === 1) d.field(l, 'gre.call_id', be16(d.b, off + 6), off + 6, 2);
   d.depth++;
   if (type === 0x6558) {
     // Transparent Ethernet bridging.

@@ -3,11 +3,12 @@
  *   0 NULL (BSD loopback, 4-byte address family in the capturing host's byte order), 108 LOOP
  *   (the same in network byte order), 1 ETHERNET (with 802.1Q / 802.1ad / 0x9100 tags, 802.3
  *   length + LLC), 101 RAW and DLT_RAW 12/14 (version nibble picks IPv4/IPv6), 228 IPV4, 229 IPV6,
- *   113 LINUX_SLL and 276 LINUX_SLL2 (Linux cooked, from `tcpdump -i any`), 239 NFLOG.
+ *   113 LINUX_SLL and 276 LINUX_SLL2 (Linux cooked, from `tcpdump -i any`), 239 NFLOG; PPP (9, 50)
+ *   and PPI (192) register themselves (ppp.ts, ppi.ts).
  * Then the EtherType dispatch shared by all of them (ARP/RARP, IPv4, IPv6, MPLS, slow protocols, LLDP).
  */
 import { be16, be32, has, hex, le16, mac, u8 } from './bytes';
-import { ETHERTYPE } from './dispatch';
+import { ETHERTYPE, LINK_TYPE } from './dispatch';
 import { hex16, type Dissection } from './packet';
 
 export const LINKTYPE = {
@@ -27,13 +28,16 @@ export const LINKTYPE = {
 const LINKTYPE_NAMES: Record<number, string> = {
   0: 'NULL',
   1: 'ETHERNET',
+  9: 'PPP',
   12: 'RAW',
   14: 'RAW',
+  50: 'PPP_HDLC',
   101: 'RAW',
   105: 'IEEE802_11',
   108: 'LOOP',
   113: 'LINUX_SLL',
   127: 'IEEE802_11_RADIOTAP',
+  192: 'PPI',
   228: 'IPV4',
   229: 'IPV6',
   239: 'NFLOG',
@@ -51,22 +55,37 @@ export function linkTypeName(linkType: number): string {
 /** Linux packet types (SLL/SLL2 `pkttype`, `if_packet.h`). */
 export const SLL_PKTTYPE = ['host', 'broadcast', 'multicast', 'otherhost', 'outgoing'];
 
-export function dissectLink(d: Dissection, linkType: number): void {
-  const end = d.b.length;
+/**
+ * Decodes a frame of `linkType` at b[off, end) (the whole packet, or a frame inside a PPI
+ * header). The link types decoded here and those that register in LINK_TYPE (ppp.ts, ppi.ts).
+ */
+export function dissectLink(d: Dissection, linkType: number, off = 0, end = d.b.length): void {
+  const own = LINK_TYPE.get(linkType);
+  if (own) return own(d, off, end);
   switch (linkType) {
     case LINKTYPE.ETHERNET:
-      return dissectEthernet(d, 0, end);
-    case LINKTYPE.NULL:
-    case LINKTYPE.LOOP:
-      return dissectNull(d, linkType, end);
+      return dissectEthernet(d, off, end);
     case LINKTYPE.RAW:
     case LINKTYPE.RAW_BSD12:
     case LINKTYPE.RAW_BSD14:
-      return dissectRawIp(d, 0, end);
+      return dissectRawIp(d, off, end);
     case LINKTYPE.IPV4:
-      return dissectEtherType(d, ETHERTYPE_IPV4, 0, end);
+      return dissectEtherType(d, ETHERTYPE_IPV4, off, end);
     case LINKTYPE.IPV6:
-      return dissectEtherType(d, ETHERTYPE_IPV6, 0, end);
+      return dissectEtherType(d, ETHERTYPE_IPV6, off, end);
+    default:
+      break;
+  }
+  // The headers below are read from the start of the packet.
+  if (off !== 0) {
+    d.protocol = linkTypeName(linkType).toLowerCase();
+    d.summary = `link type ${linkTypeName(linkType)} (${linkType}) inside another header, ${end - off} bytes, not decoded`;
+    return;
+  }
+  switch (linkType) {
+    case LINKTYPE.NULL:
+    case LINKTYPE.LOOP:
+      return dissectNull(d, linkType, end);
     case LINKTYPE.LINUX_SLL:
       return dissectSll(d, end);
     case LINKTYPE.LINUX_SLL2:

@@ -78,14 +78,14 @@ export interface PacketInfo {
   readonly problems: readonly PacketProblem[];
   /** Top (innermost) protocol recognised, e.g. `icmp`, `tcp`, `arp`, `ospf`. */
   readonly protocol: string;
-  /** Outermost network-layer source/destination (IP or ARP sender/target; MACs when there is no IP). */
+  /** Innermost network-layer source/destination (IP or ARP sender/target; MACs when there is no IP): a tunnelled packet's inner flow. */
   readonly src: string | null;
   readonly dst: string | null;
   /** One line, tcpdump-like: `10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64`. */
   readonly summary: string;
   readonly icmp: IcmpInfo | null;
   readonly ospf: OspfInfo | null;
-  /** Transport ports (TCP/UDP/SCTP), outermost. */
+  /** Transport ports (TCP/UDP/SCTP), innermost. */
   readonly ports: { readonly src: number; readonly dst: number } | null;
   /** IP protocol / IPv6 next header of the outermost IP layer, or null. */
   readonly ipProto: number | null;

@@ -1,6 +1,6 @@
 /** TCP (RFC 9293, options), UDP (RFC 768) and SCTP (RFC 9260, common header only). */
 import { be16, be32, has, u8 } from './bytes';
-import { IP_PROTO, type IpContext } from './dispatch';
+import { IP_PROTO, MAX_TUNNEL_DEPTH, UDP_PORT, type IpContext } from './dispatch';
 import { hex16, type Dissection } from './packet';
 
 const TCP_FLAG_CHARS: [number, string][] = [
@@ -48,7 +48,8 @@ export function dissectTcp(d: Dissection, off: number, end: number, ip: IpContex
   d.field(l, 'tcp.window_size_value', win, off + 14, 2);
   d.field(l, 'tcp.checksum', hex16(be16(b, off + 16)), off + 16, 2);
   d.field(l, 'tcp.urgent_pointer', be16(b, off + 18), off + 18, 2);
-  if (d.ports === null) d.ports = { src: sport, dst: dport };
+  // Innermost ports, as the innermost addresses (ip.ts): a tunnelled segment's own.
+  d.ports = { src: sport, dst: dport };
   const head = `${hostPort(ip.src, sport, ip.version)} > ${hostPort(ip.dst, dport, ip.version)}: Flags [${tcpFlagText(flags)}]`;
   if (hl < 20) {
     d.problem('malformed', `TCP header length ${hl} is less than 20`, off + 12);
@@ -103,10 +104,16 @@ export function dissectUdp(d: Dissection, off: number, end: number, ip: IpContex
   d.field(l, 'udp.dstport', dport, off + 2, 2);
   d.field(l, 'udp.length', len, off + 4, 2);
   d.field(l, 'udp.checksum', hex16(be16(b, off + 6)), off + 6, 2);
-  if (d.ports === null) d.ports = { src: sport, dst: dport };
+  d.ports = { src: sport, dst: dport };
   if (len < 8 && !(len === 0 && ip.version === 6)) d.problem('malformed', `UDP length ${len} is less than 8`, off + 4);
   else if (len > ip.payloadLength && ip.payloadLength > 0) d.problem('malformed', `UDP length ${len} exceeds the IP payload length ${ip.payloadLength}`, off + 4);
   d.summary = `${hostPort(ip.src, sport, ip.version)} > ${hostPort(ip.dst, dport, ip.version)}: UDP, length ${Math.max(0, len - 8)}`;
+  // Tunnels on UDP (overlay.ts) by their well-known port, the destination first (Wireshark's order).
+  const tunnel = UDP_PORT.get(dport) ?? UDP_PORT.get(sport);
+  if (tunnel && d.depth < MAX_TUNNEL_DEPTH && len >= 8) {
+    d.depth++;
+    tunnel(d, off + 8, Math.min(end, off + len), ip);
+  }
 }
 
 export function dissectSctp(d: Dissection, off: number, end: number, ip: IpContext): void {
@@ -119,7 +126,7 @@ export function dissectSctp(d: Dissection, off: number, end: number, ip: IpConte
   d.field(l, 'sctp.srcport', sport, off, 2);
   d.field(l, 'sctp.dstport', dport, off + 2, 2);
   d.field(l, 'sctp.verification_tag', `0x${be32(b, off + 4).toString(16).padStart(8, '0')}`, off + 4, 4);
-  if (d.ports === null) d.ports = { src: sport, dst: dport };
+  d.ports = { src: sport, dst: dport };
   d.summary = `${ip.src}.${sport} > ${ip.dst}.${dport}: SCTP, length ${ip.payloadLength}`;
 }
 

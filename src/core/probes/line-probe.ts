@@ -9,7 +9,7 @@
  */
 import { predictedEventName } from '../source/probe-names';
 import { VARIABLE_EXPR, rootName } from '../source/line-vars';
-import { sq } from './shell';
+import { op, scriptLine, shellScript, type ScriptLine, type Word } from './shell';
 
 export interface LineProbeInput {
   readonly function: string;
@@ -52,52 +52,68 @@ export function lineProbeScript(p: LineProbeInput): LineProbeScript {
   const event = predictedEventName(p.function, p.relativeLine);
   const point = p.relativeLine > 0 ? `${p.function}:${p.relativeLine}` : p.function;
   const tracefs = p.tracefs ?? '/sys/kernel/tracing';
-  const dir = `${tracefs}/events/probe/${event}`;
-  const add = `perf probe -a ${sq([point, ...vars].join(' '))}`;
-  const commands = [
-    `perf probe -L ${sq(p.function)}`,
-    `perf probe -V ${sq(point)}`,
-    add,
-    `echo 1 > ${sq(`${dir}/enable`)}`,
-    `cat ${sq(`${tracefs}/trace_pipe`)}`,
-    `echo 0 > ${sq(`${dir}/enable`)}`,
-    `perf record -e ${sq(`probe:${event}`)} -aR -- sleep 10`,
-    'perf script',
-    `perf probe -d ${sq(`probe:${event}`)}`,
+  const enable = `${tracefs}/events/probe/${event}/enable`;
+  const probe = `probe:${event}`;
+  const steps: readonly (readonly Word[])[] = [
+    ['perf', 'probe', '-L', p.function],
+    ['perf', 'probe', '-V', point],
+    ['perf', 'probe', '-a', [point, ...vars].join(' ')],
+    ['echo', '1', op('>'), enable],
+    ['cat', `${tracefs}/trace_pipe`],
+    ['echo', '0', op('>'), enable],
+    ['perf', 'record', '-e', probe, '-aR', '--', 'sleep', '10'],
+    ['perf', 'script'],
+    ['perf', 'probe', '-d', probe],
   ];
-  const bpf =
-    p.relativeLine === 0
-      ? `bpftrace -e ${sq(`kprobe:${p.function} { @[cpu] = count(); }`)}`
-      : `# bpftrace has no line probes: kprobe:${p.function} fires at the entry, kretprobe:${p.function} at the return.\n# bpftrace -e ${sq(`kprobe:${p.function} { @[cpu] = count(); }`)}`;
-  const script = [
-    '#!/bin/sh',
-    `# Probe ${p.file}:${p.line} = ${point} (line ${p.relativeLine} of ${p.function}, counted as perf probe -L does).`,
-    `# perf will name the event probe:${event}; recorded traces map back to this line.`,
-    ...warnings.map((w) => `# WARNING: ${w}`),
-    'set -e',
-    '',
-    '# 1. Check: the line numbers perf sees (needs kernel debuginfo) and the variables available there.',
-    commands[0],
-    commands[1],
-    '',
-    '# 2. Add the probe.',
-    commands[2],
-    '',
-    '# 3a. Record with ftrace: enable, read (Ctrl-C stops the read, not the script), disable.',
-    commands[3],
-    `trap ':' INT; ${commands[4]} || true; trap - INT`,
-    commands[5],
-    '',
-    '# 3b. Or record with perf.',
-    commands[6],
-    commands[7],
-    '',
-    '# 4. Clean up.',
-    commands[8],
-    '',
-    '# bpftrace equivalent:',
-    bpf,
-    '',
-  ].join('\n');
+  const commands = steps.map((words) => scriptLine({ words }));
+  const cmd = (i: number): ScriptLine => ({ words: steps[i] as readonly Word[] });
+  const bpf: Word[] = ['bpftrace', '-e', `kprobe:${p.function} { @[cpu] = count(); }`];
+  const script = shellScript([
+    { comment: `Probe ${p.file}:${p.line} = ${point} (line ${p.relativeLine} of ${p.function}, counted as perf probe -L does).` },
+    { comment: `perf will name the event ${probe}; recorded traces map back to this line.` },
+    ...warnings.map((w) => ({ comment: `WARNING: ${w}` })),
+    { words: ['set', '-e'] },
+    {},
+    { comment: '1. Check: the line numbers perf sees (needs kernel debuginfo) and the variables available there.' },
+    cmd(0),
+    cmd(1),
+    {},
+    { comment: '2. Add the probe.' },
+    cmd(2),
+    {},
+    { comment: '3a. Record with ftrace: enable, read (Ctrl-C stops the read, not the script), disable.' },
+    cmd(3),
+    { words: ['trap', ':', 'INT', op(';'), ...(steps[4] as readonly Word[]), op('||'), 'true', op(';'), 'trap', '-', 'INT'] },
+    cmd(5),
+    {},
+    { comment: '3b. Or record with perf.' },
+    cmd(6),
+    cmd(7),
+    {},
+    { comment: '4. Clean up.' },
+    cmd(8),
+    {},
+    { comment: 'bpftrace equivalent:' },
+    ...(p.relativeLine === 0
+      ? [{ words: bpf }]
+      : [
+          { comment: `bpftrace has no line probes: kprobe:${p.function} fires at the entry, kretprobe:${p.function} at the return.` },
+          { comment: scriptLine({ words: bpf }) },
+        ]),
+  ]);
   return { event, group: 'probe', function: p.function, relativeLine: p.relativeLine, variables: vars, warnings, commands, script };
+}
+
+/** The note the editor adds when the C file has unsaved changes. */
+export function unsavedNote(file: string): string {
+  return `${file} has unsaved changes; line numbers are those of the saved file.`;
+}
+
+/** `# NOTE:` lines after the `#!` line and the script's own header comments, before `set -e`. */
+export function withNotes(script: string, notes: readonly string[]): string {
+  if (notes.length === 0) return script;
+  const lines = script.split('\n');
+  const at = lines.findIndex((l) => !l.startsWith('#'));
+  lines.splice(at < 0 ? lines.length : at, 0, ...notes.map((n) => scriptLine({ comment: `NOTE: ${n}` })));
+  return lines.join('\n');
 }

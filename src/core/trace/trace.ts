@@ -73,6 +73,9 @@ export interface RecordRange {
   readonly payloadStart: number;
 }
 
+/** Events beyond 2^53 ns of the origin whose exact times are kept (~100 bytes each). */
+export const MAX_EXACT_TIMES = 1_000_000;
+
 /** Cap on stored issues; the count of all issues is kept separately. */
 export const MAX_STORED_ISSUES = 1000;
 
@@ -88,6 +91,8 @@ export class Trace {
   readonly bytesRead: number;
   private readonly cols: Columns;
   private readonly extras: ReadonlyMap<string, ExtraColumn>;
+  /** Exact absolute times of the events too far from the origin for a float64 of ns (see absNs). */
+  private readonly exactNs: ReadonlyMap<number, AbsNs>;
   private source: ByteSource | null;
 
   /** @internal built by TraceBuilder.finish */
@@ -102,7 +107,17 @@ export class Trace {
     this.bytesRead = b.bytesRead;
     this.cols = b.cols;
     this.extras = b.extras;
+    this.exactNs = b.exactNs;
     this.source = source;
+  }
+
+  /**
+   * Absolute time of event `i`, ns: exact at any distance from the origin (a capture whose
+   * packets span more than 104 days keeps those packets' own times), where tsNs() is exact
+   * within 2^53 ns of the origin only.
+   */
+  absNs(i: number): AbsNs {
+    return this.exactNs.get(i) ?? absAt(this.originNs, relNs(Math.round(this.cols.tsNs.get(i))));
   }
 
   /**
@@ -119,10 +134,6 @@ export class Trace {
 
   tsNs(i: number): RelNs {
     return relNs(this.cols.tsNs.get(i));
-  }
-  /** The event's absolute time on the source's clock. */
-  absNs(i: number): AbsNs {
-    return absAt(this.originNs, this.tsNs(i));
   }
   cpu(i: number): number {
     return this.cols.cpu.get(i);
@@ -248,6 +259,8 @@ export class TraceBuilder {
   issueCount = 0;
   bytesRead = 0;
   originNs: AbsNs | null = null;
+  /** Exact absolute times (ns) of events beyond 2^53 ns from the origin, at most MAX_EXACT_TIMES. */
+  readonly exactNs = new Map<number, AbsNs>();
   readonly meta: TraceMeta;
   /** Origin split as (whole seconds, nanoseconds) so per-event offsets need no bigint math. */
   private originSec = 0;
@@ -295,6 +308,16 @@ export class TraceBuilder {
       this.originFracNs = fracNs;
     }
     return relNs((sec - this.originSec) * 1e9 + (fracNs - this.originFracNs));
+  }
+
+  /**
+   * Keeps the exact time of event `index` when its offset from the origin is past what a
+   * float64 of ns holds exactly (2^53 ns, 104 days). False once MAX_EXACT_TIMES are kept.
+   */
+  keepExactTime(index: number, sec: number, fracNs: number): boolean {
+    if (this.exactNs.size >= MAX_EXACT_TIMES) return false;
+    this.exactNs.set(index, absFromSecNs(sec, fracNs));
+    return true;
   }
 
   /** Appends one event (the record is copied; the reader reuses it). Returns its index. */
