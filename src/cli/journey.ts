@@ -4,8 +4,8 @@
  * 4-tuple, seq and flags, with the first ACK covering it in each capture (as the editor does).
  */
 import { journeys, tcpJourney, tcpSegment, type Journey, type JourneyInput } from '../core/analysis/capture-journey';
-import { decodePacket } from '../core/formats/capture-decode';
-import { isCapture } from '../core/formats/capture-common';
+import { decodePacket } from '../core/formats/capture/decode';
+import { isCapture } from '../core/formats/capture/common';
 import { loadTrace } from './load';
 import { nonNegative, UsageError, type Command } from './commands';
 

@@ -10,7 +10,7 @@ import { forgetSourceIndexes, probeLine, resolveAddress, resolveSymbol, traceHit
 import { TimelineService } from './timeline-service';
 import { fdSummaries } from './fd-service';
 import { CaptureOverlay } from './capture-overlay';
-import { isCapture } from '../core/formats/capture-common';
+import { isCapture } from '../core/formats/capture/common';
 import { LifecycleService } from './lifecycle-service';
 import type { EventRow } from '../protocol/messages';
 import type { Trace } from '../core/trace/trace';

@@ -5,8 +5,8 @@
  */
 import { MAX_FINDINGS, MAX_PACKET_BYTES, type CaptureFinding, type PacketDetails } from '../protocol/messages';
 import { findings } from '../core/analysis/capture-findings';
-import { captureInfo, packetBytes } from '../core/formats/capture-common';
-import { decodePacket } from '../core/formats/capture-decode';
+import { captureInfo, packetBytes } from '../core/formats/capture/common';
+import { decodePacket } from '../core/formats/capture/decode';
 import { linkTypeName } from '../core/net/link';
 import type { Trace } from '../core/trace/trace';
 import { loadOther } from './journey-service';

@@ -12,7 +12,7 @@ import { formatSpec } from '../core/formats/registry';
 import { timelineTracksByTask } from './timeline-service';
 import { MAX_TASK_TRACKS } from '../protocol/messages';
 import { eventMatcher } from '../core/analysis/event-filter';
-import { interfacesJson } from '../core/formats/capture-common';
+import { interfacesJson } from '../core/formats/capture/common';
 import { absNsText } from '../core/trace/time';
 
 /** Errors listed in the summary; the count covers all of them. */

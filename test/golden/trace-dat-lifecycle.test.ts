@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readWith } from '../helpers/text-formats';
-import { FtraceTextReader } from '../../src/core/formats/ftrace-text';
+import { FtraceTextReader } from '../../src/core/formats/ftrace/reader';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { analyzeLifecycles } from '../../src/core/analysis/lifecycle';
 import { lifecycleJson, type LifecycleJson } from '../../src/core/analysis/lifecycle-json';

@@ -4,10 +4,10 @@
 // the record shows its fields instead, including formats made to hit JavaScript's own limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatContext } from '../../src/core/formats/trace-dat-context';
-import { Endian } from '../../src/core/formats/trace-dat-bytes';
-import { DEFAULT_COMMON, parseEventFormat, type EventFormat } from '../../src/core/formats/trace-dat-event-format';
-import { printFmtProblem, renderEvent } from '../../src/core/formats/trace-dat-print';
+import { DatContext } from '../../src/core/formats/trace-dat/context';
+import { Endian } from '../../src/core/formats/trace-dat/bytes';
+import { DEFAULT_COMMON, parseEventFormat, type EventFormat } from '../../src/core/formats/trace-dat/event-format';
+import { printFmtProblem, renderEvent } from '../../src/core/formats/trace-dat/print';
 
 const ctx = new DatContext(new Endian(true), 8, 8, DEFAULT_COMMON);
 

@@ -12,7 +12,7 @@
  * The events estimate is preferred when it has at least 3 matches; the user can override it.
  */
 import type { Trace } from '../trace/trace';
-import { captureInfo } from '../formats/capture-common';
+import { captureInfo } from '../formats/capture/common';
 import { decodeEvent } from '../formats/decode';
 
 export interface ClockEstimate {

@@ -15,8 +15,8 @@
  * statistics never pay for this).
  */
 import type { Trace } from '../trace/trace';
-import { captureInfo, isCapture } from '../formats/capture-common';
-import { decodePacket } from '../formats/capture-decode';
+import { captureInfo, isCapture } from '../formats/capture/common';
+import { decodePacket } from '../formats/capture/decode';
 import type { PacketInfo } from '../net/packet';
 import { absNsText } from '../trace/time';
 

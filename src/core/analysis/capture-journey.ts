@@ -8,8 +8,8 @@
  * captures is future work, see analysis/align in DESIGN.md).
  */
 import type { Trace } from '../trace/trace';
-import { isCapture } from '../formats/capture-common';
-import { decodePacket } from '../formats/capture-decode';
+import { isCapture } from '../formats/capture/common';
+import { decodePacket } from '../formats/capture/decode';
 import { decodeEvent } from '../formats/decode';
 import type { PacketInfo, PacketLayer } from '../net/packet';
 import { absNsText, type AbsNsText } from '../trace/time';

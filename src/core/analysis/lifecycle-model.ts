@@ -8,7 +8,7 @@
  * compile, named groups and states exist, selectors refer to real mappings and attributes) and
  * turns it into the lookup tables `analyzeLifecycles` runs on.
  */
-import type { PrintfOptions } from '../formats/printf-options';
+import type { PrintfOptions } from '../formats/printf/options';
 import { joinPath, validateDefinition, validateKernelTraceConfig, type SchemaError } from './lifecycle-schema';
 
 export type KeyFormat = 'raw' | 'hex' | 'decimal';

@@ -4,7 +4,7 @@
  * reported once, with its JSON path, wherever the file is read (editor or `ktl`).
  */
 import type { ReaderOptions } from '../formats/reader-options';
-import { compilePattern } from '../formats/printf-options';
+import { compilePattern } from '../formats/printf/options';
 import { ModelError, readKernelTraceConfig } from './lifecycle-model';
 
 /** Parses the file's text; throws ModelError listing every problem. */

@@ -6,21 +6,21 @@
 import type { FormatId, Trace } from '../trace/trace';
 import type { TraceReader } from './reader';
 import type { ReaderOptions } from './reader-options';
-import { FtraceTextReader } from './ftrace-text';
-import { isHtmlPage } from './systrace-html';
-import { decodeFtracePayload, type DecodedPayload } from './ftrace-payload';
-import { TraceDatReader, decodeTraceDatEvent, sniffTraceDat } from './trace-dat';
-import { TraceCmdReportReader, sniffTraceCmdReport } from './trace-cmd-report';
-import { decodeTraceCmdPayload } from './trace-cmd-report-payload';
-import { PerfScriptReader, sniffPerfScript } from './perf-script';
-import { decodePerfPayload } from './perf-script-payload';
-import { StraceReader, sniffStrace } from './strace';
-import { decodeStraceEvent } from './strace-payload';
-import { PrintfReader, sniffPrintf } from './printf';
-import { decodePrintfEvent } from './printf-payload';
-import { PcapReader, sniffPcap } from './pcap';
-import { PcapngReader, sniffPcapng } from './pcapng';
-import { decodeCapturePayload } from './capture-decode';
+import { FtraceTextReader } from './ftrace/reader';
+import { isHtmlPage } from './ftrace/systrace-html';
+import { decodeFtracePayload, type DecodedPayload } from './ftrace/payload';
+import { TraceDatReader, decodeTraceDatEvent, sniffTraceDat } from './trace-dat/reader';
+import { TraceCmdReportReader, sniffTraceCmdReport } from './trace-cmd-report/reader';
+import { decodeTraceCmdPayload } from './trace-cmd-report/payload';
+import { PerfScriptReader, sniffPerfScript } from './perf-script/reader';
+import { decodePerfPayload } from './perf-script/payload';
+import { StraceReader, sniffStrace } from './strace/reader';
+import { decodeStraceEvent } from './strace/payload';
+import { PrintfReader, sniffPrintf } from './printf/reader';
+import { decodePrintfEvent } from './printf/payload';
+import { PcapReader, sniffPcap } from './capture/pcap';
+import { PcapngReader, sniffPcapng } from './capture/pcapng';
+import { decodeCapturePayload } from './capture/decode';
 
 /** What Trace.line(i) is for a format: a line of a text file, a packet number, or nothing. */
 export type LineKind = 'line' | 'packet' | 'none';

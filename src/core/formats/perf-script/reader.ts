@@ -21,13 +21,13 @@
  *              the whole file; time source `none`, callchains kept, frames indented or not
  * The comm may contain spaces and digits; the pid, CPU and time columns are found after it.
  */
-import { LineSplitter, type LineSink } from './line-splitter';
-import type { TraceReader } from './reader';
-import { HASH, NUL, isSpace } from './ascii';
-import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../trace/trace';
-import { relNs } from '../trace/time';
-import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
+import { LineSplitter, type LineSink } from '../line-splitter';
+import type { TraceReader } from '../reader';
+import { HASH, NUL, isSpace } from '../ascii';
+import type { ByteSource } from '../../trace/byte-source';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
+import { relNs } from '../../trace/time';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
 
 const utf8 = new TextDecoder('utf-8');
 

@@ -21,9 +21,9 @@
  * The hot path (default lines) works on bytes and interns names straight from them; only
  * the rarer shapes are decoded to strings and matched with regular expressions.
  */
-import { LineSplitter, type LineSink } from './line-splitter';
+import { LineSplitter, type LineSink } from '../line-splitter';
 import { SystraceEnvelope } from './systrace-html';
-import type { TraceReader } from './reader';
+import type { TraceReader } from '../reader';
 import {
   COLON,
   DASH,
@@ -40,12 +40,12 @@ import {
   isIdentStart,
   isNameChar,
   isSpace,
-} from './ascii';
-import type { ByteSource } from '../trace/byte-source';
-import { relNs, ticks, ticksOnNsAxis, type RelNs } from '../trace/time';
-import { TraceBuilder, newEventRecord, type Trace } from '../trace/trace';
-import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './ftrace-lines';
-import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
+} from '../ascii';
+import type { ByteSource } from '../../trace/byte-source';
+import { relNs, ticks, ticksOnNsAxis, type RelNs } from '../../trace/time';
+import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
+import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './lines';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
 
 const utf8 = new TextDecoder('utf-8');
 

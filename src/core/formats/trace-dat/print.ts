@@ -16,9 +16,9 @@
  * error can come out of hostile input, the limits that JavaScript itself would hit are checked
  * first: nesting depth (call stack), padding widths (string length), octal literals.
  */
-import { arraySpan, decodeFields } from './trace-dat-fields';
-import { FIELD_ARRAY, FIELD_DYNAMIC, FIELD_SIGNED, type EventFormat, type FieldDef } from './trace-dat-event-format';
-import { unescapeC, type DatContext } from './trace-dat-context';
+import { arraySpan, decodeFields } from './fields';
+import { FIELD_ARRAY, FIELD_DYNAMIC, FIELD_SIGNED, type EventFormat, type FieldDef } from './event-format';
+import { unescapeC, type DatContext } from './context';
 
 type Node =
   | { readonly t: 'num'; readonly v: bigint }

@@ -3,9 +3,9 @@
  * (text before the first key under `text`), or the named groups of the user pattern the
  * trace was read with when the line matches it.
  */
-import type { Trace } from '../trace/trace';
-import { parseKeyValues, type DecodedPayload } from './ftrace-payload';
-import { patternFields } from './printf-lines';
+import type { Trace } from '../../trace/trace';
+import { parseKeyValues, type DecodedPayload } from '../ftrace/payload';
+import { patternFields } from './lines';
 
 const patterns = new WeakMap<Trace, RegExp>();
 

@@ -29,15 +29,15 @@
  * pid is the basename of its last successful execve, inherited through clone/fork; `<...>`
  * before that. The thread group comes from clone's CLONE_THREAD flag.
  */
-import { LineSplitter, type LineSink } from './line-splitter';
-import type { TraceReader } from './reader';
-import { NUL } from './ascii';
-import type { ByteSource } from '../trace/byte-source';
-import type { RelNs } from '../trace/time';
-import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../trace/trace';
-import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './strace-lines';
-import { rememberSource } from './strace-source';
-import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
+import { LineSplitter, type LineSink } from '../line-splitter';
+import type { TraceReader } from '../reader';
+import { NUL } from '../ascii';
+import type { ByteSource } from '../../trace/byte-source';
+import type { RelNs } from '../../trace/time';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
+import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './lines';
+import { rememberSource } from './source';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
 
 const utf8 = new TextDecoder('utf-8');
 

@@ -9,8 +9,8 @@
  *   cmdlines        u64 size, text
  * Each parser takes the block's bytes and reports problems with file offsets.
  */
-import { cString, findNul, type Endian } from './trace-dat-bytes';
-import { parseEventFormat, parseEventHeader, parsePageHeader, type EventFormat, type EventHeader, type PageHeader } from './trace-dat-event-format';
+import { cString, findNul, type Endian } from './bytes';
+import { parseEventFormat, parseEventHeader, parsePageHeader, type EventFormat, type EventHeader, type PageHeader } from './event-format';
 
 export interface MetaIssue {
   readonly offset: number;

@@ -14,11 +14,11 @@
  * find the next record, so reading stops there with an issue; everything before is kept. A
  * record cut short by the end of the file is reported and dropped.
  */
-import type { ByteSource } from '../trace/byte-source';
-import type { Trace } from '../trace/trace';
-import type { TraceReader } from './reader';
-import { CaptureSink, CLASSIFY_BYTES, type CaptureInterface } from './capture-common';
-import { PLANNED, RecordPump, STOP, type RecordHandler } from './capture-pump';
+import type { ByteSource } from '../../trace/byte-source';
+import type { Trace } from '../../trace/trace';
+import type { TraceReader } from '../reader';
+import { CaptureSink, CLASSIFY_BYTES, type CaptureInterface } from './common';
+import { PLANNED, RecordPump, STOP, type RecordHandler } from './pump';
 
 const MAGIC_US = 0xa1b2c3d4;
 const MAGIC_NS = 0xa1b23c4d;

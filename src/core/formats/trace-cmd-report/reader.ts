@@ -19,14 +19,14 @@
  * Plugin-formatted payloads (`sched_switch: bash:30603 [120] S ==> chromium:30247 [120]`,
  * `sched_wakeup: ip:456 [120] CPU:001`) are decoded in trace-cmd-report-payload.ts.
  */
-import { finishLines, pushLines, stopLines } from './text-util';
-import { LineSplitter, type LineSink } from './line-splitter';
-import type { TraceReader } from './reader';
-import { COLON, LBRACK, NUL, SPACE, isSpace } from './ascii';
-import { FtraceTextReader } from './ftrace-text';
-import { classifyPayload } from './ftrace-lines';
-import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../trace/trace';
+import { finishLines, pushLines, stopLines } from '../text-util';
+import { LineSplitter, type LineSink } from '../line-splitter';
+import type { TraceReader } from '../reader';
+import { COLON, LBRACK, NUL, SPACE, isSpace } from '../ascii';
+import { FtraceTextReader } from '../ftrace/reader';
+import { classifyPayload } from '../ftrace/lines';
+import type { ByteSource } from '../../trace/byte-source';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
 
 const utf8 = new TextDecoder('utf-8');
 

@@ -33,19 +33,19 @@
  * text space (record at even offsets, payload at +1), and reading there renders the record's
  * `print fmt` on the spot (trace-dat-print.ts). The real file stays behind the adapter.
  */
-import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, newEventRecord, type Trace } from '../trace/trace';
-import { absNs, relNs } from '../trace/time';
-import type { TraceReader } from './reader';
-import type { DecodedPayload } from './ftrace-payload';
-import { Endian, GrowBuf, concatBytes, ascii } from './trace-dat-bytes';
-import { codecOf, inflate, type Codec } from './trace-dat-compress';
-import { DatContext, VIRTUAL_BASE, parseCmdlines, parsePrintkFormats } from './trace-dat-context';
-import { DEFAULT_COMMON, DEFAULT_EVENT_HEADER, commonLayoutOf, parseEventFormat, defaultPageHeader, sameLayout, type CommonLayout, type EventFormat } from './trace-dat-event-format';
-import { Cursor, MAX_FORMAT_FILE, parseEventSystems, parseFtraceEvents, parseHeaderInfo, parseSizedText, type MetaIssue } from './trace-dat-meta';
-import { rawFields, renderEvent, stackFrames } from './trace-dat-print';
-import { CpuEvents, mergeByTime, parsePage, type RingIssue, type RingLayout, type TimeBase } from './trace-dat-ring';
-import { SECTION, SECTION_FLAG_COMPRESSED, emptyOptions, parseInitialHeader, parseOptions, parseSectionHeader, type BufferOption, type DatOptions, type InitialHeader, type SectionHeader } from './trace-dat-sections';
+import type { ByteSource } from '../../trace/byte-source';
+import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
+import { absNs, relNs } from '../../trace/time';
+import type { TraceReader } from '../reader';
+import type { DecodedPayload } from '../ftrace/payload';
+import { Endian, GrowBuf, concatBytes, ascii } from './bytes';
+import { codecOf, inflate, type Codec } from './compress';
+import { DatContext, VIRTUAL_BASE, parseCmdlines, parsePrintkFormats } from './context';
+import { DEFAULT_COMMON, DEFAULT_EVENT_HEADER, commonLayoutOf, parseEventFormat, defaultPageHeader, sameLayout, type CommonLayout, type EventFormat } from './event-format';
+import { Cursor, MAX_FORMAT_FILE, parseEventSystems, parseFtraceEvents, parseHeaderInfo, parseSizedText, type MetaIssue } from './meta';
+import { rawFields, renderEvent, stackFrames } from './print';
+import { CpuEvents, mergeByTime, parsePage, type RingIssue, type RingLayout, type TimeBase } from './ring';
+import { SECTION, SECTION_FLAG_COMPRESSED, emptyOptions, parseInitialHeader, parseOptions, parseSectionHeader, type BufferOption, type DatOptions, type InitialHeader, type SectionHeader } from './sections';
 
 /** Limits on blocks read whole; larger ones are reported and skipped. */
 const MAX_META_SECTION = 256 * 1024 * 1024;

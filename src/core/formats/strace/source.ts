@@ -3,8 +3,8 @@
  * (its bytes are elsewhere in the file than the event's record). Held weakly: it goes
  * with the trace.
  */
-import type { ByteSource } from '../trace/byte-source';
-import type { Trace } from '../trace/trace';
+import type { ByteSource } from '../../trace/byte-source';
+import type { Trace } from '../../trace/trace';
 
 const sources = new WeakMap<Trace, ByteSource>();
 

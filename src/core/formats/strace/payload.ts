@@ -3,10 +3,10 @@
  * split (`<unfinished ...>` ... `<... name resumed>`) is joined again here: its arguments are
  * the start's followed by the resumed line's, its result is the resumed line's.
  */
-import type { Trace } from '../trace/trace';
-import type { DecodedPayload } from './ftrace-payload';
-import { embeddedAttach, parseBody, parseFdArg, parsePrefix, parseResult, splitArgs } from './strace-lines';
-import { readTraceText } from './strace-source';
+import type { Trace } from '../../trace/trace';
+import type { DecodedPayload } from '../ftrace/payload';
+import { embeddedAttach, parseBody, parseFdArg, parsePrefix, parseResult, splitArgs } from './lines';
+import { readTraceText } from './source';
 
 export interface StraceCall {
   readonly name: string;

@@ -10,8 +10,8 @@
  *   function_graph   `func() {`, `func();`, `} /* func *\/`, `/* comment *\/`, with arguments,
  *                    return addresses and values (ftrace-call.ts)
  */
-import { addArgFields, parseCall, parseCallComment, type CallComment } from './ftrace-call';
-import { parseFuncGraphLine } from './ftrace-lines';
+import { addArgFields, parseCall, parseCallComment, type CallComment } from './call';
+import { parseFuncGraphLine } from './lines';
 
 export interface ProbeSite {
   /** Symbol the probe (or, for a return probe, the return address) is in; null for bare addresses. */

@@ -7,11 +7,11 @@
  * virtual addresses from VIRTUAL_BASE upwards (each chunk a contiguous range), so one number
  * per event finds its bytes either way.
  */
-import type { ByteSource } from '../trace/byte-source';
-import { inflate, type Codec } from './trace-dat-compress';
-import type { Endian } from './trace-dat-bytes';
-import type { CommonLayout, EventFormat } from './trace-dat-event-format';
-import { eventAt } from './trace-dat-ring';
+import type { ByteSource } from '../../trace/byte-source';
+import { inflate, type Codec } from './compress';
+import type { Endian } from './bytes';
+import type { CommonLayout, EventFormat } from './event-format';
+import { eventAt } from './ring';
 
 /** First virtual address of decompressed data: above any real file offset, exact in a double. */
 export const VIRTUAL_BASE = 2 ** 44;

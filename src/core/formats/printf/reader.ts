@@ -16,15 +16,15 @@
  * A user pattern (printf-options.ts, from `.vscode/kernel-trace.json`) is tried first on each
  * line; lines it does not match are read in the default shape.
  */
-import { LineSplitter, type LineSink } from './line-splitter';
-import type { TraceReader } from './reader';
-import { NUL } from './ascii';
-import type { ByteSource } from '../trace/byte-source';
-import { TraceBuilder, newEventRecord, type Trace } from '../trace/trace';
-import { compilePattern, type PrintfOptions } from './printf-options';
-import { parseKeyValueLine, parsePatternLine, type TsUnit } from './printf-lines';
-import { rememberPattern } from './printf-payload';
-import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
+import { LineSplitter, type LineSink } from '../line-splitter';
+import type { TraceReader } from '../reader';
+import { NUL } from '../ascii';
+import type { ByteSource } from '../../trace/byte-source';
+import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
+import { compilePattern, type PrintfOptions } from './options';
+import { parseKeyValueLine, parsePatternLine, type TsUnit } from './lines';
+import { rememberPattern } from './payload';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
 
 const utf8 = new TextDecoder('utf-8');
 const MAX_PARSED_LINE = 64 * 1024;

@@ -10,8 +10,8 @@
  *   signed        decimal (`long` of 4 bytes in hex)
  *   unsigned      decimal (`long` types in hex)
  */
-import type { Endian } from './trace-dat-bytes';
-import { FIELD_ARRAY, FIELD_DYNAMIC, FIELD_LONG, FIELD_POINTER, FIELD_RELATIVE, FIELD_SIGNED, FIELD_STRING, type FieldDef } from './trace-dat-event-format';
+import type { Endian } from './bytes';
+import { FIELD_ARRAY, FIELD_DYNAMIC, FIELD_LONG, FIELD_POINTER, FIELD_RELATIVE, FIELD_SIGNED, FIELD_STRING, type FieldDef } from './event-format';
 
 const utf8 = new TextDecoder('utf-8');
 

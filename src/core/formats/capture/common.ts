@@ -17,11 +17,11 @@
  * Issues: `line` is the packet number the issue is about (0 for file-level issues), `offset`
  * the byte offset in the file.
  */
-import { MAX_EXACT_TIMES, TraceBuilder, newEventRecord, type FormatId, type Trace } from '../trace/trace';
-import type { ExtraColumn } from '../trace/trace';
-import type { ByteSource } from '../trace/byte-source';
-import { classifyPacket } from '../net/dissect';
-import { linkTypeName } from '../net/link';
+import { MAX_EXACT_TIMES, TraceBuilder, newEventRecord, type FormatId, type Trace } from '../../trace/trace';
+import type { ExtraColumn } from '../../trace/trace';
+import type { ByteSource } from '../../trace/byte-source';
+import { classifyPacket } from '../../net/dissect';
+import { linkTypeName } from '../../net/link';
 
 export interface CaptureInterface {
   /** Global index: the event's `cpu` column. */

@@ -20,8 +20,8 @@
  * comes whole before the next CPU's), then merged by timestamp: the earliest head wins, ties
  * go to the CPU listed first, as in trace-cmd.
  */
-import type { Endian } from './trace-dat-bytes';
-import type { CommonLayout, EventHeader, PageHeader } from './trace-dat-event-format';
+import type { Endian } from './bytes';
+import type { CommonLayout, EventHeader, PageHeader } from './event-format';
 
 const BLOCK = 1 << 14;
 

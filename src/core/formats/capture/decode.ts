@@ -3,12 +3,12 @@
  * FormatSpec `decode` of pcap/pcapng, and the JSON shape of one packet shared by `ktl packets`,
  * the golden tests and (later) the packet list.
  */
-import type { Trace } from '../trace/trace';
-import type { DecodedPayload } from './ftrace-payload';
-import { captureInfo, packetBytes } from './capture-common';
-import { dissectPacket } from '../net/dissect';
-import type { PacketInfo } from '../net/packet';
-import { absNsText, type AbsNsText } from '../trace/time';
+import type { Trace } from '../../trace/trace';
+import type { DecodedPayload } from '../ftrace/payload';
+import { captureInfo, packetBytes } from './common';
+import { dissectPacket } from '../../net/dissect';
+import type { PacketInfo } from '../../net/packet';
+import { absNsText, type AbsNsText } from '../../trace/time';
 
 const EMPTY = new Uint8Array(0);
 

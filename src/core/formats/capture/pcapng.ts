@@ -24,12 +24,12 @@
  * offset; everything read before is kept. A section with an unsupported version is skipped up to
  * the next SHB. Nothing is allocated from a length in the file beyond a bounded head and tail.
  */
-import type { ByteSource } from '../trace/byte-source';
-import type { Trace } from '../trace/trace';
-import type { TraceReader } from './reader';
-import { CaptureSink, CLASSIFY_BYTES, TimestampUnit, optionText, type CaptureInterface } from './capture-common';
-import { PLANNED, RecordPump, STOP, type RecordHandler } from './capture-pump';
-import { ipv4, ipv6 } from '../net/bytes';
+import type { ByteSource } from '../../trace/byte-source';
+import type { Trace } from '../../trace/trace';
+import type { TraceReader } from '../reader';
+import { CaptureSink, CLASSIFY_BYTES, TimestampUnit, optionText, type CaptureInterface } from './common';
+import { PLANNED, RecordPump, STOP, type RecordHandler } from './pump';
+import { ipv4, ipv6 } from '../../net/bytes';
 
 const SHB = 0x0a0d0d0a;
 const BOM = 0x1a2b3c4d;

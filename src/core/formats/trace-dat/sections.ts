@@ -4,7 +4,7 @@
  * Documentation/trace-cmd/trace-cmd.dat.v6.5.txt / .v7.5.txt). Where the man page and the
  * files trace-cmd 3.x writes differ, the files win (noted below).
  */
-import { ascii, cString, findNul, type Endian } from './trace-dat-bytes';
+import { ascii, cString, findNul, type Endian } from './bytes';
 
 export const MAGIC = [0x17, 0x08, 0x44] as const;
 
