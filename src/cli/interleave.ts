@@ -6,8 +6,8 @@
  */
 import type { Trace } from '../core/trace/trace';
 import { loadTrace } from './load';
-import { interleave, parseObjectKey } from '../core/analysis/interleave';
-import { interleaveJson, type InterleaveJson } from '../core/analysis/lifecycle-json';
+import { interleave, parseObjectKey } from '../core/analysis/lifecycle/interleave';
+import { interleaveJson, type InterleaveJson } from '../core/analysis/lifecycle/json';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
 import type { Output } from './output';
 

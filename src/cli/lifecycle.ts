@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { WORKSPACE_CONFIG, loadTrace } from './load';
-import { analyzeLifecycles } from '../core/analysis/lifecycle';
-import { lifecycleJson, type LifecycleJson } from '../core/analysis/lifecycle-json';
-import { ModelError, parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle-model';
-import { builtinModel, builtinModelNames } from '../core/analysis/models/index';
+import { analyzeLifecycles } from '../core/analysis/lifecycle/analyze';
+import { lifecycleJson, type LifecycleJson } from '../core/analysis/lifecycle/json';
+import { ModelError, parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle/model';
+import { builtinModel, builtinModelNames } from '../core/analysis/lifecycle/models/index';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
 import type { Output } from './output';
 

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadTraceFile } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 import type { ReaderOptions } from '../core/formats/reader-options';
-import { ModelError } from '../core/analysis/lifecycle-model';
-import { parseReaderOptions } from '../core/analysis/workspace-config';
+import { ModelError } from '../core/analysis/lifecycle/model';
+import { parseReaderOptions } from '../core/config/workspace-config';
 import { UsageError, type ParsedArgs } from './commands';
 
 export const WORKSPACE_CONFIG = '.vscode/kernel-trace.json';

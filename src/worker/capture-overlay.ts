@@ -9,7 +9,7 @@
  */
 import type { CaptureOverlayInfo, TimelineData, TimelineTrack } from '../protocol/messages';
 import { CAPTURE_TRACK_BASE } from '../protocol/messages';
-import { estimateClockOffset, type ClockEstimate } from '../core/analysis/capture-align';
+import { estimateClockOffset, type ClockEstimate } from '../core/analysis/capture/align';
 import { interfacesJson } from '../core/formats/capture/common';
 import type { Trace } from '../core/trace/trace';
 import { TimelineService } from './timeline-service';

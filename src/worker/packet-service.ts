@@ -4,7 +4,7 @@
  * webview asks for one packet at a time and never gets the file.
  */
 import { MAX_FINDINGS, MAX_PACKET_BYTES, type CaptureFinding, type PacketDetails } from '../protocol/messages';
-import { findings } from '../core/analysis/capture-findings';
+import { findings } from '../core/analysis/capture/findings';
 import { captureInfo, packetBytes } from '../core/formats/capture/common';
 import { decodePacket } from '../core/formats/capture/decode';
 import { linkTypeName } from '../core/net/link';

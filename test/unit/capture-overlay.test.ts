@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTraceFile } from '../../src/core/io/file-source';
-import { estimateClockOffset } from '../../src/core/analysis/capture-align';
+import { estimateClockOffset } from '../../src/core/analysis/capture/align';
 import { decodeEvent } from '../../src/core/formats/decode';
 import { interfacesJson } from '../../src/core/formats/capture/common';
 import { CAPTURE_TRACK_BASE } from '../../src/protocol/messages';

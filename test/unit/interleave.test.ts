@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFtrace } from '../helpers/read';
-import { interleave, parseObjectKey, touchingEvents } from '../../src/core/analysis/interleave';
+import { interleave, parseObjectKey, touchingEvents } from '../../src/core/analysis/lifecycle/interleave';
 
 let clockUs = 0;
 function ev(cpu: number, event: string, payload: string, us: number): string {

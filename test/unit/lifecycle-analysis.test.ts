@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFtrace } from '../helpers/read';
-import { analyzeLifecycles, flightRecorder, laneSegments, objectAttrs, stepsByObject, type Finding } from '../../src/core/analysis/lifecycle';
-import { compileModel, type LifecycleModelJson } from '../../src/core/analysis/lifecycle-model';
-import { builtinModel } from '../../src/core/analysis/models/index';
+import { analyzeLifecycles, flightRecorder, laneSegments, objectAttrs, stepsByObject, type Finding } from '../../src/core/analysis/lifecycle/analyze';
+import { compileModel, type LifecycleModelJson } from '../../src/core/analysis/lifecycle/model';
+import { builtinModel } from '../../src/core/analysis/lifecycle/models/index';
 import type { Trace } from '../../src/core/trace/trace';
 
 let clockUs = 0;

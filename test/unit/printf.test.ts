@@ -6,8 +6,8 @@ import type { PrintfOptions } from '../../src/core/formats/printf/options';
 import { eventJson } from '../../src/core/formats/decode';
 import { detectBytes, readWith } from '../helpers/text-formats';
 import { detectFormat } from '../../src/core/formats/detect';
-import { parseReaderOptions } from '../../src/core/analysis/workspace-config';
-import { ModelError } from '../../src/core/analysis/lifecycle-model';
+import { parseReaderOptions } from '../../src/core/config/workspace-config';
+import { ModelError } from '../../src/core/analysis/lifecycle/model';
 
 const read = (text: string, opts: PrintfOptions = {}, chunk?: number) => readWith(() => new PrintfReader(opts), text, chunk);
 

@@ -14,11 +14,11 @@
  * Pure functions over Traces; packets are decoded on demand here (findings are asked for,
  * statistics never pay for this).
  */
-import type { Trace } from '../trace/trace';
-import { captureInfo, isCapture } from '../formats/capture/common';
-import { decodePacket } from '../formats/capture/decode';
-import type { PacketInfo } from '../net/packet';
-import { absNsText } from '../trace/time';
+import type { Trace } from '../../trace/trace';
+import { captureInfo, isCapture } from '../../formats/capture/common';
+import { decodePacket } from '../../formats/capture/decode';
+import type { PacketInfo } from '../../net/packet';
+import { absNsText } from '../../trace/time';
 
 export type FindingKind =
   | 'truncated-frame'

@@ -10,8 +10,8 @@
  * function tracer, syscalls, other formats) goes through `decodeEvent`, so the answer is always
  * the one `ktl events` shows.
  */
-import type { Trace } from '../trace/trace';
-import { decodeEvent } from '../formats/decode';
+import type { Trace } from '../../trace/trace';
+import { decodeEvent } from '../../formats/decode';
 
 /** ftrace events whose payload is not `key=val` text (see decodeFtracePayload). */
 const NOT_KEY_VALUE = new Set(['tracing_mark_write', 'print', 'bprint', 'bputs', 'function', 'kernel_stack', 'user_stack', 'funcgraph_entry', 'funcgraph_exit', 'funcgraph_irq_entry', 'funcgraph_irq_exit']);

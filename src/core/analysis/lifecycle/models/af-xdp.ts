@@ -34,7 +34,7 @@
  * again for 1 s while the trace goes on. FILL and COMP are resting states (no traffic, or
  * nothing to send).
  */
-import type { LifecycleModelJson } from '../lifecycle-model';
+import type { LifecycleModelJson } from '../model';
 
 export const AF_XDP_MODEL: LifecycleModelJson = {
   name: 'af-xdp',

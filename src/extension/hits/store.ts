@@ -8,10 +8,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HitsResult } from '../core/analysis/hits';
-import { HitModel, siteKey } from './hit-model';
-import { relativeToRoot, sourceConfig, sourceRoot, sourceRootSetting, type SourceRoot } from './source-settings';
-import type { TraceDocument } from './trace-document';
+import type { HitsResult } from '../../core/analysis/hits';
+import { HitModel, siteKey } from './model';
+import { relativeToRoot, sourceConfig, sourceRoot, sourceRootSetting, type SourceRoot } from '../source-settings';
+import type { TraceDocument } from '../trace-document';
 
 export type HitsState =
   | { readonly kind: 'loading' }

@@ -8,8 +8,8 @@
  * the user picks one site, every candidate is annotated and labelled ambiguous; after a pick
  * only the picked site is.
  */
-import type { HitEntry, HitsResult } from '../core/analysis/hits';
-import type { EventFilter } from '../protocol/messages';
+import type { HitEntry, HitsResult } from '../../core/analysis/hits';
+import type { EventFilter } from '../../protocol/messages';
 
 export interface AnnotatedHit extends HitEntry {
   /** How many sites the worker placed this event on (1 = unambiguous). */

@@ -3,9 +3,9 @@
  * the recorded variables' statistics (hover-markdown.ts builds the untrusted Markdown).
  */
 import * as vscode from 'vscode';
-import type { HitsStore } from './hits-store';
-import { lineHover } from './hover-markdown';
-import { vmlinuxPath } from './source-settings';
+import type { HitsStore } from './store';
+import { lineHover } from '../hover-markdown';
+import { vmlinuxPath } from '../source-settings';
 
 export class HitsHoverProvider implements vscode.HoverProvider {
   constructor(private readonly store: HitsStore) {}

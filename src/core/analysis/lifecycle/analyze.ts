@@ -58,10 +58,10 @@
  * missing; across them no transition is judged, FIFO queues are emptied and out of sync, and
  * batches end.
  */
-import type { Trace } from '../trace/trace';
-import { BlockColumn, int32Column } from '../trace/columns';
-import { EventFields, eventIdsNamed } from './lifecycle-fields';
-import { NO_STATE, isLegal, isReuse, normalizeKey, type CompiledMapping, type CompiledSelector, type LifecycleModel } from './lifecycle-model';
+import type { Trace } from '../../trace/trace';
+import { BlockColumn, int32Column } from '../../trace/columns';
+import { EventFields, eventIdsNamed } from './fields';
+import { NO_STATE, isLegal, isReuse, normalizeKey, type CompiledMapping, type CompiledSelector, type LifecycleModel } from './model';
 
 export type FindingKind = 'invalid-transition' | 'fifo-order' | 'poison' | 'duplicate-in-batch' | 'incomplete';
 

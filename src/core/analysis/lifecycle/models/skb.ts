@@ -55,7 +55,7 @@
  * Incomplete: an skb still QUEUED, XMIT or RX 1 s before the end of the trace (stuck in a
  * qdisc, a driver ring or a backlog). RECEIVED and COPIED may legitimately wait in a socket.
  */
-import type { LifecycleModelJson } from '../lifecycle-model';
+import type { LifecycleModelJson } from '../model';
 
 export const SKB_MODEL: LifecycleModelJson = {
   name: 'skb',

@@ -4,8 +4,8 @@
  * the bottom of the Explorer when it first appears.
  */
 import * as vscode from 'vscode';
-import { plural } from './hit-model';
-import type { HitsStore } from './hits-store';
+import { plural } from './model';
+import type { HitsStore } from './store';
 
 export class HitsStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('kernelTrace.hits', vscode.StatusBarAlignment.Left, 10);

@@ -24,9 +24,9 @@
  * how close they came: `distanceNs` = (later start) - (earlier end), ascending; negative is an
  * overlap of that length, so the largest overlaps come first, then the nearest misses.
  */
-import type { Trace } from '../trace/trace';
-import { EventFields, eventIdsNamed } from './lifecycle-fields';
-import { normalizeKey } from './lifecycle-model';
+import type { Trace } from '../../trace/trace';
+import { EventFields, eventIdsNamed } from './fields';
+import { normalizeKey } from './model';
 
 export interface InterleaveQuery {
   /** Field name, or null to match any field (and marker text). */

@@ -3,8 +3,8 @@
  * trace editor's table (kernelTrace.showEvents).
  */
 import * as vscode from 'vscode';
-import { functionLabel, type FunctionHits } from './hit-model';
-import type { HitsStore } from './hits-store';
+import { functionLabel, type FunctionHits } from './model';
+import type { HitsStore } from './store';
 
 /** How far above a hit the function's name line is looked for (kernel functions are rarely longer). */
 const MAX_SCAN_LINES = 3000;

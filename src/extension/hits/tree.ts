@@ -6,9 +6,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HitEntry } from '../core/analysis/hits';
-import { plural, siteKey, type EventSites } from './hit-model';
-import type { HitsStore } from './hits-store';
+import type { HitEntry } from '../../core/analysis/hits';
+import { plural, siteKey, type EventSites } from './model';
+import type { HitsStore } from './store';
 
 export const OPEN_SITE_COMMAND = 'kernelTrace.openSite';
 /** Above this many events the event nodes start collapsed. */

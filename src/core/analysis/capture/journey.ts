@@ -7,12 +7,12 @@
  * their hops interleave correctly; trace hops are in the trace's own clock (clock alignment with
  * captures is future work, see analysis/align in DESIGN.md).
  */
-import type { Trace } from '../trace/trace';
-import { isCapture } from '../formats/capture/common';
-import { decodePacket } from '../formats/capture/decode';
-import { decodeEvent } from '../formats/decode';
-import type { PacketInfo, PacketLayer } from '../net/packet';
-import { absNsText, type AbsNsText } from '../trace/time';
+import type { Trace } from '../../trace/trace';
+import { isCapture } from '../../formats/capture/common';
+import { decodePacket } from '../../formats/capture/decode';
+import { decodeEvent } from '../../formats/decode';
+import type { PacketInfo, PacketLayer } from '../../net/packet';
+import { absNsText, type AbsNsText } from '../../trace/time';
 
 export interface JourneyInput {
   readonly name: string;

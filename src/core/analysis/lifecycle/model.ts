@@ -8,8 +8,8 @@
  * compile, named groups and states exist, selectors refer to real mappings and attributes) and
  * turns it into the lookup tables `analyzeLifecycles` runs on.
  */
-import type { PrintfOptions } from '../formats/printf/options';
-import { joinPath, validateDefinition, validateKernelTraceConfig, type SchemaError } from './lifecycle-schema';
+import type { PrintfOptions } from '../../formats/printf/options';
+import { joinPath, validateDefinition, validateKernelTraceConfig, type SchemaError } from '../../config/schema';
 
 export type KeyFormat = 'raw' | 'hex' | 'decimal';
 

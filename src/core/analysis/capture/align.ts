@@ -11,9 +11,9 @@
  *            script): wall time minus the marker's trace time, median over markers.
  * The events estimate is preferred when it has at least 3 matches; the user can override it.
  */
-import type { Trace } from '../trace/trace';
-import { captureInfo } from '../formats/capture/common';
-import { decodeEvent } from '../formats/decode';
+import type { Trace } from '../../trace/trace';
+import { captureInfo } from '../../formats/capture/common';
+import { decodeEvent } from '../../formats/decode';
 
 export interface ClockEstimate {
   /** Add to a trace time (absolute ns of the trace clock) to get capture wall-clock ns. */

@@ -1,5 +1,5 @@
 /** The built-in lifecycle models, by name (`ktl lifecycle --model af-xdp|skb`). */
-import { compileModel, type LifecycleModel, type LifecycleModelJson } from '../lifecycle-model';
+import { compileModel, type LifecycleModel, type LifecycleModelJson } from '../model';
 import { AF_XDP_MODEL } from './af-xdp';
 import { SKB_MODEL } from './skb';
 

@@ -2,11 +2,11 @@
  * The JSON shapes of lifecycle and interleaving results, shared by `ktl lifecycle`,
  * `ktl interleave`, the golden tests and (through the worker) the timeline view.
  */
-import type { Trace } from '../trace/trace';
-import { eventJson, type EventJson } from '../formats/decode';
-import { EventFields } from './lifecycle-fields';
-import { NO_STATE, normalizeKey } from './lifecycle-model';
-import { flightRecorder, objectAttrs, stepAttrs, stepKindName, stepsByObject, type Finding, type LifecycleAnalysis, type ObjectOrigin, type StepKind, type TransitionCount } from './lifecycle';
+import type { Trace } from '../../trace/trace';
+import { eventJson, type EventJson } from '../../formats/decode';
+import { EventFields } from './fields';
+import { NO_STATE, normalizeKey } from './model';
+import { flightRecorder, objectAttrs, stepAttrs, stepKindName, stepsByObject, type Finding, type LifecycleAnalysis, type ObjectOrigin, type StepKind, type TransitionCount } from './analyze';
 import type { CriticalSection, InterleaveResult, InterleaveWindow } from './interleave';
 
 export interface StepJson {
