@@ -262,7 +262,7 @@ export const MAX_FD_USES = 200;
 // A capture attached to a trace editor ("Kernel Trace: Add Capture to Timeline") draws its
 // interfaces as tracks under the CPUs, in the trace's time. The clocks differ (capture: wall
 // clock; trace: a kernel clock): the offset is estimated from matching events
-// (core/analysis/capture-align.ts) and can be set by hand. Capture tracks come in the same
+// (core/analysis/capture/align.ts) and can be set by hand. Capture tracks come in the same
 // TimelineData with `cpu` = CAPTURE_TRACK_BASE + interface index, their events' `index` being
 // packet indexes in the capture (not trace events).
 

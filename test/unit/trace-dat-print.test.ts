@@ -1,4 +1,4 @@
-// Unit tests of the trace.dat print fmt evaluator (src/core/formats/trace-dat-print.ts): C
+// Unit tests of the trace.dat print fmt evaluator (src/core/formats/trace-dat/print.ts): C
 // expressions over REC->field as the kernel's TP_printk writes them (precedence, casts, ?:,
 // the __print_* helpers, printf conversions), and what it cannot render: the reason is kept and
 // the record shows its fields instead, including formats made to hit JavaScript's own limits.

@@ -1,6 +1,6 @@
 /**
  * The reader options in `.vscode/kernel-trace.json` (its `printf` section), checked against the
- * same schema as the lifecycle models (lifecycle-schema.ts), so a mistake anywhere in the file is
+ * same schema as the lifecycle models (schema.ts), so a mistake anywhere in the file is
  * reported once, with its JSON path, wherever the file is read (editor or `ktl`).
  */
 import type { ReaderOptions } from '../formats/reader-options';

@@ -4,7 +4,7 @@
  *
  * For ftrace tracepoint and kprobe payloads (`key=val ...`, optionally after a `(sym+off/size)`
  * probe site) one field is found directly in the payload text with exactly the rules of
- * `parseKeyValues` (formats/ftrace-payload.ts): a key is a name preceded by the start or
+ * `parseKeyValues` (formats/decoded.ts): a key is a name preceded by the start or
  * whitespace and followed by `=`; its value runs to the next such key, trimmed; the last
  * occurrence wins; sched_switch's trailing ` ==>` is dropped. Every other shape (markers,
  * function tracer, syscalls, other formats) goes through `decodeEvent`, so the answer is always

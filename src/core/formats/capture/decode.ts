@@ -4,7 +4,7 @@
  * the golden tests and (later) the packet list.
  */
 import type { Trace } from '../../trace/trace';
-import type { DecodedPayload } from '../ftrace/payload';
+import type { DecodedPayload } from '../decoded';
 import { captureInfo, packetBytes } from './common';
 import { dissectPacket } from '../../net/dissect';
 import type { PacketInfo } from '../../net/packet';

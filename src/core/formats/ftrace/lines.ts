@@ -1,7 +1,7 @@
 /**
  * String-level matchers for the ftrace line shapes that are off the hot path: latency format,
  * function_graph, and payloads that do not start with `event_name:`.
- * Spec references are in ftrace-text.ts.
+ * Spec references are in reader.ts.
  */
 
 export interface Classified {

@@ -5,32 +5,14 @@
  *   kprobes          `(sym+0x9b/0x250) key=val ...`     kretprobes `(caller+0xc/0xe <- func) ...`
  *   uprobes          `(0x446420) arg1=...`              uretprobes `(0x446540 <- 0x446420) ...`
  *   trace_marker     `tracing_mark_write: <text>` (text kept whole under `text`)
- *   function tracer  `func <-parent`, with func-args `func(a=1, b=0x2) <-parent` (ftrace-call.ts)
+ *   function tracer  `func <-parent`, with func-args `func(a=1, b=0x2) <-parent` (call.ts)
  *   stacks           `<stack trace>` followed by ` => symbol` lines
  *   function_graph   `func() {`, `func();`, `} /* func *\/`, `/* comment *\/`, with arguments,
- *                    return addresses and values (ftrace-call.ts)
+ *                    return addresses and values (call.ts)
  */
 import { addArgFields, parseCall, parseCallComment, type CallComment } from './call';
 import { parseFuncGraphLine } from './lines';
-
-export interface ProbeSite {
-  /** Symbol the probe (or, for a return probe, the return address) is in; null for bare addresses. */
-  readonly symbol: string | null;
-  /** Offset into the symbol, bytes. */
-  readonly offset: number | null;
-  /** Size of the symbol, bytes. */
-  readonly size: number | null;
-  /** Bare address (uprobes without symbols), hex string. */
-  readonly address: string | null;
-  /** For return probes: the probed function (`<- func`). */
-  readonly returnFrom: string | null;
-}
-
-export interface DecodedPayload {
-  readonly fields: Record<string, string>;
-  readonly probe?: ProbeSite;
-  readonly stack?: readonly string[];
-}
+import { parseKeyValues, type DecodedPayload, type ProbeSite } from '../decoded';
 
 /** Events whose payload is free text written by user space (trace_marker) or trace_printk. */
 const TEXT_EVENTS = new Set(['tracing_mark_write', 'print', 'bprint', 'bputs']);
@@ -142,37 +124,5 @@ function parseGraph(record: string): Record<string, string> {
   if (comment.retval !== undefined) fields.retval = comment.retval;
   if (g.durationNs !== null) fields.duration_ns = String(g.durationNs);
   if (g.kind === 'leaf') fields.leaf = 'true';
-  return fields;
-}
-
-/**
- * `key=value` pairs. A value runs to the next whitespace-separated `key=`, so values with
- * spaces (`prev_comm=Web Content`) and with `=` inside (`my_field=foo=bar`) stay whole.
- * Text before the first key is kept under `text`. sched_switch's `==>` separator is dropped.
- */
-export function parseKeyValues(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  const keyRe = /(?:^|\s)([A-Za-z_$][\w$.]*)=/g;
-  const keys: { key: string; start: number; valueStart: number }[] = [];
-  let m: RegExpExecArray | null;
-  while ((m = keyRe.exec(text)) !== null) {
-    const start = m.index + (m[0].length - (m[1] as string).length - 1);
-    keys.push({ key: m[1] as string, start, valueStart: m.index + m[0].length });
-    // Do not let a value's own `=` start a key: resume the scan after this key's `=`.
-    keyRe.lastIndex = m.index + m[0].length;
-  }
-  if (keys.length === 0) {
-    const t = text.trim();
-    return t ? { text: t } : fields;
-  }
-  const lead = text.slice(0, (keys[0] as { start: number }).start).trim();
-  if (lead) fields.text = lead;
-  for (let k = 0; k < keys.length; k++) {
-    const cur = keys[k] as { key: string; valueStart: number };
-    const end = k + 1 < keys.length ? (keys[k + 1] as { start: number }).start : text.length;
-    let value = text.slice(cur.valueStart, end).trim();
-    if (value.endsWith(' ==>')) value = value.slice(0, -4).trimEnd();
-    fields[cur.key] = value;
-  }
   return fields;
 }

@@ -7,7 +7,7 @@
  *                 (`ffffffff81d74e97 read_zero` without dso: ip, sym)
  *   callchains    the frame lines under the event: the event's stack, innermost first
  */
-import { parseKeyValues, type DecodedPayload, type ProbeSite } from '../ftrace/payload';
+import { parseKeyValues, type DecodedPayload, type ProbeSite } from '../decoded';
 
 const PROBE_ADDR = /^\((?:0x)?([0-9a-fA-F]+)(?:\s+<-\s+(?:0x)?([0-9a-fA-F]+))?\)\s*/;
 const IP_SYM_DSO = /^([0-9a-fA-F]+)\s+(.*?)\s+\(([^()]*)\)\s*$/;

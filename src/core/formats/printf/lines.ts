@@ -2,7 +2,7 @@
  * Line parsing for printf-style probe output (spec in printf.ts): the default `key=value`
  * shape, a user pattern's groups, and timestamps in their several spellings.
  */
-import { parseKeyValues } from '../ftrace/payload';
+import { parseKeyValues } from '../decoded';
 
 export interface PrintfLine {
   /** Timestamp as (whole seconds, ns), or null when the line has none. */

@@ -4,7 +4,7 @@
  * trace was read with when the line matches it.
  */
 import type { Trace } from '../../trace/trace';
-import { parseKeyValues, type DecodedPayload } from '../ftrace/payload';
+import { parseKeyValues, type DecodedPayload } from '../decoded';
 import { patternFields } from './lines';
 
 const patterns = new WeakMap<Trace, RegExp>();

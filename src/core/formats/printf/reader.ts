@@ -13,7 +13,7 @@
  * `nsecs`, `cpu`, `pid`/`tid`, `comm`/`task` and `event`/`probe`/`name` also fill the
  * columns. Values may contain spaces (a value runs to the next ` key=`). Lines without any
  * key=value pair are reported as issues and skipped (banners, histograms, map dumps).
- * A user pattern (printf-options.ts, from `.vscode/kernel-trace.json`) is tried first on each
+ * A user pattern (options.ts, from `.vscode/kernel-trace.json`) is tried first on each
  * line; lines it does not match are read in the default shape.
  */
 import { LineSplitter, type LineSink } from '../line-splitter';

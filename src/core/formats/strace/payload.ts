@@ -4,7 +4,7 @@
  * the start's followed by the resumed line's, its result is the resumed line's.
  */
 import type { Trace } from '../../trace/trace';
-import type { DecodedPayload } from '../ftrace/payload';
+import type { DecodedPayload } from '../decoded';
 import { embeddedAttach, parseBody, parseFdArg, parsePrefix, parseResult, splitArgs } from './lines';
 import { readTraceText } from './source';
 

@@ -11,7 +11,7 @@
  *
  * One event per call: an unfinished call is recorded at its start line (its time is the
  * call's start) and completed by its resumed line, found by pid; the resumed line's place
- * is kept in extra columns, so decoding joins both halves (strace-payload.ts). Per event
+ * is kept in extra columns, so decoding joins both halves (payload.ts). Per event
  * the extra columns hold `durNs` (-T, NaN when absent), `ret` (NaN for `?`), `errno` (a
  * string id, '' when none) and `resumeLine`/`resumeOffset`/`resumeLength` (0/-1/0 when the
  * call was not split).

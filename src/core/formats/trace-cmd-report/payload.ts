@@ -7,7 +7,8 @@
  *                  older versions add ` success=1`)
  * Those are given the tracepoint's own field names, as `-R` would print them.
  */
-import { decodeFtracePayload, type DecodedPayload } from '../ftrace/payload';
+import { decodeFtracePayload } from '../ftrace/payload';
+import type { DecodedPayload } from '../decoded';
 
 const SWITCH = /^(.+?):(-?\d+) \[(-?\d+)\] (\S+) ==> (.+?):(-?\d+) \[(-?\d+)\]\s*$/;
 const WAKEUP = /^(.+?):(-?\d+) \[(-?\d+)\](?: success=(\d+))? CPU:(\d+)\s*$/;

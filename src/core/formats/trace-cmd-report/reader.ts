@@ -5,7 +5,7 @@
  * rostedt/trace-cmd) and its printer, tracecmd/trace-read.c + libtraceevent's
  * tep_print_event: the default line is the ftrace line
  * `%16s-%-5d [%03d] %s.%06lu: %-20s %s` (comm, pid, CPU, timestamp, `event:` padded to 20
- * columns, payload), so event lines are handed to the ftrace reader (ftrace-text.ts). What
+ * columns, payload), so event lines are handed to the ftrace reader (ftrace/reader.ts). What
  * trace-cmd adds, handled here:
  *   preamble      `version = 6` (older trace-cmd), `cpus=N`, `CPU N is empty`
  *   buffers       `<instance>: ` before each line when the trace.dat holds a named buffer
@@ -17,7 +17,7 @@
  *   -t            nanosecond timestamps (`2537.033741029:`)
  *   dropped       `CPU:N [M EVENTS DROPPED]` / `CPU:N [EVENTS DROPPED]` (lost events)
  * Plugin-formatted payloads (`sched_switch: bash:30603 [120] S ==> chromium:30247 [120]`,
- * `sched_wakeup: ip:456 [120] CPU:001`) are decoded in trace-cmd-report-payload.ts.
+ * `sched_wakeup: ip:456 [120] CPU:001`) are decoded in payload.ts.
  */
 import { finishLines, pushLines, stopLines } from '../text-util';
 import { LineSplitter, type LineSink } from '../line-splitter';

@@ -716,7 +716,7 @@ function stripCasts(n: Node): Node {
  * field that the print fmt passes as a plain argument (`REC->x`, maybe cast) is printed with
  * that argument's conversion (and the `0x` written just before it); the search for each field
  * continues after the previous field's match, wrapping around. Everything else is printed by
- * its type (trace-dat-fields.ts), except address arrays (below).
+ * its type (fields.ts), except address arrays (below).
  */
 export function rawFields(ctx: DatContext, f: EventFormat, data: Uint8Array): Record<string, string> {
   const plain = decodeFields(f.fields, data, ctx.endian);

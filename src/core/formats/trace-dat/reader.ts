@@ -31,13 +31,13 @@
  * For `Trace.payloadText` / `recordText`, which read text bytes from the trace's ByteSource,
  * the trace gets a small adapter source: event records live at `2 * address` in a virtual
  * text space (record at even offsets, payload at +1), and reading there renders the record's
- * `print fmt` on the spot (trace-dat-print.ts). The real file stays behind the adapter.
+ * `print fmt` on the spot (print.ts). The real file stays behind the adapter.
  */
 import type { ByteSource } from '../../trace/byte-source';
 import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
 import { absNs, relNs } from '../../trace/time';
 import type { TraceReader } from '../reader';
-import type { DecodedPayload } from '../ftrace/payload';
+import type { DecodedPayload } from '../decoded';
 import { Endian, GrowBuf, concatBytes, ascii } from './bytes';
 import { codecOf, inflate, type Codec } from './compress';
 import { DatContext, VIRTUAL_BASE, parseCmdlines, parsePrintkFormats } from './context';
