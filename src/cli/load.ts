@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadTraceFile } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 import type { ReaderOptions } from '../core/formats/reader-options';
-import { ModelError } from '../core/analysis/lifecycle/model';
+import { ModelError } from '../core/config/kernel-trace-json';
 import { parseReaderOptions } from '../core/config/workspace-config';
 import { UsageError, type ParsedArgs } from './commands';
 

@@ -13,7 +13,8 @@ import type { EventRow, InterleaveData, LifecycleFinding, LifecycleLanes, Lifecy
 import { MAX_FLIGHT_PER_CPU, MAX_INTERLEAVE_EVENTS, MAX_LIFECYCLE_FINDINGS, MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../protocol/messages';
 import type { WorkerLifecycleRequest, WorkspaceModels } from '../protocol/worker-messages';
 import { analyzeLifecycles, flightRecorder, laneSegments, type LifecycleAnalysis } from '../core/analysis/lifecycle/analyze';
-import { ModelError, parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle/model';
+import { parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle/model';
+import { ModelError } from '../core/config/kernel-trace-json';
 import { builtinModel, builtinModelNames } from '../core/analysis/lifecycle/models/index';
 import { interleave, parseObjectKey } from '../core/analysis/lifecycle/interleave';
 import { windowMessage } from '../core/analysis/lifecycle/json';

@@ -7,7 +7,7 @@ import { eventJson } from '../../src/core/formats/decode';
 import { detectBytes, readWith } from '../helpers/text-formats';
 import { detectFormat } from '../../src/core/formats/detect';
 import { parseReaderOptions } from '../../src/core/config/workspace-config';
-import { ModelError } from '../../src/core/analysis/lifecycle/model';
+import { ModelError } from '../../src/core/config/kernel-trace-json';
 
 const read = (text: string, opts: PrintfOptions = {}, chunk?: number) => readWith(() => new PrintfReader(opts), text, chunk);
 

@@ -5,7 +5,7 @@
  */
 import type { ReaderOptions } from '../formats/reader-options';
 import { compilePattern } from '../formats/printf/options';
-import { ModelError, readKernelTraceConfig } from '../analysis/lifecycle/model';
+import { ModelError, readKernelTraceConfig } from './kernel-trace-json';
 
 /** Parses the file's text; throws ModelError listing every problem. */
 export function parseReaderOptions(text: string, source = 'kernel-trace.json'): ReaderOptions {

@@ -8,8 +8,8 @@
  * compile, named groups and states exist, selectors refer to real mappings and attributes) and
  * turns it into the lookup tables `analyzeLifecycles` runs on.
  */
-import type { PrintfOptions } from '../../formats/printf/options';
-import { joinPath, validateDefinition, validateKernelTraceConfig, type SchemaError } from '../../config/schema';
+import { joinPath, validateDefinition, type SchemaError } from '../../config/schema';
+import { ModelError, readKernelTraceConfig } from '../../config/kernel-trace-json';
 
 export type KeyFormat = 'raw' | 'hex' | 'decimal';
 
@@ -45,24 +45,6 @@ export interface LifecycleModelJson {
   readonly poison?: readonly string[];
   readonly batches?: readonly { readonly name: string; readonly select: SelectorJson; readonly by: 'task' | 'cpu' }[];
   readonly incomplete?: { readonly states: readonly string[]; readonly afterNs: number };
-}
-
-export interface KernelTraceConfigJson {
-  readonly $schema?: string;
-  readonly lifecycles?: readonly LifecycleModelJson[];
-  /** The printf reader's options (read by workspace-config.ts). */
-  readonly printf?: PrintfOptions;
-}
-
-/** A model, or a config file, that failed validation: every problem with its JSON path. */
-export class ModelError extends Error {
-  constructor(
-    readonly errors: readonly SchemaError[],
-    readonly source = 'model',
-  ) {
-    super(`${source}: ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
-    this.name = 'ModelError';
-  }
 }
 
 /** No state: stored in Uint8 step columns, so models have at most 250 states (schema maxItems). */
@@ -167,19 +149,6 @@ export function normalizeKey(raw: string, format: KeyFormat): string {
   let z = 0;
   while (z < s.length - 1 && s[z] === '0') z++;
   return `0x${(z > 0 ? s.slice(z) : s).toLowerCase()}`;
-}
-
-/** Parses `.vscode/kernel-trace.json` text and checks it against the schema; throws ModelError listing every problem. */
-export function readKernelTraceConfig(text: string, source = 'kernel-trace.json'): KernelTraceConfigJson {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ModelError([{ path: '(top level)', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }], source);
-  }
-  const errors = validateKernelTraceConfig(value);
-  if (errors.length > 0) throw new ModelError(errors, source);
-  return value as KernelTraceConfigJson;
 }
 
 /** The lifecycle models of `.vscode/kernel-trace.json` text; throws ModelError listing every problem. */
