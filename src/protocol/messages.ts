@@ -115,6 +115,19 @@ export type HostToWebview =
   | JourneyToWebview
   | LifecycleToWebview;
 
+/**
+ * The webview's requests: every message it sends with a `requestId`. The reply is the
+ * HostToWebview message of the same `type` carrying the same `requestId`, or a `requestError`
+ * with that id. The webview allocates ids from one counter (webview/rpc.ts); the host answers
+ * `ready`, `revealLine`, `revealEvent` and the capture offset itself and forwards every request
+ * to the worker as it came (src/worker/webview-handlers.ts answers it).
+ */
+export type WebviewRequest = Extract<WebviewToHost, { readonly requestId: number }>;
+export type RequestKind = WebviewRequest['type'];
+/** The reply to a request of kind K. */
+export type ReplyTo<K extends RequestKind> = Extract<HostToWebview, { readonly type: K; readonly requestId: number }>;
+export type WebviewReply = ReplyTo<RequestKind>;
+
 /** Tasks drawn as timeline tracks (strace); the busiest ones. */
 export const MAX_TASK_TRACKS = 64;
 
