@@ -19,7 +19,7 @@
 import { axisTop } from 'd3-axis';
 import { scaleLinear } from 'd3-scale';
 import { select, type Selection } from 'd3-selection';
-import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, LifecycleToHost, LifecycleToWebview, ModelProblem } from '../src/protocol/messages';
+import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, ModelProblem } from '../src/protocol/messages';
 import { MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
 import { el, setText } from './dom';
 import { formatCount, formatSeconds, formatTask } from './format';
@@ -27,9 +27,7 @@ import { listboxStep } from './list-keys';
 import { isFlightColumns, isLifecycleLanes, isLifecycleSummary, isModelList, isProblemList } from './lifecycle-data';
 import { tickFormatter } from './timeline-scale';
 import { contentPx, firstRowFromScrollTop, scrollTopFromFirstRow, type Geometry } from './virtual-scroll';
-
-/** Request ids of this view: above the timeline's (2^40), so a requestError routes by id alone. */
-export const LIFECYCLE_REQUEST_BASE = 2 ** 43;
+import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
 /** Layout, CSS px. */
 export const LANE_PX = 20;
 const LABEL_PX = 170;
@@ -42,7 +40,7 @@ export const FLIGHT_PER_CPU = 10;
 const STATE_COLOURS = 6;
 
 export interface LifecycleHost {
-  post(m: LifecycleToHost): void;
+  readonly rpc: Rpc;
   /** The timeline's visible range (RelNs): lanes show the same time. */
   range(): [number, number];
   /** Trace origin for times shown as seconds since the first event. */
@@ -54,8 +52,6 @@ export interface LifecycleHost {
   /** The picked model, for the saved state. */
   modelChanged(id: string): void;
 }
-
-type Reply = LifecycleToWebview | { type: 'requestError'; requestId: number; message: string };
 
 export class LifecycleView {
   readonly element = el('section', 'ktl-lc');
@@ -75,12 +71,10 @@ export class LifecycleView {
   private readonly flight = el('div', 'ktl-lc-flight');
   private readonly palette = el('div', 'ktl-tl-palette');
 
-  private nextId = LIFECYCLE_REQUEST_BASE;
-  private modelsRequest: number | null = null;
-  private summaryRequest: number | null = null;
-  private lanesInFlight: number | null = null;
-  private lanesDirty = false;
-  private flightRequest: number | null = null;
+  private readonly modelsRequest: Latest<'lifecycleModels'>;
+  private readonly summaryRequest: Latest<'lifecycle'>;
+  private readonly lanesRequest: OneInFlight<'lifecycleLanes'>;
+  private readonly flightRequest: Latest<'flightRecorder'>;
   private started = false;
   private models: readonly LifecycleModelInfo[] = [];
   private model: string | null = null;
@@ -96,6 +90,17 @@ export class LifecycleView {
     private readonly host: LifecycleHost,
     private preferredModel: string | undefined,
   ) {
+    this.modelsRequest = new Latest(host.rpc);
+    this.summaryRequest = new Latest(host.rpc);
+    this.flightRequest = new Latest(host.rpc);
+    this.lanesRequest = new OneInFlight(
+      host.rpc,
+      () => this.lanesBody(),
+      (msg) => {
+        if (this.summary && msg.lanes.model === this.summary.model && isLifecycleLanes(msg.lanes, this.summary.states.length)) this.lanes = msg.lanes;
+        this.schedule();
+      },
+    );
     this.element.id = 'lifecycles';
     this.element.setAttribute('aria-label', 'Lifecycles');
     const bar = el('div', 'ktl-lc-bar');
@@ -176,8 +181,13 @@ export class LifecycleView {
   show(): void {
     if (!this.started) {
       this.started = true;
-      this.modelsRequest = this.nextId++;
-      this.host.post({ type: 'lifecycleModels', requestId: this.modelsRequest });
+      this.modelsRequest.send(
+        { type: 'lifecycleModels' },
+        (msg) => {
+          if (isModelList(msg.models) && isProblemList(msg.problems)) this.setModels(msg.models, msg.configPath, msg.problems);
+        },
+        (message) => this.showError(message),
+      );
       setText(this.status, 'Loading models…');
     }
     this.onResize();
@@ -188,50 +198,11 @@ export class LifecycleView {
     if (this.summary && this.element.offsetParent !== null) this.requestLanes();
   }
 
-  /** Handles a reply to one of this view's requests; false for anything else. */
-  onMessage(msg: Reply): boolean {
-    if (msg.requestId < LIFECYCLE_REQUEST_BASE || msg.requestId >= LIFECYCLE_REQUEST_BASE * 2) return false;
-    switch (msg.type) {
-      case 'lifecycleModels':
-        if (msg.requestId === this.modelsRequest && isModelList(msg.models) && isProblemList(msg.problems)) {
-          this.modelsRequest = null;
-          this.setModels(msg.models, msg.configPath, msg.problems);
-        }
-        return true;
-      case 'lifecycle':
-        if (msg.requestId === this.summaryRequest && isLifecycleSummary(msg.summary)) {
-          this.summaryRequest = null;
-          this.setSummary(msg.summary);
-        }
-        return true;
-      case 'lifecycleLanes':
-        if (msg.requestId !== this.lanesInFlight) return true;
-        this.lanesInFlight = null;
-        if (this.summary && msg.lanes.model === this.summary.model && isLifecycleLanes(msg.lanes, this.summary.states.length)) this.lanes = msg.lanes;
-        this.schedule();
-        if (this.lanesDirty) this.requestLanes();
-        return true;
-      case 'flightRecorder':
-        if (msg.requestId === this.flightRequest && isFlightColumns(msg.columns)) {
-          this.flightRequest = null;
-          this.showFlight(msg.index, msg.columns);
-        }
-        return true;
-      case 'requestError':
-        if (msg.requestId === this.lanesInFlight) {
-          this.lanesInFlight = null;
-          if (this.lanesDirty) this.requestLanes();
-        }
-        if (msg.requestId === this.summaryRequest || msg.requestId === this.modelsRequest) {
-          this.status.setAttribute('role', 'alert');
-          setText(this.status, msg.message);
-          this.status.classList.add('ktl-error-text');
-        }
-        if (msg.requestId === this.flightRequest) this.flight.replaceChildren(el('span', 'ktl-error-text', msg.message));
-        return true;
-      default:
-        return true;
-    }
+  /** A models or summary request failed: the status line says why. */
+  private showError(message: string): void {
+    this.status.setAttribute('role', 'alert');
+    setText(this.status, message);
+    this.status.classList.add('ktl-error-text');
   }
 
   // --- models and summary ------------------------------------------------------------------
@@ -279,8 +250,13 @@ export class LifecycleView {
     this.status.removeAttribute('role');
     this.status.classList.remove('ktl-error-text');
     setText(this.status, 'Analysing…');
-    this.summaryRequest = this.nextId++;
-    this.host.post({ type: 'lifecycle', requestId: this.summaryRequest, model: id });
+    this.summaryRequest.send(
+      { type: 'lifecycle', model: id },
+      (msg) => {
+        if (isLifecycleSummary(msg.summary)) this.setSummary(msg.summary);
+      },
+      (message) => this.showError(message),
+    );
   }
 
   private setSummary(s: LifecycleSummary): void {
@@ -353,8 +329,13 @@ export class LifecycleView {
     if (f.lane >= 0) this.selectLane(f.lane, false);
     const [a, b] = this.host.range();
     if (f.tsNs < a || f.tsNs >= b) this.host.showOnTimeline(f.tsNs);
-    this.flightRequest = this.nextId++;
-    this.host.post({ type: 'flightRecorder', requestId: this.flightRequest, index: f.index, perCpu: FLIGHT_PER_CPU });
+    this.flightRequest.send(
+      { type: 'flightRecorder', index: f.index, perCpu: FLIGHT_PER_CPU },
+      (msg) => {
+        if (isFlightColumns(msg.columns)) this.showFlight(msg.index, msg.columns);
+      },
+      (message) => this.flight.replaceChildren(el('span', 'ktl-error-text', message)),
+    );
     this.schedule();
   }
 
@@ -445,16 +426,15 @@ export class LifecycleView {
       this.schedule();
       return;
     }
-    if (this.lanesInFlight !== null) {
-      this.lanesDirty = true;
-      return;
-    }
-    this.lanesDirty = false;
+    this.lanesRequest.ask();
+  }
+
+  /** The window of lanes on screen over the timeline's range, when there is one to ask for. */
+  private lanesBody(): RequestBody<'lifecycleLanes'> | null {
     const [startNs, endNs] = this.host.range();
-    if (!(endNs > startNs)) return;
-    this.lanesInFlight = this.nextId++;
+    if (!this.summary || !this.model || this.summary.objects === 0 || !(endNs > startNs)) return null;
     const resolution = Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.canvasWidth())));
-    this.host.post({ type: 'lifecycleLanes', requestId: this.lanesInFlight, model: this.model, first: this.firstLane, count: this.visibleLanes(), startNs, endNs, resolution });
+    return { type: 'lifecycleLanes', model: this.model, first: this.firstLane, count: this.visibleLanes(), startNs, endNs, resolution };
   }
 
   private canvasWidth(): number {

@@ -20,7 +20,7 @@ import { axisTop } from 'd3-axis';
 import { brushX, type BrushBehavior, type D3BrushEvent } from 'd3-brush';
 import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
-import type { CountEntry, EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview, TimelineTrack, TraceSummary } from '../src/protocol/messages';
+import type { CountEntry, EventFilter, EventRow, TimelineData, TimelineTrack, TraceSummary } from '../src/protocol/messages';
 import { CAPTURE_TRACK_BASE, MAX_TIMELINE_RESOLUTION, type CaptureOverlayInfo, type CaptureToHost } from '../src/protocol/messages';
 import { CaptureBar } from './capture-bar';
 import { el, setText } from './dom';
@@ -28,6 +28,7 @@ import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel, 
 import { isEventRow } from './sanitize';
 import { isCountList, isTimelineData } from './timeline-data';
 import { TimeScale, tickFormatter } from './timeline-scale';
+import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
 
 /** Layout, CSS px. */
 const LABEL_PX = 64;
@@ -44,12 +45,6 @@ const DRAW_MEASURES = 5000;
 /** Keyboard zoom step and pan step (fraction of the visible span). */
 const KEY_ZOOM = 1.5;
 const KEY_PAN = 0.1;
-/**
- * Request ids of the timeline live far above the table's (which count from 1), so a
- * `requestError` can be routed by id alone.
- */
-export const TIMELINE_REQUEST_BASE = 2 ** 40;
-
 /** Same palette and hash as the event table's event column (event-table.ts, style.css .ktl-ev-cN). */
 const EVENT_COLOURS = 6;
 export function colourOf(name: string): number {
@@ -59,7 +54,9 @@ export function colourOf(name: string): number {
 }
 
 export interface TimelineHost {
-  post(m: TimelineToHost | CaptureToHost): void;
+  readonly rpc: Rpc;
+  /** The capture bar's messages (the clock offset, Remove). */
+  post(m: CaptureToHost): void;
   /** The table's current filter: the timeline shows the same events. */
   filter(): EventFilter;
   /** An event was picked on the timeline; position = its row in the table's list (null if filtered out). */
@@ -110,13 +107,12 @@ export class TimelineView {
   private colours: Colours | null = null;
   private data: TimelineData | null = null;
   private frame = 0;
-  private nextId = TIMELINE_REQUEST_BASE;
-  private inFlight: number | null = null;
-  private dirty = false;
+  /** The data for the visible range: one request in flight, one more when it lands if the view moved. */
+  private readonly dataRequest: OneInFlight<'timeline'>;
   /** The brushed range [startNs, endNs), kept in time so zooming moves the brush with it. */
   private selection: [number, number] | null = null;
-  private rangeRequest: number | null = null;
-  private pickRequest: number | null = null;
+  private readonly rangeRequest: Latest<'timelineRange'>;
+  private readonly pickRequest: Latest<'eventAt'>;
   /** The pending eventAt came from the table (reveal only), not from a click here. */
   private pickFromTable = false;
   /** The pending eventAt came from a double-click: open its line once it arrives. */
@@ -124,7 +120,7 @@ export class TimelineView {
   /** The pending eventAt came from another view (pickIndex): pan to it as well. */
   private panOnPick = false;
   /** A whole-trace request whose reply sets the zoom to the matching events. */
-  private fitRequest: number | null = null;
+  private readonly fitRequest: Latest<'timeline'>;
   private picked: EventRow | null = null;
   /** Set while the brush is moved by code (zoom), so its events are not taken as the user's. */
   private movingBrush = false;
@@ -139,6 +135,17 @@ export class TimelineView {
 
   constructor(private readonly host: TimelineHost) {
     this.captureBar = new CaptureBar((m) => host.post(m));
+    this.dataRequest = new OneInFlight(
+      host.rpc,
+      () => this.dataBody(),
+      (msg) => {
+        if (isTimelineData(msg.data)) this.data = msg.data;
+        this.schedule();
+      },
+    );
+    this.rangeRequest = new Latest(host.rpc);
+    this.pickRequest = new Latest(host.rpc);
+    this.fitRequest = new Latest(host.rpc);
     this.element.id = 'timeline';
     this.element.setAttribute('aria-label', 'Timeline');
     const bar = el('div', 'ktl-tl-bar');
@@ -274,51 +281,25 @@ export class TimelineView {
     if (this.selection) this.requestRange();
   }
 
-  /**
-   * Handles a timeline reply (or an error for one of ours); false for anything else.
-   * Replies to requests we no longer wait for are dropped.
-   */
-  onMessage(msg: TimelineToWebview | { type: 'requestError'; requestId: number; message: string }): boolean {
-    if (msg.requestId < TIMELINE_REQUEST_BASE) return false;
-    switch (msg.type) {
-      case 'timeline':
-        if (msg.requestId === this.fitRequest) {
-          this.fitRequest = null;
-          if (isTimelineData(msg.data)) this.fitTo(msg.data);
-          return true;
-        }
-        if (msg.requestId !== this.inFlight) return true;
-        this.inFlight = null;
-        if (isTimelineData(msg.data)) this.data = msg.data;
-        this.schedule();
-        if (this.dirty) this.request();
-        return true;
-      case 'timelineRange':
-        if (msg.requestId !== this.rangeRequest || !isCountList(msg.cpus) || !isCountList(msg.events)) return true;
-        this.rangeRequest = null;
-        this.showRange(msg.startNs, msg.endNs, msg.total, msg.cpus, msg.events);
-        return true;
-      case 'eventAt':
-        if (msg.requestId !== this.pickRequest || !isEventRow(msg.row)) return true;
-        this.pickRequest = null;
-        if (this.revealOnPick && this.summary?.lineKind === 'line') this.host.revealLine(msg.row.line, msg.row.event);
-        if (this.pickFromTable) this.reveal(msg.row);
+  /** Asks for event `index` (and its position in the table's list); what to do with it depends on who asked. */
+  private requestEvent(index: number): void {
+    const fromTable = this.pickFromTable;
+    const revealLine = this.revealOnPick;
+    const pan = this.panOnPick;
+    this.pickRequest.send(
+      { type: 'eventAt', index, filter: this.host.filter() },
+      (msg) => {
+        if (!isEventRow(msg.row)) return;
+        if (revealLine && this.summary?.lineKind === 'line') this.host.revealLine(msg.row.line, msg.row.event);
+        if (fromTable) this.reveal(msg.row);
         else {
-          if (this.panOnPick) this.reveal(msg.row);
+          if (pan) this.reveal(msg.row);
           else this.showEvent(msg.row);
           this.host.picked(msg.row, msg.position);
         }
-        return true;
-      case 'requestError':
-        if (msg.requestId === this.inFlight) {
-          this.inFlight = null;
-          if (this.dirty) this.request();
-        }
-        if (msg.requestId === this.rangeRequest) setText(this.selectionLabel, msg.message);
-        if (msg.requestId === this.pickRequest) setText(this.details, msg.message);
-        if (msg.requestId === this.fitRequest) this.fitRequest = null;
-        return true;
-    }
+      },
+      (message) => setText(this.details, message),
+    );
   }
 
   /** The table selected event `index`: fetch it, then reveal it. */
@@ -326,8 +307,7 @@ export class TimelineView {
     if (this.picked?.index === index || !this.summary) return;
     this.pickFromTable = true;
     this.panOnPick = false;
-    this.pickRequest = this.nextId++;
-    this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
+    this.requestEvent(index);
   }
 
   /** Another view (fd panel, capture findings, a Problems link) picked event `index`: select it as a click here would, and bring it into view. */
@@ -336,8 +316,7 @@ export class TimelineView {
     this.pickFromTable = false;
     this.revealOnPick = false;
     this.panOnPick = true;
-    this.pickRequest = this.nextId++;
-    this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
+    this.requestEvent(index);
   }
 
   /** The table selected an event: mark it, and bring it into view when it is outside. */
@@ -370,25 +349,28 @@ export class TimelineView {
 
   private request(): void {
     if (!this.summary || this.scale.width <= 1) return;
-    if (this.inFlight !== null) {
-      this.dirty = true;
-      return;
-    }
-    this.dirty = false;
+    this.dataRequest.ask();
+  }
+
+  /** The visible range at the plot's resolution, under the table's filter. */
+  private dataBody(): RequestBody<'timeline'> | null {
+    if (!this.summary || this.scale.width <= 1) return null;
     const [startNs, endNs] = this.scale.visible();
-    if (!(endNs > startNs)) return;
-    const requestId = this.nextId++;
-    this.inFlight = requestId;
+    if (!(endNs > startNs)) return null;
     const resolution = Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.scale.width)));
-    this.host.post({ type: 'timeline', requestId, startNs, endNs, resolution, cpus: null, filter: this.host.filter() });
+    return { type: 'timeline', startNs, endNs, resolution, cpus: null, filter: this.host.filter() };
   }
 
   private requestRange(): void {
     if (!this.selection) return;
-    const requestId = this.nextId++;
-    this.rangeRequest = requestId;
     const [startNs, endNs] = this.selection;
-    this.host.post({ type: 'timelineRange', requestId, startNs, endNs, cpus: null, filter: this.host.filter() });
+    this.rangeRequest.send(
+      { type: 'timelineRange', startNs, endNs, cpus: null, filter: this.host.filter() },
+      (msg) => {
+        if (isCountList(msg.cpus) && isCountList(msg.events)) this.showRange(msg.startNs, msg.endNs, msg.total, msg.cpus, msg.events);
+      },
+      (message) => setText(this.selectionLabel, message),
+    );
   }
 
   // --- layout and drawing ----------------------------------------------------------------
@@ -653,7 +635,7 @@ export class TimelineView {
 
   private clearSelection(): void {
     this.selection = null;
-    this.rangeRequest = null;
+    this.rangeRequest.cancel();
     this.band.hidden = true;
     setText(this.selectionLabel, '');
     delete this.selectionLabel.dataset.durationNs;
@@ -774,11 +756,11 @@ export class TimelineView {
       this.resetZoom();
       return;
     }
-    const requestId = this.nextId++;
-    this.fitRequest = requestId;
     const startNs = this.summary.firstTsNs;
     const endNs = startNs + this.summary.durationNs + 1;
-    this.host.post({ type: 'timeline', requestId, startNs, endNs, resolution: Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.scale.width))), cpus: null, filter: f });
+    this.fitRequest.send({ type: 'timeline', startNs, endNs, resolution: Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.scale.width))), cpus: null, filter: f }, (msg) => {
+      if (isTimelineData(msg.data)) this.fitTo(msg.data);
+    });
   }
 
   private fitTo(data: TimelineData): void {
@@ -829,12 +811,10 @@ export class TimelineView {
         return;
       }
       if (best >= 0) {
-        const requestId = this.nextId++;
-        this.pickRequest = requestId;
         this.pickFromTable = false;
         this.panOnPick = false;
         this.revealOnPick = reveal;
-        this.host.post({ type: 'eventAt', requestId, index: ev.index[best] as number, filter: this.host.filter() });
+        this.requestEvent(ev.index[best] as number);
         return;
       }
     }
