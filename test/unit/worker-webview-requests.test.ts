@@ -27,7 +27,7 @@ test('webview requests reach the worker in one envelope with one error path', as
       new Promise((res) => {
         const requestId = nextId++;
         waiting.set(requestId, (m) => {
-          assert.equal(m.requestId, requestId, 'the answer carries the host id');
+          assert.equal('requestId' in m && m.requestId, requestId, 'the answer carries the host id');
           res(m);
         });
         send({ type: 'webview', requestId, request, context });
