@@ -15,6 +15,7 @@ import { el, setText } from './dom';
 import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
 import { PAGE_ROWS, RowCache, type RowsReply } from './row-cache';
 import type { Rpc } from './rpc';
+import { colourOf } from './tracks/colours';
 import {
   clampFirstRow,
   contentPx,
@@ -33,9 +34,6 @@ const PREFETCH_ROWS = PAGE_ROWS / 2;
 
 /** Events that carry user text (trace_marker writes): drawn so they stand out. */
 const MARKER_EVENTS = new Set(['tracing_mark_write', 'print', 'bputs', 'bprint']);
-
-/** Distinct event colours, from the theme's chart palette (style.css: .ktl-ev-c0...). */
-const EVENT_COLOURS = 6;
 
 interface Column {
   readonly cls: string;
@@ -497,11 +495,4 @@ export class EventTable {
   selectedRow(): EventRow | undefined {
     return this.selected === null ? undefined : this.cache.get(this.selected);
   }
-}
-
-/** Stable small hash of an event name onto the chart palette. */
-function colourOf(name: string): number {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
-  return Math.abs(h) % EVENT_COLOURS;
 }

@@ -16,8 +16,6 @@
  * the selected finding (or the lane's first step in view). Click a segment: open its step.
  * Trace text (keys, comms, messages) is set with textContent or drawn on the canvas.
  */
-import { axisTop } from 'd3-axis';
-import { scaleLinear } from 'd3-scale';
 import { select, type Selection } from 'd3-selection';
 import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, ModelProblem } from '../src/protocol/messages';
 import { MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
@@ -25,22 +23,24 @@ import { el, setText } from './dom';
 import { formatCount, formatSeconds, formatTask } from './format';
 import { listboxStep } from './list-keys';
 import { isFlightColumns, isLifecycleLanes, isLifecycleSummary, isModelList, isProblemList } from './lifecycle-data';
-import { tickFormatter } from './timeline-scale';
+import { TimeScale } from './timeline-scale';
+import { drawTimeAxis } from './tracks/axis';
+import { EVENT_COLOURS, type ThemeColours } from './tracks/colours';
+import { LANE_PX, LifecycleLanesTrack } from './tracks/lifecycle-lanes';
 import { contentPx, firstRowFromScrollTop, scrollTopFromFirstRow, type Geometry } from './virtual-scroll';
 import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
 /** Layout, CSS px. */
-export const LANE_PX = 20;
 const LABEL_PX = 170;
 const AXIS_PX = 20;
 /** Pointer distance within which a click picks a finding marker. */
 const HIT_PX = 5;
 /** Events per CPU in the flight recorder. */
 export const FLIGHT_PER_CPU = 10;
-/** Same palette as the timeline's events (style.css .ktl-ev-cN): states take colours in order. */
-const STATE_COLOURS = 6;
 
 export interface LifecycleHost {
   readonly rpc: Rpc;
+  /** The theme's colours, shared with the timeline. */
+  readonly colours: ThemeColours;
   /** The timeline's visible range (RelNs): lanes show the same time. */
   range(): [number, number];
   /** Trace origin for times shown as seconds since the first event. */
@@ -69,7 +69,7 @@ export class LifecycleView {
   private readonly details = el('div', 'ktl-lc-details');
   private readonly findingsList = el('div', 'ktl-lc-findings');
   private readonly flight = el('div', 'ktl-lc-flight');
-  private readonly palette = el('div', 'ktl-tl-palette');
+  private readonly track = new LifecycleLanesTrack();
 
   private readonly modelsRequest: Latest<'lifecycleModels'>;
   private readonly summaryRequest: Latest<'lifecycle'>;
@@ -84,7 +84,6 @@ export class LifecycleView {
   private selectedLane: number | null = null;
   private selectedFinding: number | null = null;
   private frame = 0;
-  private colours: { states: string[]; fg: string; muted: string; border: string; error: string; focus: string; selection: string; font: string } | null = null;
 
   constructor(
     private readonly host: LifecycleHost,
@@ -144,10 +143,7 @@ export class LifecycleView {
     const left = el('div', 'ktl-lc-left');
     left.append(this.lanesBox, this.details);
     body.append(left, this.findingsList);
-    this.palette.setAttribute('aria-hidden', 'true');
-    for (let c = 0; c < STATE_COLOURS; c++) this.palette.append(el('span', `ktl-ev-c${c}`));
-    this.palette.append(el('span', 'ktl-tl-focus-probe'), el('span', 'ktl-lc-error-probe'), el('span', 'ktl-lc-sel-probe'));
-    this.element.append(bar, this.problems, body, this.flight, this.palette);
+    this.element.append(bar, this.problems, body, this.flight);
     this.showFlightHint();
 
     this.modelSelect.addEventListener('change', () => this.pick(this.modelSelect.value));
@@ -171,10 +167,7 @@ export class LifecycleView {
       if (r && Number.isSafeInteger(line) && r.dataset.event !== undefined) this.host.reveal(line, r.dataset.event);
     });
     new ResizeObserver(() => this.onResize()).observe(this.lanesBox);
-    new MutationObserver(() => {
-      this.colours = null;
-      this.schedule();
-    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    host.colours.onChange(() => this.schedule());
   }
 
   /** The view became visible: load the model list the first time. */
@@ -272,7 +265,7 @@ export class LifecycleView {
     this.legend.replaceChildren(
       ...s.states.map((name, k) => {
         const chip = el('span', 'ktl-lc-chip');
-        chip.append(el('span', `ktl-lc-swatch ktl-ev-c${k % STATE_COLOURS}`), el('span', '', name));
+        chip.append(el('span', `ktl-lc-swatch ktl-ev-c${k % EVENT_COLOURS}`), el('span', '', name));
         return chip;
       }),
     );
@@ -498,13 +491,8 @@ export class LifecycleView {
   /** Opens the first step in view of `lane` (the lane's object as the trace shows it now). */
   private openFirstStepOf(lane: number): void {
     const d = this.lanes;
-    if (!d) return;
-    const sg = d.segments;
-    for (let k = 0; k < sg.lane.length; k++) {
-      if ((sg.lane[k] as number) + d.first !== lane) continue;
-      this.host.reveal(sg.line[k] as number, d.names[sg.name[k] as number] ?? '');
-      return;
-    }
+    const step = d ? this.track.stepAt(this.scaleFor(d), lane, null) : null;
+    if (step) this.host.reveal(step.line, step.event);
   }
 
   private onCanvasClick(e: MouseEvent): void {
@@ -517,49 +505,33 @@ export class LifecycleView {
     const lane = this.firstLane + Math.floor(y / LANE_PX);
     if (lane >= s.objects) return;
     this.selectLane(lane);
-    const toPx = this.toPx(d);
+    this.syncTrack(s);
+    const scale = this.scaleFor(d);
     // A finding marker near the pointer on this lane.
-    let best = -1;
-    let bestPx = HIT_PX + 1;
-    s.findings.forEach((f, k) => {
-      if (f.lane !== lane) return;
-      const dx = Math.abs(this.markerX(toPx(f.tsNs)) - x);
-      if (dx < bestPx) {
-        bestPx = dx;
-        best = k;
-      }
-    });
+    const best = this.track.findingAt(scale, lane, x, HIT_PX);
     if (best >= 0) {
       this.selectFinding(best);
       this.openFinding();
       return;
     }
     // Else the segment under the pointer: open its step.
-    const sg = d.segments;
-    for (let k = 0; k < sg.lane.length; k++) {
-      if ((sg.lane[k] as number) + d.first !== lane) continue;
-      const x0 = toPx(sg.startNs[k] as number);
-      const x1 = Math.max(x0 + 2, toPx(sg.endNs[k] as number));
-      if (x < x0 - 1 || x > x1 + 1) continue;
-      const info = d.lanes[sg.lane[k] as number];
-      const state = s.states[sg.state[k] as number] ?? '?';
-      const event = d.names[sg.name[k] as number] ?? '';
-      const line = sg.line[k] as number;
-      this.details.dataset.index = String(sg.index[k]);
-      setText(this.details, `${info?.key ?? ''} ${state} from ${formatSeconds((sg.startNs[k] as number) - this.host.firstTsNs(), 9)} s · ${event} · line ${line}`);
-      this.host.reveal(line, event);
-      return;
-    }
+    const step = this.track.stepAt(scale, lane, x);
+    if (!step) return;
+    this.details.dataset.index = String(step.index);
+    setText(this.details, `${step.key} ${step.state} from ${formatSeconds(step.startNs - this.host.firstTsNs(), 9)} s · ${step.event} · line ${step.line}`);
+    this.host.reveal(step.line, step.event);
   }
 
-  /** Where a finding's marker is drawn: its time, kept whole inside the plot. */
-  private markerX(px: number): number {
-    return Math.min(this.canvasWidth() - 8, Math.max(8, px));
+  /** Gives the lanes track what is on screen now; returns the number of lanes on the canvas. */
+  private syncTrack(s: LifecycleSummary): number {
+    const rows = Math.min(s.objects - this.firstLane, Math.ceil(this.geometry().viewportPx / LANE_PX) + 1);
+    this.track.state = { summary: s, lanes: this.lanes, firstLane: this.firstLane, rows, selectedLane: this.selectedLane, selectedFinding: this.selectedFinding };
+    return rows;
   }
 
-  private toPx(d: { startNs: number; endNs: number }): (ns: number) => number {
-    const w = this.canvasWidth();
-    return (ns) => ((ns - d.startNs) / (d.endNs - d.startNs)) * w;
+  /** The lanes' time across the canvas: the range of the lanes shown (the timeline's, once they arrive). */
+  private scaleFor(d: { startNs: number; endNs: number }): TimeScale {
+    return TimeScale.across(d.startNs, d.endNs, this.canvasWidth());
   }
 
   // --- drawing -------------------------------------------------------------------------------
@@ -568,47 +540,22 @@ export class LifecycleView {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.draw());
   }
 
-  private readColours(): NonNullable<LifecycleView['colours']> {
-    const css = getComputedStyle(this.element);
-    const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-    const spans = Array.from(this.palette.children);
-    const colour = (e: Element | undefined, prop: 'color' | 'backgroundColor' = 'color'): string => (e ? getComputedStyle(e)[prop] : '');
-    return {
-      states: spans.slice(0, STATE_COLOURS).map((e) => colour(e)),
-      fg: v('--vscode-foreground', '#888'),
-      muted: v('--vscode-descriptionForeground', '#888'),
-      border: v('--vscode-panel-border', 'rgba(128,128,128,0.35)'),
-      focus: colour(spans[STATE_COLOURS]),
-      error: colour(spans[STATE_COLOURS + 1]),
-      selection: colour(spans[STATE_COLOURS + 2], 'backgroundColor'),
-      font: `10px ${css.fontFamily}`,
-    };
-  }
-
   private draw(): void {
     this.frame = 0;
     const s = this.summary;
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
-    const c = (this.colours ??= this.readColours());
+    const colours = this.host.colours.get();
     const w = this.canvasWidth();
     const h = this.geometry().viewportPx;
     const dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, Math.max(h, LANE_PX));
     const [a, b] = this.lanes ? [this.lanes.startNs, this.lanes.endNs] : this.host.range();
-    const first = this.host.firstTsNs();
-    const x = scaleLinear().domain([a, b]).range([0, w]);
-    const ticks = x.ticks(Math.max(2, Math.floor(w / 110)));
-    const fmt = tickFormatter(ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : (b - a) / 4);
-    this.axisG.call(
-      axisTop(x)
-        .ticks(Math.max(2, Math.floor(w / 110)))
-        .tickSize(4)
-        .tickFormat((d) => fmt(Number(d) - first)),
-    );
+    const scale = this.scaleFor({ startNs: a, endNs: b });
+    drawTimeAxis(this.axisG, scale, this.host.firstTsNs());
     if (!s) return;
-    const rows = Math.min(s.objects - this.firstLane, Math.ceil(h / LANE_PX) + 1);
+    const rows = this.syncTrack(s);
     // Labels: one DOM row per visible lane (keys are trace text: textContent only).
     const d = this.lanes;
     const labels: HTMLElement[] = [];
@@ -628,63 +575,8 @@ export class LifecycleView {
     this.labels.style.paddingTop = `${AXIS_PX}px`;
     if (this.selectedLane !== null) this.lanesBox.setAttribute('aria-activedescendant', `lc-lane-${this.selectedLane}`);
 
-    // Selected lane background, lane separators.
-    for (let r = 0; r < rows; r++) {
-      const lane = this.firstLane + r;
-      const y = r * LANE_PX;
-      if (lane === this.selectedLane) {
-        ctx.fillStyle = c.selection || c.border;
-        ctx.globalAlpha = 0.5;
-        ctx.fillRect(0, y, w, LANE_PX);
-        ctx.globalAlpha = 1;
-      }
-      ctx.strokeStyle = c.border;
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      ctx.moveTo(0, y + LANE_PX - 0.5);
-      ctx.lineTo(w, y + LANE_PX - 0.5);
-      ctx.stroke();
-    }
+    this.track.render({ ctx, scale, colours, top: 0, size: { width: w, height: Math.max(h, LANE_PX) } });
     if (!d) return;
-    const toPx = this.toPx(d);
-    // State segments: a bar per segment, a tick where each step begins.
-    const sg = d.segments;
-    for (let k = 0; k < sg.lane.length; k++) {
-      const r = d.first + (sg.lane[k] as number) - this.firstLane;
-      if (r < 0 || r >= rows) continue;
-      // A step at the very end of the range (zero length) still shows: 3 px, inside the plot.
-      const x0 = Math.min(w - 3, Math.max(-1, toPx(sg.startNs[k] as number)));
-      const x1 = Math.min(w + 1, toPx(sg.endNs[k] as number));
-      const y = r * LANE_PX + 4;
-      ctx.fillStyle = c.states[(sg.state[k] as number) % STATE_COLOURS] ?? c.fg;
-      ctx.globalAlpha = 0.75;
-      ctx.fillRect(x0, y, Math.max(3, x1 - x0), LANE_PX - 8);
-      ctx.globalAlpha = 1;
-      ctx.fillRect(Math.round(x0), y - 2, 1.5, LANE_PX - 4);
-    }
-    // Findings on their lanes: a diamond in the error colour; the selected one ringed.
-    s.findings.forEach((f, k) => {
-      const r = f.lane - this.firstLane;
-      if (f.lane < 0 || r < 0 || r >= rows) return;
-      const at = toPx(f.tsNs);
-      if (at < -6 || at > w + 6) return;
-      // A finding on the range's edge (often the last event of an excerpt) is drawn whole.
-      const fx = this.markerX(at);
-      const cy = r * LANE_PX + LANE_PX / 2;
-      ctx.fillStyle = c.error || c.fg;
-      ctx.beginPath();
-      ctx.moveTo(fx, cy - 6);
-      ctx.lineTo(fx + 6, cy);
-      ctx.lineTo(fx, cy + 6);
-      ctx.lineTo(fx - 6, cy);
-      ctx.closePath();
-      ctx.fill();
-      if (k === this.selectedFinding) {
-        ctx.strokeStyle = c.focus || c.fg;
-        ctx.lineWidth = 2;
-        ctx.strokeRect(fx - 8, cy - 8, 16, 16);
-      }
-    });
     this.canvas.dataset.drawn = `${d.first}:${d.startNs}:${d.endNs}`;
   }
 }

@@ -18,6 +18,7 @@ import { EventTable } from './event-table';
 import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters';
 import { Host } from './host';
 import { Rpc } from './rpc';
+import { ThemeColours } from './tracks/colours';
 import { LoadingView } from './loading';
 import { isCaptureOverlay, isTraceSummary } from './sanitize';
 import { parseFilterState } from './state';
@@ -33,6 +34,8 @@ import { ViewTabs } from './view-tabs';
 const host = new Host();
 /** Every request of every view goes through this one; its ids come from one counter. */
 const rpc = new Rpc((m) => host.post(m));
+/** The theme's colours for every canvas (timeline tracks, lifecycle lanes), read once per theme. */
+const colours = new ThemeColours();
 const app = byId<HTMLDivElement>('app');
 
 const filters = new FilterModel();
@@ -75,6 +78,7 @@ main.hidden = true;
 const tableArea = el('section', 'ktl-table-area');
 const timeline = new TimelineView({
   rpc,
+  colours,
   post: (m) => host.post(m),
   filter: () => toEventFilter(filters.current),
   // An event picked on the timeline becomes the table's selection (details pane included).
@@ -94,6 +98,7 @@ if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLo
 const lifecycles = new LifecycleView(
   {
     rpc,
+    colours,
     range: () => timeline.visibleRange(),
     firstTsNs: () => summary?.firstTsNs ?? 0,
     reveal,
@@ -132,7 +137,7 @@ const fdPanel = new FdPanel({
 });
 tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
-app.append(loading.element, main);
+app.append(loading.element, main, colours.element);
 
 let summary: TraceSummary | null = null;
 
