@@ -245,12 +245,10 @@ export class TimelineView {
   /** A reply for the visible range (null: none yet): each track takes its part. */
   private setData(data: TimelineData | null): void {
     this.data = data;
-    const s = this.summary;
     for (const p of this.tracks) p.track.current = null;
-    if (!data || !s) return;
+    if (!data) return;
     for (const t of data.tracks) {
-      const id = trackIdOf(s, t.cpu);
-      const p = this.tracks.find((x) => sameTrack(x.track.id, id));
+      const p = this.tracks.find((x) => sameTrack(x.track.id, t.track));
       if (p) p.track.current = { data, track: t };
     }
   }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CAPTURE_TRACK_BASE, type LifecycleLanes, type LifecycleSummary, type TimelineData } from '../../src/protocol/messages';
+import type { LifecycleLanes, LifecycleSummary, TimelineData } from '../../src/protocol/messages';
 import { TimeScale } from '../../webview/timeline-scale';
 import { colourOf, type Colours } from '../../webview/tracks/colours';
 import { EventTrack, MARK_PX, SLICE_PX } from '../../webview/tracks/event-track';
@@ -53,7 +53,7 @@ function listed(ts: number[], names: string[]): TimelineData {
     tasks: [{ comm: 'ping', pid: 7 }],
     tracks: [
       {
-        cpu: 1,
+        track: { kind: 'cpu', id: 1 },
         total: n,
         counts: new Uint32Array(4),
         dominant: new Int32Array(4).fill(-1),
@@ -66,11 +66,10 @@ function listed(ts: number[], names: string[]): TimelineData {
 }
 
 describe('track ids', () => {
-  it('are {kind, id}: a CPU, a task, an interface, an attached capture interface', () => {
+  it("are {kind, id}: a summary's number is a CPU, a task (strace) or an interface (captures)", () => {
     assert.deepEqual(trackIdOf({}, 3), { kind: 'cpu', id: 3 });
     assert.deepEqual(trackIdOf({ taskTracks: [{ id: 41, label: 'a' }] }, 41), { kind: 'task', id: 41 });
     assert.deepEqual(trackIdOf({ interfaces: [{ index: 1, name: 'veth-a', linkType: 'EN10MB' }] }, 1), { kind: 'interface', id: 1 });
-    assert.deepEqual(trackIdOf({}, CAPTURE_TRACK_BASE + 2), { kind: 'attached', id: 2 });
   });
 });
 
@@ -113,7 +112,7 @@ describe('event track', () => {
   it('aggregated: a bar per non-empty bucket, and the bucket under the pointer', () => {
     const data: TimelineData = {
       ...listed([], ['a', 'b']),
-      tracks: [{ cpu: 0, total: 9, counts: Uint32Array.of(0, 8, 0, 1), dominant: Int32Array.of(-1, 1, -1, 0), events: null, slices: null, sliceBuckets: null }],
+      tracks: [{ track: { kind: 'cpu', id: 0 }, total: 9, counts: Uint32Array.of(0, 8, 0, 1), dominant: Int32Array.of(-1, 1, -1, 0), events: null, slices: null, sliceBuckets: null }],
     };
     const track = new EventTrack({ kind: 'cpu', id: 0 });
     track.current = { data, track: data.tracks[0]! };

@@ -4,19 +4,12 @@
  * `render(ctx)` with the canvas, the one TimeScale, the theme's colours and the track's box.
  * A track knows its data and how to draw and hit-test it, nothing about layout or input.
  */
+import type { TrackId } from '../../src/protocol/messages';
 import type { TimeScale } from '../timeline-scale';
 import type { Colours } from './colours';
 
-/**
- * A track's identity: what it is a timeline of, and which one. `cpu`: a CPU of the trace;
- * `task`: a task (strace, id = pid, 0 when strace printed none); `interface`: an interface of
- * the capture opened (id = its index); `attached`: an interface of a capture attached to the
- * trace's timeline (id = its index in that capture).
- */
-export interface TrackId {
-  readonly kind: 'cpu' | 'task' | 'interface' | 'attached';
-  readonly id: number;
-}
+/** A track's identity, as the timeline data names it: `{kind: 'cpu' | 'task' | 'interface' | 'attached', id}`. */
+export type { TrackId };
 
 export function sameTrack(a: TrackId, b: TrackId): boolean {
   return a.kind === b.kind && a.id === b.id;
