@@ -3,10 +3,10 @@
  * (ESLint keeps `node:` imports out of the rest of core). Used by the worker, the CLI and tests.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { ByteSource } from '../trace/byte-source';
 import type { Trace } from '../trace/trace';
-import { DETECT_SAMPLE_BYTES, createReader, detectFormat } from '../formats/detect';
+import { DETECT_SAMPLE_BYTES, blankLinesLength, createReader, detectFormat, type TextHead } from '../formats/detect';
 import type { ReaderOptions } from '../formats/reader-options';
 
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
@@ -75,6 +75,38 @@ export class NotATraceError extends Error {
 }
 
 /**
+ * When the file starts with blank lines, the DETECT_SAMPLE_BYTES from the first non-blank line
+ * (a text trace after more than 64 KiB of blank lines is still recognised); else undefined.
+ * Scans on in CHUNK_BYTES reads while everything is blank: no more than reading would.
+ */
+async function textHeadAfterBlankLines(fh: FileHandle, head: Uint8Array, size: number): Promise<TextHead | undefined> {
+  let skip = blankLinesLength(head);
+  if (skip === 0 || head.length >= size) return undefined;
+  if (skip === head.length) {
+    // Blank throughout: find the first byte that is not blank; its line starts after the last
+    // newline before it (possibly in an earlier chunk).
+    const buf = new Uint8Array(CHUNK_BYTES);
+    let lineStart = head.lastIndexOf(0x0a) + 1;
+    let found = false;
+    for (let pos = head.length; pos < size && !found; ) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, pos);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      const n = blankLinesLength(chunk);
+      found = n < bytesRead;
+      const nl = found ? n - 1 : chunk.lastIndexOf(0x0a);
+      if (nl >= 0) lineStart = pos + nl + 1;
+      pos += bytesRead;
+    }
+    if (!found) return undefined; // blank throughout: detection refuses it from the head
+    skip = lineStart;
+  }
+  const bytes = new Uint8Array(DETECT_SAMPLE_BYTES);
+  const { bytesRead } = await fh.read(bytes, 0, DETECT_SAMPLE_BYTES, skip);
+  return { bytes: bytes.subarray(0, bytesRead), offset: skip };
+}
+
+/**
  * Detects the format of the file at `path` and reads it in chunks. Throws NotATraceError when
  * the content is not a known format and the file system's errors (ENOENT, EACCES, EISDIR)
  * as they are; everything wrong *inside* a trace becomes issues on the returned Trace.
@@ -89,7 +121,9 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     // chunk (readers copy whatever they keep past a push, so a buffer is free once pushed).
     const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
     const head = await fh.read(bufs[0], 0, Math.min(DETECT_SAMPLE_BYTES, CHUNK_BYTES), 0);
-    const detection = detectFormat(bufs[0].subarray(0, head.bytesRead), size, opts.readerOptions);
+    const headBytes = bufs[0].subarray(0, head.bytesRead);
+    const textHead = await textHeadAfterBlankLines(fh, headBytes, size);
+    const detection = detectFormat(headBytes, size, opts.readerOptions, textHead);
     if (!detection.ok) throw new NotATraceError(path, detection.reason);
     const reader = createReader(detection.format, opts.readerOptions);
     let pos = 0;
