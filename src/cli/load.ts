@@ -10,6 +10,7 @@ import type { ReaderOptions } from '../core/formats/reader-options';
 import { ModelError } from '../core/analysis/lifecycle-model';
 import { parseReaderOptions } from '../core/analysis/workspace-config';
 import { UsageError, type ParsedArgs } from './commands';
+import { noteProblems } from './problems';
 
 export const WORKSPACE_CONFIG = '.vscode/kernel-trace.json';
 
@@ -41,6 +42,9 @@ export function readerOptions(args: ParsedArgs): ReaderOptions {
   return options;
 }
 
-export function loadTrace(path: string, args: ParsedArgs): Promise<Trace> {
-  return loadTraceFile(path, { readerOptions: readerOptions(args) });
+/** Reads a trace or capture; what could not be read is reported on stderr at the end (problems.ts). */
+export async function loadTrace(path: string, args: ParsedArgs): Promise<Trace> {
+  const trace = await loadTraceFile(path, { readerOptions: readerOptions(args) });
+  noteProblems(path, trace);
+  return trace;
 }
