@@ -11,11 +11,12 @@ import { ModelError } from '../core/analysis/lifecycle-model';
 import { parseReaderOptions } from '../core/analysis/workspace-config';
 import { UsageError, type ParsedArgs } from './commands';
 import { noteProblems } from './problems';
+import { parseMemorySize } from '../core/trace/memory-budget';
 
 export const WORKSPACE_CONFIG = '.vscode/kernel-trace.json';
 
-/** The option every command takes (added to each command's options by main.ts). */
-export const CONFIG_OPTION = { config: { type: 'string' } } as const;
+/** The options every command takes (added to each command's options by main.ts). */
+export const LOAD_OPTIONS = { config: { type: 'string' }, 'max-memory': { type: 'string' } } as const;
 
 const cache = new Map<string, ReaderOptions>();
 
@@ -42,9 +43,18 @@ export function readerOptions(args: ParsedArgs): ReaderOptions {
   return options;
 }
 
+/** `--max-memory SIZE` in bytes, or undefined for the default budget. */
+function maxMemory(args: ParsedArgs): number | undefined {
+  const v = args.values['max-memory'];
+  if (typeof v !== 'string') return undefined;
+  const bytes = parseMemorySize(v);
+  if (bytes === null) throw new UsageError(`--max-memory expects a size such as 512M, 2G or a number of bytes, got "${v}"`);
+  return bytes;
+}
+
 /** Reads a trace or capture; what could not be read is reported on stderr at the end (problems.ts). */
 export async function loadTrace(path: string, args: ParsedArgs): Promise<Trace> {
-  const trace = await loadTraceFile(path, { readerOptions: readerOptions(args) });
+  const trace = await loadTraceFile(path, { readerOptions: readerOptions(args), maxMemoryBytes: maxMemory(args) });
   noteProblems(path, trace);
   return trace;
 }

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { NotATraceError } from '../core/io/file-source';
 import { COMMANDS, UsageError } from './commands';
 import { Output } from './output';
-import { CONFIG_OPTION } from './load';
+import { LOAD_OPTIONS } from './load';
 import { KallsymsError } from '../core/source/kallsyms';
 import { problemsReport } from './problems';
 
@@ -19,6 +19,8 @@ const USAGE = [
   'usage:',
   ...COMMANDS.map((c) => `  ktl ${c.usage}`),
   'every command: --config FILE  reader options (printf pattern) from a kernel-trace.json; default ./.vscode/kernel-trace.json',
+  '               --max-memory SIZE  memory budget for reading (512M, 2G, bytes; default half the RAM, at most 8G):',
+  '                 reading stops there, naming the byte offset, and what was read is used',
   'exit status: 0 ok, 1 usage error, 2 not a trace or unreadable, 3 internal error,',
   '  4 read with problems (damaged or cut short: the output covers what could be read, stderr names the problems)',
 ].join('\n');
@@ -31,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new UsageError(`unknown command "${name}"\n${USAGE}`);
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, ...CONFIG_OPTION } });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, ...LOAD_OPTIONS } });
   const out = new Output(process.stdout);
   await command.run({ values, positionals }, out);
   await out.end();

@@ -18,7 +18,8 @@ export function noteProblems(path: string, trace: Trace): void {
   const n = trace.issueCount;
   const lines = [`ktl: ${inert(path)}: ${n} problem${n === 1 ? '' : 's'} while reading it; the output covers what could be read:`];
   for (const issue of trace.issues.slice(0, SHOWN)) {
-    const where = kind === 'none' ? `byte offset ${issue.offset}` : `${kind} ${issue.line}, byte offset ${issue.offset}`;
+    // Line 0: a problem of the file as a whole (a stop, a header), not of one line or packet.
+    const where = kind === 'none' || issue.line === 0 ? `byte offset ${issue.offset}` : `${kind} ${issue.line}, byte offset ${issue.offset}`;
     lines.push(`ktl:   ${where}: ${inert(issue.message)}`);
   }
   if (n > SHOWN) lines.push(`ktl:   ... and ${n - SHOWN} more (ktl stats --json lists them)`);

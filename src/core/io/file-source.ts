@@ -3,11 +3,15 @@
  * (ESLint keeps `node:` imports out of the rest of core). Used by the worker, the CLI and tests.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ByteSource } from '../trace/byte-source';
 import type { Trace } from '../trace/trace';
 import { DETECT_SAMPLE_BYTES, blankLinesLength, createReader, detectFormat, type TextHead } from '../formats/detect';
 import type { ReaderOptions } from '../formats/reader-options';
+import { formatSpec } from '../formats/registry';
+import { MemoryBudget, defaultMemoryBudgetBytes, withMemoryBudget } from '../trace/memory-budget';
 
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;
@@ -62,6 +66,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** The user's reader options (`.vscode/kernel-trace.json`), for detection and reading. */
   readerOptions?: ReaderOptions;
+  /**
+   * Memory budget in bytes for the columns and string table (`ktl --max-memory`,
+   * `kernelTrace.maxMemory`); default half of the machine's memory, at most 8 GiB.
+   */
+  maxMemoryBytes?: number;
 }
 
 export class NotATraceError extends Error {
@@ -125,7 +134,10 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     const textHead = await textHeadAfterBlankLines(fh, headBytes, size);
     const detection = detectFormat(headBytes, size, opts.readerOptions, textHead);
     if (!detection.ok) throw new NotATraceError(path, detection.reason);
-    const reader = createReader(detection.format, opts.readerOptions);
+    // Names live in the JS heap, whose limit (V8's, per thread) is far below the machine's memory.
+    const budget = new MemoryBudget(opts.maxMemoryBytes ?? defaultMemoryBudgetBytes(totalmem()), getHeapStatistics().heap_size_limit / 2);
+    const reader = withMemoryBudget(budget, () => createReader(detection.format, opts.readerOptions));
+    const what = formatSpec(detection.format).lineKind === 'packet' ? 'packets' : 'events';
     let pos = 0;
     let k = 0;
     next = fh.read(bufs[0], 0, CHUNK_BYTES, 0);
@@ -143,6 +155,11 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
       reader.push(chunk);
       pos += bytesRead;
       opts.onProgress?.(pos, size);
+      const overBudget = budget.exceeded();
+      if (overBudget !== null) {
+        reader.stop(`${overBudget} at byte offset ${pos} (${budget.events.toLocaleString('en-US')} ${what} read); the ${what} read so far are kept`);
+        break;
+      }
     }
     return reader.finish(new FileByteSource(path));
   } finally {

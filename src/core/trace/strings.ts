@@ -13,6 +13,7 @@
  * needs the bytes decoded on every lookup: about 4x slower on the hot path (bench/strings).
  */
 import { halfSipHash13, randomHashKey } from './keyed-hash';
+import { STRING_OVERHEAD_BYTES, type MemoryBudget } from './memory-budget';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -33,6 +34,9 @@ export class StringTable {
   private readonly hashOf: number[] = [];
   /** Slots visited by lookups and inserts: a work measure (about one per call unless names collide). */
   probes = 0;
+
+  /** `budget`: where the table's (estimated) heap bytes are counted while a file is read. */
+  constructor(private readonly budget: MemoryBudget | null = null) {}
 
   get size(): number {
     return this.strings.length;
@@ -87,6 +91,7 @@ export class StringTable {
   }
 
   private add(s: string, bytes: Uint8Array, h: number): number {
+    if (this.budget) this.budget.stringBytes += STRING_OVERHEAD_BYTES + 2 * bytes.length;
     const id = this.strings.length;
     this.strings.push(s);
     this.byString.set(s, id);
