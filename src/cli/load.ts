@@ -1,7 +1,9 @@
 /**
  * How every `ktl` command opens its input: with the reader options of `--config FILE`, or of
  * ./.vscode/kernel-trace.json when there is one (as the editor does for its workspace), so a
- * printf pattern set up for the editor works on the command line unchanged.
+ * printf pattern set up for the editor works on the command line unchanged. That file is the
+ * current directory's, not the user's: using it is said on stderr (one line), and
+ * `--config ''` reads without any.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadTraceFile } from '../core/io/file-source';
@@ -20,11 +22,22 @@ export const LOAD_OPTIONS = { config: { type: 'string' }, 'max-memory': { type: 
 
 const cache = new Map<string, ReaderOptions>();
 
-/** Reader options from --config, else ./.vscode/kernel-trace.json, else none. */
+const announced = new Set<string>();
+
+/** Says on stderr (once per run) that ./.vscode/kernel-trace.json of the current directory is used, and for what. */
+export function announceWorkspaceConfig(what: string): void {
+  if (announced.has(what)) return;
+  announced.add(what);
+  process.stderr.write(`ktl: ${what} from ./${WORKSPACE_CONFIG} (the current directory's; --config FILE for another, --config '' for none)\n`);
+}
+
+/** Reader options from --config (empty: none), else ./.vscode/kernel-trace.json, else none. */
 export function readerOptions(args: ParsedArgs): ReaderOptions {
   const given = args.values.config;
+  if (given === '') return {};
   const path = typeof given === 'string' ? given : existsSync(WORKSPACE_CONFIG) ? WORKSPACE_CONFIG : null;
   if (path === null) return {};
+  if (typeof given !== 'string') announceWorkspaceConfig('reader options');
   let options = cache.get(path);
   if (options) return options;
   let text: string;

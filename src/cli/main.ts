@@ -18,7 +18,8 @@ import { problemsReport } from './problems';
 const USAGE = [
   'usage:',
   ...COMMANDS.map((c) => `  ktl ${c.usage}`),
-  'every command: --config FILE  reader options (printf pattern) from a kernel-trace.json; default ./.vscode/kernel-trace.json',
+  "every command: --config FILE  reader options (printf pattern) from a kernel-trace.json; default ./.vscode/kernel-trace.json",
+  "                 of the current directory, said on stderr when used; --config '' for none",
   '               --max-memory SIZE  memory budget for reading (512M, 2G, bytes; default half the RAM, at most 8G):',
   '                 reading stops there, naming the byte offset, and what was read is used',
   'exit status: 0 ok, 1 usage error, 2 not a trace or unreadable, 3 internal error,',
