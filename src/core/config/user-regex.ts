@@ -47,10 +47,13 @@ const NO_GROUPS: Readonly<Record<string, string | undefined>> = Object.freeze({}
  * V8's engine, behind the same interface. Never for text from a workspace or a user.
  */
 export function builtinRegex(pattern: string, flags: UserRegexFlags = {}): UserRegex {
-  const re = new RegExp(pattern, `${flags.ignoreCase ? 'i' : ''}${flags.dotAll ? 's' : ''}${flags.multiline ? 'm' : ''}`);
+  return onV8(pattern, 'v8-builtin', new RegExp(pattern, `${flags.ignoreCase ? 'i' : ''}${flags.dotAll ? 's' : ''}${flags.multiline ? 'm' : ''}`));
+}
+
+function onV8(source: string, engine: UserRegex['engine'], re: RegExp): UserRegex {
   return {
-    source: pattern,
-    engine: 'v8-builtin',
+    source,
+    engine,
     exec(text: string): UserMatch | null {
       const m = re.exec(text);
       return m === null ? null : { index: m.index, groups: m.groups ?? NO_GROUPS };
@@ -68,16 +71,7 @@ export function compileUserRegex(pattern: string, flags: UserRegexFlags = {}): U
     return notRunnable(pattern, err instanceof Error ? err.message : String(err));
   }
   const fast = bits === 0 && isOnePass(re) ? jsEquivalent(pattern) : null;
-  if (fast !== null) {
-    return {
-      source: pattern,
-      engine: 'v8-onepass',
-      exec(text: string): UserMatch | null {
-        const m = fast.exec(text);
-        return m === null ? null : { index: m.index, groups: m.groups ?? NO_GROUPS };
-      },
-    };
-  }
+  if (fast !== null) return onV8(pattern, 'v8-onepass', fast);
   return {
     source: pattern,
     engine: 're2',

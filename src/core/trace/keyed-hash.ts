@@ -25,11 +25,23 @@ export function halfSipHash13(buf: Uint8Array, start: number, end: number, k0: n
   let v2 = 0x6c796765 ^ k0;
   let v3 = 0x74656462 ^ k1;
   const len = end - start;
-  const whole = start + (len & ~3);
-  let i = start;
-  // The round is written out (not a function) so V8 keeps v0..v3 in registers.
-  for (; i < whole; i += 4) {
-    const m = (buf[i] as number) | ((buf[i + 1] as number) << 8) | ((buf[i + 2] as number) << 16) | ((buf[i + 3] as number) << 24);
+  // The whole 4-byte words, then the last word: the remaining 0..3 bytes, little-endian, with
+  // the length (mod 256) in the top byte.
+  const words = (len >>> 2) + 1;
+  const rest = start + ((len >>> 2) << 2);
+  let last = len << 24;
+  if (end - rest >= 3) last |= (buf[rest + 2] as number) << 16;
+  if (end - rest >= 2) last |= (buf[rest + 1] as number) << 8;
+  if (end - rest >= 1) last |= buf[rest] as number;
+  // One round per word (c = 1), then 3 finalisation rounds (d = 3) after v2 ^= 0xff: one loop,
+  // so the round is written once and v0..v3 stay in registers.
+  for (let k = 0; k < words + 3; k++) {
+    let m = 0;
+    if (k < words - 1) {
+      const i = start + 4 * k;
+      m = (buf[i] as number) | ((buf[i + 1] as number) << 8) | ((buf[i + 2] as number) << 16) | ((buf[i + 3] as number) << 24);
+    } else if (k === words - 1) m = last;
+    else if (k === words) v2 ^= 0xff;
     v3 ^= m;
     v0 = (v0 + v1) | 0;
     v1 = ((v1 << 5) | (v1 >>> 27)) ^ v0;
@@ -42,37 +54,6 @@ export function halfSipHash13(buf: Uint8Array, start: number, end: number, k0: n
     v1 = ((v1 << 13) | (v1 >>> 19)) ^ v2;
     v2 = (v2 << 16) | (v2 >>> 16);
     v0 ^= m;
-  }
-  // Last word: the remaining 0..3 bytes, little-endian, with the length (mod 256) in the top byte.
-  let t = len << 24;
-  const rest = end - i;
-  if (rest >= 3) t |= (buf[i + 2] as number) << 16;
-  if (rest >= 2) t |= (buf[i + 1] as number) << 8;
-  if (rest >= 1) t |= buf[i] as number;
-  v3 ^= t;
-  v0 = (v0 + v1) | 0;
-  v1 = ((v1 << 5) | (v1 >>> 27)) ^ v0;
-  v0 = (v0 << 16) | (v0 >>> 16);
-  v2 = (v2 + v3) | 0;
-  v3 = ((v3 << 8) | (v3 >>> 24)) ^ v2;
-  v0 = (v0 + v3) | 0;
-  v3 = ((v3 << 7) | (v3 >>> 25)) ^ v0;
-  v2 = (v2 + v1) | 0;
-  v1 = ((v1 << 13) | (v1 >>> 19)) ^ v2;
-  v2 = (v2 << 16) | (v2 >>> 16);
-  v0 ^= t;
-  v2 ^= 0xff;
-  for (let r = 0; r < 3; r++) {
-    v0 = (v0 + v1) | 0;
-    v1 = ((v1 << 5) | (v1 >>> 27)) ^ v0;
-    v0 = (v0 << 16) | (v0 >>> 16);
-    v2 = (v2 + v3) | 0;
-    v3 = ((v3 << 8) | (v3 >>> 24)) ^ v2;
-    v0 = (v0 + v3) | 0;
-    v3 = ((v3 << 7) | (v3 >>> 25)) ^ v0;
-    v2 = (v2 + v1) | 0;
-    v1 = ((v1 << 13) | (v1 >>> 19)) ^ v2;
-    v2 = (v2 << 16) | (v2 >>> 16);
   }
   return (v1 ^ v3) >>> 0;
 }
