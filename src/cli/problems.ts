@@ -5,6 +5,10 @@
  */
 import type { Trace } from '../core/trace/trace';
 import { formatSpec } from '../core/formats/registry';
+import { visibleText } from '../core/trace/visible-text';
+
+/** Text from the file (messages may quote it) made inert for a terminal: control and bidi characters as escapes. */
+const inert = (s: string): string => visibleText(s);
 
 /** Problems listed per file; `ktl stats FILE` lists up to 10, `--json` up to 1000. */
 const SHOWN = 3;
@@ -29,16 +33,4 @@ export function noteProblems(path: string, trace: Trace): void {
 /** The report for every input read with problems, or null when all were read cleanly. */
 export function problemsReport(): string | null {
   return reports.length === 0 ? null : reports.join('\n');
-}
-
-/**
- * Text from the file (messages may quote it) made inert for a terminal: control characters
- * (C0, DEL, C1: escape sequences, carriage returns) and bidirectional overrides shown as escapes.
- */
-function inert(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
 }
