@@ -13,7 +13,9 @@
 import type { EventFilter, EventRow, TraceSummary } from '../src/protocol/messages';
 import { el, elLines, setText, setTitle } from './dom';
 import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
-import { PAGE_ROWS, RowCache, type RowsReply, type RowsRequest } from './row-cache';
+import { PAGE_ROWS, RowCache, type RowsReply } from './row-cache';
+import type { Rpc } from './rpc';
+import { colourOf } from './tracks/colours';
 import {
   clampFirstRow,
   contentPx,
@@ -32,9 +34,6 @@ const PREFETCH_ROWS = PAGE_ROWS / 2;
 
 /** Events that carry user text (trace_marker writes): drawn so they stand out. */
 const MARKER_EVENTS = new Set(['tracing_mark_write', 'print', 'bputs', 'bprint']);
-
-/** Distinct event colours, from the theme's chart palette (style.css: .ktl-ev-c0...). */
-const EVENT_COLOURS = 6;
 
 interface Column {
   readonly cls: string;
@@ -61,7 +60,7 @@ interface Slot {
 }
 
 export interface TableHost {
-  post(request: RowsRequest): void;
+  readonly rpc: Rpc;
   /** Open the event's line in the trace text (and its source line, when mapped). */
   revealLine(line: number, event?: string): void;
   /** Position or selection changed (for persisted state). */
@@ -102,7 +101,15 @@ export class EventTable {
   private started = false;
 
   constructor(private readonly host: TableHost) {
-    this.cache = new RowCache((r) => host.post(r));
+    // The cache numbers its pages' requests (ids from the one counter); each reply or error reaches the page that asked.
+    this.cache = new RowCache(
+      (r) =>
+        void host.rpc.send(r).then(
+          (reply) => this.onRows(reply),
+          (err: unknown) => this.onRequestError(r.requestId, err instanceof Error ? err.message : String(err)),
+        ),
+      host.rpc.nextId,
+    );
     this.element.setAttribute('role', 'grid');
     this.element.setAttribute('aria-label', 'Trace events');
     this.element.style.setProperty('--row-px', `${ROW_PX}px`);
@@ -195,7 +202,7 @@ export class EventTable {
     this.viewport.focus({ preventScroll: true });
   }
 
-  onRows(reply: RowsReply): void {
+  private onRows(reply: RowsReply): void {
     if (!this.cache.accept(reply)) return;
     for (const r of reply.rows as readonly EventRow[]) {
       // Sticky switches: once any row has sub-µs time or a tgid, the columns show them.
@@ -205,7 +212,7 @@ export class EventTable {
     this.schedule();
   }
 
-  onRequestError(requestId: number, message: string): void {
+  private onRequestError(requestId: number, message: string): void {
     if (this.cache.fail(requestId, message)) this.schedule();
   }
 
@@ -488,11 +495,4 @@ export class EventTable {
   selectedRow(): EventRow | undefined {
     return this.selected === null ? undefined : this.cache.get(this.selected);
   }
-}
-
-/** Stable small hash of an event name onto the chart palette. */
-function colourOf(name: string): number {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
-  return Math.abs(h) % EVENT_COLOURS;
 }

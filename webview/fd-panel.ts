@@ -7,33 +7,29 @@
  * DOM contract used by the tests: `#fd-list`, one `.ktl-fd[data-fd][data-process]` per fd
  * life, `.ktl-fd-stall` on stalled ones, `.ktl-fd-use[data-index]` per listed call.
  */
-import type { FdSummary, FdUseRow, HostToWebview, TraceSummary, WebviewToHost } from '../src/protocol/messages';
+import type { FdSummary, FdUseRow, ReplyTo, TraceSummary } from '../src/protocol/messages';
 import { clear, el } from './dom';
 import { formatCount, formatSeconds } from './format';
 import { isFdSummary } from './sanitize';
 import { sectionTitle } from './summary';
-
-/** Request ids of this panel, apart from the table's and the timeline's. */
-const FD_REQUEST_BASE = 3_000_000_000;
+import { Latest, type Rpc } from './rpc';
 
 export interface FdPanelHost {
-  post(msg: WebviewToHost): void;
+  readonly rpc: Rpc;
   /** Select event `index` in the table and the timeline. */
   pick(index: number): void;
   revealLine(line: number): void;
 }
 
-type FdsReply = Extract<HostToWebview, { type: 'fds' }>;
-
 export class FdPanel {
   readonly element = el('section', 'ktl-facet-section ktl-fd-section');
   private readonly list = el('div', 'ktl-fd-list');
-  private requestId: number | null = null;
+  private readonly fds: Latest<'fds'>;
   /** strace without -t/-tt/-ttt/-r: calls are placed by line, not time. */
   private untimed = false;
-  private nextId = FD_REQUEST_BASE;
 
   constructor(private readonly host: FdPanelHost) {
+    this.fds = new Latest(host.rpc);
     this.list.id = 'fd-list';
     this.element.hidden = true;
   }
@@ -43,28 +39,26 @@ export class FdPanel {
     this.untimed = s.timeSource === 'none';
     this.element.hidden = s.format !== 'strace';
     if (this.element.hidden) return;
-    this.requestId = this.nextId++;
     clear(this.element);
     this.element.append(sectionTitle('File descriptors', 0), el('div', 'ktl-more', 'reading…'));
-    this.host.post({ type: 'fds', requestId: this.requestId });
+    this.fds.send(
+      { type: 'fds' },
+      (reply) => this.show(reply),
+      (message) => {
+        clear(this.element);
+        this.element.append(sectionTitle('File descriptors', 0), el('div', 'ktl-more', message));
+      },
+    );
   }
 
-  /** True when the message was this panel's. */
-  onMessage(msg: FdsReply | { type: 'requestError'; requestId: number; message: string }): boolean {
-    if (msg.requestId !== this.requestId) return false;
-    this.requestId = null;
+  private show(msg: ReplyTo<'fds'>): void {
     clear(this.element);
-    if (msg.type === 'requestError') {
-      this.element.append(sectionTitle('File descriptors', 0), el('div', 'ktl-more', msg.message));
-      return true;
-    }
     const views = msg.views.filter(isFdSummary);
     this.element.append(sectionTitle('File descriptors', msg.total));
     clear(this.list);
     for (const v of views) this.list.append(this.entry(v));
     this.element.append(this.list);
     if (msg.total > views.length) this.element.append(el('div', 'ktl-more', `${formatCount(msg.total - views.length)} more not shown`));
-    return true;
   }
 
   private entry(v: FdSummary): HTMLElement {

@@ -4,25 +4,23 @@
  * sidebar: severity, kind, packet number, message. A click (or Enter) selects the packet.
  * Asked for once per summary; the same findings are in the Problems view.
  */
-import type { CaptureFinding, PacketToHost, PacketToWebview } from '../src/protocol/messages';
+import type { CaptureFinding } from '../src/protocol/messages';
 import { el } from './dom';
 import { formatCount } from './format';
 import { isCaptureFindings } from './packet-data';
-
-/** Request ids of this panel, apart from the table's, the timeline's and the packet view's. */
-export const FINDINGS_REQUEST_BASE = 2 ** 46;
+import { Latest, type Rpc } from './rpc';
 
 export class FindingsPanel {
   readonly element = el('section', 'ktl-facet-section ktl-findings');
   private readonly list = el('div', 'ktl-findings-list');
-  private pending: number | null = null;
-  private nextId = FINDINGS_REQUEST_BASE;
+  private readonly findings: Latest<'findings'>;
 
   constructor(
-    private readonly post: (m: PacketToHost) => void,
+    rpc: Rpc,
     /** A finding about packet `number` (1-based) was picked. */
     private readonly pickPacket: (number: number) => void,
   ) {
+    this.findings = new Latest(rpc);
     this.element.id = 'findings';
     this.list.id = 'findings-list';
     this.list.setAttribute('role', 'list');
@@ -30,19 +28,15 @@ export class FindingsPanel {
 
   /** Asks for the findings of the capture just loaded. */
   request(): void {
-    this.pending = this.nextId++;
     this.render(null, 0, 'Looking for findings…');
-    this.post({ type: 'findings', requestId: this.pending });
-  }
-
-  onMessage(msg: Extract<PacketToWebview, { type: 'findings' }> | { type: 'requestError'; requestId: number; message: string }): boolean {
-    if (msg.requestId < FINDINGS_REQUEST_BASE) return false;
-    if (msg.requestId !== this.pending) return true;
-    this.pending = null;
-    if (msg.type === 'requestError') this.render(null, 0, msg.message);
-    else if (!isCaptureFindings(msg.findings)) this.render(null, 0, 'The extension sent malformed findings.');
-    else this.render(msg.findings, msg.total, '');
-    return true;
+    this.findings.send(
+      { type: 'findings' },
+      (msg) => {
+        if (!isCaptureFindings(msg.findings)) this.render(null, 0, 'The extension sent malformed findings.');
+        else this.render(msg.findings, msg.total, '');
+      },
+      (message) => this.render(null, 0, message),
+    );
   }
 
   private render(findings: readonly CaptureFinding[] | null, total: number, message: string): void {

@@ -8,18 +8,16 @@
  * Input: Enter in either box (or Show) asks again; click an event = open its line (and source
  * line); click a window = mark its events. ↑/↓ in the listing move between events, Enter opens.
  */
-import type { EventRow, InterleaveData, LifecycleToHost, LifecycleToWebview } from '../src/protocol/messages';
+import type { EventRow, InterleaveData } from '../src/protocol/messages';
 import { el, setText } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask } from './format';
 import { isInterleaveData } from './lifecycle-data';
 import { listboxStep } from './list-keys';
 import { fieldsOf } from './event-fields';
-
-/** Request ids of this view: above the lifecycle view's (2^44 .. 2^45). */
-export const INTERLEAVE_REQUEST_BASE = 2 ** 48;
+import { Latest, type Rpc } from './rpc';
 
 export interface InterleaveHost {
-  post(m: LifecycleToHost): void;
+  readonly rpc: Rpc;
   firstTsNs(): number;
   reveal(line: number, event: string): void;
   /** The event selected in the table (its fields are offered as objects). */
@@ -27,8 +25,6 @@ export interface InterleaveHost {
   /** The boxes' text, for the saved state. */
   queryChanged(key: string, pair: string): void;
 }
-
-type Reply = LifecycleToWebview | { type: 'requestError'; requestId: number; message: string };
 
 export class InterleaveView {
   readonly element = el('section', 'ktl-il');
@@ -38,8 +34,7 @@ export class InterleaveView {
   private readonly status = el('div', 'ktl-il-status');
   private readonly listing = el('div', 'ktl-il-listing');
   private readonly windows = el('div', 'ktl-il-windows');
-  private nextId = INTERLEAVE_REQUEST_BASE;
-  private request: number | null = null;
+  private readonly request: Latest<'interleave'>;
   private data: InterleaveData | null = null;
   private selected: number | null = null;
 
@@ -47,6 +42,7 @@ export class InterleaveView {
     private readonly host: InterleaveHost,
     saved: { key: string; pair: string } | undefined,
   ) {
+    this.request = new Latest(host.rpc);
     this.element.id = 'interleave';
     this.element.setAttribute('aria-label', 'Interleavings');
     const bar = el('div', 'ktl-il-bar');
@@ -145,22 +141,16 @@ export class InterleaveView {
     }
     this.status.classList.remove('ktl-error-text');
     setText(this.status, 'Searching…');
-    this.request = this.nextId++;
-    this.host.post({ type: 'interleave', requestId: this.request, key, pair });
-  }
-
-  onMessage(msg: Reply): boolean {
-    if (msg.requestId < INTERLEAVE_REQUEST_BASE) return false;
-    if (msg.requestId !== this.request) return true;
-    if (msg.type === 'interleave') {
-      this.request = null;
-      if (isInterleaveData(msg.data)) this.render(msg.data);
-    } else if (msg.type === 'requestError') {
-      this.request = null;
-      this.status.classList.add('ktl-error-text');
-      setText(this.status, msg.message);
-    }
-    return true;
+    this.request.send(
+      { type: 'interleave', key, pair },
+      (msg) => {
+        if (isInterleaveData(msg.data)) this.render(msg.data);
+      },
+      (message) => {
+        this.status.classList.add('ktl-error-text');
+        setText(this.status, message);
+      },
+    );
   }
 
   private render(d: InterleaveData): void {

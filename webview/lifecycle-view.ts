@@ -16,33 +16,31 @@
  * the selected finding (or the lane's first step in view). Click a segment: open its step.
  * Trace text (keys, comms, messages) is set with textContent or drawn on the canvas.
  */
-import { axisTop } from 'd3-axis';
-import { scaleLinear } from 'd3-scale';
 import { select, type Selection } from 'd3-selection';
-import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, LifecycleToHost, LifecycleToWebview, ModelProblem } from '../src/protocol/messages';
+import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, ModelProblem } from '../src/protocol/messages';
 import { MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
 import { el, setText } from './dom';
 import { formatCount, formatSeconds, formatTask } from './format';
 import { listboxStep } from './list-keys';
 import { isFlightColumns, isLifecycleLanes, isLifecycleSummary, isModelList, isProblemList } from './lifecycle-data';
-import { tickFormatter } from './timeline-scale';
+import { TimeScale } from './timeline-scale';
+import { drawTimeAxis } from './tracks/axis';
+import { EVENT_COLOURS, type ThemeColours } from './tracks/colours';
+import { LANE_PX, LifecycleLanesTrack } from './tracks/lifecycle-lanes';
 import { contentPx, firstRowFromScrollTop, scrollTopFromFirstRow, type Geometry } from './virtual-scroll';
-
-/** Request ids of this view: above the timeline's (2^40), so a requestError routes by id alone. */
-export const LIFECYCLE_REQUEST_BASE = 2 ** 43;
+import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
 /** Layout, CSS px. */
-export const LANE_PX = 20;
 const LABEL_PX = 170;
 const AXIS_PX = 20;
 /** Pointer distance within which a click picks a finding marker. */
 const HIT_PX = 5;
 /** Events per CPU in the flight recorder. */
 export const FLIGHT_PER_CPU = 10;
-/** Same palette as the timeline's events (style.css .ktl-ev-cN): states take colours in order. */
-const STATE_COLOURS = 6;
 
 export interface LifecycleHost {
-  post(m: LifecycleToHost): void;
+  readonly rpc: Rpc;
+  /** The theme's colours, shared with the timeline. */
+  readonly colours: ThemeColours;
   /** The timeline's visible range (RelNs): lanes show the same time. */
   range(): [number, number];
   /** Trace origin for times shown as seconds since the first event. */
@@ -54,8 +52,6 @@ export interface LifecycleHost {
   /** The picked model, for the saved state. */
   modelChanged(id: string): void;
 }
-
-type Reply = LifecycleToWebview | { type: 'requestError'; requestId: number; message: string };
 
 export class LifecycleView {
   readonly element = el('section', 'ktl-lc');
@@ -73,14 +69,12 @@ export class LifecycleView {
   private readonly details = el('div', 'ktl-lc-details');
   private readonly findingsList = el('div', 'ktl-lc-findings');
   private readonly flight = el('div', 'ktl-lc-flight');
-  private readonly palette = el('div', 'ktl-tl-palette');
+  private readonly track = new LifecycleLanesTrack();
 
-  private nextId = LIFECYCLE_REQUEST_BASE;
-  private modelsRequest: number | null = null;
-  private summaryRequest: number | null = null;
-  private lanesInFlight: number | null = null;
-  private lanesDirty = false;
-  private flightRequest: number | null = null;
+  private readonly modelsRequest: Latest<'lifecycleModels'>;
+  private readonly summaryRequest: Latest<'lifecycle'>;
+  private readonly lanesRequest: OneInFlight<'lifecycleLanes'>;
+  private readonly flightRequest: Latest<'flightRecorder'>;
   private started = false;
   private models: readonly LifecycleModelInfo[] = [];
   private model: string | null = null;
@@ -90,12 +84,22 @@ export class LifecycleView {
   private selectedLane: number | null = null;
   private selectedFinding: number | null = null;
   private frame = 0;
-  private colours: { states: string[]; fg: string; muted: string; border: string; error: string; focus: string; selection: string; font: string } | null = null;
 
   constructor(
     private readonly host: LifecycleHost,
     private preferredModel: string | undefined,
   ) {
+    this.modelsRequest = new Latest(host.rpc);
+    this.summaryRequest = new Latest(host.rpc);
+    this.flightRequest = new Latest(host.rpc);
+    this.lanesRequest = new OneInFlight(
+      host.rpc,
+      () => this.lanesBody(),
+      (msg) => {
+        if (this.summary && msg.lanes.model === this.summary.model && isLifecycleLanes(msg.lanes, this.summary.states.length)) this.lanes = msg.lanes;
+        this.schedule();
+      },
+    );
     this.element.id = 'lifecycles';
     this.element.setAttribute('aria-label', 'Lifecycles');
     const bar = el('div', 'ktl-lc-bar');
@@ -139,10 +143,7 @@ export class LifecycleView {
     const left = el('div', 'ktl-lc-left');
     left.append(this.lanesBox, this.details);
     body.append(left, this.findingsList);
-    this.palette.setAttribute('aria-hidden', 'true');
-    for (let c = 0; c < STATE_COLOURS; c++) this.palette.append(el('span', `ktl-ev-c${c}`));
-    this.palette.append(el('span', 'ktl-tl-focus-probe'), el('span', 'ktl-lc-error-probe'), el('span', 'ktl-lc-sel-probe'));
-    this.element.append(bar, this.problems, body, this.flight, this.palette);
+    this.element.append(bar, this.problems, body, this.flight);
     this.showFlightHint();
 
     this.modelSelect.addEventListener('change', () => this.pick(this.modelSelect.value));
@@ -166,18 +167,20 @@ export class LifecycleView {
       if (r && Number.isSafeInteger(line) && r.dataset.event !== undefined) this.host.reveal(line, r.dataset.event);
     });
     new ResizeObserver(() => this.onResize()).observe(this.lanesBox);
-    new MutationObserver(() => {
-      this.colours = null;
-      this.schedule();
-    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    host.colours.onChange(() => this.schedule());
   }
 
   /** The view became visible: load the model list the first time. */
   show(): void {
     if (!this.started) {
       this.started = true;
-      this.modelsRequest = this.nextId++;
-      this.host.post({ type: 'lifecycleModels', requestId: this.modelsRequest });
+      this.modelsRequest.send(
+        { type: 'lifecycleModels' },
+        (msg) => {
+          if (isModelList(msg.models) && isProblemList(msg.problems)) this.setModels(msg.models, msg.configPath, msg.problems);
+        },
+        (message) => this.showError(message),
+      );
       setText(this.status, 'Loading models…');
     }
     this.onResize();
@@ -188,50 +191,11 @@ export class LifecycleView {
     if (this.summary && this.element.offsetParent !== null) this.requestLanes();
   }
 
-  /** Handles a reply to one of this view's requests; false for anything else. */
-  onMessage(msg: Reply): boolean {
-    if (msg.requestId < LIFECYCLE_REQUEST_BASE || msg.requestId >= LIFECYCLE_REQUEST_BASE * 2) return false;
-    switch (msg.type) {
-      case 'lifecycleModels':
-        if (msg.requestId === this.modelsRequest && isModelList(msg.models) && isProblemList(msg.problems)) {
-          this.modelsRequest = null;
-          this.setModels(msg.models, msg.configPath, msg.problems);
-        }
-        return true;
-      case 'lifecycle':
-        if (msg.requestId === this.summaryRequest && isLifecycleSummary(msg.summary)) {
-          this.summaryRequest = null;
-          this.setSummary(msg.summary);
-        }
-        return true;
-      case 'lifecycleLanes':
-        if (msg.requestId !== this.lanesInFlight) return true;
-        this.lanesInFlight = null;
-        if (this.summary && msg.lanes.model === this.summary.model && isLifecycleLanes(msg.lanes, this.summary.states.length)) this.lanes = msg.lanes;
-        this.schedule();
-        if (this.lanesDirty) this.requestLanes();
-        return true;
-      case 'flightRecorder':
-        if (msg.requestId === this.flightRequest && isFlightColumns(msg.columns)) {
-          this.flightRequest = null;
-          this.showFlight(msg.index, msg.columns);
-        }
-        return true;
-      case 'requestError':
-        if (msg.requestId === this.lanesInFlight) {
-          this.lanesInFlight = null;
-          if (this.lanesDirty) this.requestLanes();
-        }
-        if (msg.requestId === this.summaryRequest || msg.requestId === this.modelsRequest) {
-          this.status.setAttribute('role', 'alert');
-          setText(this.status, msg.message);
-          this.status.classList.add('ktl-error-text');
-        }
-        if (msg.requestId === this.flightRequest) this.flight.replaceChildren(el('span', 'ktl-error-text', msg.message));
-        return true;
-      default:
-        return true;
-    }
+  /** A models or summary request failed: the status line says why. */
+  private showError(message: string): void {
+    this.status.setAttribute('role', 'alert');
+    setText(this.status, message);
+    this.status.classList.add('ktl-error-text');
   }
 
   // --- models and summary ------------------------------------------------------------------
@@ -279,8 +243,13 @@ export class LifecycleView {
     this.status.removeAttribute('role');
     this.status.classList.remove('ktl-error-text');
     setText(this.status, 'Analysing…');
-    this.summaryRequest = this.nextId++;
-    this.host.post({ type: 'lifecycle', requestId: this.summaryRequest, model: id });
+    this.summaryRequest.send(
+      { type: 'lifecycle', model: id },
+      (msg) => {
+        if (isLifecycleSummary(msg.summary)) this.setSummary(msg.summary);
+      },
+      (message) => this.showError(message),
+    );
   }
 
   private setSummary(s: LifecycleSummary): void {
@@ -296,7 +265,7 @@ export class LifecycleView {
     this.legend.replaceChildren(
       ...s.states.map((name, k) => {
         const chip = el('span', 'ktl-lc-chip');
-        chip.append(el('span', `ktl-lc-swatch ktl-ev-c${k % STATE_COLOURS}`), el('span', '', name));
+        chip.append(el('span', `ktl-lc-swatch ktl-ev-c${k % EVENT_COLOURS}`), el('span', '', name));
         return chip;
       }),
     );
@@ -353,8 +322,13 @@ export class LifecycleView {
     if (f.lane >= 0) this.selectLane(f.lane, false);
     const [a, b] = this.host.range();
     if (f.tsNs < a || f.tsNs >= b) this.host.showOnTimeline(f.tsNs);
-    this.flightRequest = this.nextId++;
-    this.host.post({ type: 'flightRecorder', requestId: this.flightRequest, index: f.index, perCpu: FLIGHT_PER_CPU });
+    this.flightRequest.send(
+      { type: 'flightRecorder', index: f.index, perCpu: FLIGHT_PER_CPU },
+      (msg) => {
+        if (isFlightColumns(msg.columns)) this.showFlight(msg.index, msg.columns);
+      },
+      (message) => this.flight.replaceChildren(el('span', 'ktl-error-text', message)),
+    );
     this.schedule();
   }
 
@@ -445,16 +419,15 @@ export class LifecycleView {
       this.schedule();
       return;
     }
-    if (this.lanesInFlight !== null) {
-      this.lanesDirty = true;
-      return;
-    }
-    this.lanesDirty = false;
+    this.lanesRequest.ask();
+  }
+
+  /** The window of lanes on screen over the timeline's range, when there is one to ask for. */
+  private lanesBody(): RequestBody<'lifecycleLanes'> | null {
     const [startNs, endNs] = this.host.range();
-    if (!(endNs > startNs)) return;
-    this.lanesInFlight = this.nextId++;
+    if (!this.summary || !this.model || this.summary.objects === 0 || !(endNs > startNs)) return null;
     const resolution = Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.canvasWidth())));
-    this.host.post({ type: 'lifecycleLanes', requestId: this.lanesInFlight, model: this.model, first: this.firstLane, count: this.visibleLanes(), startNs, endNs, resolution });
+    return { type: 'lifecycleLanes', model: this.model, first: this.firstLane, count: this.visibleLanes(), startNs, endNs, resolution };
   }
 
   private canvasWidth(): number {
@@ -518,13 +491,8 @@ export class LifecycleView {
   /** Opens the first step in view of `lane` (the lane's object as the trace shows it now). */
   private openFirstStepOf(lane: number): void {
     const d = this.lanes;
-    if (!d) return;
-    const sg = d.segments;
-    for (let k = 0; k < sg.lane.length; k++) {
-      if ((sg.lane[k] as number) + d.first !== lane) continue;
-      this.host.reveal(sg.line[k] as number, d.names[sg.name[k] as number] ?? '');
-      return;
-    }
+    const step = d ? this.track.stepAt(this.scaleFor(d), lane, null) : null;
+    if (step) this.host.reveal(step.line, step.event);
   }
 
   private onCanvasClick(e: MouseEvent): void {
@@ -537,49 +505,33 @@ export class LifecycleView {
     const lane = this.firstLane + Math.floor(y / LANE_PX);
     if (lane >= s.objects) return;
     this.selectLane(lane);
-    const toPx = this.toPx(d);
+    this.syncTrack(s);
+    const scale = this.scaleFor(d);
     // A finding marker near the pointer on this lane.
-    let best = -1;
-    let bestPx = HIT_PX + 1;
-    s.findings.forEach((f, k) => {
-      if (f.lane !== lane) return;
-      const dx = Math.abs(this.markerX(toPx(f.tsNs)) - x);
-      if (dx < bestPx) {
-        bestPx = dx;
-        best = k;
-      }
-    });
+    const best = this.track.findingAt(scale, lane, x, HIT_PX);
     if (best >= 0) {
       this.selectFinding(best);
       this.openFinding();
       return;
     }
     // Else the segment under the pointer: open its step.
-    const sg = d.segments;
-    for (let k = 0; k < sg.lane.length; k++) {
-      if ((sg.lane[k] as number) + d.first !== lane) continue;
-      const x0 = toPx(sg.startNs[k] as number);
-      const x1 = Math.max(x0 + 2, toPx(sg.endNs[k] as number));
-      if (x < x0 - 1 || x > x1 + 1) continue;
-      const info = d.lanes[sg.lane[k] as number];
-      const state = s.states[sg.state[k] as number] ?? '?';
-      const event = d.names[sg.name[k] as number] ?? '';
-      const line = sg.line[k] as number;
-      this.details.dataset.index = String(sg.index[k]);
-      setText(this.details, `${info?.key ?? ''} ${state} from ${formatSeconds((sg.startNs[k] as number) - this.host.firstTsNs(), 9)} s · ${event} · line ${line}`);
-      this.host.reveal(line, event);
-      return;
-    }
+    const step = this.track.stepAt(scale, lane, x);
+    if (!step) return;
+    this.details.dataset.index = String(step.index);
+    setText(this.details, `${step.key} ${step.state} from ${formatSeconds(step.startNs - this.host.firstTsNs(), 9)} s · ${step.event} · line ${step.line}`);
+    this.host.reveal(step.line, step.event);
   }
 
-  /** Where a finding's marker is drawn: its time, kept whole inside the plot. */
-  private markerX(px: number): number {
-    return Math.min(this.canvasWidth() - 8, Math.max(8, px));
+  /** Gives the lanes track what is on screen now; returns the number of lanes on the canvas. */
+  private syncTrack(s: LifecycleSummary): number {
+    const rows = Math.min(s.objects - this.firstLane, Math.ceil(this.geometry().viewportPx / LANE_PX) + 1);
+    this.track.state = { summary: s, lanes: this.lanes, firstLane: this.firstLane, rows, selectedLane: this.selectedLane, selectedFinding: this.selectedFinding };
+    return rows;
   }
 
-  private toPx(d: { startNs: number; endNs: number }): (ns: number) => number {
-    const w = this.canvasWidth();
-    return (ns) => ((ns - d.startNs) / (d.endNs - d.startNs)) * w;
+  /** The lanes' time across the canvas: the range of the lanes shown (the timeline's, once they arrive). */
+  private scaleFor(d: { startNs: number; endNs: number }): TimeScale {
+    return TimeScale.across(d.startNs, d.endNs, this.canvasWidth());
   }
 
   // --- drawing -------------------------------------------------------------------------------
@@ -588,47 +540,22 @@ export class LifecycleView {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.draw());
   }
 
-  private readColours(): NonNullable<LifecycleView['colours']> {
-    const css = getComputedStyle(this.element);
-    const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-    const spans = Array.from(this.palette.children);
-    const colour = (e: Element | undefined, prop: 'color' | 'backgroundColor' = 'color'): string => (e ? getComputedStyle(e)[prop] : '');
-    return {
-      states: spans.slice(0, STATE_COLOURS).map((e) => colour(e)),
-      fg: v('--vscode-foreground', '#888'),
-      muted: v('--vscode-descriptionForeground', '#888'),
-      border: v('--vscode-panel-border', 'rgba(128,128,128,0.35)'),
-      focus: colour(spans[STATE_COLOURS]),
-      error: colour(spans[STATE_COLOURS + 1]),
-      selection: colour(spans[STATE_COLOURS + 2], 'backgroundColor'),
-      font: `10px ${css.fontFamily}`,
-    };
-  }
-
   private draw(): void {
     this.frame = 0;
     const s = this.summary;
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
-    const c = (this.colours ??= this.readColours());
+    const colours = this.host.colours.get();
     const w = this.canvasWidth();
     const h = this.geometry().viewportPx;
     const dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, Math.max(h, LANE_PX));
     const [a, b] = this.lanes ? [this.lanes.startNs, this.lanes.endNs] : this.host.range();
-    const first = this.host.firstTsNs();
-    const x = scaleLinear().domain([a, b]).range([0, w]);
-    const ticks = x.ticks(Math.max(2, Math.floor(w / 110)));
-    const fmt = tickFormatter(ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : (b - a) / 4);
-    this.axisG.call(
-      axisTop(x)
-        .ticks(Math.max(2, Math.floor(w / 110)))
-        .tickSize(4)
-        .tickFormat((d) => fmt(Number(d) - first)),
-    );
+    const scale = this.scaleFor({ startNs: a, endNs: b });
+    drawTimeAxis(this.axisG, scale, this.host.firstTsNs());
     if (!s) return;
-    const rows = Math.min(s.objects - this.firstLane, Math.ceil(h / LANE_PX) + 1);
+    const rows = this.syncTrack(s);
     // Labels: one DOM row per visible lane (keys are trace text: textContent only).
     const d = this.lanes;
     const labels: HTMLElement[] = [];
@@ -648,63 +575,8 @@ export class LifecycleView {
     this.labels.style.paddingTop = `${AXIS_PX}px`;
     if (this.selectedLane !== null) this.lanesBox.setAttribute('aria-activedescendant', `lc-lane-${this.selectedLane}`);
 
-    // Selected lane background, lane separators.
-    for (let r = 0; r < rows; r++) {
-      const lane = this.firstLane + r;
-      const y = r * LANE_PX;
-      if (lane === this.selectedLane) {
-        ctx.fillStyle = c.selection || c.border;
-        ctx.globalAlpha = 0.5;
-        ctx.fillRect(0, y, w, LANE_PX);
-        ctx.globalAlpha = 1;
-      }
-      ctx.strokeStyle = c.border;
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      ctx.moveTo(0, y + LANE_PX - 0.5);
-      ctx.lineTo(w, y + LANE_PX - 0.5);
-      ctx.stroke();
-    }
+    this.track.render({ ctx, scale, colours, top: 0, size: { width: w, height: Math.max(h, LANE_PX) } });
     if (!d) return;
-    const toPx = this.toPx(d);
-    // State segments: a bar per segment, a tick where each step begins.
-    const sg = d.segments;
-    for (let k = 0; k < sg.lane.length; k++) {
-      const r = d.first + (sg.lane[k] as number) - this.firstLane;
-      if (r < 0 || r >= rows) continue;
-      // A step at the very end of the range (zero length) still shows: 3 px, inside the plot.
-      const x0 = Math.min(w - 3, Math.max(-1, toPx(sg.startNs[k] as number)));
-      const x1 = Math.min(w + 1, toPx(sg.endNs[k] as number));
-      const y = r * LANE_PX + 4;
-      ctx.fillStyle = c.states[(sg.state[k] as number) % STATE_COLOURS] ?? c.fg;
-      ctx.globalAlpha = 0.75;
-      ctx.fillRect(x0, y, Math.max(3, x1 - x0), LANE_PX - 8);
-      ctx.globalAlpha = 1;
-      ctx.fillRect(Math.round(x0), y - 2, 1.5, LANE_PX - 4);
-    }
-    // Findings on their lanes: a diamond in the error colour; the selected one ringed.
-    s.findings.forEach((f, k) => {
-      const r = f.lane - this.firstLane;
-      if (f.lane < 0 || r < 0 || r >= rows) return;
-      const at = toPx(f.tsNs);
-      if (at < -6 || at > w + 6) return;
-      // A finding on the range's edge (often the last event of an excerpt) is drawn whole.
-      const fx = this.markerX(at);
-      const cy = r * LANE_PX + LANE_PX / 2;
-      ctx.fillStyle = c.error || c.fg;
-      ctx.beginPath();
-      ctx.moveTo(fx, cy - 6);
-      ctx.lineTo(fx + 6, cy);
-      ctx.lineTo(fx, cy + 6);
-      ctx.lineTo(fx - 6, cy);
-      ctx.closePath();
-      ctx.fill();
-      if (k === this.selectedFinding) {
-        ctx.strokeStyle = c.focus || c.fg;
-        ctx.lineWidth = 2;
-        ctx.strokeRect(fx - 8, cy - 8, 16, 16);
-      }
-    });
     this.canvas.dataset.drawn = `${d.first}:${d.startNs}:${d.endNs}`;
   }
 }

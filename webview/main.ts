@@ -17,6 +17,8 @@ import { byId, el } from './dom';
 import { EventTable } from './event-table';
 import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters';
 import { Host } from './host';
+import { Rpc } from './rpc';
+import { ThemeColours } from './tracks/colours';
 import { LoadingView } from './loading';
 import { isCaptureOverlay, isTraceSummary } from './sanitize';
 import { parseFilterState } from './state';
@@ -30,6 +32,10 @@ import { InterleaveView } from './interleave-view';
 import { ViewTabs } from './view-tabs';
 
 const host = new Host();
+/** Every request of every view goes through this one; its ids come from one counter. */
+const rpc = new Rpc((m) => host.post(m));
+/** The theme's colours for every canvas (timeline tracks, lifecycle lanes), read once per theme. */
+const colours = new ThemeColours();
 const app = byId<HTMLDivElement>('app');
 
 const filters = new FilterModel();
@@ -41,7 +47,7 @@ function reveal(line: number, event?: string): void {
   host.post(event === undefined ? { type: 'revealLine', line } : { type: 'revealEvent', line, event });
 }
 const table = new EventTable({
-  post: (request) => host.post(request),
+  rpc,
   // A capture is binary: Enter on a packet goes to its layers tree instead of the file as text.
   revealLine: (line, event) => (isCaptureSummary(summary) ? packetView.focusTree() : reveal(line, event)),
   viewChanged: (firstRow, selected) => {
@@ -57,13 +63,13 @@ const table = new EventTable({
   },
 });
 const packetView = new PacketView(
-  (m) => host.post(m),
+  rpc,
   (n) => timeline.pickIndex(n - 1),
 );
 /** A packet (event index) to select once the summary is there (a Problems entry's link). */
 let pendingPacket: number | null = null;
 const findingsPanel = new FindingsPanel(
-  (m) => host.post(m),
+  rpc,
   (n) => timeline.pickIndex(n - 1),
 );
 
@@ -71,6 +77,8 @@ const main = el('div', 'ktl-main');
 main.hidden = true;
 const tableArea = el('section', 'ktl-table-area');
 const timeline = new TimelineView({
+  rpc,
+  colours,
   post: (m) => host.post(m),
   filter: () => toEventFilter(filters.current),
   // An event picked on the timeline becomes the table's selection (details pane included).
@@ -89,7 +97,8 @@ const savedAtLoad = host.getState();
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
 const lifecycles = new LifecycleView(
   {
-    post: (m) => host.post(m),
+    rpc,
+    colours,
     range: () => timeline.visibleRange(),
     firstTsNs: () => summary?.firstTsNs ?? 0,
     reveal,
@@ -100,7 +109,7 @@ const lifecycles = new LifecycleView(
 );
 const interleave = new InterleaveView(
   {
-    post: (m) => host.post(m),
+    rpc,
     firstTsNs: () => summary?.firstTsNs ?? 0,
     reveal,
     selectedEvent: () => table.selectedRow(),
@@ -122,13 +131,13 @@ function revealTableSelection(): void {
   if (Number.isSafeInteger(index)) timeline.revealIndex(index);
 }
 const fdPanel = new FdPanel({
-  post: (m) => host.post(m),
+  rpc,
   pick: (index) => timeline.pickIndex(index),
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
 tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
-app.append(loading.element, main);
+app.append(loading.element, main, colours.element);
 
 let summary: TraceSummary | null = null;
 
@@ -184,6 +193,8 @@ function isCaptureSummary(s: TraceSummary | null): boolean {
 }
 
 function onMessage(msg: HostToWebview): void {
+  // Replies and requestErrors settle the request that asked (or are dropped when nobody waits).
+  if (rpc.settle(msg)) return;
   switch (msg.type) {
     case 'progress':
       if (!summary) loading.progress(msg.bytesRead, msg.totalBytes);
@@ -196,43 +207,12 @@ function onMessage(msg: HostToWebview): void {
       main.hidden = true;
       loading.fail(msg.message);
       break;
-    case 'rows':
-      table.onRows(msg);
-      break;
-    case 'requestError':
-      // By request id range, highest base first: interleave (2^48), findings (2^46), packet (2^44), lifecycle [2^43, 2^44), timeline (2^40), fd panel (3e9), table.
-      if (!interleave.onMessage(msg) && !findingsPanel.onMessage(msg) && !packetView.onMessage(msg) && !lifecycles.onMessage(msg) && !timeline.onMessage(msg) && !fdPanel.onMessage(msg)) table.onRequestError(msg.requestId, msg.message);
-      break;
-    case 'fds':
-      fdPanel.onMessage(msg);
-      break;
     case 'captureOverlay':
       if (msg.overlay === null || isCaptureOverlay(msg.overlay)) timeline.setCaptureOverlay(msg.overlay);
-      break;
-    case 'packet':
-    case 'journey':
-      packetView.onMessage(msg);
-      break;
-    case 'findings':
-      findingsPanel.onMessage(msg);
       break;
     case 'selectPacket':
       if (summary) timeline.pickIndex(msg.index);
       else pendingPacket = msg.index;
-      break;
-    case 'lifecycleModels':
-    case 'lifecycle':
-    case 'lifecycleLanes':
-    case 'flightRecorder':
-      lifecycles.onMessage(msg);
-      break;
-    case 'interleave':
-      interleave.onMessage(msg);
-      break;
-    case 'timeline':
-    case 'timelineRange':
-    case 'eventAt':
-      timeline.onMessage(msg);
       break;
     case 'applyFilter':
       // Before the summary arrives this lands in the saved state, which showSummary restores.

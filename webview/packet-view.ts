@@ -3,19 +3,17 @@
  * its bytes (HexDump), linked both ways: a field selected in the tree is highlighted in the
  * bytes, a byte clicked in the bytes selects the innermost field covering it.
  *
- * The packet is asked for when the table's selection changes, one at a time, with a fresh
- * requestId; a reply for a packet no longer selected is dropped. Shown for captures only.
+ * The packet is asked for when the table's selection changes (rpc.ts `Latest`): a reply for a
+ * packet no longer selected is dropped. Shown for captures only.
  */
-import type { JourneyToHost, JourneyToWebview, PacketDetails, PacketToHost, PacketToWebview } from '../src/protocol/messages';
+import type { PacketDetails } from '../src/protocol/messages';
 import { el, setText } from './dom';
 import { formatCount } from './format';
 import { HexDump } from './hex-dump';
 import { PacketTree } from './packet-tree';
 import { isPacketDetails, isPacketJourney } from './packet-data';
 import { JourneyView } from './journey-view';
-
-/** Request ids of this view: above the table's and the timeline's (2^40) so replies are routed by id. */
-export const PACKET_REQUEST_BASE = 2 ** 44;
+import { Latest, type Rpc } from './rpc';
 /**
  * A journey reads every capture of the workspace in the worker, which answers one request at a
  * time: it is asked for once the selection has rested this long (ms), not for every packet
@@ -29,18 +27,19 @@ export class PacketView {
   private readonly problems = el('ul', 'ktl-packet-problems');
   private readonly tree = new PacketTree((offset, length) => this.hex.highlight(offset, length));
   private readonly hex = new HexDump((offset) => this.tree.selectByte(offset));
-  private nextId = PACKET_REQUEST_BASE;
-  private pending: number | null = null;
-  private pendingJourney: number | null = null;
+  private readonly packet: Latest<'packet'>;
+  private readonly journeyRequest: Latest<'journey'>;
   private journeyTimer: ReturnType<typeof setTimeout> | undefined;
   private index: number | null = null;
   private readonly journey: JourneyView;
 
   constructor(
-    private readonly post: (m: PacketToHost | JourneyToHost) => void,
+    rpc: Rpc,
     /** A journey hop in this capture was picked: select packet `number` (1-based). */
     pickPacket: (number: number) => void,
   ) {
+    this.packet = new Latest(rpc);
+    this.journeyRequest = new Latest(rpc);
     this.journey = new JourneyView(pickPacket);
     this.element.id = 'packet-details';
     this.element.setAttribute('aria-label', 'Packet details and bytes');
@@ -57,34 +56,21 @@ export class PacketView {
     if (index === this.index) return;
     this.index = index;
     if (index === null) {
-      this.pending = null;
+      this.packet.cancel();
       this.clear('Select a packet to see its layers and bytes.');
       return;
     }
-    this.pending = this.nextId++;
-    this.pendingJourney = null;
+    this.journeyRequest.cancel();
     clearTimeout(this.journeyTimer);
     setText(this.header, `packet index ${formatCount(index)}: loading…`);
-    this.post({ type: 'packet', requestId: this.pending, index });
-  }
-
-  /** Handles a packet reply (or an error for ours); false for anything else. */
-  onMessage(msg: Extract<PacketToWebview, { type: 'packet' }> | JourneyToWebview | { type: 'requestError'; requestId: number; message: string }): boolean {
-    if (msg.requestId < PACKET_REQUEST_BASE) return false;
-    if (msg.requestId === this.pendingJourney) {
-      this.pendingJourney = null;
-      if (msg.type === 'requestError') this.journey.clear(`Journey: ${msg.message}`);
-      else if (msg.type === 'journey' && msg.journey === null) this.journey.clear();
-      else if (msg.type === 'journey' && isPacketJourney(msg.journey)) this.journey.show(msg.journey);
-      else this.journey.clear('The extension sent a malformed journey.');
-      return true;
-    }
-    if (msg.requestId !== this.pending || msg.type === 'journey') return true;
-    this.pending = null;
-    if (msg.type === 'requestError') this.clear(msg.message);
-    else if (!isPacketDetails(msg.packet)) this.clear('The extension sent a malformed packet.');
-    else this.render(msg.packet);
-    return true;
+    this.packet.send(
+      { type: 'packet', index },
+      (msg) => {
+        if (!isPacketDetails(msg.packet)) this.clear('The extension sent a malformed packet.');
+        else this.render(msg.packet);
+      },
+      (message) => this.clear(message),
+    );
   }
 
   private clear(message: string): void {
@@ -120,8 +106,15 @@ export class PacketView {
       this.journey.clear('Following this echo across the captures…');
       this.journeyTimer = setTimeout(() => {
         if (this.index !== p.index) return;
-        this.pendingJourney = this.nextId++;
-        this.post({ type: 'journey', requestId: this.pendingJourney, index: p.index });
+        this.journeyRequest.send(
+          { type: 'journey', index: p.index },
+          (msg) => {
+            if (msg.journey === null) this.journey.clear();
+            else if (isPacketJourney(msg.journey)) this.journey.show(msg.journey);
+            else this.journey.clear('The extension sent a malformed journey.');
+          },
+          (message) => this.journey.clear(`Journey: ${message}`),
+        );
       }, JOURNEY_DELAY_MS);
     }
   }

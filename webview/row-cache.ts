@@ -42,13 +42,16 @@ export class RowCache {
   /** Pages whose request failed under this generation; not retried until the filter changes. */
   private readonly failedPages = new Set<number>();
   private generation = 0;
-  private nextRequestId = 1;
   private filter: EventFilter = {};
   /** Rows matching the filter, from the latest accepted reply; null until one arrives. */
   total: number | null = null;
   lastError: string | null = null;
 
-  constructor(private readonly send: (request: RowsRequest) => void) {}
+  constructor(
+    private readonly send: (request: RowsRequest) => void,
+    /** Request ids: the webview's one counter (rpc.ts), so they never collide with another view's. */
+    private readonly nextId: () => number,
+  ) {}
 
   /** Forget everything: a new filter (or a new trace). `knownTotal` skips the "…" phase. */
   reset(filter: EventFilter, knownTotal: number | null): void {
@@ -100,7 +103,7 @@ export class RowCache {
   }
 
   private request(page: number): void {
-    const requestId = this.nextRequestId++;
+    const requestId = this.nextId();
     this.pending.set(requestId, { page, generation: this.generation });
     this.pendingPages.add(page);
     this.send({ type: 'rows', requestId, start: page * PAGE_ROWS, count: PAGE_ROWS, filter: this.filter });

@@ -2,7 +2,7 @@
  * Deep checks of the timeline replies before they are drawn: the guard in src/protocol only
  * looks at the envelope, and the drawing loops index typed arrays by what these say.
  */
-import type { CountEntry, TimelineData, TimelineTrack } from '../src/protocol/messages';
+import type { CountEntry, TimelineData, TimelineTrack, TrackId } from '../src/protocol/messages';
 
 const MAX_TRACKS = 4096;
 
@@ -27,8 +27,14 @@ function indicesBelow(a: Uint32Array | Int32Array, n: number, allowNone: boolean
   return true;
 }
 
+const TRACK_KINDS: readonly unknown[] = ['cpu', 'task', 'interface', 'attached'] satisfies TrackId['kind'][];
+
+function isTrackId(v: unknown): v is TrackId {
+  return isRecord(v) && TRACK_KINDS.includes(v.kind) && isIndex(v.id);
+}
+
 function isTrack(v: unknown, res: number, names: number, tasks: number): v is TimelineTrack {
-  if (!isRecord(v) || !isIndex(v.cpu) || !isIndex(v.total)) return false;
+  if (!isRecord(v) || !isTrackId(v.track) || !isIndex(v.total)) return false;
   if (!(v.counts instanceof Uint32Array) || v.counts.length !== res) return false;
   if (!(v.dominant instanceof Int32Array) || v.dominant.length !== res || !indicesBelow(v.dominant, names, true)) return false;
   const ev = v.events;

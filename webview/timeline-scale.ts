@@ -19,6 +19,14 @@ export class TimeScale {
     this.setDomain(0, 1);
   }
 
+  /** A scale showing exactly [startNs, endNs) across `widthPx` (a view without its own zoom, e.g. the lifecycle lanes). */
+  static across(startNs: number, endNs: number, widthPx: number): TimeScale {
+    const s = new TimeScale();
+    s.setDomain(startNs, endNs);
+    s.setWidth(widthPx);
+    return s;
+  }
+
   /** The full trace span [startNs, endNs). */
   setDomain(startNs: number, endNs: number): void {
     this.base.domain([startNs, Math.max(endNs, startNs + 1)]);

@@ -1,9 +1,11 @@
 /**
- * The timeline: one track per CPU with sched_switch task slices above the event marks.
+ * The timeline view: layout, zoom, brush and picking over tracks that draw themselves
+ * (tracks/: one per CPU, task or capture interface, sched_switch task slices above the event
+ * marks).
  *
- * Drawing: marks on one canvas (no DOM per event), the time axis and the brush in SVG
- * through d3 (d3-axis, d3-brush), zoom/pan through d3-zoom on the canvas. One TimeScale
- * (timeline-scale.ts) converts time <-> pixels for all of them.
+ * Drawing: each track renders onto one canvas (no DOM per event) given the one TimeScale
+ * (timeline-scale.ts), the theme's colours and its box; the time axis and the brush are SVG
+ * through d3 (tracks/axis.ts, d3-brush), zoom/pan through d3-zoom on the canvas.
  *
  * Data: the view asks the host for (visible range, resolution = plot width in px, CPUs,
  * the table's filter) and gets per-bucket counts and dominant events, the events one by one
@@ -16,25 +18,28 @@
  * selects it). Keys on the focused plot: + / - zoom, ← / → pan, 0 resets, Esc clears the
  * selection. Trace text (comms, event names) is drawn on the canvas or set as textContent.
  */
-import { axisTop } from 'd3-axis';
 import { brushX, type BrushBehavior, type D3BrushEvent } from 'd3-brush';
 import { select, type Selection } from 'd3-selection';
-import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
-import type { CountEntry, EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview, TimelineTrack, TraceSummary } from '../src/protocol/messages';
-import { CAPTURE_TRACK_BASE, MAX_TIMELINE_RESOLUTION, type CaptureOverlayInfo, type CaptureToHost } from '../src/protocol/messages';
+import { zoom as d3zoom, zoomIdentity, zoomTransform, type ZoomBehavior } from 'd3-zoom';
+import type { CountEntry, EventFilter, EventRow, TimelineData, TraceSummary } from '../src/protocol/messages';
+import { MAX_TIMELINE_RESOLUTION, type CaptureOverlayInfo, type CaptureToHost } from '../src/protocol/messages';
 import { CaptureBar } from './capture-bar';
 import { el, setText } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel, trackName } from './format';
 import { isEventRow } from './sanitize';
 import { isCountList, isTimelineData } from './timeline-data';
-import { TimeScale, tickFormatter } from './timeline-scale';
+import { TimeScale } from './timeline-scale';
+import { colourOf, type ThemeColours } from './tracks/colours';
+import { drawTimeAxis } from './tracks/axis';
+import { EventTrack, MARK_PX, SLICE_PX } from './tracks/event-track';
+import { sameTrack, type TrackId } from './tracks/track';
+import { trackIdOf } from './tracks/track-id';
+import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
 
 /** Layout, CSS px. */
 const LABEL_PX = 64;
 const AXIS_PX = 22;
 const RULER_PX = 14;
-const SLICE_PX = 12;
-const MARK_PX = 20;
 const TRACK_GAP_PX = 6;
 /** Pointer distance within which a click picks an event mark. */
 const HIT_PX = 4;
@@ -45,21 +50,18 @@ const DRAW_MEASURES = 5000;
 const KEY_ZOOM = 1.5;
 const KEY_PAN = 0.1;
 /**
- * Request ids of the timeline live far above the table's (which count from 1), so a
- * `requestError` can be routed by id alone.
+ * Why an event is fetched, and so what to do with it when it arrives: `click` (here; a
+ * double-click also opens its line) shows it and selects it in the table; `table` (the table
+ * selected it) marks it and brings it into view; `other` (another view picked it) does both.
  */
-export const TIMELINE_REQUEST_BASE = 2 ** 40;
-
-/** Same palette and hash as the event table's event column (event-table.ts, style.css .ktl-ev-cN). */
-const EVENT_COLOURS = 6;
-export function colourOf(name: string): number {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
-  return Math.abs(h) % EVENT_COLOURS;
-}
+export type PickIntent = { readonly kind: 'click'; readonly openLine: boolean } | { readonly kind: 'table' } | { readonly kind: 'other' };
 
 export interface TimelineHost {
-  post(m: TimelineToHost | CaptureToHost): void;
+  readonly rpc: Rpc;
+  /** The theme's colours, shared with the other canvas views. */
+  readonly colours: ThemeColours;
+  /** The capture bar's messages (the clock offset, Remove). */
+  post(m: CaptureToHost): void;
   /** The table's current filter: the timeline shows the same events. */
   filter(): EventFilter;
   /** An event was picked on the timeline; position = its row in the table's list (null if filtered out). */
@@ -70,20 +72,9 @@ export interface TimelineHost {
   viewChanged?(range: [number, number], selection: [number, number] | null): void;
 }
 
-interface Colours {
-  readonly events: string[];
-  readonly fg: string;
-  readonly muted: string;
-  readonly border: string;
-  readonly bg: string;
-  readonly selection: string;
-  readonly focus: string;
-  /** Canvas font for slice labels (the UI font). */
-  readonly font: string;
-}
-
-interface Track {
-  readonly cpu: number;
+/** A track laid out: its renderer and its top edge on the canvas (CSS px). */
+interface Placed {
+  readonly track: EventTrack;
   readonly top: number;
 }
 
@@ -99,32 +90,23 @@ export class TimelineView {
   private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
   private readonly axisG: Selection<SVGGElement, unknown, null, undefined>;
   private readonly brushG: Selection<SVGGElement, unknown, null, undefined>;
-  private readonly palette = el('div', 'ktl-tl-palette');
   private readonly scale = new TimeScale();
   private readonly zoom: ZoomBehavior<HTMLCanvasElement, unknown>;
   private readonly brush: BrushBehavior<unknown>;
 
   private summary: TraceSummary | null = null;
-  private tracks: Track[] = [];
+  private tracks: Placed[] = [];
   private tracksPx = 0;
-  private colours: Colours | null = null;
   private data: TimelineData | null = null;
   private frame = 0;
-  private nextId = TIMELINE_REQUEST_BASE;
-  private inFlight: number | null = null;
-  private dirty = false;
+  /** The data for the visible range: one request in flight, one more when it lands if the view moved. */
+  private readonly dataRequest: OneInFlight<'timeline'>;
   /** The brushed range [startNs, endNs), kept in time so zooming moves the brush with it. */
   private selection: [number, number] | null = null;
-  private rangeRequest: number | null = null;
-  private pickRequest: number | null = null;
-  /** The pending eventAt came from the table (reveal only), not from a click here. */
-  private pickFromTable = false;
-  /** The pending eventAt came from a double-click: open its line once it arrives. */
-  private revealOnPick = false;
-  /** The pending eventAt came from another view (pickIndex): pan to it as well. */
-  private panOnPick = false;
+  private readonly rangeRequest: Latest<'timelineRange'>;
+  private readonly pickRequest: Latest<'eventAt'>;
   /** A whole-trace request whose reply sets the zoom to the matching events. */
-  private fitRequest: number | null = null;
+  private readonly fitRequest: Latest<'timeline'>;
   private picked: EventRow | null = null;
   /** Set while the brush is moved by code (zoom), so its events are not taken as the user's. */
   private movingBrush = false;
@@ -134,11 +116,22 @@ export class TimelineView {
   private measures = 0;
 
   /** Interfaces of an attached capture, drawn after the CPUs. */
-  private captureTracks: { cpu: number; label: string }[] = [];
+  private captureTracks: { id: TrackId; label: string }[] = [];
   private readonly captureBar: CaptureBar;
 
   constructor(private readonly host: TimelineHost) {
     this.captureBar = new CaptureBar((m) => host.post(m));
+    this.dataRequest = new OneInFlight(
+      host.rpc,
+      () => this.dataBody(),
+      (msg) => {
+        if (isTimelineData(msg.data)) this.setData(msg.data);
+        this.schedule();
+      },
+    );
+    this.rangeRequest = new Latest(host.rpc);
+    this.pickRequest = new Latest(host.rpc);
+    this.fitRequest = new Latest(host.rpc);
     this.element.id = 'timeline';
     this.element.setAttribute('aria-label', 'Timeline');
     const bar = el('div', 'ktl-tl-bar');
@@ -168,26 +161,19 @@ export class TimelineView {
     body.append(this.labels, this.plot);
     this.details.id = 'timeline-details';
     this.details.setAttribute('aria-live', 'polite');
-    this.palette.setAttribute('aria-hidden', 'true');
-    for (let c = 0; c < EVENT_COLOURS; c++) this.palette.append(el('span', `ktl-ev-c${c}`));
-    this.palette.append(el('span', 'ktl-tl-sel-probe'), el('span', 'ktl-tl-focus-probe'));
-    this.element.append(bar, this.captureBar.element, body, this.details, this.palette);
+    this.element.append(bar, this.captureBar.element, body, this.details);
     this.showHint();
 
     this.zoom = d3zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([1, 1])
-      .on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => this.onZoom(e));
+      .on('zoom', () => this.onZoom());
     select(this.canvas).call(this.zoom).on('dblclick.zoom', null);
     this.brush = brushX<unknown>().on('brush end', (e: D3BrushEvent<unknown>) => this.onBrush(e));
     this.canvas.addEventListener('click', (e) => this.onClick(e, false));
     this.canvas.addEventListener('dblclick', (e) => this.onClick(e, true));
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.layout()).observe(this.plot);
-    // Theme switches change the --vscode-* variables: read the colours again.
-    new MutationObserver(() => {
-      this.colours = null;
-      this.schedule();
-    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    host.colours.onChange(() => this.schedule());
   }
 
   /** A (new) trace summary: tracks for its CPUs, the whole span in view. */
@@ -216,17 +202,18 @@ export class TimelineView {
   /** A capture drawn under the CPUs (or none): its interfaces become tracks, and the data is asked again. */
   setCaptureOverlay(overlay: CaptureOverlayInfo | null): void {
     this.captureBar.show(overlay);
-    this.captureTracks = overlay ? overlay.interfaces.map((name, k) => ({ cpu: CAPTURE_TRACK_BASE + k, label: name })) : [];
+    this.captureTracks = overlay ? overlay.interfaces.map((name, k) => ({ id: { kind: 'attached', id: k }, label: name })) : [];
     if (!this.summary) return;
     this.layoutTracks();
     this.request();
   }
 
-  /** A track's name: its task (strace), interface (captures) or CPU. */
-  private trackLabel(id: number): string {
+  /** A track's name: its task (strace), interface (captures, an attached capture) or CPU. */
+  private trackLabel(t: TrackId): string {
     const s = this.summary;
-    if (!s) return `CPU ${id}`;
-    return s.taskTracks?.find((x) => x.id === id)?.label ?? trackName(s, id);
+    if (t.kind === 'attached') return this.captureTracks.find((c) => c.id.id === t.id)?.label ?? `interface ${t.id}`;
+    if (!s) return `CPU ${t.id}`;
+    return (t.kind === 'task' ? s.taskTracks?.find((x) => x.id === t.id)?.label : undefined) ?? trackName(s, t.id);
   }
 
   /** One track per CPU (strace: per task), then one per interface of an attached capture. */
@@ -234,23 +221,36 @@ export class TimelineView {
     const s = this.summary;
     if (!s) return;
     const trackPx = SLICE_PX + MARK_PX + TRACK_GAP_PX;
-    const base = s.taskTracks ? s.taskTracks.map((x) => ({ cpu: x.id, label: x.label, title: `task ${x.label}` })) : s.cpus.map((cpu) => ({ cpu, label: trackName(s, cpu), title: trackName(s, cpu) }));
+    const base = s.taskTracks
+      ? s.taskTracks.map((x) => ({ id: trackIdOf(s, x.id), label: x.label, title: `task ${x.label}` }))
+      : s.cpus.map((cpu) => ({ id: trackIdOf(s, cpu), label: trackName(s, cpu), title: trackName(s, cpu) }));
     const all = [...base, ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
-    this.tracks = all.map((x, k) => ({ cpu: x.cpu, top: k * trackPx + TRACK_GAP_PX / 2 }));
+    this.tracks = all.map((x, k) => ({ track: new EventTrack(x.id), top: k * trackPx + TRACK_GAP_PX / 2 }));
     this.tracksPx = Math.max(trackPx, all.length * trackPx);
     const head = el('div', 'ktl-tl-label-head');
     head.style.height = `${AXIS_PX + RULER_PX}px`;
     this.labels.replaceChildren(head);
     for (const x of all) {
-      const l = el('div', `ktl-tl-label${x.cpu >= CAPTURE_TRACK_BASE ? ' ktl-tl-capture' : ''}`, x.label);
+      const l = el('div', `ktl-tl-label${x.id.kind === 'attached' ? ' ktl-tl-capture' : ''}`, x.label);
       l.title = x.title;
       l.style.height = `${trackPx}px`;
       this.labels.append(l);
     }
     this.canvas.style.height = `${this.tracksPx}px`;
     this.plot.style.height = `${AXIS_PX + RULER_PX + this.tracksPx}px`;
-    this.data = null;
+    this.setData(null);
     this.layout();
+  }
+
+  /** A reply for the visible range (null: none yet): each track takes its part. */
+  private setData(data: TimelineData | null): void {
+    this.data = data;
+    for (const p of this.tracks) p.track.current = null;
+    if (!data) return;
+    for (const t of data.tracks) {
+      const p = this.tracks.find((x) => sameTrack(x.track.id, t.track));
+      if (p) p.track.current = { data, track: t };
+    }
   }
 
   /** Restores a saved zoom range and brushed selection when the summary arrives (call before setSummary). */
@@ -269,75 +269,40 @@ export class TimelineView {
 
   /** The table's filter changed: ask again for the same range. */
   refresh(): void {
-    this.data = null;
+    this.setData(null);
     this.request();
     if (this.selection) this.requestRange();
   }
 
-  /**
-   * Handles a timeline reply (or an error for one of ours); false for anything else.
-   * Replies to requests we no longer wait for are dropped.
-   */
-  onMessage(msg: TimelineToWebview | { type: 'requestError'; requestId: number; message: string }): boolean {
-    if (msg.requestId < TIMELINE_REQUEST_BASE) return false;
-    switch (msg.type) {
-      case 'timeline':
-        if (msg.requestId === this.fitRequest) {
-          this.fitRequest = null;
-          if (isTimelineData(msg.data)) this.fitTo(msg.data);
-          return true;
+  /** Asks for event `index` (and its position in the table's list); `intent` says what to do with it. */
+  private requestEvent(index: number, intent: PickIntent): void {
+    this.pickRequest.send(
+      { type: 'eventAt', index, filter: this.host.filter() },
+      (msg) => {
+        if (!isEventRow(msg.row)) return;
+        if (intent.kind === 'click' && intent.openLine && this.summary?.lineKind === 'line') this.host.revealLine(msg.row.line, msg.row.event);
+        if (intent.kind === 'table') {
+          this.reveal(msg.row);
+          return;
         }
-        if (msg.requestId !== this.inFlight) return true;
-        this.inFlight = null;
-        if (isTimelineData(msg.data)) this.data = msg.data;
-        this.schedule();
-        if (this.dirty) this.request();
-        return true;
-      case 'timelineRange':
-        if (msg.requestId !== this.rangeRequest || !isCountList(msg.cpus) || !isCountList(msg.events)) return true;
-        this.rangeRequest = null;
-        this.showRange(msg.startNs, msg.endNs, msg.total, msg.cpus, msg.events);
-        return true;
-      case 'eventAt':
-        if (msg.requestId !== this.pickRequest || !isEventRow(msg.row)) return true;
-        this.pickRequest = null;
-        if (this.revealOnPick && this.summary?.lineKind === 'line') this.host.revealLine(msg.row.line, msg.row.event);
-        if (this.pickFromTable) this.reveal(msg.row);
-        else {
-          if (this.panOnPick) this.reveal(msg.row);
-          else this.showEvent(msg.row);
-          this.host.picked(msg.row, msg.position);
-        }
-        return true;
-      case 'requestError':
-        if (msg.requestId === this.inFlight) {
-          this.inFlight = null;
-          if (this.dirty) this.request();
-        }
-        if (msg.requestId === this.rangeRequest) setText(this.selectionLabel, msg.message);
-        if (msg.requestId === this.pickRequest) setText(this.details, msg.message);
-        if (msg.requestId === this.fitRequest) this.fitRequest = null;
-        return true;
-    }
+        if (intent.kind === 'other') this.reveal(msg.row);
+        else this.showEvent(msg.row);
+        this.host.picked(msg.row, msg.position);
+      },
+      (message) => setText(this.details, message),
+    );
   }
 
   /** The table selected event `index`: fetch it, then reveal it. */
   revealIndex(index: number): void {
     if (this.picked?.index === index || !this.summary) return;
-    this.pickFromTable = true;
-    this.panOnPick = false;
-    this.pickRequest = this.nextId++;
-    this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
+    this.requestEvent(index, { kind: 'table' });
   }
 
   /** Another view (fd panel, capture findings, a Problems link) picked event `index`: select it as a click here would, and bring it into view. */
   pickIndex(index: number): void {
     if (!this.summary) return;
-    this.pickFromTable = false;
-    this.revealOnPick = false;
-    this.panOnPick = true;
-    this.pickRequest = this.nextId++;
-    this.host.post({ type: 'eventAt', requestId: this.pickRequest, index, filter: this.host.filter() });
+    this.requestEvent(index, { kind: 'other' });
   }
 
   /** The table selected an event: mark it, and bring it into view when it is outside. */
@@ -370,25 +335,28 @@ export class TimelineView {
 
   private request(): void {
     if (!this.summary || this.scale.width <= 1) return;
-    if (this.inFlight !== null) {
-      this.dirty = true;
-      return;
-    }
-    this.dirty = false;
+    this.dataRequest.ask();
+  }
+
+  /** The visible range at the plot's resolution, under the table's filter. */
+  private dataBody(): RequestBody<'timeline'> | null {
+    if (!this.summary || this.scale.width <= 1) return null;
     const [startNs, endNs] = this.scale.visible();
-    if (!(endNs > startNs)) return;
-    const requestId = this.nextId++;
-    this.inFlight = requestId;
+    if (!(endNs > startNs)) return null;
     const resolution = Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.scale.width)));
-    this.host.post({ type: 'timeline', requestId, startNs, endNs, resolution, cpus: null, filter: this.host.filter() });
+    return { type: 'timeline', startNs, endNs, resolution, cpus: null, filter: this.host.filter() };
   }
 
   private requestRange(): void {
     if (!this.selection) return;
-    const requestId = this.nextId++;
-    this.rangeRequest = requestId;
     const [startNs, endNs] = this.selection;
-    this.host.post({ type: 'timelineRange', requestId, startNs, endNs, cpus: null, filter: this.host.filter() });
+    this.rangeRequest.send(
+      { type: 'timelineRange', startNs, endNs, cpus: null, filter: this.host.filter() },
+      (msg) => {
+        if (isCountList(msg.cpus) && isCountList(msg.events)) this.showRange(msg.startNs, msg.endNs, msg.total, msg.cpus, msg.events);
+      },
+      (message) => setText(this.selectionLabel, message),
+    );
   }
 
   // --- layout and drawing ----------------------------------------------------------------
@@ -422,37 +390,20 @@ export class TimelineView {
     this.request();
   }
 
+  /** The zoom as d3-zoom keeps it on the canvas (identity before any zoom). */
   private currentTransform(): { k: number; x: number; y: number } {
-    const t = (this.canvas as unknown as { __zoom?: { k: number; x: number; y: number } }).__zoom;
-    return t ?? zoomIdentity;
+    return zoomTransform(this.canvas);
   }
 
   private schedule(): void {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.draw());
   }
 
-  private readColours(): Colours {
-    const probe = (e: Element | null | undefined, prop: 'color' | 'backgroundColor'): string => (e ? getComputedStyle(e)[prop] : '');
-    const css = getComputedStyle(this.element);
-    const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-    const spans = Array.from(this.palette.children);
-    return {
-      events: spans.slice(0, EVENT_COLOURS).map((s) => probe(s, 'color')),
-      fg: v('--vscode-foreground', '#888'),
-      muted: v('--vscode-descriptionForeground', '#888'),
-      border: v('--vscode-panel-border', 'rgba(128,128,128,0.35)'),
-      bg: v('--vscode-editor-background', 'transparent'),
-      selection: probe(spans[EVENT_COLOURS], 'backgroundColor'),
-      focus: probe(spans[EVENT_COLOURS + 1], 'color'),
-      font: `10px ${css.fontFamily}`,
-    };
-  }
-
   private draw(): void {
     const t0 = performance.now();
     this.frame = 0;
     if (!this.summary) return;
-    const colours = (this.colours ??= this.readColours());
+    const colours = this.host.colours.get();
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     const w = this.scale.width;
@@ -462,13 +413,7 @@ export class TimelineView {
 
     // A counter trace clock (trace_clock counter, x86-tsc) has counts, not nanoseconds.
     const counter = this.summary.timeSource === 'counter';
-    const fmt = counter ? (n: number) => String(Math.round(n)) : tickFormatter(this.tickStep());
-    this.axisG.call(
-      axisTop(this.scale.d3())
-        .ticks(Math.max(2, Math.floor(w / 110)))
-        .tickSize(4)
-        .tickFormat((d) => fmt(Number(d) - (this.summary?.firstTsNs ?? 0))),
-    );
+    drawTimeAxis(this.axisG, this.scale, this.summary.firstTsNs, counter);
     const [a, b] = this.scale.visible();
     const first = this.summary.firstTsNs;
     setText(
@@ -492,14 +437,7 @@ export class TimelineView {
     }
 
     const data = this.data;
-    if (data) {
-      for (const tr of this.tracks) {
-        const track = data.tracks.find((x) => x.cpu === tr.cpu);
-        if (!track) continue;
-        this.drawSlices(ctx, data, track, tr.top, colours);
-        this.drawMarks(ctx, data, track, tr.top + SLICE_PX + 1, colours);
-      }
-    }
+    for (const p of this.tracks) p.track.render({ ctx, scale: this.scale, colours, top: p.top, size: { width: w, height: SLICE_PX + MARK_PX } });
 
     // The brushed range and the picked event.
     if (this.selection) {
@@ -512,7 +450,8 @@ export class TimelineView {
       this.band.style.height = `${RULER_PX + this.tracksPx}px`;
     } else this.band.hidden = true;
     const p = this.picked;
-    const tr = p ? this.tracks.find((x) => x.cpu === p.cpu) : undefined;
+    const s = this.summary;
+    const tr = p ? this.tracks.find((x) => sameTrack(x.track.id, trackIdOf(s, p.cpu))) : undefined;
     if (p && tr) {
       const x = Math.round(this.scale.toPx(p.tsNs)) + 0.5;
       if (x >= 0 && x <= w) {
@@ -535,87 +474,6 @@ export class TimelineView {
       this.measures = 1;
     }
     performance.measure(DRAW_MEASURE, { start: t0 });
-  }
-
-  private tickStep(): number {
-    const ticks = this.scale.d3().ticks(Math.max(2, Math.floor(this.scale.width / 110)));
-    return ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : this.scale.nsPerPx * 100;
-  }
-
-  private drawSlices(ctx: CanvasRenderingContext2D, data: TimelineData, track: TimelineTrack, top: number, c: Colours): void {
-    const w = this.scale.width;
-    const h = SLICE_PX - 2;
-    ctx.font = c.font;
-    ctx.textBaseline = 'middle';
-    if (track.slices) {
-      const s = track.slices;
-      for (let k = 0; k < s.startNs.length; k++) {
-        const x0 = Math.max(-1, this.scale.toPx(s.startNs[k] as number));
-        const x1 = Math.min(w + 1, this.scale.toPx(s.endNs[k] as number));
-        if (x1 < 0 || x0 > w) continue;
-        const task = data.tasks[s.task[k] as number];
-        if (!task) continue;
-        const idle = task.pid === 0;
-        ctx.globalAlpha = idle ? 0.12 : 0.45;
-        ctx.fillStyle = idle ? c.muted : (c.events[colourOf(task.comm)] ?? c.fg);
-        ctx.fillRect(x0, top, Math.max(1, x1 - x0 - 0.5), h);
-        ctx.globalAlpha = 1;
-        if (!idle && x1 - x0 > 40) {
-          ctx.fillStyle = c.fg;
-          ctx.save();
-          ctx.beginPath();
-          ctx.rect(x0, top, x1 - x0, h);
-          ctx.clip();
-          ctx.fillText(formatTask(task.comm, task.pid), Math.max(x0, 0) + 3, top + h / 2 + 0.5);
-          ctx.restore();
-        }
-      }
-    } else if (track.sliceBuckets) {
-      const sb = track.sliceBuckets;
-      const bw = (this.scale.toPx(data.endNs) - this.scale.toPx(data.startNs)) / sb.length;
-      const x0 = this.scale.toPx(data.startNs);
-      for (let k = 0; k < sb.length; k++) {
-        const task = data.tasks[sb[k] as number];
-        if (!task) continue;
-        const idle = task.pid === 0;
-        ctx.globalAlpha = idle ? 0.12 : 0.45;
-        ctx.fillStyle = idle ? c.muted : (c.events[colourOf(task.comm)] ?? c.fg);
-        ctx.fillRect(x0 + k * bw, top, Math.max(1, bw), h);
-      }
-      ctx.globalAlpha = 1;
-    }
-  }
-
-  private drawMarks(ctx: CanvasRenderingContext2D, data: TimelineData, track: TimelineTrack, top: number, c: Colours): void {
-    const w = this.scale.width;
-    if (track.events) {
-      const ev = track.events;
-      for (let k = 0; k < ev.tsNs.length; k++) {
-        const x = this.scale.toPx(ev.tsNs[k] as number);
-        if (x < -2 || x > w + 2) continue;
-        const name = data.names[ev.name[k] as number] ?? '';
-        ctx.fillStyle = c.events[colourOf(name)] ?? c.fg;
-        ctx.fillRect(Math.round(x) - 1, top + 2, 2, MARK_PX - 4);
-      }
-      return;
-    }
-    // Aggregated: one bar per bucket, height by log(count), coloured by its dominant event.
-    const counts = track.counts;
-    let max = 1;
-    for (let k = 0; k < counts.length; k++) max = Math.max(max, counts[k] as number);
-    const x0 = this.scale.toPx(data.startNs);
-    const bw = (this.scale.toPx(data.endNs) - x0) / counts.length;
-    const logMax = Math.log1p(max);
-    for (let k = 0; k < counts.length; k++) {
-      const n = counts[k] as number;
-      if (n === 0) continue;
-      const x = x0 + k * bw;
-      if (x + bw < 0 || x > w) continue;
-      const h = Math.max(3, ((MARK_PX - 2) * Math.log1p(n)) / logMax);
-      const name = data.names[track.dominant[k] as number] ?? '';
-      ctx.fillStyle = c.events[colourOf(name)] ?? c.fg;
-      ctx.fillRect(x, top + MARK_PX - 1 - h, Math.max(1, bw - (bw > 3 ? 0.5 : 0)), h);
-    }
   }
 
   // --- selection, details ----------------------------------------------------------------
@@ -653,7 +511,7 @@ export class TimelineView {
 
   private clearSelection(): void {
     this.selection = null;
-    this.rangeRequest = null;
+    this.rangeRequest.cancel();
     this.band.hidden = true;
     setText(this.selectionLabel, '');
     delete this.selectionLabel.dataset.durationNs;
@@ -672,7 +530,8 @@ export class TimelineView {
       return;
     }
     this.selectionLabel.dataset.total = String(total);
-    const perCpu = cpus.map((c) => `${this.trackLabel(Number(c.name))}: ${formatCount(c.count)}`).join(', ');
+    const s = this.summary;
+    const perCpu = cpus.map((c) => `${s ? this.trackLabel(trackIdOf(s, Number(c.name))) : `CPU ${c.name}`}: ${formatCount(c.count)}`).join(', ');
     const top = events
       .slice(0, 3)
       .map((e) => `${e.name} ${formatCount(e.count)}`)
@@ -716,7 +575,7 @@ export class TimelineView {
 
   // --- input ---------------------------------------------------------------------------
 
-  private onZoom(_e: D3ZoomEvent<HTMLCanvasElement, unknown>): void {
+  private onZoom(): void {
     this.scale.setTransform(this.currentTransform());
     this.placeBrush();
     this.schedule();
@@ -774,11 +633,11 @@ export class TimelineView {
       this.resetZoom();
       return;
     }
-    const requestId = this.nextId++;
-    this.fitRequest = requestId;
     const startNs = this.summary.firstTsNs;
     const endNs = startNs + this.summary.durationNs + 1;
-    this.host.post({ type: 'timeline', requestId, startNs, endNs, resolution: Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.scale.width))), cpus: null, filter: f });
+    this.fitRequest.send({ type: 'timeline', startNs, endNs, resolution: Math.max(1, Math.min(MAX_TIMELINE_RESOLUTION, Math.round(this.scale.width))), cpus: null, filter: f }, (msg) => {
+      if (isTimelineData(msg.data)) this.fitTo(msg.data);
+    });
   }
 
   private fitTo(data: TimelineData): void {
@@ -802,70 +661,50 @@ export class TimelineView {
     this.zoomTo(Math.max(data.startNs, a - pad), Math.min(data.endNs, b + pad));
   }
 
-  private onClick(e: MouseEvent, reveal: boolean): void {
+  private onClick(e: MouseEvent, openLine: boolean): void {
     const rect = this.canvas.getBoundingClientRect();
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
     this.canvas.focus({ preventScroll: true });
-    const tr = this.tracks.find((t) => y >= t.top - TRACK_GAP_PX / 2 && y < t.top + SLICE_PX + MARK_PX + TRACK_GAP_PX / 2);
-    const data = this.data;
-    const track = tr && data?.tracks.find((t) => t.cpu === tr.cpu);
-    if (!tr || !data || !track) return;
-    const ev = track.events;
-    if (ev) {
-      // The nearest listed event within HIT_PX.
-      let best = -1;
-      let bestPx = HIT_PX + 1;
-      for (let k = 0; k < ev.tsNs.length; k++) {
-        const d = Math.abs(this.scale.toPx(ev.tsNs[k] as number) - x);
-        if (d < bestPx) {
-          bestPx = d;
-          best = k;
-        }
-      }
-      if (best >= 0 && tr.cpu >= CAPTURE_TRACK_BASE) {
+    const placed = this.tracks.find((t) => y >= t.top - TRACK_GAP_PX / 2 && y < t.top + SLICE_PX + MARK_PX + TRACK_GAP_PX / 2);
+    const track = placed?.track;
+    const d = track?.current;
+    if (!placed || !track || !d) return;
+    const ev = d.track.events;
+    // The nearest listed event within HIT_PX.
+    const best = track.nearestEvent(this.scale, x, HIT_PX);
+    if (ev && best >= 0) {
+      if (track.id.kind === 'attached') {
         // A packet of the attached capture: not an event of this trace, so no table row to select.
-        this.showPacket(tr.cpu - CAPTURE_TRACK_BASE, ev.index[best] as number, ev.tsNs[best] as number, data.names[ev.name[best] as number] ?? '');
+        this.showPacket(track.id.id, ev.index[best] as number, ev.tsNs[best] as number, d.data.names[ev.name[best] as number] ?? '');
         return;
       }
-      if (best >= 0) {
-        const requestId = this.nextId++;
-        this.pickRequest = requestId;
-        this.pickFromTable = false;
-        this.panOnPick = false;
-        this.revealOnPick = reveal;
-        this.host.post({ type: 'eventAt', requestId, index: ev.index[best] as number, filter: this.host.filter() });
-        return;
-      }
+      this.requestEvent(ev.index[best] as number, { kind: 'click', openLine });
+      return;
     }
     // A task slice under the pointer: who ran, for how long.
-    const sl = track.slices;
-    if (sl && y < tr.top + SLICE_PX) {
-      const ns = this.scale.toNs(x);
-      for (let k = 0; k < sl.startNs.length; k++) {
-        const a = sl.startNs[k] as number;
-        const b = sl.endNs[k] as number;
-        const task = data.tasks[sl.task[k] as number];
-        if (ns < a || ns >= b || !task) continue;
-        const first = this.summary?.firstTsNs ?? 0;
-        this.details.dataset.index = '';
-        this.details.dataset.slice = formatTask(task.comm, task.pid);
-        this.details.replaceChildren(
-          el('span', 'ktl-muted', `${this.trackLabel(tr.cpu)} · `),
-          el('span', '', formatTask(task.comm, task.pid)),
-          el('span', 'ktl-muted', ` ran ${formatDuration(b - a)} · ${formatSeconds(a - first, 9)} s – ${formatSeconds(b - first, 9)} s (sched_switch)`),
-        );
-        return;
-      }
+    const slice = y < placed.top + SLICE_PX ? track.sliceAt(this.scale.toNs(x)) : null;
+    if (slice) {
+      const first = this.summary?.firstTsNs ?? 0;
+      const who = formatTask(slice.comm, slice.pid);
+      this.details.dataset.index = '';
+      this.details.dataset.slice = who;
+      this.details.replaceChildren(
+        el('span', 'ktl-muted', `${this.trackLabel(track.id)} · `),
+        el('span', '', who),
+        el('span', 'ktl-muted', ` ran ${formatDuration(slice.endNs - slice.startNs)} · ${formatSeconds(slice.startNs - first, 9)} s – ${formatSeconds(slice.endNs - first, 9)} s (sched_switch)`),
+      );
+      return;
     }
     // Aggregated (or nothing near): say what is under the pointer.
-    const k = Math.floor(((x - this.scale.toPx(data.startNs)) / (this.scale.toPx(data.endNs) - this.scale.toPx(data.startNs))) * track.counts.length);
-    const n = track.counts[k] ?? 0;
-    if (n > 0 && !ev) {
-      const name = data.names[track.dominant[k] as number] ?? '';
-      const bucketNs = (data.endNs - data.startNs) / track.counts.length;
+    const bucket = ev ? null : track.bucketAt(this.scale, x);
+    if (bucket) {
       this.details.dataset.index = '';
-      this.details.replaceChildren(el('span', 'ktl-muted', `${this.trackLabel(tr.cpu)} · ${formatCount(n)} events in ${formatDuration(bucketNs)}, mostly `), el('span', `ktl-ev-c${colourOf(name)}`, name), el('span', 'ktl-muted', ' · zoom in to pick single events'));
+      this.details.replaceChildren(
+        el('span', 'ktl-muted', `${this.trackLabel(track.id)} · ${formatCount(bucket.count)} events in ${formatDuration(bucket.bucketNs)}, mostly `),
+        el('span', `ktl-ev-c${colourOf(bucket.dominant)}`, bucket.dominant),
+        el('span', 'ktl-muted', ' · zoom in to pick single events'),
+      );
     }
   }
 }

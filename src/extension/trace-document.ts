@@ -6,10 +6,10 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CaptureFinding, CaptureOverlayInfo, EventFilter, EventRow, FdSummary, LifecycleToWebview, PacketDetails, PacketJourney, TimelineToHost, TimelineToWebview, TraceSummary } from '../protocol/messages';
+import type { CaptureFinding, CaptureOverlayInfo, ReplyTo, TraceSummary, WebviewRequest } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { ReaderOptions } from '../core/formats/reader-options';
-import type { HostToWorker, SourceConfig, WorkerLifecycleRequest, WorkerToHost, WorkspaceModels } from '../protocol/worker-messages';
+import type { HostToWorker, RequestContext, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
 import { WorkerRequests } from './worker-requests';
 import { otherCaptures } from './capture-files';
 
@@ -20,12 +20,6 @@ export type LoadState =
   | { kind: 'loading'; bytesRead: number; totalBytes: number }
   | { kind: 'loaded'; summary: TraceSummary }
   | { kind: 'failed'; message: string };
-
-export interface RowsReply {
-  total: number;
-  start: number;
-  rows: EventRow[];
-}
 
 export class TraceDocument implements vscode.CustomDocument {
   private readonly worker: Worker;
@@ -44,6 +38,8 @@ export class TraceDocument implements vscode.CustomDocument {
     extensionUri: vscode.Uri,
     readerOptions: ReaderOptions = {},
     env: NodeJS.ProcessEnv = process.env,
+    /** The `kernelTrace.maxMemory` budget in bytes; null for the default. */
+    maxMemoryBytes: number | null = null,
   ) {
     this.worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { env });
     this.worker.on('message', (msg: WorkerToHost) => this.onWorkerMessage(msg));
@@ -56,19 +52,12 @@ export class TraceDocument implements vscode.CustomDocument {
       this.state = { kind: 'failed', message: `Kernel Trace Lens reads local files; ${uri.scheme}: URIs are not supported yet.` };
       return;
     }
-    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath), readerOptions });
+    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath), readerOptions, ...(maxMemoryBytes !== null ? { maxMemoryBytes } : {}) });
     void this.showProgressWhenLarge();
   }
 
   get loadState(): LoadState {
     return this.state;
-  }
-
-  rows(start: number, count: number, filter: EventFilter): Promise<RowsReply> {
-    return this.requests.request(
-      (requestId) => this.send({ type: 'rows', requestId, start, count, filter }),
-      (m) => (m.type === 'rows' ? { total: m.total, start: m.start, rows: m.rows } : undefined),
-    );
   }
 
   /** Hit counts of this trace on the source tree (the worker maps and indexes; needs the trace loaded). */
@@ -79,19 +68,14 @@ export class TraceDocument implements vscode.CustomDocument {
     );
   }
 
-  /** A webview timeline request answered by the worker; the reply keeps the webview's requestId. */
-  timeline(request: TimelineToHost): Promise<TimelineToWebview> {
+  /**
+   * A webview request answered by the worker, with what only the host can read for it. The
+   * reply carries the request's own requestId; a reply of another kind rejects.
+   */
+  forward<R extends WebviewRequest>(request: R, context: RequestContext): Promise<ReplyTo<R['type']>> {
     return this.requests.request(
-      (requestId) => this.send({ type: 'timeline', requestId, request }),
-      (m) => (m.type === 'timeline' ? { ...m.reply, requestId: request.requestId } : undefined),
-    );
-  }
-
-  /** strace per-fd views, write stalls first (the worker computes them). */
-  fds(): Promise<{ views: FdSummary[]; total: number }> {
-    return this.requests.request(
-      (requestId) => this.send({ type: 'fds', requestId }),
-      (m) => (m.type === 'fds' ? { views: m.views, total: m.total } : undefined),
+      (requestId) => this.send({ type: 'webview', requestId, request, context }),
+      (m) => (m.type === 'webview' && m.reply.type === request.type ? ({ ...m.reply, requestId: request.requestId } as ReplyTo<R['type']>) : undefined),
     );
   }
 
@@ -121,42 +105,11 @@ export class TraceDocument implements vscode.CustomDocument {
     this.send({ type: 'dropSourceIndex' });
   }
 
-  /** Details and bytes of one packet (captures only). */
-  packet(index: number): Promise<PacketDetails> {
-    return this.requests.request(
-      (requestId) => this.send({ type: 'packet', requestId, index }),
-      (m) => (m.type === 'packet' ? m.packet : undefined),
-    );
-  }
-
-  private findingsReply: Promise<{ findings: CaptureFinding[]; total: number }> | undefined;
-
-  /** The capture's findings, computed once by the worker (captures only). */
-  findings(): Promise<{ findings: CaptureFinding[]; total: number }> {
+  /** The capture's findings (captures only; the worker computes them once and keeps them). */
+  async findings(): Promise<{ findings: readonly CaptureFinding[]; total: number }> {
     // With the workspace's other captures: "traffic another capture of the same hosts has".
-    this.findingsReply ??= otherCaptures(this.uri).then((others) =>
-      this.requests.request(
-        (requestId) => this.send({ type: 'findings', requestId, others }),
-        (m) => (m.type === 'findings' ? { findings: m.findings, total: m.total } : undefined),
-      ),
-    );
-    return this.findingsReply;
-  }
-
-  /** The journey of packet `index` (this capture named `name`) across the captures at `others`. */
-  journey(index: number, name: string, others: readonly { readonly path: string; readonly name: string }[]): Promise<{ journey: PacketJourney | null; reason: string }> {
-    return this.requests.request(
-      (requestId) => this.send({ type: 'journey', requestId, index, name, others }),
-      (m) => (m.type === 'journey' ? { journey: m.journey, reason: m.reason } : undefined),
-    );
-  }
-
-  /** A webview lifecycle/interleave request answered by the worker (which caches one analysis per model). */
-  lifecycle(request: WorkerLifecycleRequest, config: WorkspaceModels | null): Promise<LifecycleToWebview> {
-    return this.requests.request(
-      (requestId) => this.send({ type: 'lifecycle', requestId, request, config }),
-      (m) => (m.type === 'lifecycle' ? { ...m.reply, requestId: request.requestId } : undefined),
-    );
+    const r = await this.forward({ type: 'findings', requestId: 0 }, { captures: await otherCaptures(this.uri) });
+    return { findings: r.findings, total: r.total };
   }
 
   cancelLoad(): void {

@@ -1,15 +1,17 @@
 /**
- * The read-only custom editor for traces. The webview asks for pages of rows; this provider
- * checks every message (protocol/guards), forwards page requests to the document's worker,
- * and never sends the whole trace.
+ * The read-only custom editor for traces. The webview asks for pages of rows, timeline data,
+ * packets, lifecycles; this provider checks every message (protocol/guards), answers the ones
+ * it owns (ready, reveal line/event, the capture offset) and forwards every request to the
+ * document's worker in one envelope, with one error path. It never sends the whole trace.
  */
 import * as vscode from 'vscode';
-import { MAX_PAGE_ROWS, type CaptureOverlayInfo, type EventFilter, type HostToWebview } from '../protocol/messages';
+import type { CaptureOverlayInfo, EventFilter, HostToWebview } from '../protocol/messages';
 import { isWebviewToHost } from '../protocol/guards';
-import { readWorkspaceModels, readerOptionsFor } from './workspace-config';
+import { readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
-import { captureName, otherCaptures } from './capture-files';
+import { requestContext } from './request-context';
+import { parseMemorySize } from '../core/trace/memory-budget';
 
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
 export const TRACE_TEXT_VIEW_TYPE = 'kernelTrace.traceEditor.text';
@@ -44,7 +46,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   ) {}
 
   async openCustomDocument(uri: vscode.Uri): Promise<TraceDocument> {
-    const doc = new TraceDocument(uri, this.context.extensionUri, await readerOptionsFor(uri), this.workerEnv());
+    const doc = new TraceDocument(uri, this.context.extensionUri, await readerOptionsFor(uri), this.workerEnv(), maxMemorySetting());
     doc.onDidDispose(() => this.panels.delete(doc));
     this.openEmitter.fire(doc);
     return doc;
@@ -143,25 +145,8 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
               handle.pendingPacket = undefined;
             }
             break;
-          case 'rows':
-            try {
-              const r = await document.rows(raw.start, Math.min(raw.count, MAX_PAGE_ROWS), raw.filter);
-              post({ type: 'rows', requestId: raw.requestId, total: r.total, start: r.start, rows: r.rows });
-            } catch (err) {
-              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
-            }
-            break;
           case 'revealLine':
             await revealLine(document.uri, raw.line, panel.viewColumn);
-            break;
-          case 'timeline':
-          case 'timelineRange':
-          case 'eventAt':
-            try {
-              post(await document.timeline(raw));
-            } catch (err) {
-              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
-            }
             break;
           case 'setCaptureOffset':
           case 'detachCapture':
@@ -171,47 +156,19 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
               void vscode.window.showErrorMessage(`Kernel Trace: ${err instanceof Error ? err.message : String(err)}`);
             }
             break;
-          case 'fds':
-            try {
-              post({ type: 'fds', requestId: raw.requestId, ...(await document.fds()) });
-            } catch (err) {
-              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
-            }
-            break;
-          case 'lifecycleModels':
-          case 'lifecycle':
-          case 'lifecycleLanes':
-          case 'flightRecorder':
-          case 'interleave':
-            try {
-              post(await document.lifecycle(raw, await readWorkspaceModels(document.uri)));
-            } catch (err) {
-              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
-            }
-            break;
-          case 'packet':
-          case 'findings':
-            try {
-              if (raw.type === 'packet') post({ type: 'packet', requestId: raw.requestId, packet: await document.packet(raw.index) });
-              else post({ type: 'findings', requestId: raw.requestId, ...(await document.findings()) });
-            } catch (err) {
-              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
-            }
-            break;
-          case 'journey':
-            try {
-              const others = await otherCaptures(document.uri);
-              post({ type: 'journey', requestId: raw.requestId, ...(await document.journey(raw.index, captureName(document.uri), others)) });
-            } catch (err) {
-              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
-            }
-            break;
           case 'revealEvent': {
             const traceColumn = await revealLine(document.uri, raw.line, panel.viewColumn);
             const site = this.sourceSiteOf(document, raw.event);
             if (site) await revealSource(site.uri, site.line, traceColumn);
             break;
           }
+          default:
+            // Every request (a message with a requestId): the worker answers it, one error path.
+            try {
+              post(await document.forward(raw, await requestContext(raw, document.uri)));
+            } catch (err) {
+              post({ type: 'requestError', requestId: raw.requestId, message: err instanceof Error ? err.message : String(err) });
+            }
         }
       }),
     ];
@@ -248,4 +205,13 @@ async function revealSource(uri: vscode.Uri, line: number, traceColumn: vscode.V
   const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString() && e.viewColumn !== traceColumn);
   const viewColumn = existing?.viewColumn ?? (traceColumn !== undefined ? traceColumn + 1 : vscode.ViewColumn.Beside);
   await vscode.window.showTextDocument(doc, { viewColumn, selection: new vscode.Range(pos, pos), preview: true });
+}
+
+/** `kernelTrace.maxMemory` in bytes; null (the default budget) when unset or not a size, which is said. */
+function maxMemorySetting(): number | null {
+  const text = vscode.workspace.getConfiguration('kernelTrace').get<string>('maxMemory', '').trim();
+  if (text === '') return null;
+  const bytes = parseMemorySize(text);
+  if (bytes === null) void vscode.window.showWarningMessage(`Kernel Trace Lens: kernelTrace.maxMemory "${text}" is not a size such as 512M or 2G; the default budget is used.`);
+  return bytes;
 }

@@ -109,6 +109,19 @@ export type HostToWebview =
   | JourneyToWebview
   | LifecycleToWebview;
 
+/**
+ * The webview's requests: every message it sends with a `requestId`. The reply is the
+ * HostToWebview message of the same `type` carrying the same `requestId`, or a `requestError`
+ * with that id. The webview allocates ids from one counter (webview/rpc.ts); the host answers
+ * `ready`, `revealLine`, `revealEvent` and the capture offset itself and forwards every request
+ * to the worker as it came (src/worker/webview-handlers.ts answers it).
+ */
+export type WebviewRequest = Extract<WebviewToHost, { readonly requestId: number }>;
+export type RequestKind = WebviewRequest['type'];
+/** The reply to a request of kind K. */
+export type ReplyTo<K extends RequestKind> = Extract<HostToWebview, { readonly type: K; readonly requestId: number }>;
+export type WebviewReply = ReplyTo<RequestKind>;
+
 /** Tasks drawn as timeline tracks (strace); the busiest ones. */
 export const MAX_TASK_TRACKS = 64;
 
@@ -136,9 +149,20 @@ export interface TimelineSliceList {
   readonly task: Uint32Array;
 }
 
-/** One CPU over the requested range, in `resolution` equal buckets. */
+/**
+ * A timeline track's identity: what it is a timeline of, and which one. `cpu`: a CPU of the
+ * trace; `task`: a task (strace, id = pid, 0 when strace printed none); `interface`: an
+ * interface of the capture opened (id = its index); `attached`: an interface of a capture
+ * attached to the trace's timeline (id = its index in that capture).
+ */
+export interface TrackId {
+  readonly kind: 'cpu' | 'task' | 'interface' | 'attached';
+  readonly id: number;
+}
+
+/** One track (a CPU, a task, an interface) over the requested range, in `resolution` equal buckets. */
 export interface TimelineTrack {
-  readonly cpu: number;
+  readonly track: TrackId;
   /** Events of the track in the range (after the filter). */
   readonly total: number;
   /** Events per bucket. */
@@ -263,16 +287,14 @@ export const MAX_FD_USES = 200;
 // interfaces as tracks under the CPUs, in the trace's time. The clocks differ (capture: wall
 // clock; trace: a kernel clock): the offset is estimated from matching events
 // (core/analysis/capture/align.ts) and can be set by hand. Capture tracks come in the same
-// TimelineData with `cpu` = CAPTURE_TRACK_BASE + interface index, their events' `index` being
+// TimelineData as `{ kind: 'attached', id: interface index }`, their events' `index` being
 // packet indexes in the capture (not trace events).
-
-export const CAPTURE_TRACK_BASE = 1_000_000;
 
 export interface CaptureOverlayInfo {
   /** The capture's file name. */
   readonly name: string;
   readonly packets: number;
-  /** Interface names by index (track k = CAPTURE_TRACK_BASE + k). */
+  /** Interface names by index (track `{ kind: 'attached', id: k }`). */
   readonly interfaces: readonly string[];
   /** The estimate: capture wall clock - trace clock, decimal ns; null when nothing matched. */
   readonly estimate: { readonly offsetNs: string; readonly method: string; readonly matches: number; readonly residualNs: number } | null;

@@ -5,10 +5,9 @@
  *   d = trace.originNs + offsetNs - capture.originNs
  * (offsetNs = capture wall clock - trace clock), so a packet at capture-relative time c sits at
  * trace-relative time c - d. The tracks are appended to the trace's TimelineData with their
- * names merged and `cpu` = CAPTURE_TRACK_BASE + interface index.
+ * names merged and tracks `{ kind: 'attached', id: interface index }`.
  */
 import type { CaptureOverlayInfo, TimelineData, TimelineTrack } from '../protocol/messages';
-import { CAPTURE_TRACK_BASE } from '../protocol/messages';
 import { estimateClockOffset, type ClockEstimate } from '../core/analysis/capture/align';
 import { interfacesJson } from '../core/formats/capture/common';
 import type { Trace } from '../core/trace/trace';
@@ -65,7 +64,7 @@ export class CaptureOverlay {
     const base = names.length;
     names.push(...c.names);
     const tracks: TimelineTrack[] = c.tracks.map((t) => ({
-      cpu: CAPTURE_TRACK_BASE + t.cpu,
+      track: { kind: 'attached', id: t.track.id },
       total: t.total,
       counts: t.counts,
       dominant: t.dominant.map((n) => (n < 0 ? n : n + base)),

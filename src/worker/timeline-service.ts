@@ -6,11 +6,12 @@
  * filter (cached, a few filters at most), so a query costs O(buckets + events drawn).
  * The filter means exactly what it means for the table (TraceService.rows).
  */
-import type { EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview } from '../protocol/messages';
+import type { EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview, TrackId } from '../protocol/messages';
 import { MAX_TIMELINE_EVENTS, MAX_TIMELINE_RESOLUTION, MAX_TIMELINE_SLICES } from '../protocol/messages';
 import { buildTaskSlices, buildTimelineEvents, countRange, queryTimeline, type TaskSlices, type TimelineEvents } from '../core/analysis/timeline';
 import type { Trace } from '../core/trace/trace';
 import { eventMatcher } from '../core/analysis/event-filter';
+import { isCapture } from '../core/formats/capture/common';
 
 /** Filtered indexes kept (each is ~16 bytes per matching event). */
 const FILTER_CACHE = 4;
@@ -29,8 +30,12 @@ export class TimelineService {
   /** strace has no CPUs worth a track (all 0): one track per task instead (pid; 0 when strace printed none). */
   private readonly trackOf: ((i: number) => number) | undefined;
 
+  /** What this trace's track numbers are. */
+  private readonly trackKind: TrackId['kind'];
+
   constructor(private readonly trace: Trace) {
     this.trackOf = timelineTracksByTask(trace) ? (i) => Math.max(0, trace.pid(i)) : undefined;
+    this.trackKind = this.trackOf ? 'task' : isCapture(trace.meta.format) ? 'interface' : 'cpu';
   }
 
   /** Answers one timeline request (throws on a bad request; the caller turns it into requestError). */
@@ -66,7 +71,9 @@ export class TimelineService {
       { startNs, endNs, resolution: res, cpus, maxEvents: MAX_TIMELINE_EVENTS, maxSlices: MAX_TIMELINE_SLICES },
       (id) => this.trace.strings.get(id),
     );
-    return r;
+    // The core numbers tracks as the trace's cpu column (or pid); the wire says what they are.
+    const kind = this.trackKind;
+    return { ...r, tracks: r.tracks.map(({ cpu, ...t }) => ({ track: { kind, id: cpu }, ...t })) };
   }
 
   /** Position of event `index` in the filtered file-order list, null when the filter hides it. */

@@ -9,7 +9,6 @@ import { loadTraceFile } from '../../src/core/io/file-source';
 import { estimateClockOffset } from '../../src/core/analysis/capture/align';
 import { decodeEvent } from '../../src/core/formats/decode';
 import { interfacesJson } from '../../src/core/formats/capture/common';
-import { CAPTURE_TRACK_BASE } from '../../src/protocol/messages';
 import { CaptureOverlay } from '../../src/worker/capture-overlay';
 import { TimelineService } from '../../src/worker/timeline-service';
 
@@ -46,7 +45,7 @@ test('capture tracks on the trace timeline: estimated offset, exact counts, pack
       return m;
     };
     const counted = (d: typeof data): Map<number, number> =>
-      new Map(d.tracks.filter((t) => t.cpu >= CAPTURE_TRACK_BASE && t.total > 0).map((t) => [t.cpu - CAPTURE_TRACK_BASE, t.total]));
+      new Map(d.tracks.filter((t) => t.track.kind === 'attached' && t.total > 0).map((t) => [t.track.id, t.total]));
     assert.deepEqual(counted(data), direct(BigInt(info.offsetNs)));
     assert.ok([...counted(data).values()].reduce((a, b) => a + b, 0) > 100);
 
@@ -87,7 +86,7 @@ test('capture tracks on the trace timeline: estimated offset, exact counts, pack
     assert.equal(overlay.info().offsetNs, later.toString());
     const moved = overlay.addTracks(base);
     assert.deepEqual(counted(moved), direct(later));
-    const first = (d: typeof data): number => Math.min(...d.tracks.filter((t) => t.cpu >= CAPTURE_TRACK_BASE && t.events && t.events.tsNs.length > 0).map((t) => t.events?.tsNs[0] as number));
+    const first = (d: typeof data): number => Math.min(...d.tracks.filter((t) => t.track.kind === 'attached' && t.events && t.events.tsNs.length > 0).map((t) => t.events?.tsNs[0] as number));
     if (counted(moved).size > 0) assert.ok(first(moved) < first(data));
     overlay.setOffset(null);
     assert.equal(overlay.info().offsetNs, estimate.offsetNs);

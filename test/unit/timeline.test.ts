@@ -203,7 +203,7 @@ test('TimelineService: filters like the table, positions in the filtered list, b
   const data = svc.query(first, end, 100_000, null, { events: ['sched_switch'], cpus: [1] });
   assert.equal(data.resolution, 8192);
   assert.deepEqual(
-    data.tracks.map((x) => x.cpu),
+    data.tracks.map((x) => x.track.id),
     [0, 1],
   );
   let want = 0;
@@ -259,7 +259,7 @@ test('strace: one track per task (pid), each with exactly that task\'s calls; th
       for (let i = 0; i < t.length; i++) perTask.set(Math.max(0, t.pid(i)), (perTask.get(Math.max(0, t.pid(i))) ?? 0) + 1);
       const span = t.tsNs(t.length - 1) + 1;
       const data = new TimelineService(t).query(0, Math.max(span, 1), 500, null, {});
-      assert.deepEqual(new Map(data.tracks.map((tr) => [tr.cpu, tr.total])), perTask, file);
+      assert.deepEqual(new Map(data.tracks.map((tr) => [tr.track.id, tr.total])), perTask, file);
       const summary = service.summary(file);
       assert.deepEqual(
         summary.taskTracks?.map((x) => x.id),

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { CAPTURE_TRACK_BASE, type HostToWebview, type TimelineData, type WebviewToHost } from '../../src/protocol/messages';
+import { type HostToWebview, type TimelineData, type WebviewToHost } from '../../src/protocol/messages';
 import type { Trace } from '../../src/core/trace/trace';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { TraceService } from '../../src/worker/trace-service';
@@ -109,11 +109,11 @@ describe('capture on the trace timeline (Chromium, real trace and capture)', () 
     const pxOf = (ts: number): number => ((ts - data.startNs) / (data.endNs - data.startNs)) * box.width;
     let picked: { k: number; index: number; ts: number } | null = null;
     data.tracks.forEach((t) => {
-      if (picked || t.cpu < CAPTURE_TRACK_BASE || !t.events) return;
+      if (picked || t.track.kind !== 'attached' || !t.events) return;
       const ts = t.events.tsNs;
       for (let j = 1; j + 1 < ts.length && !picked; j++) {
         const x = pxOf(ts[j] as number);
-        if (x - pxOf(ts[j - 1] as number) > 4 && pxOf(ts[j + 1] as number) - x > 4 && x > 2 && x < box.width - 2) picked = { k: t.cpu - CAPTURE_TRACK_BASE, index: t.events.index[j] as number, ts: ts[j] as number };
+        if (x - pxOf(ts[j - 1] as number) > 4 && pxOf(ts[j + 1] as number) - x > 4 && x > 2 && x < box.width - 2) picked = { k: t.track.id, index: t.events.index[j] as number, ts: ts[j] as number };
       }
     });
     assert.ok(picked, 'an isolated packet mark');

@@ -48,7 +48,7 @@ export function assertBuilt(): void {
   const css = join(ROOT, 'dist', 'webview.css');
   if (!existsSync(js) || !existsSync(css)) throw new Error('dist/webview.js or dist/webview.css is missing: run `npm run build` first');
   const built = Math.min(statSync(js).mtimeMs, statSync(css).mtimeMs);
-  const dirs = [join(ROOT, 'webview'), join(ROOT, 'src', 'protocol')];
+  const dirs = [join(ROOT, 'webview'), join(ROOT, 'webview', 'tracks'), join(ROOT, 'src', 'protocol')];
   for (const dir of dirs) {
     for (const name of readdirSync(dir)) {
       if (!/\.(ts|css)$/.test(name)) continue;

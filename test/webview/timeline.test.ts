@@ -291,6 +291,15 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
     await page.focus('#event-table');
     await page.keyboard.press('ArrowDown');
     await page.waitForFunction((i) => (document.getElementById('timeline-details') as HTMLElement).dataset.index === String(i + 1), target, { timeout: WAIT_MS });
+    // ... without opening its line: only the double-click here did (the pick's intent is the
+    // table's now). One more step, so every message of the first one has reached the host.
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction((i) => (document.getElementById('timeline-details') as HTMLElement).dataset.index === String(i + 2), target, { timeout: WAIT_MS });
+    assert.deepEqual(
+      w.posted.filter((m) => m.type === 'revealEvent' || m.type === 'revealLine').map((m) => m.line),
+      [t.line(target)],
+      'a table selection does not open the trace text',
+    );
     await assertClean(w);
   });
 

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import type { EventRow } from '../../src/protocol/messages';
 import { formatAbsoluteCount, formatAbsoluteSeconds, formatBytes, formatCount, formatDelta, formatDuration, formatSeconds } from '../../webview/format';
 import { PAGE_ROWS, RowCache, type RowsRequest } from '../../webview/row-cache';
+import { Rpc } from '../../webview/rpc';
 import { INITIAL_STATE, parseViewState } from '../../webview/state';
 import { listboxStep } from '../../webview/list-keys';
 import { fieldsOf } from '../../webview/event-fields';
@@ -77,7 +78,7 @@ describe('row cache', () => {
 
   it('asks for aligned pages around the focus and caches them', () => {
     const sent: RowsRequest[] = [];
-    const c = new RowCache((r) => sent.push(r));
+    const c = new RowCache((r) => sent.push(r), new Rpc(() => undefined).nextId);
     c.reset({}, 1_000);
     c.ensure(150, 260, 150);
     assert.deepEqual(
@@ -95,7 +96,7 @@ describe('row cache', () => {
 
   it('drops replies for an old filter, unknown ids and malformed rows', () => {
     const sent: RowsRequest[] = [];
-    const c = new RowCache((r) => sent.push(r));
+    const c = new RowCache((r) => sent.push(r), new Rpc(() => undefined).nextId);
     c.reset({ events: ['a'] }, null);
     c.ensure(0, 10, 0);
     const old = sent[0]!;
@@ -112,7 +113,7 @@ describe('row cache', () => {
 
   it('keeps at most four requests in flight', () => {
     const sent: RowsRequest[] = [];
-    const c = new RowCache((r) => sent.push(r));
+    const c = new RowCache((r) => sent.push(r), new Rpc(() => undefined).nextId);
     c.reset({}, 10_000_000);
     c.ensure(0, 100 * PAGE_ROWS, 0);
     assert.equal(sent.length, 4);

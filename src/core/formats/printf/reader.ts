@@ -25,6 +25,7 @@ import { compilePattern, type PrintfOptions } from './options';
 import { parseKeyValueLine, parsePatternLine, type TsUnit } from './lines';
 import { rememberPattern } from './payload';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
+import type { UserRegex } from '../../config/user-regex';
 
 const utf8 = new TextDecoder('utf-8');
 const MAX_PARSED_LINE = 64 * 1024;
@@ -34,7 +35,11 @@ export class PrintfReader implements TraceReader, LineSink {
   /** The one record refilled for every event (TraceBuilder.push copies it). */
   private readonly rec = newEventRecord();
   private readonly splitter: LineSplitter;
-  private readonly pattern: RegExp | null;
+  private readonly pattern: UserRegex | null;
+  /** Whether a user pattern is in use (given and runnable). */
+  get hasPattern(): boolean {
+    return this.pattern !== null;
+  }
   private readonly unit: TsUnit;
   private readonly emptyId: number;
   private readonly defaultEventId: number;
@@ -141,6 +146,6 @@ export function sniffPrintf(head: Uint8Array, opts: PrintfOptions = {}): string 
   r.push(head);
   const t = r.finish(null);
   if (t.length > 0 && r.skipped <= t.length) return null;
-  const what = compilePattern(opts) instanceof RegExp ? 'lines matching the printf pattern or with key=value pairs' : 'key=value lines';
+  const what = r.hasPattern ? 'lines matching the printf pattern or with key=value pairs' : 'key=value lines';
   return t.length === 0 ? `no ${what}` : `fewer ${what} (${t.length}) than other lines (${r.skipped})`;
 }

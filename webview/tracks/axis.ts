@@ -1,0 +1,25 @@
+/**
+ * The time axis over a TimeScale, shared by the timeline and the lifecycle lanes: about one
+ * tick per 110 px, labels in the unit of the tick step (timeline-scale.ts tickFormatter),
+ * times since the trace's first event; a counter clock shows counts.
+ */
+import { axisTop } from 'd3-axis';
+import type { Selection } from 'd3-selection';
+import { tickFormatter, type TimeScale } from '../timeline-scale';
+
+/** CSS px per tick, roughly. */
+const TICK_PX = 110;
+
+export function drawTimeAxis(g: Selection<SVGGElement, unknown, null, undefined>, scale: TimeScale, firstTsNs: number, counter = false): void {
+  const count = Math.max(2, Math.floor(scale.width / TICK_PX));
+  const ticks = scale.d3().ticks(count);
+  const step = ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : scale.nsPerPx * 100;
+  // A counter trace clock (trace_clock counter, x86-tsc) has counts, not nanoseconds.
+  const fmt = counter ? (n: number) => String(Math.round(n)) : tickFormatter(step);
+  g.call(
+    axisTop(scale.d3())
+      .ticks(count)
+      .tickSize(4)
+      .tickFormat((d) => fmt(Number(d) - firstTsNs)),
+  );
+}
