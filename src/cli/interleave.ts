@@ -1,7 +1,7 @@
 /**
  * `ktl interleave TRACE --key FIELD=VALUE [--pair OPEN,CLOSE] [--near NS]`: the events touching
  * one shared object from every CPU, in time order, and with --pair the windows in which two
- * CPUs were inside its critical section at once (core/analysis/interleave.ts). Without --json,
+ * CPUs were inside its critical section at once (core/analysis/lifecycle/interleave.ts). Without --json,
  * the events are printed side by side, one column per CPU, as in seed 004's "CPU 2 | CPU 0".
  */
 import type { Trace } from '../core/trace/trace';

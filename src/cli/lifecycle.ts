@@ -1,6 +1,6 @@
 /**
  * `ktl lifecycle TRACE --model af-xdp|skb|PATH [--name NAME]`: object lifecycles, transition
- * counts and findings (core/analysis/lifecycle.ts). `--model` is a built-in model name, a
+ * counts and findings (core/analysis/lifecycle/analyze.ts). `--model` is a built-in model name, a
  * `kernel-trace.json` file (schemas/kernel-trace.schema.json; `--name` picks one of its models
  * when it has several), or the name of a model in ./.vscode/kernel-trace.json.
  */

@@ -1,4 +1,4 @@
-// Interleavings (core/analysis/interleave.ts): what touches an object, how OPEN/CLOSE pair into
+// Interleavings (core/analysis/lifecycle/interleave.ts): what touches an object, how OPEN/CLOSE pair into
 // per-CPU critical sections, which overlaps are windows and how they are ranked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

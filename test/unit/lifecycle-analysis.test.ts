@@ -1,4 +1,4 @@
-// The lifecycle rules one by one (core/analysis/lifecycle.ts), on small traces written in the
+// The lifecycle rules one by one (core/analysis/lifecycle/analyze.ts), on small traces written in the
 // shape of the real ones (seed 004 kprobes and markers, net/skb tracepoints): starts,
 // witnesses, repeats, declared `from`, terminal states and generations, reuse, gaps, FIFO sync
 // and disorder, poison, batches by task and by CPU, incomplete objects, the flight recorder.
