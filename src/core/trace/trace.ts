@@ -61,6 +61,8 @@ export interface TraceMeta {
   timeSource: TimeSource;
   /** True when some event line carried a record-tgid column. */
   hasTgid: boolean;
+  /** What ended the recording, from a `# ktl: stopped by …` header line (core/record/trace-file.ts); null without one. */
+  stoppedBy: string | null;
 }
 
 /** Per-event raw record: where its text lives in the source, for on-demand decoding. */
@@ -250,6 +252,7 @@ export class TraceBuilder {
       entriesWritten: null,
       timeSource: 'timestamps',
       hasTgid: false,
+      stoppedBy: null,
     };
   }
 
