@@ -69,6 +69,8 @@ export interface RecordPlan {
 }
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** C0 controls and DEL: a line break would end the kernel's one-line filter string. */
+const CONTROL = { test: (s: string): boolean => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) };
 
 /** `SYSTEM:EVENT` (or `SYSTEM/EVENT`) -> [system, event]; names are path components, so no `..`, no `/`. */
 export function splitEvent(spec: string, allowStar: boolean): [string, string] {
@@ -101,14 +103,18 @@ export function resolveEvents(specs: readonly string[], available: ReadonlySet<s
     if (found.length === 0) {
       throw new RecordUnavailableError(ev === '*' ? `no event of system "${sys}" on this machine (available_events)` : `event ${sys}:${ev} does not exist on this machine (not in available_events)`);
     }
-    for (const e of found) if (!seen.has(e)) seen.add(e), out.push(e);
+    for (const e of found) {
+      if (seen.has(e)) continue;
+      seen.add(e);
+      out.push(e);
+    }
   }
   return out;
 }
 
 /** ftrace's filter strings are double-quoted with no escapes: a glob can hold neither `"` nor a line break. */
 export function markerGlobTrigger(glob: string): string {
-  if (glob === '' || /["\\\x00-\x1f\x7f]/.test(glob)) {
+  if (glob === '' || /["\\]/.test(glob) || CONTROL.test(glob)) {
     throw new RecordUsageError('--stop-marker: the glob must be non-empty, without double quotes, backslashes or control characters (ftrace strings have no escapes)');
   }
   return `traceoff if buf ~ "${glob}"`;
@@ -116,7 +122,7 @@ export function markerGlobTrigger(glob: string): string {
 
 /** A filter expression is one line of text to the kernel: a line break would end it. */
 function checkExpr(flag: string, e: EventExpr): void {
-  if (e.expr.trim() === '' || /[\x00-\x1f\x7f]/.test(e.expr)) throw new RecordUsageError(`${flag} ${e.event}: the expression must be one non-empty line`);
+  if (e.expr.trim() === '' || CONTROL.test(e.expr)) throw new RecordUsageError(`${flag} ${e.event}: the expression must be one non-empty line`);
 }
 
 /** `EVENT:EXPR` where EVENT is `SYSTEM:EVENT`: the expression is everything after the second colon. */
