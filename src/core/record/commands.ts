@@ -125,6 +125,6 @@ export function recordArgv(a: RecordCliArgs): string[] {
 }
 
 /** The terminal line of the privileged path: `sudo NODE CLI record …`, every word quoted. */
-export function sudoRecordLine(node: string, cli: string, a: RecordCliArgs): string {
-  return scriptLine({ words: ['sudo', node, cli, ...recordArgv(a)] });
+export function sudoRecordLine(node: string, cli: string, a: RecordCliArgs, prefix: readonly string[] = []): string {
+  return scriptLine({ words: ['sudo', ...prefix, node, cli, ...recordArgv(a)] });
 }
