@@ -104,7 +104,8 @@ export class Recorder implements vscode.Disposable {
   }
 
   private showProgress(p: RecordProgress): void {
-    this.status.text = `$(record) ${p.events} events · buffer ${Math.round(p.fill * 100)}% · lost ${p.lost}`;
+    // Events per CPU, the fullest CPU's buffer, lost (overrun + dropped): progress.ts.
+    this.status.text = `$(record) ${progressLine(p)}`;
     this.status.tooltip = `Kernel Trace recording: ${progressLine(p)}`;
   }
 
