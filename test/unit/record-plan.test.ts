@@ -145,7 +145,7 @@ test('progress from per_cpu stats; file name; the stopped-by header is read back
   assert.equal(t.length, 1);
   // A marker that prints the same text after the first event is an event, not our header.
   const later = readFtrace(`# tracer: nop\n            bash-1  [000] ...1.  1.000000: tracing_mark_write: x\n# ktl: stopped by hand\n`);
-  assert.equal(later.meta.stoppedBy, null);
+  assert.equal(later.meta.stoppedBy, undefined);
 });
 
 test('probes that cannot be made: perf probe -a ran, the missing event is named, perf probe -d deletes it, no instance left', async () => {
