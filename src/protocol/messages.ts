@@ -59,9 +59,27 @@ export interface TraceSummary {
    * (the pid; 0 when strace printed none).
    */
   readonly taskTracks?: readonly { readonly id: number; readonly label: string }[];
+  /**
+   * Where events are missing, in file order (at most MAX_SUMMARY_GAPS): `CPU:N [LOST M EVENTS]`
+   * (`count` M, null when not said) and `##### CPU N buffer started ####`, at the time of the
+   * first event after them (the marks carry none). Drawn on their CPU's track.
+   */
+  readonly gaps?: readonly TraceGapView[];
   /** Captures: the interfaces (tracks) by index (the `cpu` column), named from the file. */
   readonly interfaces?: readonly { readonly index: number; readonly name: string; readonly linkType: string }[];
 }
+
+export interface TraceGapView {
+  readonly kind: 'lost' | 'buffer-started';
+  readonly cpu: number;
+  readonly count: number | null;
+  /** 1-based line of the mark in the file. */
+  readonly line: number;
+  readonly tsNs: RelNs;
+}
+
+/** Gaps sent with a summary; a trace_pipe read of a flooded buffer can have thousands. */
+export const MAX_SUMMARY_GAPS = 2000;
 
 export interface EventRow {
   /** Index of the event in the trace (file order). */
@@ -471,6 +489,8 @@ export interface LifecycleLane {
   readonly generation: number;
   /** Final state (index into LifecycleSummary.states). */
   readonly state: number;
+  /** Its CPU lost events after its last step: where it ended is unknown ("incomplete: events lost"), not `state`. */
+  readonly lost: boolean;
   readonly steps: number;
   readonly cpus: readonly number[];
   readonly firstTsNs: RelNs;
@@ -487,10 +507,11 @@ export interface LifecycleLanes {
   readonly segments: {
     /** Index into `lanes`. */
     readonly lane: Uint32Array;
+    /** Index into LifecycleSummary.states, or LANE_LOST_STATE: "incomplete: events lost" (from a loss on the object's CPU to its next step). */
     readonly state: Uint8Array;
     readonly startNs: Float64Array;
     readonly endNs: Float64Array;
-    /** Event index and 1-based line of the step that began the segment. */
+    /** Event index and 1-based line of the step that began the segment (a lost segment: the step before, and the gap's line). */
     readonly index: Uint32Array;
     readonly line: Uint32Array;
     /** Index into `names`. */
@@ -554,6 +575,9 @@ export type LifecycleToWebview =
   | { readonly type: 'interleave'; readonly requestId: number; readonly data: InterleaveData };
 
 export const MAX_LIFECYCLE_FINDINGS = 5000;
+/** A lane segment's state meaning "incomplete: events lost" (core LOST_SEGMENT; models have at most 250 states). */
+export const LANE_LOST_STATE = 254;
+export const LANE_LOST_TEXT = 'incomplete: events lost';
 /** Most lanes one lifecycleLanes request may ask for. */
 export const MAX_LIFECYCLE_LANES = 200;
 export const MAX_FLIGHT_PER_CPU = 200;
