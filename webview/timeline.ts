@@ -25,6 +25,8 @@ import type { CountEntry, EventFilter, EventRow, TimelineData, TraceGapView, Tra
 import { MAX_TIMELINE_RESOLUTION, type CaptureOverlayInfo, type CaptureToHost } from '../src/protocol/messages';
 import { CaptureBar } from './capture-bar';
 import { TimelineLegend } from './timeline-legend';
+import { RangePanel } from './range-panel';
+import { isRangeStats } from './timeline-data';
 import { el, setText } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel, trackName } from './format';
 import { isEventRow } from './sanitize';
@@ -120,6 +122,9 @@ export class TimelineView {
   private captureTracks: { id: TrackId; label: string }[] = [];
   private readonly captureBar: CaptureBar;
   private readonly legend = new TimelineLegend();
+  /** What the brushed range holds (counts per event, CPU, task; run time; first/last). */
+  private readonly rangePanel = new RangePanel(() => this.summary?.firstTsNs ?? 0);
+  private readonly statsRequest: Latest<'rangeStats'>;
 
   constructor(private readonly host: TimelineHost) {
     this.captureBar = new CaptureBar((m) => host.post(m));
@@ -132,6 +137,7 @@ export class TimelineView {
       },
     );
     this.rangeRequest = new Latest(host.rpc);
+    this.statsRequest = new Latest(host.rpc);
     this.pickRequest = new Latest(host.rpc);
     this.fitRequest = new Latest(host.rpc);
     this.element.id = 'timeline';
@@ -163,7 +169,7 @@ export class TimelineView {
     body.append(this.labels, this.plot);
     this.details.id = 'timeline-details';
     this.details.setAttribute('aria-live', 'polite');
-    this.element.append(bar, this.legend.element, this.captureBar.element, body, this.details);
+    this.element.append(bar, this.legend.element, this.captureBar.element, body, this.details, this.rangePanel.element);
     this.showHint();
 
     this.zoom = d3zoom<HTMLCanvasElement, unknown>()
@@ -355,6 +361,14 @@ export class TimelineView {
   private requestRange(): void {
     if (!this.selection) return;
     const [startNs, endNs] = this.selection;
+    this.rangePanel.pending(startNs, endNs);
+    this.statsRequest.send(
+      { type: 'rangeStats', startNs, endNs, filter: this.host.filter() },
+      (msg) => {
+        if (isRangeStats(msg.stats)) this.rangePanel.show(msg.stats);
+      },
+      (message) => setText(this.rangePanel.element, message),
+    );
     this.rangeRequest.send(
       { type: 'timelineRange', startNs, endNs, cpus: null, filter: this.host.filter() },
       (msg) => {
@@ -517,6 +531,8 @@ export class TimelineView {
   private clearSelection(): void {
     this.selection = null;
     this.rangeRequest.cancel();
+    this.statsRequest.cancel();
+    this.rangePanel.clear();
     this.band.hidden = true;
     setText(this.selectionLabel, '');
     delete this.selectionLabel.dataset.durationNs;

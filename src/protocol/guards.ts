@@ -43,6 +43,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId) && isTimeRange(v) && isIndex(v.resolution) && v.resolution >= 1 && v.resolution <= MAX_TIMELINE_RESOLUTION && isCpuList(v.cpus) && isEventFilter(v.filter);
     case 'timelineRange':
       return isIndex(v.requestId) && isTimeRange(v) && isCpuList(v.cpus) && isEventFilter(v.filter);
+    case 'rangeStats':
+      return isIndex(v.requestId) && isTimeRange(v) && isEventFilter(v.filter);
     case 'eventAt':
       return isIndex(v.requestId) && isIndex(v.index) && isEventFilter(v.filter);
     case 'fds':
@@ -120,6 +122,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isRecord(v.data);
     case 'timelineRange':
       return isIndex(v.requestId) && isIndex(v.total) && Array.isArray(v.cpus) && Array.isArray(v.events);
+    case 'rangeStats':
+      return isIndex(v.requestId) && isRecord(v.stats);
     case 'eventAt':
       return isIndex(v.requestId) && isRecord(v.row) && (v.position === null || isIndex(v.position));
     case 'fds':

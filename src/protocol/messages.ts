@@ -230,6 +230,11 @@ export type TimelineToHost =
       readonly cpus: readonly number[] | null;
       readonly filter: EventFilter;
     }
+  /**
+   * What the brushed range [startNs, endNs) holds under `filter`: counts per event, CPU and task,
+   * each task's running time per CPU (sched_switch), the first and last event (the range panel).
+   */
+  | { readonly type: 'rangeStats'; readonly requestId: number; readonly startNs: RelNs; readonly endNs: RelNs; readonly filter: EventFilter }
   /** One event by trace index, and its position in the table's list under `filter`. */
   | { readonly type: 'eventAt'; readonly requestId: number; readonly index: number; readonly filter: EventFilter };
 
@@ -245,8 +250,29 @@ export type TimelineToWebview =
       readonly cpus: readonly CountEntry[];
       readonly events: readonly CountEntry[];
     }
+  | { readonly type: 'rangeStats'; readonly requestId: number; readonly stats: RangeStatsView }
   /** position: the row's position in the filtered list, null when the filter hides it. */
   | { readonly type: 'eventAt'; readonly requestId: number; readonly row: EventRow; readonly position: number | null };
+
+/** The range panel's numbers (core/analysis/range-stats.ts); lists cut at MAX_RANGE_ROWS, totals exact. */
+export interface RangeStatsView {
+  readonly startNs: RelNs;
+  readonly endNs: RelNs;
+  readonly total: number;
+  /** By descending count. */
+  readonly events: readonly CountEntry[];
+  /** name = CPU number as text, by ascending CPU. */
+  readonly cpus: readonly CountEntry[];
+  /** By descending count. */
+  readonly tasks: readonly TaskEntry[];
+  /** Tasks' running time per CPU inside the range, ns (sched_switch slices); empty without sched_switch. */
+  readonly runTime: readonly { readonly cpu: number; readonly comm: string; readonly pid: number; readonly runNs: number }[];
+  readonly first: EventRow | null;
+  readonly last: EventRow | null;
+}
+
+/** Rows per list of a range panel reply. */
+export const MAX_RANGE_ROWS = 500;
 
 /** Most buckets a timeline request may ask for. */
 export const MAX_TIMELINE_RESOLUTION = 8192;
