@@ -13,6 +13,8 @@ type Cell = string | number;
 interface Column {
   readonly title: string;
   readonly numeric: boolean;
+  /** How a number shows (default: a count); sorting uses the number. */
+  readonly format?: (v: number) => string;
 }
 
 export class RangePanel {
@@ -56,7 +58,7 @@ export class RangePanel {
         [
           { title: 'CPU', numeric: true },
           { title: 'task', numeric: false },
-          { title: 'ran (ns)', numeric: true },
+          { title: 'ran', numeric: true, format: formatDuration },
         ],
         s.runTime.map((r) => [r.cpu, formatTask(r.comm, r.pid), r.runNs]),
       ),
@@ -102,7 +104,13 @@ function table(id: string, caption: string, cols: readonly Column[], rows: Cell[
     tbody.replaceChildren(
       ...sorted.map((r) => {
         const tr = el('tr');
-        r.forEach((v, k) => tr.append(el('td', cols[k]?.numeric ? 'ktl-num' : '', typeof v === 'number' && cols[k]?.title !== 'CPU' ? formatCount(v) : String(v))));
+        r.forEach((v, k) => {
+          const col = cols[k];
+          const text = typeof v !== 'number' || col?.title === 'CPU' ? String(v) : (col?.format ?? formatCount)(v);
+          const td = el('td', col?.numeric ? 'ktl-num' : '', text);
+          if (typeof v === 'number') td.dataset.value = String(v);
+          tr.append(td);
+        });
         return tr;
       }),
     );
