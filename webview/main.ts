@@ -93,6 +93,11 @@ const timeline = new TimelineView({
     host.saveState({ timeline: { range, selection } });
     lifecycles.rangeChanged();
   },
+  // The range panel's button: the table shows the range's events (Events tab, so they are seen).
+  filterToRange: (range) => {
+    filters.setTimeRange(range);
+    tabs.select('events');
+  },
 });
 const savedAtLoad = host.getState();
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);

@@ -21,26 +21,42 @@ export class RangePanel {
   readonly element = el('section', 'ktl-range');
   private readonly head = el('div', 'ktl-range-head');
   private readonly body = el('div', 'ktl-range-body');
+  private readonly filterButton = el('button', 'ktl-tl-button ktl-range-filter', 'Filter table to range');
+  private range: readonly [number, number] | null = null;
 
-  constructor(private readonly firstTsNs: () => number) {
+  constructor(
+    private readonly firstTsNs: () => number,
+    filterTo: (range: readonly [number, number]) => void,
+  ) {
     this.element.id = 'range-panel';
     this.element.setAttribute('aria-label', 'Selected range');
     this.element.hidden = true;
-    this.element.append(this.head, this.body);
+    this.filterButton.type = 'button';
+    this.filterButton.id = 'range-filter';
+    this.filterButton.title = 'Show only the events of this range in the table (Clear filters undoes it)';
+    this.filterButton.addEventListener('click', () => {
+      if (this.range) filterTo(this.range);
+    });
+    const bar = el('div', 'ktl-range-bar');
+    bar.append(this.head, this.filterButton);
+    this.element.append(bar, this.body);
   }
 
   clear(): void {
+    this.range = null;
     this.element.hidden = true;
     this.body.replaceChildren();
   }
 
   pending(startNs: number, endNs: number): void {
+    this.range = [startNs, endNs];
     this.element.hidden = false;
     setText(this.head, `Range ${formatDuration(endNs - startNs)} · counting…`);
     this.body.replaceChildren();
   }
 
   show(s: RangeStatsView): void {
+    this.range = [s.startNs, s.endNs];
     this.element.hidden = false;
     this.element.dataset.total = String(s.total);
     const t0 = this.firstTsNs();

@@ -73,6 +73,8 @@ export interface TimelineHost {
   revealLine(line: number, event?: string): void;
   /** The visible range or the brushed selection changed (persisted state; views sharing the time range). */
   viewChanged?(range: [number, number], selection: [number, number] | null): void;
+  /** "Filter table to range" in the range panel: the table (and timeline) keep only [startNs, endNs). */
+  filterToRange?(range: readonly [number, number]): void;
 }
 
 /** A track laid out: its renderer and its top edge on the canvas (CSS px). */
@@ -123,7 +125,10 @@ export class TimelineView {
   private readonly captureBar: CaptureBar;
   private readonly legend = new TimelineLegend();
   /** What the brushed range holds (counts per event, CPU, task; run time; first/last). */
-  private readonly rangePanel = new RangePanel(() => this.summary?.firstTsNs ?? 0);
+  private readonly rangePanel = new RangePanel(
+    () => this.summary?.firstTsNs ?? 0,
+    (range) => this.host.filterToRange?.(range),
+  );
   private readonly statsRequest: Latest<'rangeStats'>;
 
   constructor(private readonly host: TimelineHost) {
@@ -663,7 +668,7 @@ export class TimelineView {
   fitToMatches(): void {
     if (!this.summary || this.scale.width <= 1) return;
     const f = this.host.filter();
-    if (!(f.events?.length || f.cpus?.length || f.task || f.text)) {
+    if (!(f.events?.length || f.cpus?.length || f.task || f.text || f.timeRange)) {
       this.resetZoom();
       return;
     }

@@ -22,7 +22,8 @@ function isShortString(v: unknown): v is string {
 
 export function isEventFilter(v: unknown): v is EventFilter {
   if (!isRecord(v)) return false;
-  const { events, cpus, task, text } = v;
+  const { events, cpus, task, text, timeRange } = v;
+  if (timeRange !== undefined && !(Array.isArray(timeRange) && timeRange.length === 2 && timeRange.every((x) => typeof x === 'number' && Number.isFinite(x)) && timeRange[1] > timeRange[0])) return false;
   if (events !== undefined && !(Array.isArray(events) && events.length <= MAX_FILTER_ITEMS && events.every(isShortString))) return false;
   if (cpus !== undefined && !(Array.isArray(cpus) && cpus.length <= MAX_FILTER_ITEMS && cpus.every(isIndex))) return false;
   if (task !== undefined && !isShortString(task)) return false;

@@ -19,6 +19,8 @@ export interface EventFilter {
   readonly task?: string;
   /** Case-insensitive substring of the event's field text. */
   readonly text?: string;
+  /** Events in [startNs, endNs) only (a brushed range's "Filter table to range"). */
+  readonly timeRange?: readonly [RelNs, RelNs];
 }
 
 export interface CountEntry {

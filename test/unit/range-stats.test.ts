@@ -83,3 +83,28 @@ test('rangeStats: an empty range is an error, a range with nothing has no first/
   assert.equal(s.first, null);
   assert.equal(s.last, null);
 });
+
+test('filter to a range: the table (rows) and rangeStats keep exactly the events in [startNs, endNs); the guard refuses a reversed range', async () => {
+  const { isWebviewToHost } = await import('../../src/protocol/guards');
+  const svc = await TraceService.open(FILE);
+  const all = svc.rows(0, 5000, {}).rows;
+  const a = all[100]!.tsNs;
+  const b = all[400]!.tsNs;
+  const want = all.filter((r) => r.tsNs >= a && r.tsNs < b).map((r) => r.index);
+  const got = svc.rows(0, 5000, { timeRange: [a, b] });
+  assert.equal(got.total, want.length);
+  assert.deepEqual(
+    got.rows.map((r) => r.index),
+    want,
+  );
+  // Together with another part of the filter: both hold.
+  const sw = svc.rows(0, 5000, { timeRange: [a, b], events: ['sched_switch'] });
+  assert.deepEqual(
+    sw.rows.map((r) => r.index),
+    all.filter((r) => r.tsNs >= a && r.tsNs < b && r.event === 'sched_switch').map((r) => r.index),
+  );
+  assert.equal((await stats(a, b, { timeRange: [a, b] })).total, want.length);
+  assert.equal(isWebviewToHost({ type: 'rows', requestId: 1, start: 0, count: 10, filter: { timeRange: [a, b] } }), true);
+  assert.equal(isWebviewToHost({ type: 'rows', requestId: 1, start: 0, count: 10, filter: { timeRange: [b, a] } }), false);
+  assert.equal(isWebviewToHost({ type: 'rows', requestId: 1, start: 0, count: 10, filter: { timeRange: [a, 'x'] } }), false);
+});

@@ -167,6 +167,12 @@ describe('colours, range panel and lost events (Chromium, real services)', () =>
     );
     assert.ok((await rows('range-run')).length > 0, 'run time per CPU from sched_switch');
     await page.screenshot({ path: join(SHOTS, 'range-panel.png') });
+    // "Filter table to range": the table keeps the range's events, as many as ktl listed.
+    await page.click('#range-filter');
+    await page.waitForFunction((n) => (document.getElementById('match-count') as HTMLElement).dataset.matched === String(n), inside.length, { timeout: WAIT_MS });
+    const rowsReq = w.posted.filter((m) => m.type === 'rows').pop() as { filter: { timeRange?: [number, number] } } | undefined;
+    assert.deepEqual(rowsReq?.filter.timeRange, [req.startNs, req.endNs]);
+    await page.screenshot({ path: join(SHOTS, 'range-filtered.png') });
     await assertClean(w);
   });
 
