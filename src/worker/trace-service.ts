@@ -13,7 +13,8 @@ import { timelineTracksByTask } from './timeline-service';
 import { MAX_SUMMARY_GAPS, MAX_TASK_TRACKS } from '../protocol/messages';
 import { traceGaps } from '../core/analysis/trace-gaps';
 import { eventMatcher } from '../core/analysis/event-filter';
-import { interfacesJson } from '../core/formats/capture-common';
+import { interfacesJson } from '../core/formats/capture/common';
+import { absNsText } from '../core/trace/time';
 
 /** Errors listed in the summary; the count covers all of them. */
 const SUMMARY_ERRORS = 50;
@@ -46,7 +47,7 @@ export class TraceService {
       cpus: s.cpus,
       firstTsNs: s.firstTsNs,
       durationNs: s.durationNs,
-      originNs: t.originNs.toString(),
+      originNs: absNsText(t.originNs),
       timeSource: t.meta.timeSource,
       lineKind: formatSpec(t.meta.format).lineKind,
       eventCounts: s.eventCounts.map(([name, count]) => ({ name, count })),

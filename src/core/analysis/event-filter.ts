@@ -1,12 +1,25 @@
 /**
- * The one meaning of an EventFilter (the table, the timeline, and anything else that filters):
- * event names, CPUs, task (comm substring, or an exact pid/tgid written as digits), and a
- * case-insensitive substring of the event's display text, a time range [startNs, endNs). `key` identifies the filter for
- * caches; null means the filter keeps every event.
+ * The one meaning of an EventFilter (the table, the timeline, `ktl events`, and anything else
+ * that filters): event names, CPUs, task (comm substring, or an exact pid/tgid written as
+ * digits), a case-insensitive substring of the event's display text, and a time range
+ * [startNs, endNs). `key` identifies the filter for caches; null means the filter keeps every
+ * event. The protocol re-exports the type (the webview sends it).
  */
-import type { EventFilter } from '../../protocol/messages';
 import { eventText } from '../formats/decode';
 import type { Trace } from '../trace/trace';
+
+export interface EventFilter {
+  /** Event names to keep; empty or absent = all. */
+  readonly events?: readonly string[];
+  /** CPU numbers to keep; empty or absent = all. */
+  readonly cpus?: readonly number[];
+  /** Task filter: substring of comm (any case), or an exact pid/tgid written as digits. */
+  readonly task?: string;
+  /** Case-insensitive substring of the event's display text. */
+  readonly text?: string;
+  /** Events in [startNs, endNs) only, RelNs (a brushed range's "Filter table to range"). */
+  readonly timeRange?: readonly [number, number];
+}
 
 /** The filter as a predicate over event indices. */
 export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test: (i: number) => boolean } | null {
