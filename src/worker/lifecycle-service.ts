@@ -115,7 +115,8 @@ export class LifecycleService {
         lastColumn = -Infinity;
       }
       const end = column(seg.endNs[k] as number);
-      if (end <= lastColumn) continue;
+      // A lost segment is kept whatever its width: the lane must not look complete where it is not.
+      if (end <= lastColumn && seg.state[k] !== LOST_SEGMENT) continue;
       keep.push(k);
       lastColumn = end;
     }
