@@ -6,7 +6,7 @@
  */
 import type { EventFilter } from '../src/protocol/messages';
 import { el, setText } from './dom';
-import { formatCount } from './format';
+import { formatCount, formatDuration } from './format';
 import { EMPTY_FILTER, type FilterState } from './state';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 
@@ -51,19 +51,27 @@ export class FilterModel {
     this.set({ ...this.state, text });
   }
 
+  /** Only events in [startNs, endNs) (null: any time). */
+  setTimeRange(range: readonly [number, number] | null): void {
+    const { events, cpus, task, text } = this.state;
+    this.set(range ? { events, cpus, task, text, timeRange: range } : { events, cpus, task, text });
+  }
+
   clear(): void {
     this.set(EMPTY_FILTER);
   }
 }
 
 export function isEmptyFilter(f: FilterState): boolean {
-  return f.events.length === 0 && f.cpus.length === 0 && f.task.trim() === '' && f.text === '';
+  return f.events.length === 0 && f.cpus.length === 0 && f.task.trim() === '' && f.text === '' && !f.timeRange;
 }
 
 function sameFilter(a: FilterState, b: FilterState): boolean {
   return (
     a.task === b.task &&
     a.text === b.text &&
+    a.timeRange?.[0] === b.timeRange?.[0] &&
+    a.timeRange?.[1] === b.timeRange?.[1] &&
     a.events.length === b.events.length &&
     a.events.every((e, i) => e === b.events[i]) &&
     a.cpus.length === b.cpus.length &&
@@ -73,7 +81,8 @@ function sameFilter(a: FilterState, b: FilterState): boolean {
 
 /** The protocol form: empty parts left out, the task trimmed (a pid is typed with spaces). */
 export function toEventFilter(f: FilterState): EventFilter {
-  const out: { events?: string[]; cpus?: number[]; task?: string; text?: string } = {};
+  const out: { events?: string[]; cpus?: number[]; task?: string; text?: string; timeRange?: readonly [number, number] } = {};
+  if (f.timeRange) out.timeRange = [f.timeRange[0], f.timeRange[1]];
   if (f.events.length) out.events = [...f.events];
   if (f.cpus.length) out.cpus = [...f.cpus];
   if (f.task.trim()) out.task = f.task.trim();
@@ -148,6 +157,7 @@ export class FilterBar {
     const parts: string[] = [];
     if (f.events.length) parts.push(f.events.length <= 3 ? `events: ${f.events.join(', ')}` : `${f.events.length} events`);
     if (f.cpus.length) parts.push(`CPU ${f.cpus.join(', ')}`);
+    if (f.timeRange) parts.push(`time: ${formatDuration(f.timeRange[1] - f.timeRange[0])} range`);
     setText(this.active, parts.join(' · '));
     this.active.title = parts.join('\n');
     this.clearButton.toggleAttribute('disabled', isEmptyFilter(f));

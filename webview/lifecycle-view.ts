@@ -18,7 +18,7 @@
  */
 import { select, type Selection } from 'd3-selection';
 import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, ModelProblem } from '../src/protocol/messages';
-import { MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
+import { LANE_LOST_TEXT, MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
 import { el, setText } from './dom';
 import { formatCount, formatSeconds, formatTask } from './format';
 import { listboxStep } from './list-keys';
@@ -265,10 +265,17 @@ export class LifecycleView {
     this.legend.replaceChildren(
       ...s.states.map((name, k) => {
         const chip = el('span', 'ktl-lc-chip');
+        chip.dataset.colour = String(k % EVENT_COLOURS);
         chip.append(el('span', `ktl-lc-swatch ktl-ev-c${k % EVENT_COLOURS}`), el('span', '', name));
         return chip;
       }),
     );
+    if (s.findings.some((f) => f.kind === 'events-lost')) {
+      const chip = el('span', 'ktl-lc-chip ktl-lc-lost-chip');
+      chip.title = 'The object was on a CPU when it lost events: where it went next is not in the trace';
+      chip.append(el('span', 'ktl-lc-swatch ktl-lc-lost-swatch'), el('span', '', LANE_LOST_TEXT));
+      this.legend.append(chip);
+    }
     this.renderFindings();
     this.onResize();
     if (s.objects === 0) setText(this.details, 'No event of this trace maps to the model.');
@@ -567,7 +574,8 @@ export class LifecycleView {
       l.id = `lc-lane-${lane}`;
       l.setAttribute('role', 'option');
       l.setAttribute('aria-selected', String(lane === this.selectedLane));
-      if (info) l.title = `${info.key}: ${info.steps} steps, ends ${s.states[info.state] ?? '?'}, CPUs ${info.cpus.join(', ')}`;
+      if (info) l.title = `${info.key}: ${info.steps} steps, ends ${info.lost ? LANE_LOST_TEXT : (s.states[info.state] ?? '?')}, CPUs ${info.cpus.join(', ')}`;
+      if (info?.lost) l.dataset.lost = 'true';
       l.style.height = `${LANE_PX}px`;
       labels.push(l);
     }

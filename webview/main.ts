@@ -23,6 +23,7 @@ import { LoadingView } from './loading';
 import { isCaptureOverlay, isTraceSummary } from './sanitize';
 import { parseFilterState } from './state';
 import { SummaryView } from './summary';
+import { rankEventColours } from './tracks/colours';
 import { TimelineView } from './timeline';
 import { FdPanel } from './fd-panel';
 import { PacketView } from './packet-view';
@@ -92,6 +93,11 @@ const timeline = new TimelineView({
     host.saveState({ timeline: { range, selection } });
     lifecycles.rangeChanged();
   },
+  // The range panel's button: the table shows the range's events (Events tab, so they are seen).
+  filterToRange: (range) => {
+    filters.setTimeRange(range);
+    tabs.select('events');
+  },
 });
 const savedAtLoad = host.getState();
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
@@ -156,6 +162,8 @@ function showSummary(s: TraceSummary): void {
   const saved = host.getState();
   if (first) filters.set(saved.filter);
   summary = s;
+  // The ten busiest events get a colour each, before anything draws them.
+  rankEventColours(s.eventCounts);
   loading.hide();
   main.hidden = false;
   summaryView.render(s);

@@ -11,6 +11,8 @@ export interface FilterState {
   readonly task: string;
   /** Case-insensitive substring of the event's field text. */
   readonly text: string;
+  /** Events in [startNs, endNs) only (RelNs); absent: any time. */
+  readonly timeRange?: readonly [number, number];
 }
 
 export interface ViewState {
@@ -66,6 +68,9 @@ export function parseFilterState(v: unknown): FilterState {
     cpus: cpus.slice(0, MAX_ITEMS),
     task: shortString(v.task),
     text: shortString(v.text),
+    ...(Array.isArray(v.timeRange) && v.timeRange.length === 2 && v.timeRange.every((x) => typeof x === 'number' && Number.isFinite(x)) && (v.timeRange[1] as number) > (v.timeRange[0] as number)
+      ? { timeRange: [v.timeRange[0] as number, v.timeRange[1] as number] as const }
+      : {}),
   };
 }
 

@@ -22,7 +22,8 @@ function isShortString(v: unknown): v is string {
 
 export function isEventFilter(v: unknown): v is EventFilter {
   if (!isRecord(v)) return false;
-  const { events, cpus, task, text } = v;
+  const { events, cpus, task, text, timeRange } = v;
+  if (timeRange !== undefined && !(Array.isArray(timeRange) && timeRange.length === 2 && timeRange.every((x) => typeof x === 'number' && Number.isFinite(x)) && timeRange[1] > timeRange[0])) return false;
   if (events !== undefined && !(Array.isArray(events) && events.length <= MAX_FILTER_ITEMS && events.every(isShortString))) return false;
   if (cpus !== undefined && !(Array.isArray(cpus) && cpus.length <= MAX_FILTER_ITEMS && cpus.every(isIndex))) return false;
   if (task !== undefined && !isShortString(task)) return false;
@@ -43,6 +44,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId) && isTimeRange(v) && isIndex(v.resolution) && v.resolution >= 1 && v.resolution <= MAX_TIMELINE_RESOLUTION && isCpuList(v.cpus) && isEventFilter(v.filter);
     case 'timelineRange':
       return isIndex(v.requestId) && isTimeRange(v) && isCpuList(v.cpus) && isEventFilter(v.filter);
+    case 'rangeStats':
+      return isIndex(v.requestId) && isTimeRange(v) && isEventFilter(v.filter);
     case 'eventAt':
       return isIndex(v.requestId) && isIndex(v.index) && isEventFilter(v.filter);
     case 'fds':
@@ -120,6 +123,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isRecord(v.data);
     case 'timelineRange':
       return isIndex(v.requestId) && isIndex(v.total) && Array.isArray(v.cpus) && Array.isArray(v.events);
+    case 'rangeStats':
+      return isIndex(v.requestId) && isRecord(v.stats);
     case 'eventAt':
       return isIndex(v.requestId) && isRecord(v.row) && (v.position === null || isIndex(v.position));
     case 'fds':

@@ -55,9 +55,27 @@ export interface TraceSummary {
    * (the pid; 0 when strace printed none).
    */
   readonly taskTracks?: readonly { readonly id: number; readonly label: string }[];
+  /**
+   * Where events are missing, in file order (at most MAX_SUMMARY_GAPS): `CPU:N [LOST M EVENTS]`
+   * (`count` M, null when not said) and `##### CPU N buffer started ####`, at the time of the
+   * first event after them (the marks carry none). Drawn on their CPU's track.
+   */
+  readonly gaps?: readonly TraceGapView[];
   /** Captures: the interfaces (tracks) by index (the `cpu` column), named from the file. */
   readonly interfaces?: readonly { readonly index: number; readonly name: string; readonly linkType: string }[];
 }
+
+export interface TraceGapView {
+  readonly kind: 'lost' | 'buffer-started';
+  readonly cpu: number;
+  readonly count: number | null;
+  /** 1-based line of the mark in the file. */
+  readonly line: number;
+  readonly tsNs: RelNs;
+}
+
+/** Gaps sent with a summary; a trace_pipe read of a flooded buffer can have thousands. */
+export const MAX_SUMMARY_GAPS = 2000;
 
 export interface EventRow {
   /** Index of the event in the trace (file order). */
@@ -208,6 +226,11 @@ export type TimelineToHost =
       readonly cpus: readonly number[] | null;
       readonly filter: EventFilter;
     }
+  /**
+   * What the brushed range [startNs, endNs) holds under `filter`: counts per event, CPU and task,
+   * each task's running time per CPU (sched_switch), the first and last event (the range panel).
+   */
+  | { readonly type: 'rangeStats'; readonly requestId: number; readonly startNs: RelNs; readonly endNs: RelNs; readonly filter: EventFilter }
   /** One event by trace index, and its position in the table's list under `filter`. */
   | { readonly type: 'eventAt'; readonly requestId: number; readonly index: number; readonly filter: EventFilter };
 
@@ -223,8 +246,29 @@ export type TimelineToWebview =
       readonly cpus: readonly CountEntry[];
       readonly events: readonly CountEntry[];
     }
+  | { readonly type: 'rangeStats'; readonly requestId: number; readonly stats: RangeStatsView }
   /** position: the row's position in the filtered list, null when the filter hides it. */
   | { readonly type: 'eventAt'; readonly requestId: number; readonly row: EventRow; readonly position: number | null };
+
+/** The range panel's numbers (core/analysis/range-stats.ts); lists cut at MAX_RANGE_ROWS, totals exact. */
+export interface RangeStatsView {
+  readonly startNs: RelNs;
+  readonly endNs: RelNs;
+  readonly total: number;
+  /** By descending count. */
+  readonly events: readonly CountEntry[];
+  /** name = CPU number as text, by ascending CPU. */
+  readonly cpus: readonly CountEntry[];
+  /** By descending count. */
+  readonly tasks: readonly TaskEntry[];
+  /** Tasks' running time per CPU inside the range, ns (sched_switch slices); empty without sched_switch. */
+  readonly runTime: readonly { readonly cpu: number; readonly comm: string; readonly pid: number; readonly runNs: number }[];
+  readonly first: EventRow | null;
+  readonly last: EventRow | null;
+}
+
+/** Rows per list of a range panel reply. */
+export const MAX_RANGE_ROWS = 500;
 
 /** Most buckets a timeline request may ask for. */
 export const MAX_TIMELINE_RESOLUTION = 8192;
@@ -467,6 +511,8 @@ export interface LifecycleLane {
   readonly generation: number;
   /** Final state (index into LifecycleSummary.states). */
   readonly state: number;
+  /** Its CPU lost events after its last step: where it ended is unknown ("incomplete: events lost"), not `state`. */
+  readonly lost: boolean;
   readonly steps: number;
   readonly cpus: readonly number[];
   readonly firstTsNs: RelNs;
@@ -483,10 +529,11 @@ export interface LifecycleLanes {
   readonly segments: {
     /** Index into `lanes`. */
     readonly lane: Uint32Array;
+    /** Index into LifecycleSummary.states, or LANE_LOST_STATE: "incomplete: events lost" (from a loss on the object's CPU to its next step). */
     readonly state: Uint8Array;
     readonly startNs: Float64Array;
     readonly endNs: Float64Array;
-    /** Event index and 1-based line of the step that began the segment. */
+    /** Event index and 1-based line of the step that began the segment (a lost segment: the step before, and the gap's line). */
     readonly index: Uint32Array;
     readonly line: Uint32Array;
     /** Index into `names`. */
@@ -550,6 +597,9 @@ export type LifecycleToWebview =
   | { readonly type: 'interleave'; readonly requestId: number; readonly data: InterleaveData };
 
 export const MAX_LIFECYCLE_FINDINGS = 5000;
+/** A lane segment's state meaning "incomplete: events lost" (core LOST_SEGMENT; models have at most 250 states). */
+export const LANE_LOST_STATE = 254;
+export const LANE_LOST_TEXT = 'incomplete: events lost';
 /** Most lanes one lifecycleLanes request may ask for. */
 export const MAX_LIFECYCLE_LANES = 200;
 export const MAX_FLIGHT_PER_CPU = 200;

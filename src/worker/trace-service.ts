@@ -10,7 +10,8 @@ import type { Trace } from '../core/trace/trace';
 import { eventText } from '../core/formats/decode';
 import { formatSpec } from '../core/formats/registry';
 import { timelineTracksByTask } from './timeline-service';
-import { MAX_TASK_TRACKS } from '../protocol/messages';
+import { MAX_SUMMARY_GAPS, MAX_TASK_TRACKS } from '../protocol/messages';
+import { traceGaps } from '../core/analysis/trace-gaps';
 import { eventMatcher } from '../core/analysis/event-filter';
 import { interfacesJson } from '../core/formats/capture/common';
 import { absNsText } from '../core/trace/time';
@@ -54,6 +55,7 @@ export class TraceService {
       cpuCounts: [...s.cpuCounts].sort((a, b) => a[0] - b[0]).map(([cpu, count]) => ({ name: String(cpu), count })),
       tasks: s.tasks.slice(0, SUMMARY_TASKS),
       lostEvents: s.lostEvents,
+      ...(t.lost.length + t.bufferStarts.length > 0 ? { gaps: traceGaps(t).slice(0, MAX_SUMMARY_GAPS).map(({ beforeEvent: _b, ...g }) => g) } : {}),
       errorCount: t.issueCount,
       errors: t.issues.slice(0, SUMMARY_ERRORS).map((e) => ({ line: e.line, message: e.message })),
       // Captures name their tracks (interfaces) from the file: `veth-a`, not "CPU 2".

@@ -20,7 +20,7 @@ function sameKind<K extends RequestKind>(request: { readonly type: K }, reply: W
   return reply as ReplyTo<K>;
 }
 
-function timeline(request: RequestOf<'timeline' | 'timelineRange' | 'eventAt'>, s: Session): WebviewReply {
+function timeline(request: RequestOf<'timeline' | 'timelineRange' | 'rangeStats' | 'eventAt'>, s: Session): WebviewReply {
   const answer = s.timeline.answer(request, s.row);
   // An attached capture's interfaces ride along as extra tracks.
   return answer.type === 'timeline' && s.overlay ? { ...answer, data: s.overlay.addTracks(answer.data) } : answer;
@@ -34,6 +34,7 @@ export const WEBVIEW_HANDLERS: { readonly [K in RequestKind]: Handler<K> } = {
   rows: (r, s) => ({ type: 'rows', requestId: r.requestId, start: r.start, ...s.service.rows(r.start, Math.min(r.count, MAX_PAGE_ROWS), r.filter) }),
   timeline: (r, s) => sameKind(r, timeline(r, s)),
   timelineRange: (r, s) => sameKind(r, timeline(r, s)),
+  rangeStats: (r, s) => sameKind(r, timeline(r, s)),
   eventAt: (r, s) => sameKind(r, timeline(r, s)),
   fds: (r, s) => ({ type: 'fds', requestId: r.requestId, ...fdSummaries(s.trace) }),
   packet: (r, s) => ({ type: 'packet', requestId: r.requestId, packet: packetDetails(s.trace, r.index) }),

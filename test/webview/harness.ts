@@ -23,7 +23,10 @@ const CSP = [
   `img-src ${ORIGIN} data:`,
 ].join('; ');
 
-export type Theme = 'dark' | 'light';
+export type Theme = 'dark' | 'light' | 'hc';
+
+/** The body class VS Code gives a webview in each theme kind. */
+const BODY_CLASS: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
 
 function shell(theme: Theme): string {
   return `<!DOCTYPE html>
@@ -35,7 +38,7 @@ function shell(theme: Theme): string {
 <link rel="stylesheet" href="${ORIGIN}/dist/webview.css" nonce="${NONCE}">
 <title>Kernel Trace Lens</title>
 </head>
-<body class="vscode-${theme}">
+<body class="${BODY_CLASS[theme]}">
 <div id="app"></div>
 <script nonce="${NONCE}" src="${ORIGIN}/dist/webview.js"></script>
 </body>
@@ -166,6 +169,7 @@ export async function openWebview(browser: Browser, behaviour: HostBehaviour, op
       '/dist/webview.css': [join(ROOT, 'dist', 'webview.css'), 'text/css'],
       '/theme/dark.css': [join(ROOT, 'test', 'webview', 'theme-dark.css'), 'text/css'],
       '/theme/light.css': [join(ROOT, 'test', 'webview', 'theme-light.css'), 'text/css'],
+      '/theme/hc.css': [join(ROOT, 'test', 'webview', 'theme-hc.css'), 'text/css'],
     };
     if (path === '/') return route.fulfill({ status: 200, contentType: 'text/html', body: shell(opts.theme ?? 'dark') });
     const file = files[path];

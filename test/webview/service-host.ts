@@ -48,6 +48,7 @@ export class ServiceHost implements HostBehaviour {
       }
       case 'timeline':
       case 'timelineRange':
+      case 'rangeStats':
       case 'eventAt':
         await send(this.timeline.answer(msg, this.row));
         return;

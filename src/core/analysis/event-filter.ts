@@ -1,9 +1,9 @@
 /**
  * The one meaning of an EventFilter (the table, the timeline, `ktl events`, and anything else
  * that filters): event names, CPUs, task (comm substring, or an exact pid/tgid written as
- * digits), and a case-insensitive substring of the event's display text. `key` identifies the
- * filter for caches; null means the filter keeps every event. The protocol re-exports the type
- * (the webview sends it).
+ * digits), a case-insensitive substring of the event's display text, and a time range
+ * [startNs, endNs). `key` identifies the filter for caches; null means the filter keeps every
+ * event. The protocol re-exports the type (the webview sends it).
  */
 import { eventText } from '../formats/decode';
 import type { Trace } from '../trace/trace';
@@ -17,6 +17,8 @@ export interface EventFilter {
   readonly task?: string;
   /** Case-insensitive substring of the event's display text. */
   readonly text?: string;
+  /** Events in [startNs, endNs) only, RelNs (a brushed range's "Filter table to range"). */
+  readonly timeRange?: readonly [number, number];
 }
 
 /** The filter as a predicate over event indices. */
@@ -25,8 +27,9 @@ export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test
   const cpus = filter.cpus ?? [];
   const task = (filter.task ?? '').trim();
   const text = (filter.text ?? '').trim().toLowerCase();
-  if (events.length === 0 && cpus.length === 0 && !task && !text) return null;
-  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text]);
+  const range = filter.timeRange ?? null;
+  if (events.length === 0 && cpus.length === 0 && !task && !text && !range) return null;
+  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text, range]);
   const eventIds = new Set(events.map((e) => t.strings.find(e)));
   const cpuSet = new Set(cpus);
   const taskPid = /^\d+$/.test(task) ? Number(task) : null;
@@ -37,6 +40,7 @@ export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test
     test: (i) => {
       if (eventIds.size > 0 && !eventIds.has(t.eventId(i))) return false;
       if (cpuSet.size > 0 && !cpuSet.has(t.cpu(i))) return false;
+      if (range && !(t.tsNs(i) >= range[0] && t.tsNs(i) < range[1])) return false;
       if (task) {
         const commId = t.commId(i);
         let hit = commMatches.get(commId);
