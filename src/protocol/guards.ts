@@ -3,7 +3,7 @@
  * messages are checked field by field before the host acts on them, and the webview checks
  * what the host sends before drawing it.
  */
-import { MAX_FLIGHT_PER_CPU, MAX_LIFECYCLE_LANES, MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
+import { MAX_FILTER_EXPR, MAX_FLIGHT_PER_CPU, MAX_LIFECYCLE_LANES, MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
 
 const MAX_FILTER_ITEMS = 4096;
 const MAX_FILTER_TEXT = 1024;
@@ -22,11 +22,12 @@ function isShortString(v: unknown): v is string {
 
 export function isEventFilter(v: unknown): v is EventFilter {
   if (!isRecord(v)) return false;
-  const { events, cpus, task, text } = v;
+  const { events, cpus, task, text, expr } = v;
   if (events !== undefined && !(Array.isArray(events) && events.length <= MAX_FILTER_ITEMS && events.every(isShortString))) return false;
   if (cpus !== undefined && !(Array.isArray(cpus) && cpus.length <= MAX_FILTER_ITEMS && cpus.every(isIndex))) return false;
   if (task !== undefined && !isShortString(task)) return false;
   if (text !== undefined && !isShortString(text)) return false;
+  if (expr !== undefined && !(typeof expr === 'string' && expr.length <= MAX_FILTER_EXPR)) return false;
   return true;
 }
 

@@ -10,6 +10,9 @@
 /** Times are nanoseconds relative to the trace origin (the first event). */
 export type RelNs = number;
 
+/** Longest filter expression on the wire: core/query's MAX_EXPR_LENGTH (a unit test keeps them equal). */
+export const MAX_FILTER_EXPR = 4096;
+
 export interface EventFilter {
   /** Event names to keep; empty or absent = all. */
   readonly events?: readonly string[];
@@ -19,6 +22,8 @@ export interface EventFilter {
   readonly task?: string;
   /** Case-insensitive substring of the event's field text. */
   readonly text?: string;
+  /** A filter expression (src/core/query/README.md); blank or absent = all. */
+  readonly expr?: string;
 }
 
 export interface CountEntry {

@@ -1,11 +1,13 @@
 /**
- * The one meaning of an EventFilter (the table, the timeline, and anything else that filters):
- * event names, CPUs, task (comm substring, or an exact pid/tgid written as digits), and a
- * case-insensitive substring of the event's display text. `key` identifies the filter for
- * caches; null means the filter keeps every event.
+ * The one meaning of an EventFilter (the table, the timeline, the counts, `ktl`): event names,
+ * CPUs, task (comm substring, or an exact pid/tgid written as digits), a case-insensitive
+ * substring of the event's display text, and a filter expression (core/query). `key` identifies
+ * the filter for caches; null means the filter keeps every event. A bad expression throws the
+ * QueryError that says where (the worker answers the request with it).
  */
 import type { EventFilter } from '../../protocol/messages';
 import { eventText } from '../formats/decode';
+import { compileQuery } from '../query/compile';
 import type { Trace } from '../trace/trace';
 
 /** The filter as a predicate over event indices. */
@@ -14,8 +16,10 @@ export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test
   const cpus = filter.cpus ?? [];
   const task = (filter.task ?? '').trim();
   const text = (filter.text ?? '').trim().toLowerCase();
-  if (events.length === 0 && cpus.length === 0 && !task && !text) return null;
-  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text]);
+  const exprText = (filter.expr ?? '').trim();
+  const expr = exprText ? compileQuery(t, exprText) : null;
+  if (events.length === 0 && cpus.length === 0 && !task && !text && !expr) return null;
+  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text, expr ? exprText : '']);
   const eventIds = new Set(events.map((e) => t.strings.find(e)));
   const cpuSet = new Set(cpus);
   const taskPid = /^\d+$/.test(task) ? Number(task) : null;
@@ -35,6 +39,7 @@ export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test
         }
         if (!hit && !(taskPid !== null && (t.pid(i) === taskPid || t.tgid(i) === taskPid))) return false;
       }
+      if (expr && !expr(i)) return false;
       if (text && !eventText(t, i).toLowerCase().includes(text)) return false;
       return true;
     },
