@@ -18,6 +18,7 @@
  */
 import { decodeEvent } from '../formats/decode';
 import type { Trace } from '../trace/trace';
+import { DECODE, ftraceFieldReader } from '../query/ftrace-fields';
 
 export interface LatencySpec {
   readonly open: string;
@@ -121,9 +122,14 @@ export function pairLatency(trace: Trace, spec: LatencySpec): LatencyResult {
 function keyReader(trace: Trace, name: string | null): (i: number) => string | null {
   if (name === null) return () => '';
   const common = COMMON.has(name) ? name : null;
+  const quick = ftraceFieldReader(trace);
   return (i) => {
-    const fields = decodeEvent(trace, i).fields;
-    if (Object.hasOwn(fields, name)) return fields[name] ?? null;
+    const v = quick ? quick(i, name) : DECODE;
+    if (v !== DECODE && v !== undefined) return v;
+    if (v === DECODE) {
+      const fields = decodeEvent(trace, i).fields;
+      if (Object.hasOwn(fields, name)) return fields[name] ?? null;
+    }
     switch (common) {
       case 'cpu':
         return String(trace.cpu(i));

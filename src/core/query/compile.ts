@@ -12,6 +12,7 @@ import type { Trace } from '../trace/trace';
 import { globMatcher } from './glob';
 import { addressValue, isMac, numberValue, parseInteger, parseIPv4, parseIPv6, ipv4Mask, ipv6Mask, timeValue } from './literal';
 import { packetFields, type PacketFields } from './packet-fields';
+import { DECODE, ftraceFieldReader } from './ftrace-fields';
 import { parseExpr, QueryError, type CmpOp, type Expr, type FieldRef, type Literal } from './parse';
 
 export type EventPredicate = (i: number) => boolean;
@@ -30,7 +31,9 @@ type Accessor =
   | { readonly kind: 'number'; readonly get: (i: number) => number }
   | { readonly kind: 'string-id'; readonly get: (i: number) => number }
   | { readonly kind: 'time' }
-  | { readonly kind: 'values'; readonly get: (i: number) => readonly string[] };
+  | { readonly kind: 'values'; readonly get: (i: number) => readonly string[] }
+  /** An event's payload field: at most one value (no array per event on the hot path). */
+  | { readonly kind: 'value'; readonly get: (i: number) => string | undefined };
 
 const NONE: readonly string[] = [];
 
@@ -41,9 +44,12 @@ class Compiler {
   private fields: Record<string, string> = {};
   private packetAt = -1;
   private packet: PacketFields | null = null;
+  /** One field of event i without the full decode (ftrace text); null: always decode. */
+  private readonly quick: ReturnType<typeof ftraceFieldReader>;
 
   constructor(private readonly trace: Trace) {
     this.capture = isCapture(trace.meta.format);
+    this.quick = ftraceFieldReader(trace);
   }
 
   expr(e: Expr): EventPredicate {
@@ -130,12 +136,16 @@ class Compiler {
     // `field.NAME` is the event's own field when NAME is also a common name (sched_wakeup's pid).
     const name = f.name.startsWith('field.') ? f.name.slice('field.'.length) : f.name;
     if (this.capture) return { kind: 'values', get: (i) => this.packetFields(i).values(name) };
+    const quick = this.quick;
     return {
-      kind: 'values',
+      kind: 'value',
       get: (i) => {
+        if (quick) {
+          const v = quick(i, name);
+          if (v !== DECODE) return v;
+        }
         const fields = this.eventFields(i);
-        const v = Object.hasOwn(fields, name) ? fields[name] : undefined;
-        return v === undefined ? NONE : [v];
+        return Object.hasOwn(fields, name) ? fields[name] : undefined;
       },
     };
   }
@@ -149,7 +159,11 @@ class Compiler {
         return p.layers.has(name) || p.values(name).length > 0;
       };
     }
-    return (i) => Object.hasOwn(this.eventFields(i), name);
+    const quick = this.quick;
+    return (i) => {
+      const v = quick ? quick(i, name) : DECODE;
+      return v === DECODE ? Object.hasOwn(this.eventFields(i), name) : v !== undefined;
+    };
   }
 
   private comparison(f: FieldRef, op: CmpOp, opColumn: number, lit: Literal): EventPredicate {
@@ -180,6 +194,19 @@ class Compiler {
           seen.set(id, hit);
         }
         return hit;
+      };
+    } else if (acc.kind === 'value') {
+      const get = acc.get;
+      if (negate) {
+        // Present and not equal (absent is false, as for packets).
+        return (i) => {
+          const v = get(i);
+          return v !== undefined && !test(v);
+        };
+      }
+      p = (i) => {
+        const v = get(i);
+        return v !== undefined && test(v);
       };
     } else {
       const get = acc.get;
@@ -246,7 +273,10 @@ class Compiler {
       }
       const n = numberValue(lit.text);
       if (n) {
+        const small = n.big === null || Number.isSafeInteger(n.n);
         return (s) => {
+          // Most values are short decimals: no BigInt for them.
+          if (small && !n.hex && isShortDecimal(s)) return cmp(Number(s), n.n);
           // A hex literal reads bare hex values as hex too (%p pointers: skbaddr=00000000b08885b7).
           const big = parseInteger(s, n.hex);
           if (big !== null) {
@@ -265,6 +295,18 @@ class Compiler {
     const want = lit.text;
     return (s) => cmp(compareStrings(s, want), 0);
   }
+}
+
+/** 1-15 decimal digits, optionally negative: exact as a double. */
+function isShortDecimal(s: string): boolean {
+  const neg = s.charCodeAt(0) === 45 ? 1 : 0;
+  const n = s.length - neg;
+  if (n < 1 || n > 15) return false;
+  for (let k = neg; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function compareStrings(a: string, b: string): number {
