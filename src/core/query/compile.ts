@@ -35,7 +35,6 @@ type Accessor =
   /** An event's payload field: at most one value (no array per event on the hot path). */
   | { readonly kind: 'value'; readonly get: (i: number) => string | undefined };
 
-const NONE: readonly string[] = [];
 
 class Compiler {
   private readonly capture: boolean;
