@@ -146,3 +146,19 @@ test('compile errors point at the name, operator or value', () => {
   assert.equal(err('addr == 10.0.0.0/40'), 'expected a prefix length 0-32 after / at column 9');
   assert.match(err('comm matches "(a)\\\\1"'), /invalid regular expression/); // backreferences are not RE2
 });
+
+test('named filters in kernel-trace.json: read, and a broken expression named by path and column', async () => {
+  const { parseNamedFilters } = await import('../../src/core/query/named-filters');
+  const { ModelError } = await import('../../src/core/analysis/lifecycle-model');
+  assert.deepEqual(parseNamedFilters(JSON.stringify({ filters: [{ name: 'pings', expr: 'icmp.type == 8', description: 'echo requests' }, { name: 'big', expr: 'len > 1500' }] })), [
+    { name: 'pings', expr: 'icmp.type == 8', description: 'echo requests' },
+    { name: 'big', expr: 'len > 1500' },
+  ]);
+  assert.deepEqual(parseNamedFilters('{}'), []);
+  assert.throws(
+    () => parseNamedFilters(JSON.stringify({ filters: [{ name: 'ok', expr: 'a' }, { name: 'bad', expr: 'len > ' }] })),
+    (e: unknown) => e instanceof ModelError && /filters\[1\]\.expr/.test(e.message) && /expected a value at column 7/.test(e.message),
+  );
+  assert.throws(() => parseNamedFilters(JSON.stringify({ filters: [{ name: 'x' }] })), ModelError);
+  assert.throws(() => parseNamedFilters(JSON.stringify({ filters: [{ name: 'x', expr: 'a', run: 'rm -rf /' }] })), ModelError);
+});

@@ -52,6 +52,8 @@ export interface KernelTraceConfigJson {
   readonly lifecycles?: readonly LifecycleModelJson[];
   /** The printf reader's options (read by workspace-config.ts). */
   readonly printf?: PrintfOptions;
+  /** Named filter expressions (read by query/named-filters.ts). */
+  readonly filters?: readonly { readonly name: string; readonly expr: string; readonly description?: string }[];
 }
 
 /** A model, or a config file, that failed validation: every problem with its JSON path. */
