@@ -4,7 +4,7 @@
  * columns directly, string tests on comm/event are computed once per distinct string, and only
  * names that need the event's payload decode it (once per event, however often they occur).
  */
-import { RE2JS } from 're2js';
+import { compileUserRegex } from '../config/user-regex';
 import { isCapture } from '../formats/capture-common';
 import { decodePacket } from '../formats/capture-decode';
 import { decodeEvent } from '../formats/decode';
@@ -243,13 +243,10 @@ class Compiler {
     if (op === '~') return globMatcher(lit.text);
     if (op === 'matches') {
       if (lit.text.length > MAX_REGEX_LENGTH) throw new QueryError(`regular expression longer than ${MAX_REGEX_LENGTH} characters`, lit.column);
-      let re: RE2JS;
-      try {
-        re = RE2JS.compile(lit.text);
-      } catch (err) {
-        throw new QueryError(`invalid regular expression (${err instanceof Error ? err.message : String(err)})`, lit.column);
-      }
-      return (s) => re.test(s);
+      // The project's one way to run a user's pattern: RE2 (linear time), or V8 for a one-pass one.
+      const re = compileUserRegex(lit.text);
+      if (typeof re === 'string') throw new QueryError(`invalid regular expression (${re})`, lit.column);
+      return (s) => re.exec(s) !== null;
     }
     const cmp = numberCompare(op);
     if (!lit.quoted) {
