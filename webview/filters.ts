@@ -51,19 +51,24 @@ export class FilterModel {
     this.set({ ...this.state, text });
   }
 
+  setExpr(expr: string): void {
+    this.set({ ...this.state, expr });
+  }
+
   clear(): void {
     this.set(EMPTY_FILTER);
   }
 }
 
 export function isEmptyFilter(f: FilterState): boolean {
-  return f.events.length === 0 && f.cpus.length === 0 && f.task.trim() === '' && f.text === '';
+  return f.events.length === 0 && f.cpus.length === 0 && f.task.trim() === '' && f.text === '' && f.expr.trim() === '';
 }
 
 function sameFilter(a: FilterState, b: FilterState): boolean {
   return (
     a.task === b.task &&
     a.text === b.text &&
+    a.expr === b.expr &&
     a.events.length === b.events.length &&
     a.events.every((e, i) => e === b.events[i]) &&
     a.cpus.length === b.cpus.length &&
@@ -73,11 +78,12 @@ function sameFilter(a: FilterState, b: FilterState): boolean {
 
 /** The protocol form: empty parts left out, the task trimmed (a pid is typed with spaces). */
 export function toEventFilter(f: FilterState): EventFilter {
-  const out: { events?: string[]; cpus?: number[]; task?: string; text?: string } = {};
+  const out: { events?: string[]; cpus?: number[]; task?: string; text?: string; expr?: string } = {};
   if (f.events.length) out.events = [...f.events];
   if (f.cpus.length) out.cpus = [...f.cpus];
   if (f.task.trim()) out.task = f.task.trim();
   if (f.text) out.text = f.text;
+  if (f.expr.trim()) out.expr = f.expr.trim();
   return out;
 }
 
@@ -94,7 +100,11 @@ export class FilterBar {
   private readonly matchCount = el('span', 'ktl-match-count');
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly model: FilterModel) {
+  constructor(
+    private readonly model: FilterModel,
+    /** The expression box (expr-box.ts), placed first: it is the filter most questions need. */
+    expr?: HTMLElement,
+  ) {
     this.task.id = 'filter-task';
     this.task.placeholder = 'Task: comm or pid';
     this.task.setAttribute('aria-label', 'Filter by task: substring of comm, or a pid');
@@ -120,6 +130,7 @@ export class FilterBar {
     });
 
     const spacer = el('span', 'ktl-spacer');
+    if (expr) this.element.append(expr);
     this.element.append(this.task, this.text, this.active, this.clearButton, spacer, this.matchCount);
     model.onChange((s) => this.show(s));
     this.show(model.current);

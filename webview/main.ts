@@ -16,6 +16,7 @@ import type { HostToWebview, TraceSummary } from '../src/protocol/messages';
 import { byId, el } from './dom';
 import { EventTable } from './event-table';
 import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters';
+import { ExprBox } from './expr-box';
 import { Host } from './host';
 import { Rpc } from './rpc';
 import { ThemeColours } from './tracks/colours';
@@ -41,7 +42,8 @@ const app = byId<HTMLDivElement>('app');
 const filters = new FilterModel();
 const loading = new LoadingView();
 const summaryView = new SummaryView(filters, { revealLine: (line) => host.post({ type: 'revealLine', line }) });
-const filterBar = new FilterBar(filters);
+const exprBox = new ExprBox(rpc, filters);
+const filterBar = new FilterBar(filters, exprBox.element);
 /** Opens an event's line in the trace text, and (with its event name) its source line when mapped. */
 function reveal(line: number, event?: string): void {
   host.post(event === undefined ? { type: 'revealLine', line } : { type: 'revealEvent', line, event });

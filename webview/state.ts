@@ -11,6 +11,8 @@ export interface FilterState {
   readonly task: string;
   /** Case-insensitive substring of the event's field text. */
   readonly text: string;
+  /** A filter expression (README "Filter expressions"); '' = none. */
+  readonly expr: string;
 }
 
 export interface ViewState {
@@ -37,13 +39,15 @@ export interface TimelineState {
   readonly selection: [number, number] | null;
 }
 
-export const EMPTY_FILTER: FilterState = { events: [], cpus: [], task: '', text: '' };
+export const EMPTY_FILTER: FilterState = { events: [], cpus: [], task: '', text: '', expr: '' };
 
 export const INITIAL_STATE: ViewState = { version: 1, filter: EMPTY_FILTER, firstRow: 0, selected: null };
 
 /** Same bounds as src/protocol/guards.ts so a restored filter is always sendable. */
 const MAX_ITEMS = 4096;
 const MAX_TEXT = 1024;
+/** protocol MAX_FILTER_EXPR. */
+const MAX_EXPR = 4096;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,6 +70,8 @@ export function parseFilterState(v: unknown): FilterState {
     cpus: cpus.slice(0, MAX_ITEMS),
     task: shortString(v.task),
     text: shortString(v.text),
+    // Longer than the wire allows: dropped rather than cut (a cut expression means something else).
+    expr: typeof v.expr === 'string' && v.expr.length <= MAX_EXPR ? v.expr : '',
   };
 }
 

@@ -3,7 +3,7 @@
  * messages are checked field by field before the host acts on them, and the webview checks
  * what the host sends before drawing it.
  */
-import { MAX_FILTER_EXPR, MAX_FLIGHT_PER_CPU, MAX_LIFECYCLE_LANES, MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
+import { MAX_FILTER_EXPR, MAX_FLIGHT_PER_CPU, MAX_LIFECYCLE_LANES, MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type RowSort, type SortColumn, type WebviewToHost } from './messages';
 
 const MAX_FILTER_ITEMS = 4096;
 const MAX_FILTER_TEXT = 1024;
@@ -31,13 +31,28 @@ export function isEventFilter(v: unknown): v is EventFilter {
   return true;
 }
 
+function isExpr(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_FILTER_EXPR;
+}
+
+const SORT_COLUMNS: ReadonlySet<unknown> = new Set<SortColumn>(['line', 'ts', 'cpu', 'pid', 'comm', 'event']);
+
+function isRowSort(v: unknown): v is RowSort {
+  return isRecord(v) && SORT_COLUMNS.has(v.column) && typeof v.descending === 'boolean';
+}
+
+function isLatencyQuery(v: Record<string, unknown>): boolean {
+  const name = (x: unknown): boolean => isShortString(x) && x.length > 0;
+  return name(v.open) && name(v.close) && (v.openKey === null || name(v.openKey)) && (v.closeKey === null || name(v.closeKey));
+}
+
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
   if (!isRecord(v)) return false;
   switch (v.type) {
     case 'ready':
       return true;
     case 'rows':
-      return isIndex(v.requestId) && isIndex(v.start) && isIndex(v.count) && v.count <= MAX_PAGE_ROWS && isEventFilter(v.filter);
+      return isIndex(v.requestId) && isIndex(v.start) && isIndex(v.count) && v.count <= MAX_PAGE_ROWS && isEventFilter(v.filter) && (v.sort === undefined || isRowSort(v.sort));
     case 'revealLine':
       return isIndex(v.line) && v.line >= 1;
     case 'timeline':
@@ -59,6 +74,23 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId);
     case 'journey':
       return isIndex(v.requestId) && isIndex(v.index);
+    case 'checkQuery':
+      return isIndex(v.requestId) && isExpr(v.expr);
+    case 'find':
+      return (
+        isIndex(v.requestId) &&
+        isEventFilter(v.filter) &&
+        (v.sort === null || isRowSort(v.sort)) &&
+        isExpr(v.expr) &&
+        isShortString(v.text) &&
+        Number.isSafeInteger(v.from) &&
+        (v.from as number) >= -1 &&
+        (v.direction === 1 || v.direction === -1)
+      );
+    case 'latency':
+      return isIndex(v.requestId) && isLatencyQuery(v);
+    case 'latencyInstances':
+      return isIndex(v.requestId) && isLatencyQuery(v) && typeof v.loNs === 'number' && typeof v.hiNs === 'number' && Number.isFinite(v.loNs) && Number.isFinite(v.hiNs);
     case 'lifecycleModels':
       return isIndex(v.requestId);
     case 'lifecycle':
@@ -145,6 +177,14 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isIndex(v.index) && Array.isArray(v.columns);
     case 'interleave':
       return isIndex(v.requestId) && isRecord(v.data);
+    case 'checkQuery':
+      return isIndex(v.requestId) && (v.problem === null || isRecord(v.problem));
+    case 'find':
+      return isIndex(v.requestId) && (v.position === null || isIndex(v.position)) && (v.index === null || isIndex(v.index)) && (v.problem === null || isRecord(v.problem));
+    case 'latency':
+      return isIndex(v.requestId) && isRecord(v.data);
+    case 'latencyInstances':
+      return isIndex(v.requestId) && isIndex(v.total) && Array.isArray(v.instances);
     default:
       return false;
   }
