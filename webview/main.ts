@@ -31,6 +31,7 @@ import { FindingsPanel } from './findings-panel';
 import { LifecycleView } from './lifecycle-view';
 import { InterleaveView } from './interleave-view';
 import { ViewTabs } from './view-tabs';
+import { LatencyView } from './latency-view';
 
 const host = new Host();
 /** Every request of every view goes through this one; its ids come from one counter. */
@@ -119,11 +120,25 @@ const interleave = new InterleaveView(
   },
   savedAtLoad.interleave,
 );
+const latency = new LatencyView({
+  rpc,
+  colours: () => colours.get(),
+  eventNames: () => summary?.eventCounts.map((e) => e.name) ?? [],
+  firstTsNs: () => summary?.firstTsNs ?? 0,
+  // The pair across the timeline (with room either side), its opening event selected in the table.
+  showPair: (p) => {
+    const pad = Math.max(p.durNs / 2, 1000);
+    if (Number.isFinite(p.openTsNs)) timeline.zoomTo(p.openTsNs - pad, p.openTsNs + p.durNs + pad);
+    timeline.pickIndex(p.open);
+    tabs.select('events');
+  },
+});
 const tabs = new ViewTabs(
   [
     { id: 'events', label: 'Events', element: table.element },
     { id: 'lifecycles', label: 'Lifecycles', element: lifecycles.element, shown: () => lifecycles.show() },
     { id: 'interleave', label: 'Interleavings', element: interleave.element, shown: () => interleave.show() },
+    { id: 'latency', label: 'Latency', element: latency.element, shown: () => latency.show() },
   ],
   (id) => host.saveState({ tab: id }),
 );
@@ -137,7 +152,7 @@ const fdPanel = new FdPanel({
   pick: (index) => timeline.pickIndex(index),
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
-tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element);
+tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element, latency.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
 app.append(loading.element, main, colours.element);
 

@@ -32,7 +32,7 @@ export interface ViewState {
   readonly interleave?: { readonly key: string; readonly pair: string };
 }
 
-export type ViewTab = 'events' | 'lifecycles' | 'interleave';
+export type ViewTab = 'events' | 'lifecycles' | 'interleave' | 'latency';
 
 export interface TimelineState {
   readonly range: [number, number];
@@ -79,7 +79,7 @@ export function parseViewState(v: unknown): ViewState {
   if (!isRecord(v) || v.version !== 1) return INITIAL_STATE;
   const firstRow = typeof v.firstRow === 'number' && Number.isFinite(v.firstRow) && v.firstRow >= 0 ? v.firstRow : 0;
   const timeline = parseTimelineState(v.timeline);
-  const tab = v.tab === 'events' || v.tab === 'lifecycles' || v.tab === 'interleave' ? v.tab : undefined;
+  const tab = v.tab === 'events' || v.tab === 'lifecycles' || v.tab === 'interleave' || v.tab === 'latency' ? v.tab : undefined;
   const il = isRecord(v.interleave) ? { key: shortString(v.interleave.key), pair: shortString(v.interleave.pair) } : undefined;
   return {
     version: 1,

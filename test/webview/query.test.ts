@@ -2,7 +2,8 @@
  * Filter expressions in the trace editor (headless Chromium, answered by the worker's own
  * functions over a real trace): the filter bar's expression box filters the table to what the
  * compiler keeps (counted here with core/query directly), and an invalid expression is shown
- * with the character it points at and never reaches the filter.
+ * with the character it points at and never reaches the filter. The Latency view's figures,
+ * histogram, brushing and opening of a pair, against core/analysis/latency.ts run here.
  *
  * Needs `npm run build` first (dist/webview.js + dist/webview.css).
  */
@@ -13,6 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { Trace } from '../../src/core/trace/trace';
 import { compileQuery } from '../../src/core/query/compile';
 import { TraceService } from '../../src/worker/trace-service';
+import { pairLatency } from '../../src/core/analysis/latency';
+import { logHistogram } from '../../src/worker/query-service';
 import { ROOT, assertBuilt, cspViolations, launch, openWebview, type WebviewPage } from './harness';
 import { ServiceHost } from './service-host';
 
@@ -93,6 +96,100 @@ describe('filter expressions (Chromium, real TraceService)', () => {
     await page.locator('#filter-expr input').fill('');
     await page.locator('#filter-expr input').press('Enter');
     await waitMatched(page, trace.length);
+    assert.deepEqual(w.errors, []);
+    assert.deepEqual(await cspViolations(page), []);
+  });
+});
+
+describe('latency view (Chromium, real TraceService)', () => {
+  let browser: Browser;
+  let service: TraceService;
+  let trace: Trace;
+  let host: ServiceHost;
+  const open: WebviewPage[] = [];
+
+  before(async () => {
+    assertBuilt();
+    browser = await launch();
+    service = await TraceService.open(FIXTURE);
+    trace = await service.withTrace(async (t) => t);
+    host = new ServiceHost(service, trace, 'veth-ping.trace');
+  });
+
+  after(async () => {
+    for (const w of open) await w.close().catch(() => undefined);
+    await browser?.close();
+    service?.dispose();
+  });
+
+  it('pairs sched_wakeup -> sched_switch by pid/next_pid: figures, histogram, brushing, a pair opened in the table', async () => {
+    const want = pairLatency(trace, { open: 'sched_wakeup', close: 'sched_switch', openKey: 'pid', closeKey: 'next_pid' });
+    assert.ok(want.count > 10);
+    const hist = logHistogram(want.durNs);
+    const w = await openWebview(browser, host);
+    open.push(w);
+    const page = w.page;
+    await waitMatched(page, trace.length);
+    await page.click('#tab-latency');
+    await page.fill('#lat-open', 'sched_wakeup');
+    await page.fill('#lat-close', 'sched_switch');
+    await page.fill('#lat-key', 'pid,next_pid');
+    await page.press('#lat-key', 'Enter');
+    await page.waitForSelector('#lat-stats [data-stat="count"]', { timeout: WAIT_MS });
+    const stats = await page.$$eval('#lat-stats [data-stat]', (cells) => Object.fromEntries(cells.map((c) => [(c as HTMLElement).dataset.stat, (c as HTMLElement).dataset.value])));
+    assert.deepEqual(stats, {
+      count: String(want.count),
+      min: String(want.minNs),
+      p50: String(want.p50Ns),
+      p90: String(want.p90Ns),
+      p99: String(want.p99Ns),
+      max: String(want.maxNs),
+      unmatchedOpens: String(want.unmatchedOpens),
+      unmatchedCloses: String(want.unmatchedCloses),
+    });
+    // The worst instances, longest first.
+    const listed = await page.$$eval('#lat-list .ktl-lat-item', (li) => li.map((x) => Number((x as HTMLElement).dataset.dur)));
+    assert.deepEqual(listed, [...want.durNs].sort((a, b) => b - a).slice(0, listed.length));
+    assert.ok(listed.length >= 10);
+
+    // The histogram is drawn: bars in the open event's colour on the canvas.
+    const painted = await page.$eval('#lat-hist', (c) => {
+      const cv = c as HTMLCanvasElement;
+      const d = cv.getContext('2d')?.getImageData(0, 0, cv.width, cv.height).data ?? new Uint8ClampedArray();
+      let n = 0;
+      for (let k = 3; k < d.length; k += 4) if ((d[k] as number) > 0) n++;
+      return n;
+    });
+    assert.ok(painted > 100, `${painted} painted pixels`);
+
+    // Brushing the last bin (a drag at the right edge) lists exactly the pairs in it.
+    const box = await page.locator('#lat-hist').boundingBox();
+    assert.ok(box);
+    const lastBin = hist.counts.length - 1;
+    const binW = box.width / hist.counts.length;
+    await page.mouse.move(box.x + lastBin * binW + binW / 2, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 1, box.y + 30);
+    await page.mouse.up();
+    const inLast = hist.counts[lastBin] as number;
+    await page.waitForFunction((n) => document.getElementById('lat-list-title')?.dataset.count === String(n) && document.getElementById('lat-list-title')?.textContent?.startsWith(`${n} pair`), Math.min(inLast, 200), { timeout: WAIT_MS });
+    const brushed = await page.$$eval('#lat-list .ktl-lat-item', (li) => li.map((x) => Number((x as HTMLElement).dataset.dur)));
+    const lo = hist.edgesNs[lastBin] as number;
+    assert.ok(brushed.every((d) => d >= lo), `${brushed} >= ${lo}`);
+
+    // Dragging across the whole histogram: every pair.
+    await page.mouse.move(box.x + 1, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 1, box.y + 20);
+    await page.mouse.up();
+    await page.waitForFunction((n) => document.getElementById('lat-list-title')?.textContent?.startsWith(`${n} pairs`), want.count, { timeout: WAIT_MS });
+
+    // Opening an instance: the Events tab, its opening event selected in the table.
+    const first = page.locator('#lat-list .ktl-lat-item').first();
+    const openIndex = await first.getAttribute('data-open');
+    await first.click();
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, openIndex, { timeout: WAIT_MS });
+    assert.ok(await page.locator('#event-table').isVisible());
     assert.deepEqual(w.errors, []);
     assert.deepEqual(await cspViolations(page), []);
   });
