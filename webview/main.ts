@@ -32,6 +32,7 @@ import { LifecycleView } from './lifecycle-view';
 import { InterleaveView } from './interleave-view';
 import { ViewTabs } from './view-tabs';
 import { LatencyView } from './latency-view';
+import { FindBox } from './find-box';
 
 const host = new Host();
 /** Every request of every view goes through this one; its ids come from one counter. */
@@ -85,10 +86,22 @@ const timeline = new TimelineView({
   post: (m) => host.post(m),
   filter: () => toEventFilter(filters.current),
   // An event picked on the timeline becomes the table's selection (details pane included).
-  picked: (_row, position) => {
+  picked: (row, position) => {
     if (position === null || !summary) return;
     const f = filters.current;
-    table.reset(toEventFilter(f), isEmptyFilter(f) ? summary.events : null, Math.max(0, position - 3), position);
+    const known = isEmptyFilter(f) ? summary.events : null;
+    const sort = table.currentSort;
+    if (!sort) {
+      table.reset(toEventFilter(f), known, Math.max(0, position - 3), position);
+      return;
+    }
+    // Sorted: the timeline's position is in file order; ask where the event is in the sorted list.
+    void rpc.request({ type: 'positionOf', filter: toEventFilter(f), sort, index: row.index }).then(
+      (r) => {
+        if (r.position !== null) table.reset(toEventFilter(f), known, Math.max(0, r.position - 3), r.position);
+      },
+      () => undefined,
+    );
   },
   revealLine: reveal,
   viewChanged: (range, selection) => {
@@ -147,12 +160,26 @@ function revealTableSelection(): void {
   const index = Number(table.element.querySelector<HTMLElement>('.ktl-row.ktl-selected[data-index]')?.dataset.index);
   if (Number.isSafeInteger(index)) timeline.revealIndex(index);
 }
+const findBox = new FindBox(rpc, table);
+// Ctrl+F (Cmd+F) opens the find box; F3 / Shift+F3 find the next / previous match.
+document.addEventListener('keydown', (e) => {
+  if (main.hidden) return;
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'f') {
+    e.preventDefault();
+    tabs.select('events');
+    findBox.open();
+  } else if (e.key === 'F3' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    e.preventDefault();
+    tabs.select('events');
+    findBox.again(e.shiftKey ? -1 : 1);
+  }
+});
 const fdPanel = new FdPanel({
   rpc,
   pick: (index) => timeline.pickIndex(index),
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
-tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element, latency.element);
+tableArea.append(filterBar.element, timeline.element, tabs.element, findBox.element, table.element, packetView.element, lifecycles.element, interleave.element, latency.element);
 main.append(summaryView.header, summaryView.sidebar, tableArea);
 app.append(loading.element, main, colours.element);
 

@@ -87,6 +87,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
         (v.from as number) >= -1 &&
         (v.direction === 1 || v.direction === -1)
       );
+    case 'positionOf':
+      return isIndex(v.requestId) && isEventFilter(v.filter) && (v.sort === null || isRowSort(v.sort)) && isIndex(v.index);
     case 'latency':
       return isIndex(v.requestId) && isLatencyQuery(v);
     case 'latencyInstances':
@@ -181,6 +183,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && (v.problem === null || isRecord(v.problem));
     case 'find':
       return isIndex(v.requestId) && (v.position === null || isIndex(v.position)) && (v.index === null || isIndex(v.index)) && (v.problem === null || isRecord(v.problem));
+    case 'positionOf':
+      return isIndex(v.requestId) && (v.position === null || isIndex(v.position));
     case 'latency':
       return isIndex(v.requestId) && isRecord(v.data);
     case 'latencyInstances':

@@ -640,6 +640,8 @@ export type QueryToHost =
       readonly from: number;
       readonly direction: 1 | -1;
     }
+  /** Position of event `index` in the table's list (filter + sort): a timeline pick under a sort. */
+  | { readonly type: 'positionOf'; readonly requestId: number; readonly filter: EventFilter; readonly sort: RowSort | null; readonly index: number }
   | ({ readonly type: 'latency'; readonly requestId: number } & LatencyQuery)
   /** The pairs whose duration is in [loNs, hiNs] (a brushed stretch of the histogram), longest first. */
   | ({ readonly type: 'latencyInstances'; readonly requestId: number; readonly loNs: number; readonly hiNs: number } & LatencyQuery);
@@ -654,5 +656,6 @@ export type QueryToWebview =
       readonly index: number | null;
       readonly problem: QueryProblem | null;
     }
+  | { readonly type: 'positionOf'; readonly requestId: number; readonly position: number | null }
   | { readonly type: 'latency'; readonly requestId: number; readonly data: LatencyData }
   | { readonly type: 'latencyInstances'; readonly requestId: number; readonly total: number; readonly instances: readonly LatencyInstance[] };

@@ -46,6 +46,13 @@ export function findRow(trace: Trace, list: Uint32Array | null, expr: string, te
   return null;
 }
 
+/** Position of event `index` in `list` (null = every event in file order); null when the list lacks it. */
+export function positionOf(trace: Trace, list: Uint32Array | null, index: number): number | null {
+  if (!list) return index < trace.length ? index : null;
+  const p = list.indexOf(index);
+  return p < 0 ? null : p;
+}
+
 export class LatencyService {
   private last: { key: string; result: LatencyResult } | null = null;
 

@@ -10,7 +10,7 @@ import type { Session } from './session';
 import { fdSummaries } from './fd-service';
 import { captureFindings, packetDetails } from './packet-service';
 import { packetJourney } from './journey-service';
-import { checkQuery, findRow } from './query-service';
+import { checkQuery, findRow, positionOf } from './query-service';
 import { QueryError } from '../core/query/parse';
 
 type RequestOf<K extends RequestKind> = Extract<WebviewRequest, { readonly type: K }>;
@@ -47,6 +47,7 @@ export const WEBVIEW_HANDLERS: { readonly [K in RequestKind]: Handler<K> } = {
       throw err;
     }
   },
+  positionOf: (r, s) => ({ type: 'positionOf', requestId: r.requestId, position: positionOf(s.trace, s.service.list(r.filter, r.sort), r.index) }),
   latency: (r, s) => ({ type: 'latency', requestId: r.requestId, data: s.latency.latency(r) }),
   latencyInstances: (r, s) => ({ type: 'latencyInstances', requestId: r.requestId, ...s.latency.instances(r, r.loNs, r.hiNs) }),
   timeline: (r, s) => sameKind(r, timeline(r, s)),

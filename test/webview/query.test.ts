@@ -16,6 +16,7 @@ import { compileQuery } from '../../src/core/query/compile';
 import { TraceService } from '../../src/worker/trace-service';
 import { pairLatency } from '../../src/core/analysis/latency';
 import { logHistogram } from '../../src/worker/query-service';
+import { eventText } from '../../src/core/formats/decode';
 import { ROOT, assertBuilt, cspViolations, launch, openWebview, type WebviewPage } from './harness';
 import { ServiceHost } from './service-host';
 
@@ -190,6 +191,99 @@ describe('latency view (Chromium, real TraceService)', () => {
     await first.click();
     await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, openIndex, { timeout: WAIT_MS });
     assert.ok(await page.locator('#event-table').isVisible());
+    assert.deepEqual(w.errors, []);
+    assert.deepEqual(await cspViolations(page), []);
+  });
+});
+
+describe('find and sort in the table (Chromium, real TraceService)', () => {
+  let browser: Browser;
+  let service: TraceService;
+  let trace: Trace;
+  let host: ServiceHost;
+  const open: WebviewPage[] = [];
+
+  before(async () => {
+    assertBuilt();
+    browser = await launch();
+    service = await TraceService.open(FIXTURE);
+    trace = await service.withTrace(async (t) => t);
+    host = new ServiceHost(service, trace, 'veth-ping.trace');
+  });
+
+  after(async () => {
+    for (const w of open) await w.close().catch(() => undefined);
+    await browser?.close();
+    service?.dispose();
+  });
+
+  async function selectedIndex(page: Page): Promise<string | undefined> {
+    return page.evaluate(() => (document.querySelector('#event-table .ktl-row[aria-selected="true"]:not([hidden])') as HTMLElement | null)?.dataset.index);
+  }
+
+  it('Ctrl+F finds text and expressions over the whole trace; F3 / Shift+F3 step; a header click sorts', async () => {
+    const w = await openWebview(browser, host);
+    open.push(w);
+    const page = w.page;
+    await waitMatched(page, trace.length);
+    await page.click('#event-table');
+
+    // Text: the matches in file order, computed here from the display text.
+    const hits: number[] = [];
+    for (let i = 0; i < trace.length; i++) if (eventText(trace, i).toLowerCase().includes('ktlft-b')) hits.push(i);
+    assert.ok(hits.length > 3);
+    await page.keyboard.press('Control+f');
+    await page.waitForSelector('#find:not([hidden])', { timeout: WAIT_MS });
+    await page.fill('#find-input', 'KTLFT-B');
+    await page.press('#find-input', 'Enter');
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, String(hits[0]), { timeout: WAIT_MS });
+    await page.keyboard.press('F3');
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, String(hits[1]), { timeout: WAIT_MS });
+    await page.keyboard.press('Shift+F3');
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, String(hits[0]), { timeout: WAIT_MS });
+    // Previous from the first match wraps to the last.
+    await page.keyboard.press('Shift+F3');
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, String(hits.at(-1)), { timeout: WAIT_MS });
+
+    // An expression, from the last hit onwards (wrapping).
+    const p = compileQuery(trace, 'len > 90 && cpu == 0');
+    assert.ok(p);
+    const from = hits.at(-1) as number;
+    let want = -1;
+    for (let k = 1; k <= trace.length; k++) {
+      const i = (from + k) % trace.length;
+      if (p(i)) {
+        want = i;
+        break;
+      }
+    }
+    assert.ok(want >= 0);
+    await page.keyboard.press('Control+f');
+    await page.check('#find-expr');
+    await page.fill('#find-input', 'len > 90 && cpu == 0');
+    await page.press('#find-input', 'Enter');
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[aria-selected="true"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, String(want), { timeout: WAIT_MS });
+    // A broken expression says where.
+    await page.fill('#find-input', 'len >');
+    await page.press('#find-input', 'Enter');
+    await page.waitForFunction(() => document.getElementById('find-status')?.textContent === 'expected a value at column 6', undefined, { timeout: WAIT_MS });
+    assert.equal(await selectedIndex(page), String(want));
+    await page.press('#find-input', 'Escape');
+    assert.ok(await page.locator('#find').isHidden());
+
+    // Sort by CPU: ascending, then descending (ties in file order), as the rows requests say.
+    await page.click('.ktl-head [data-sort="cpu"]');
+    await page.waitForFunction(() => document.querySelector('.ktl-head [data-sort="cpu"]')?.getAttribute('aria-sort') === 'ascending', undefined, { timeout: WAIT_MS });
+    const cpus = Array.from({ length: trace.length }, (_, i) => i).sort((a, b) => trace.cpu(a) - trace.cpu(b) || a - b);
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[data-position="0"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, String(cpus[0]), { timeout: WAIT_MS });
+    await page.click('.ktl-head [data-sort="cpu"]');
+    const desc = Array.from({ length: trace.length }, (_, i) => i).sort((a, b) => trace.cpu(b) - trace.cpu(a) || a - b);
+    await page.waitForFunction((i) => (document.querySelector('#event-table .ktl-row[data-position="0"]:not([hidden])') as HTMLElement | null)?.dataset.index === i, String(desc[0]), { timeout: WAIT_MS });
+    const sorted = w.posted.filter((m) => m.type === 'rows' && m.sort !== undefined);
+    assert.ok(sorted.some((m) => m.type === 'rows' && m.sort?.column === 'cpu' && m.sort.descending));
+    // Third click: file order again.
+    await page.click('.ktl-head [data-sort="cpu"]');
+    await page.waitForFunction(() => (document.querySelector('#event-table .ktl-row[data-position="0"]:not([hidden])') as HTMLElement | null)?.dataset.index === '0', undefined, { timeout: WAIT_MS });
     assert.deepEqual(w.errors, []);
     assert.deepEqual(await cspViolations(page), []);
   });

@@ -9,7 +9,7 @@ import type { Trace } from '../../src/core/trace/trace';
 import type { TraceService } from '../../src/worker/trace-service';
 import { TimelineService } from '../../src/worker/timeline-service';
 import type { HostBehaviour } from './harness';
-import { checkQuery, findRow, LatencyService } from '../../src/worker/query-service';
+import { checkQuery, findRow, LatencyService, positionOf } from '../../src/worker/query-service';
 
 export class ServiceHost implements HostBehaviour {
   readonly timeline: TimelineService;
@@ -59,6 +59,9 @@ export class ServiceHost implements HostBehaviour {
         await send({ type: 'find', requestId: msg.requestId, position: hit?.position ?? null, index: hit?.index ?? null, problem });
         return;
       }
+      case 'positionOf':
+        await send({ type: 'positionOf', requestId: msg.requestId, position: positionOf(this.trace, this.service.list(msg.filter, msg.sort), msg.index) });
+        return;
       case 'latency':
         await send({ type: 'latency', requestId: msg.requestId, data: this.latency.latency(msg) });
         return;
