@@ -1,11 +1,12 @@
 /** `ktl packets`: one JSON object (or one text line) per captured packet, in file order. */
 import type { Trace } from '../core/trace/trace';
-import { packetJson } from '../core/formats/capture-decode';
-import { isCapture } from '../core/formats/capture-common';
+import { packetJson } from '../core/formats/capture/decode';
+import { isCapture } from '../core/formats/capture/common';
 import { loadTrace } from './load';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
 import type { Output } from './output';
-import { whereFilter, WHERE_OPTION, WHERE_USAGE } from './where';
+import { whereErrors, whereExpr, WHERE_OPTION, WHERE_USAGE } from './where';
+import { compileQuery } from '../core/query/compile';
 
 export const packetsCommand: Command = {
   name: 'packets',
@@ -15,13 +16,13 @@ export const packetsCommand: Command = {
     const v = args.values;
     const file = oneFile(args, 'packets');
     const limit = typeof v.limit === 'string' ? nonNegative('--limit', v.limit) : Infinity;
-    const where = whereFilter(args);
+    const expr = whereExpr(args);
     const trace = await loadTrace(file, args);
     try {
       if (!isCapture(trace.meta.format)) throw new UsageError(`${file} is ${trace.meta.format}, not a packet capture (pcap/pcapng)`);
       const protocols = new Set((v.protocol as string[] | undefined) ?? []);
       const ifaces = new Set((v.interface as string[] | undefined) ?? []);
-      await writePackets(trace, { json: v.json === true, count: v.count === true, protocols, ifaces, where: where(trace), limit }, out);
+      await writePackets(trace, { json: v.json === true, count: v.count === true, protocols, ifaces, where: expr === undefined ? null : whereErrors(() => compileQuery(trace, expr)), limit }, out);
     } finally {
       trace.close();
     }

@@ -12,7 +12,8 @@ import { formatSpec } from '../core/formats/registry';
 import { timelineTracksByTask } from './timeline-service';
 import { MAX_TASK_TRACKS } from '../protocol/messages';
 import { eventMatcher } from '../core/analysis/event-filter';
-import { interfacesJson } from '../core/formats/capture-common';
+import { interfacesJson } from '../core/formats/capture/common';
+import { absNsText } from '../core/trace/time';
 import { sortedRows } from './row-sort';
 
 /** Errors listed in the summary; the count covers all of them. */
@@ -47,7 +48,7 @@ export class TraceService {
       cpus: s.cpus,
       firstTsNs: s.firstTsNs,
       durationNs: s.durationNs,
-      originNs: t.originNs.toString(),
+      originNs: absNsText(t.originNs),
       timeSource: t.meta.timeSource,
       lineKind: formatSpec(t.meta.format).lineKind,
       eventCounts: s.eventCounts.map(([name, count]) => ({ name, count })),

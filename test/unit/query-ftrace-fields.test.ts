@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { decodeEvent } from '../../src/core/formats/decode';
 import { DECODE, ftraceFieldReader, keyValueOf } from '../../src/core/query/ftrace-fields';
-import { parseKeyValues } from '../../src/core/formats/ftrace-payload';
+import { parseKeyValues } from '../../src/core/formats/decoded';
 import { readFtrace, readFtraceFile } from '../helpers/read';
 
 const ABSENT = ['nosuchfield', 'le', 'en', 'skb', 'addr.x', 'prev', '_'];

@@ -149,7 +149,7 @@ test('compile errors point at the name, operator or value', () => {
 
 test('named filters in kernel-trace.json: read, and a broken expression named by path and column', async () => {
   const { parseNamedFilters } = await import('../../src/core/query/named-filters');
-  const { ModelError } = await import('../../src/core/analysis/lifecycle-model');
+  const { ModelError } = await import('../../src/core/config/kernel-trace-json');
   assert.deepEqual(parseNamedFilters(JSON.stringify({ filters: [{ name: 'pings', expr: 'icmp.type == 8', description: 'echo requests' }, { name: 'big', expr: 'len > 1500' }] })), [
     { name: 'pings', expr: 'icmp.type == 8', description: 'echo requests' },
     { name: 'big', expr: 'len > 1500' },

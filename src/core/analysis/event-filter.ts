@@ -1,14 +1,27 @@
 /**
- * The one meaning of an EventFilter (the table, the timeline, the counts, `ktl`): event names,
- * CPUs, task (comm substring, or an exact pid/tgid written as digits), a case-insensitive
- * substring of the event's display text, and a filter expression (core/query). `key` identifies
- * the filter for caches; null means the filter keeps every event. A bad expression throws the
- * QueryError that says where (the worker answers the request with it).
+ * The one meaning of an EventFilter (the table, the timeline, the counts, `ktl events`, and
+ * anything else that filters): event names, CPUs, task (comm substring, or an exact pid/tgid
+ * written as digits), a case-insensitive substring of the event's display text, and a filter
+ * expression (core/query). `key` identifies the filter for caches; null means the filter keeps
+ * every event. A bad expression throws the QueryError that says where (the worker answers the
+ * request with it). The protocol re-exports the type (the webview sends it).
  */
-import type { EventFilter } from '../../protocol/messages';
 import { eventText } from '../formats/decode';
 import { compileQuery } from '../query/compile';
 import type { Trace } from '../trace/trace';
+
+export interface EventFilter {
+  /** Event names to keep; empty or absent = all. */
+  readonly events?: readonly string[];
+  /** CPU numbers to keep; empty or absent = all. */
+  readonly cpus?: readonly number[];
+  /** Task filter: substring of comm (any case), or an exact pid/tgid written as digits. */
+  readonly task?: string;
+  /** Case-insensitive substring of the event's display text. */
+  readonly text?: string;
+  /** A filter expression (core/query, README "Filter expressions"); blank or absent = all. */
+  readonly expr?: string;
+}
 
 /** The filter as a predicate over event indices. */
 export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test: (i: number) => boolean } | null {

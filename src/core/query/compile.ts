@@ -5,8 +5,8 @@
  * names that need the event's payload decode it (once per event, however often they occur).
  */
 import { compileUserRegex } from '../config/user-regex';
-import { isCapture } from '../formats/capture-common';
-import { decodePacket } from '../formats/capture-decode';
+import { isCapture } from '../formats/capture/common';
+import { decodePacket } from '../formats/capture/decode';
 import { decodeEvent } from '../formats/decode';
 import type { Trace } from '../trace/trace';
 import { globMatcher } from './glob';

@@ -3,8 +3,8 @@
  * `len` or `prev_state` costs about what the text filter costs (bench/query.bench.mjs) rather
  * than a full decode per event.
  *
- * Exact, not a guess: ftrace-payload.ts decodes the common shape (tracepoints, kprobes/uprobes)
- * with parseKeyValues over the payload's first line, where every `key=` at the line start or
+ * Exact, not a guess: formats/ftrace/payload.ts decodes the common shape (tracepoints, kprobes/uprobes)
+ * with parseKeyValues (formats/decoded.ts) over the payload's first line, where every `key=` at the line start or
  * after a blank starts a key, a value runs to the next key (trimmed, a trailing ` ==>` dropped)
  * and a repeated key keeps its last value. This reads one key the same way. Shapes that make
  * field names of their own (trace_marker text, function, function_graph, stacks, syscalls) and
@@ -16,7 +16,7 @@ import type { Trace } from '../trace/trace';
 /** "Ask the full decoder." */
 export const DECODE = Symbol('decode');
 
-/** Events whose field names are not `key=` words of their payload (ftrace-payload.ts decodeFtracePayload). */
+/** Events whose field names are not `key=` words of their payload (formats/ftrace/payload.ts decodeFtracePayload). */
 function ownNames(event: string): boolean {
   return (
     event === 'tracing_mark_write' ||

@@ -3,8 +3,8 @@
  * checked against the schema and parsed, so a broken expression is reported with its JSON path
  * and column when the list is read, not when the user picks it.
  */
-import { ModelError, readKernelTraceConfig } from '../analysis/lifecycle-model';
-import type { SchemaError } from '../analysis/lifecycle-schema';
+import { ModelError, readKernelTraceConfig } from '../config/kernel-trace-json';
+import type { SchemaError } from '../config/schema';
 import { parseExpr, QueryError } from './parse';
 
 export interface NamedFilter {
