@@ -70,6 +70,11 @@ describe('filter expressions (Chromium, real TraceService)', () => {
     const rows = w.posted.filter((m) => m.type === 'rows');
     assert.equal(rows.at(-1)?.type === 'rows' && rows.at(-1)?.filter.expr, expr);
     assert.ok(await page.locator('#filter-expr-problem').isHidden());
+    // The timeline keeps what does not match, dimmed: a second request without the expression, drawn beneath.
+    await page.waitForFunction(() => ((document.getElementById('timeline-canvas') as HTMLElement).dataset.dimmed ?? '') !== '', undefined, { timeout: WAIT_MS });
+    const tl = w.posted.filter((m) => m.type === 'timeline');
+    assert.ok(tl.some((m) => m.type === 'timeline' && m.filter.expr === expr));
+    assert.ok(tl.some((m) => m.type === 'timeline' && m.filter.expr === undefined));
 
     // `len > ` : the value is missing at column 7 (one past the end); the filter stays as it was.
     await page.locator('#filter-expr input').fill('len > ');
@@ -93,10 +98,11 @@ describe('filter expressions (Chromium, real TraceService)', () => {
     await page.waitForFunction(() => document.getElementById('filter-expr-problem')?.dataset.column === '9', undefined, { timeout: WAIT_MS });
     assert.equal(await page.locator('#filter-expr-problem img').count(), 0);
 
-    // Emptied: every event again.
+    // Emptied: every event again, nothing dimmed.
     await page.locator('#filter-expr input').fill('');
     await page.locator('#filter-expr input').press('Enter');
     await waitMatched(page, trace.length);
+    await page.waitForFunction(() => (document.getElementById('timeline-canvas') as HTMLElement).dataset.dimmed === '', undefined, { timeout: WAIT_MS });
     assert.deepEqual(w.errors, []);
     assert.deepEqual(await cspViolations(page), []);
   });
