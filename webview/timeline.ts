@@ -361,8 +361,7 @@ export class TimelineView {
   private dimBody(): RequestBody<'timeline'> | null {
     const body = this.dataBody();
     if (!body?.filter.expr) return null;
-    const { expr: _expr, ...rest } = body.filter;
-    return { ...body, filter: rest };
+    return { ...body, filter: { ...body.filter, expr: undefined } };
   }
 
   /** The visible range at the plot's resolution, under the table's filter. */
