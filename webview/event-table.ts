@@ -10,7 +10,7 @@
  * Keyboard: Up/Down/PageUp/PageDown/Home/End move the selection, Enter (or a double-click)
  * reveals the event's line in the text editor. Every trace string goes in with textContent.
  */
-import type { EventFilter, EventRow, TraceSummary } from '../src/protocol/messages';
+import type { EventFilter, EventRow, RowSort, SortColumn, TraceSummary } from '../src/protocol/messages';
 import { el, elLines, setText, setTitle } from './dom';
 import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
 import { PAGE_ROWS, RowCache, type RowsReply } from './row-cache';
@@ -39,16 +39,18 @@ interface Column {
   readonly cls: string;
   readonly label: string;
   readonly title: string;
+  /** The worker's sort key for this column (a click on the header sorts by it). */
+  readonly sort?: SortColumn;
 }
 
 const COLUMNS: readonly Column[] = [
-  { cls: 'c-time', label: 'Time (s)', title: 'Seconds since the first event (hover a cell: absolute timestamp as in the file)' },
+  { cls: 'c-time', label: 'Time (s)', title: 'Seconds since the first event (hover a cell: absolute timestamp as in the file)', sort: 'ts' },
   { cls: 'c-delta', label: 'Δ', title: 'Time since the previous row of this (filtered) list' },
-  { cls: 'c-cpu', label: 'CPU', title: 'CPU the event was recorded on' },
-  { cls: 'c-task', label: 'Task-PID', title: 'comm-pid of the running task' },
+  { cls: 'c-cpu', label: 'CPU', title: 'CPU the event was recorded on', sort: 'cpu' },
+  { cls: 'c-task', label: 'Task-PID', title: 'comm-pid of the running task', sort: 'comm' },
   { cls: 'c-tgid', label: 'TGID', title: 'Thread group id (record-tgid)' },
   { cls: 'c-flags', label: 'Flags', title: 'irqs-off / need-resched / hardirq-softirq / preempt-depth / migrate-disable' },
-  { cls: 'c-event', label: 'Event', title: 'Event (tracepoint, probe or function)' },
+  { cls: 'c-event', label: 'Event', title: 'Event (tracepoint, probe or function)', sort: 'event' },
   { cls: 'c-text', label: 'Fields', title: 'The event text as written in the trace' },
 ];
 
@@ -96,6 +98,10 @@ export class EventTable {
   private untimed = false;
   private lineKind: TraceSummary['lineKind'] = 'line';
   private lastTotal: number | null = null;
+  /** The list's order (null: file order) and the filter and known total it was asked with. */
+  private sort: RowSort | null = null;
+  private filter: EventFilter = {};
+  private knownTotal: number | null = null;
   private lastSaved = '';
   /** False until the first reset(): no rows are asked for before the summary arrived. */
   private started = false;
@@ -119,6 +125,21 @@ export class EventTable {
       const h = el('div', `ktl-cell ${c.cls}`, c.label);
       h.setAttribute('role', 'columnheader');
       h.title = c.title;
+      const key = c.sort;
+      if (key) {
+        // Sortable: click (or Enter/Space) cycles ascending, descending, file order.
+        h.classList.add('ktl-sortable');
+        h.tabIndex = 0;
+        h.dataset.sort = key;
+        h.title = `${c.title}. Click to sort.`;
+        h.setAttribute('aria-sort', 'none');
+        h.addEventListener('click', () => this.cycleSort(key));
+        h.addEventListener('keydown', (e) => {
+          if (e.key !== 'Enter' && e.key !== ' ') return;
+          e.preventDefault();
+          this.cycleSort(key);
+        });
+      }
       this.head.append(h);
     }
 
@@ -185,7 +206,9 @@ export class EventTable {
   reset(filter: EventFilter, knownTotal: number | null, firstRow = 0, selected: number | null = null): void {
     this.started = true;
     this.generation++;
-    this.cache.reset(filter, knownTotal);
+    this.filter = filter;
+    this.knownTotal = knownTotal;
+    this.cache.reset(filter, knownTotal, this.sort);
     this.firstRow = firstRow;
     this.selected = selected;
     // A short viewport (a capture's packet view below, a small panel) may not reach the
@@ -200,6 +223,39 @@ export class EventTable {
 
   focus(): void {
     this.viewport.focus({ preventScroll: true });
+  }
+
+  /** The list's order: positions (selection, find, timeline picks) are positions in it. */
+  get currentSort(): RowSort | null {
+    return this.sort;
+  }
+
+  get currentFilter(): EventFilter {
+    return this.filter;
+  }
+
+  /** The selected position, if any. */
+  get selectedPosition(): number | null {
+    return this.selected;
+  }
+
+  /** Selects and shows position `pos` of the list (a find result), and takes the focus. */
+  selectPosition(pos: number): void {
+    const total = this.cache.total;
+    if (total !== null && (pos < 0 || pos >= total)) return;
+    this.select(pos);
+    this.focus();
+  }
+
+  /** Header click: ascending, then descending, then back to file order; the list starts over at the top. */
+  private cycleSort(column: SortColumn): void {
+    const s = this.sort;
+    this.sort = s?.column !== column ? { column, descending: false } : !s.descending ? { column, descending: true } : null;
+    for (const h of this.head.querySelectorAll<HTMLElement>('[data-sort]')) {
+      const on = this.sort?.column === h.dataset.sort;
+      h.setAttribute('aria-sort', on ? (this.sort?.descending ? 'descending' : 'ascending') : 'none');
+    }
+    this.reset(this.filter, this.knownTotal);
   }
 
   private onRows(reply: RowsReply): void {

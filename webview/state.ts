@@ -13,6 +13,8 @@ export interface FilterState {
   readonly text: string;
   /** Events in [startNs, endNs) only (RelNs); absent: any time. */
   readonly timeRange?: readonly [number, number];
+  /** A filter expression (README "Filter expressions"); '' = none. */
+  readonly expr: string;
 }
 
 export interface ViewState {
@@ -32,20 +34,22 @@ export interface ViewState {
   readonly interleave?: { readonly key: string; readonly pair: string };
 }
 
-export type ViewTab = 'events' | 'lifecycles' | 'interleave';
+export type ViewTab = 'events' | 'lifecycles' | 'interleave' | 'latency';
 
 export interface TimelineState {
   readonly range: [number, number];
   readonly selection: [number, number] | null;
 }
 
-export const EMPTY_FILTER: FilterState = { events: [], cpus: [], task: '', text: '' };
+export const EMPTY_FILTER: FilterState = { events: [], cpus: [], task: '', text: '', expr: '' };
 
 export const INITIAL_STATE: ViewState = { version: 1, filter: EMPTY_FILTER, firstRow: 0, selected: null };
 
 /** Same bounds as src/protocol/guards.ts so a restored filter is always sendable. */
 const MAX_ITEMS = 4096;
 const MAX_TEXT = 1024;
+/** protocol MAX_FILTER_EXPR. */
+const MAX_EXPR = 4096;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71,6 +75,8 @@ export function parseFilterState(v: unknown): FilterState {
     ...(Array.isArray(v.timeRange) && v.timeRange.length === 2 && v.timeRange.every((x) => typeof x === 'number' && Number.isFinite(x)) && (v.timeRange[1] as number) > (v.timeRange[0] as number)
       ? { timeRange: [v.timeRange[0] as number, v.timeRange[1] as number] as const }
       : {}),
+    // Longer than the wire allows: dropped rather than cut (a cut expression means something else).
+    expr: typeof v.expr === 'string' && v.expr.length <= MAX_EXPR ? v.expr : '',
   };
 }
 
@@ -78,7 +84,7 @@ export function parseViewState(v: unknown): ViewState {
   if (!isRecord(v) || v.version !== 1) return INITIAL_STATE;
   const firstRow = typeof v.firstRow === 'number' && Number.isFinite(v.firstRow) && v.firstRow >= 0 ? v.firstRow : 0;
   const timeline = parseTimelineState(v.timeline);
-  const tab = v.tab === 'events' || v.tab === 'lifecycles' || v.tab === 'interleave' ? v.tab : undefined;
+  const tab = v.tab === 'events' || v.tab === 'lifecycles' || v.tab === 'interleave' || v.tab === 'latency' ? v.tab : undefined;
   const il = isRecord(v.interleave) ? { key: shortString(v.interleave.key), pair: shortString(v.interleave.pair) } : undefined;
   return {
     version: 1,

@@ -52,6 +52,8 @@ const DRAW_MEASURES = 5000;
 /** Keyboard zoom step and pan step (fraction of the visible span). */
 const KEY_ZOOM = 1.5;
 const KEY_PAN = 0.1;
+/** Opacity of the events a filter expression drops (drawn beneath the matching ones). */
+const DIM_ALPHA = 0.22;
 /**
  * Why an event is fetched, and so what to do with it when it arrives: `click` (here; a
  * double-click also opens its line) shows it and selects it in the table; `table` (the table
@@ -106,6 +108,12 @@ export class TimelineView {
   private frame = 0;
   /** The data for the visible range: one request in flight, one more when it lands if the view moved. */
   private readonly dataRequest: OneInFlight<'timeline'>;
+  /**
+   * Under a filter expression: the same range without it, drawn dimmed beneath the matching
+   * marks, so what does not match stays visible in place (null: no expression, or not yet).
+   */
+  private dimData: TimelineData | null = null;
+  private readonly dimRequest: OneInFlight<'timeline'>;
   /** The brushed range [startNs, endNs), kept in time so zooming moves the brush with it. */
   private selection: [number, number] | null = null;
   private readonly rangeRequest: Latest<'timelineRange'>;
@@ -138,6 +146,14 @@ export class TimelineView {
       () => this.dataBody(),
       (msg) => {
         if (isTimelineData(msg.data)) this.setData(msg.data);
+        this.schedule();
+      },
+    );
+    this.dimRequest = new OneInFlight(
+      host.rpc,
+      () => this.dimBody(),
+      (msg) => {
+        this.dimData = isTimelineData(msg.data) && this.dimBody() ? msg.data : null;
         this.schedule();
       },
     );
@@ -286,6 +302,7 @@ export class TimelineView {
   /** The table's filter changed: ask again for the same range. */
   refresh(): void {
     this.setData(null);
+    this.dimData = null;
     this.request();
     if (this.selection) this.requestRange();
   }
@@ -352,6 +369,15 @@ export class TimelineView {
   private request(): void {
     if (!this.summary || this.scale.width <= 1) return;
     this.dataRequest.ask();
+    if (this.host.filter().expr) this.dimRequest.ask();
+    else this.dimData = null;
+  }
+
+  /** The visible range under the table's filter without its expression (the dimmed layer); null without one. */
+  private dimBody(): RequestBody<'timeline'> | null {
+    const body = this.dataBody();
+    if (!body?.filter.expr) return null;
+    return { ...body, filter: { ...body.filter, expr: undefined } };
   }
 
   /** The visible range at the plot's resolution, under the table's filter. */
@@ -461,7 +487,22 @@ export class TimelineView {
     }
 
     const data = this.data;
-    for (const p of this.tracks) p.track.render({ ctx, scale: this.scale, colours, top: p.top, size: { width: w, height: SLICE_PX + MARK_PX } });
+    const dim = this.dimData;
+    for (const p of this.tracks) {
+      const size = { width: w, height: SLICE_PX + MARK_PX };
+      // Events the expression drops: drawn first, faint; then the matching ones over them.
+      const dimTrack = dim?.tracks.find((t) => sameTrack(p.track.id, t.track));
+      if (dim && dimTrack) {
+        const own = p.track.current;
+        p.track.current = { data: dim, track: dimTrack };
+        ctx.globalAlpha = DIM_ALPHA;
+        p.track.render({ ctx, scale: this.scale, colours, top: p.top, size });
+        ctx.globalAlpha = 1;
+        p.track.current = own;
+      }
+      p.track.render({ ctx, scale: this.scale, colours, top: p.top, size });
+    }
+    this.canvas.dataset.dimmed = dim ? String(dim.startNs) : '';
 
     // The brushed range and the picked event.
     if (this.selection) {

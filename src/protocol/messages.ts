@@ -15,6 +15,9 @@ export type { EventFilter };
 /** Times are nanoseconds relative to the trace origin (the first event). */
 export type RelNs = number;
 
+/** Longest filter expression on the wire: core/query's MAX_EXPR_LENGTH (a unit test keeps them equal). */
+export const MAX_FILTER_EXPR = 4096;
+
 export interface CountEntry {
   readonly name: string;
   readonly count: number;
@@ -95,14 +98,15 @@ export interface EventRow {
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
-  | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter }
+  | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter; readonly sort?: RowSort }
   | { readonly type: 'revealLine'; readonly line: number }
   | TimelineToHost
   | FdsToHost
   | CaptureToHost
   | PacketToHost
   | JourneyToHost
-  | LifecycleToHost;
+  | LifecycleToHost
+  | QueryToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -127,7 +131,8 @@ export type HostToWebview =
   | CaptureToWebview
   | PacketToWebview
   | JourneyToWebview
-  | LifecycleToWebview;
+  | LifecycleToWebview
+  | QueryToWebview;
 
 /**
  * The webview's requests: every message it sends with a `requestId`. The reply is the
@@ -604,3 +609,97 @@ export const LANE_LOST_TEXT = 'incomplete: events lost';
 export const MAX_LIFECYCLE_LANES = 200;
 export const MAX_FLIGHT_PER_CPU = 200;
 export const MAX_INTERLEAVE_EVENTS = 5000;
+
+// --- Filter expressions, find, latency (issue 14; core/query, core/analysis/latency.ts) -------
+
+/** Where an expression is wrong: the parser's message and the 1-based column it points at. */
+export interface QueryProblem {
+  readonly message: string;
+  readonly column: number;
+}
+
+/** The table's sort: one column, either way; absent = file order. */
+export type SortColumn = 'line' | 'ts' | 'cpu' | 'pid' | 'comm' | 'event';
+export interface RowSort {
+  readonly column: SortColumn;
+  readonly descending: boolean;
+}
+
+/** Bins of a latency histogram: edgesNs has one more entry than counts (log-spaced). */
+export interface LatencyHistogram {
+  readonly edgesNs: readonly number[];
+  readonly counts: readonly number[];
+}
+
+export interface LatencyInstance {
+  /** Event indices of the pair, their file lines, the open's time and the duration. */
+  readonly open: number;
+  readonly close: number;
+  readonly openLine: number;
+  readonly closeLine: number;
+  readonly openTsNs: RelNs;
+  readonly durNs: number;
+}
+
+export interface LatencyData {
+  readonly count: number;
+  readonly minNs: number | null;
+  readonly p50Ns: number | null;
+  readonly p90Ns: number | null;
+  readonly p99Ns: number | null;
+  readonly maxNs: number | null;
+  readonly unmatchedOpens: number;
+  readonly unmatchedCloses: number;
+  readonly histogram: LatencyHistogram;
+  /** Longest first, at most MAX_LATENCY_INSTANCES. */
+  readonly worst: readonly LatencyInstance[];
+}
+
+/** Instances listed per latency reply (worst, or those of a brushed duration range). */
+export const MAX_LATENCY_INSTANCES = 200;
+
+export interface LatencyQuery {
+  readonly open: string;
+  readonly close: string;
+  /** Key field of the opening / closing event; null = no key (or the open's key for the close). */
+  readonly openKey: string | null;
+  readonly closeKey: string | null;
+}
+
+export type QueryToHost =
+  /** Is this expression valid for this trace? (The filter bar asks as the user types.) */
+  | { readonly type: 'checkQuery'; readonly requestId: number; readonly expr: string }
+  /**
+   * The next (direction 1) or previous (-1) row of the table (filter + sort) after position
+   * `from` (-1: before the first) whose event matches `expr` (a filter expression) or contains
+   * `text` (case-insensitive, the display text); wraps around once.
+   */
+  | {
+      readonly type: 'find';
+      readonly requestId: number;
+      readonly filter: EventFilter;
+      readonly sort: RowSort | null;
+      readonly expr: string;
+      readonly text: string;
+      readonly from: number;
+      readonly direction: 1 | -1;
+    }
+  /** Position of event `index` in the table's list (filter + sort): a timeline pick under a sort. */
+  | { readonly type: 'positionOf'; readonly requestId: number; readonly filter: EventFilter; readonly sort: RowSort | null; readonly index: number }
+  | ({ readonly type: 'latency'; readonly requestId: number } & LatencyQuery)
+  /** The pairs whose duration is in [loNs, hiNs] (a brushed stretch of the histogram), longest first. */
+  | ({ readonly type: 'latencyInstances'; readonly requestId: number; readonly loNs: number; readonly hiNs: number } & LatencyQuery);
+
+export type QueryToWebview =
+  | { readonly type: 'checkQuery'; readonly requestId: number; readonly problem: QueryProblem | null }
+  | {
+      readonly type: 'find';
+      readonly requestId: number;
+      /** Position in the table's list and event index of the match; null when nothing matches. */
+      readonly position: number | null;
+      readonly index: number | null;
+      readonly problem: QueryProblem | null;
+    }
+  | { readonly type: 'positionOf'; readonly requestId: number; readonly position: number | null }
+  | { readonly type: 'latency'; readonly requestId: number; readonly data: LatencyData }
+  | { readonly type: 'latencyInstances'; readonly requestId: number; readonly total: number; readonly instances: readonly LatencyInstance[] };

@@ -3,7 +3,7 @@
  * rows. Runs in the worker (and in tests); filtered index lists are cached per filter, so
  * scrolling a filtered table costs one pass over the trace, not one per page.
  */
-import type { EventFilter, EventRow, TraceSummary } from '../protocol/messages';
+import type { EventFilter, EventRow, RowSort, TraceSummary } from '../protocol/messages';
 import { computeStats } from '../core/analysis/stats';
 import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
@@ -15,6 +15,7 @@ import { traceGaps } from '../core/analysis/trace-gaps';
 import { eventMatcher } from '../core/analysis/event-filter';
 import { interfacesJson } from '../core/formats/capture/common';
 import { absNsText } from '../core/trace/time';
+import { sortedRows } from './row-sort';
 
 /** Errors listed in the summary; the count covers all of them. */
 const SUMMARY_ERRORS = 50;
@@ -25,6 +26,7 @@ const FILTER_CACHE = 4;
 
 export class TraceService {
   private readonly filterCache = new Map<string, Uint32Array>();
+  private readonly sortCache = new Map<string, Uint32Array>();
 
   private constructor(private readonly trace: Trace) {}
 
@@ -64,8 +66,8 @@ export class TraceService {
     };
   }
 
-  rows(start: number, count: number, filter: EventFilter): { total: number; rows: EventRow[] } {
-    const index = this.matching(filter);
+  rows(start: number, count: number, filter: EventFilter, sort?: RowSort): { total: number; rows: EventRow[] } {
+    const index = this.list(filter, sort);
     const total = index ? index.length : this.trace.length;
     const rows: EventRow[] = [];
     const end = Math.min(total, start + count);
@@ -97,6 +99,22 @@ export class TraceService {
       event: t.event(i),
       text: eventText(t, i),
     };
+  }
+
+  /**
+   * The table's list: indices of the events passing `filter`, in `sort` order (file order
+   * without one); null when that is every event in file order. Cached like the filter.
+   */
+  list(filter: EventFilter, sort?: RowSort | null): Uint32Array | null {
+    const matching = this.matching(filter);
+    if (!sort) return matching;
+    const key = JSON.stringify([filter, sort]);
+    const cached = this.sortCache.get(key);
+    if (cached) return cached;
+    const sorted = sortedRows(this.trace, matching, sort);
+    if (this.sortCache.size >= FILTER_CACHE) this.sortCache.delete(this.sortCache.keys().next().value as string);
+    this.sortCache.set(key, sorted);
+    return sorted;
   }
 
   /** Indices of the events passing `filter`, or null when the filter keeps everything. */

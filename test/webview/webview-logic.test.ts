@@ -122,13 +122,15 @@ describe('row cache', () => {
 
 describe('restored state', () => {
   it('accepts what it saved and rejects anything else', () => {
-    const good = { version: 1, filter: { events: ['sched_switch'], cpus: [1], task: 'ping', text: '' }, firstRow: 12.5, selected: 3 };
+    const good = { version: 1, filter: { events: ['sched_switch'], cpus: [1], task: 'ping', text: '', expr: 'len > 64 && comm ~ "ping*"' }, firstRow: 12.5, selected: 3 };
     assert.deepEqual(parseViewState(good), good);
+    // An expression longer than the wire allows is dropped, not cut (a cut one means something else).
+    assert.equal(parseViewState({ ...good, filter: { ...good.filter, expr: `len > 1 || ${'a'.repeat(5000)}` } }).filter.expr, '');
     assert.deepEqual(parseViewState(null), INITIAL_STATE);
     assert.deepEqual(parseViewState({ version: 2 }), INITIAL_STATE);
     assert.deepEqual(parseViewState({ version: 1, filter: { events: [1, 'x'], cpus: [-1, 2.5, 3] }, firstRow: -4, selected: 'y' }), {
       version: 1,
-      filter: { events: ['x'], cpus: [3], task: '', text: '' },
+      filter: { events: ['x'], cpus: [3], task: '', text: '', expr: '' },
       firstRow: 0,
       selected: null,
     });
@@ -139,7 +141,7 @@ describe('restored state of the timeline and the lifecycle/interleave views', ()
   it('keeps a valid range, selection, tab, model and query; drops malformed ones', () => {
     const good = {
       version: 1,
-      filter: { events: [], cpus: [], task: '', text: '' },
+      filter: { events: [], cpus: [], task: '', text: '', expr: '' },
       firstRow: 0,
       selected: null,
       timeline: { range: [10, 2000], selection: [100, 200] },
