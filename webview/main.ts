@@ -217,6 +217,10 @@ function onMessage(msg: HostToWebview): void {
     case 'applyFilter':
       // Before the summary arrives this lands in the saved state, which showSummary restores.
       filters.set(parseFilterState(msg.filter));
+      // The filtered rows are the answer: show the Events tab whichever view was in front
+      // (saved too, for a page that has not had its summary yet).
+      host.saveState({ tab: 'events' });
+      tabs.select('events');
       // ... and the timeline zooms to the matching events (the events of that source line).
       timeline.fitToMatches();
       break;
