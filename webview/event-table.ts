@@ -12,7 +12,7 @@
  */
 import type { EventFilter, EventRow, TraceSummary } from '../src/protocol/messages';
 import { el, elLines, setText, setTitle } from './dom';
-import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
+import { formatAbsoluteCount, formatAbsoluteSeconds, formatTimeOfDay, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
 import { PAGE_ROWS, RowCache, type RowsReply } from './row-cache';
 import type { Rpc } from './rpc';
 import { colourOf } from './tracks/colours';
@@ -94,6 +94,8 @@ export class EventTable {
   private counter = false;
   /** The file has no times (timeSource 'none'): time and delta cells stay empty. */
   private untimed = false;
+  /** Times are a time of day (strace -tt): absolute times read HH:MM:SS.uuuuuu, as the file wrote them. */
+  private timeOfDay = false;
   private lineKind: TraceSummary['lineKind'] = 'line';
   private lastTotal: number | null = null;
   private lastSaved = '';
@@ -156,6 +158,7 @@ export class EventTable {
     this.originNs = originNs;
     this.counter = timeSource === 'counter';
     this.untimed = timeSource === 'none';
+    this.timeOfDay = timeSource === 'time-of-day';
     const head = this.head.querySelector('.c-time');
     if (head) {
       head.textContent = this.counter ? 'Time (count)' : this.untimed ? 'Time (none)' : 'Time (s)';
@@ -175,6 +178,7 @@ export class EventTable {
 
   private formatAbsolute(tsNs: number): string {
     if (this.untimed) return 'no timestamp';
+    if (this.timeOfDay) return formatTimeOfDay(this.originNs, tsNs);
     return this.counter ? formatAbsoluteCount(this.originNs, tsNs) : `${formatAbsoluteSeconds(this.originNs, tsNs, 9)} s`;
   }
 
