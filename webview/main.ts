@@ -30,6 +30,7 @@ import { FindingsPanel } from './findings-panel';
 import { LifecycleView } from './lifecycle-view';
 import { InterleaveView } from './interleave-view';
 import { ViewTabs } from './view-tabs';
+import { shareOf, splitPane } from './split-pane';
 
 const host = new Host();
 /** Every request of every view goes through this one; its ids come from one counter. */
@@ -61,6 +62,7 @@ const table = new EventTable({
   selectedRow: (row) => {
     if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
   },
+  layoutChanged: ({ columns, detailsPx }) => host.saveState({ layout: { ...host.getState().layout, columns, ...(detailsPx !== null ? { detailsPx } : {}) } }),
 });
 const packetView = new PacketView(
   rpc,
@@ -94,6 +96,7 @@ const timeline = new TimelineView({
   },
 });
 const savedAtLoad = host.getState();
+table.restoreLayout(savedAtLoad.layout?.columns, savedAtLoad.layout?.detailsPx);
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
 const lifecycles = new LifecycleView(
   {
@@ -136,7 +139,20 @@ const fdPanel = new FdPanel({
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
 tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element);
-main.append(summaryView.header, summaryView.sidebar, tableArea);
+// The sidebar and the rest side by side, the sash draggable; the width is kept per editor.
+// Default: 250 px, less in a narrow editor (30 %, at least 120 px) so the views keep most of it.
+const sideSplit = splitPane({
+  split: 'vertical',
+  className: 'ktl-side-split',
+  start: summaryView.sidebar,
+  end: tableArea,
+  savedPx: savedAtLoad.layout?.sidebarPx,
+  defaultPx: (total) => shareOf(total, 0.3, 120, 250),
+  minStartPx: 80,
+  minEndPx: 200,
+  changed: (sidebarPx) => host.saveState({ layout: { ...host.getState().layout, sidebarPx } }),
+});
+main.append(summaryView.header, sideSplit);
 app.append(loading.element, main, colours.element);
 
 let summary: TraceSummary | null = null;
