@@ -192,20 +192,22 @@ export class EventTable {
   setDetailsHeight(px: number): number {
     const room = this.element.clientHeight > 0 ? this.element.clientHeight - MIN_TABLE_PX : px;
     const h = Math.round(Math.max(MIN_DETAILS_PX, Math.min(px, Math.max(MIN_DETAILS_PX, room))));
-    this.detailsPx = h;
-    this.details.style.height = `${h}px`;
-    this.details.style.maxHeight = 'none';
+    this.sizeDetails(h);
     return h;
   }
 
   /** Sizes saved for this editor (state.ts LayoutState). */
   restoreLayout(columns: Readonly<Record<string, number>> | undefined, detailsPx: number | undefined): void {
     for (const [cls, px] of Object.entries(columns ?? {})) if (COLUMNS.some((c) => c.cls === cls && cls !== 'c-text')) this.setColumnWidth(cls, px);
-    if (detailsPx !== undefined) {
-      this.detailsPx = detailsPx;
-      this.details.style.height = `${detailsPx}px`;
-      this.details.style.maxHeight = 'none';
-    }
+    if (detailsPx !== undefined) this.sizeDetails(detailsPx);
+  }
+
+  /** A dragged height is the whole pane's (padding and border inside it), not its content's. */
+  private sizeDetails(px: number): void {
+    this.detailsPx = px;
+    this.details.style.boxSizing = 'border-box';
+    this.details.style.height = `${px}px`;
+    this.details.style.maxHeight = 'none';
   }
 
   private reportLayout(): void {

@@ -45,17 +45,24 @@ export function splitPane(spec: SplitSpec): VscodeSplitLayout {
     const r = layout.getBoundingClientRect();
     return spec.split === 'vertical' ? r.width : r.height;
   };
+  // Until the user drags the sash, the start pane follows the default for the room there is
+  // (an editor halved by its side group gets a narrower sidebar); a dragged size stays.
+  let userPx = spec.savedPx;
   const place = (): void => {
     const initial = spec.defaultPx(sizeOf());
     layout.initialHandlePosition = `${initial}px`;
-    layout.handlePosition = `${spec.savedPx ?? initial}px`;
+    layout.handlePosition = `${userPx ?? initial}px`;
   };
-  const first = new ResizeObserver(() => {
-    if (sizeOf() <= 0) return;
-    first.disconnect();
+  let placedFor = -1;
+  new ResizeObserver(() => {
+    const size = Math.round(sizeOf());
+    if (size <= 0 || size === placedFor || (userPx !== undefined && placedFor >= 0)) return;
+    placedFor = size;
     place();
+  }).observe(layout);
+  layout.addEventListener('vsc-split-layout-change', (e) => {
+    userPx = Math.round(e.detail.position);
+    spec.changed(userPx);
   });
-  first.observe(layout);
-  layout.addEventListener('vsc-split-layout-change', (e) => spec.changed(Math.round(e.detail.position)));
   return layout;
 }

@@ -15,7 +15,16 @@ class SideGroup {
 
   /** A trace editor panel became active (or was created active). */
   noteTraceEditor(panel: vscode.WebviewPanel): void {
+    // A capture we opened in the side group is a trace editor too; it does not become the one
+    // things open beside (that would make a third group): the base stays.
+    if (this.inSideGroupOfBase(panel)) return;
     this.current = panel;
+  }
+
+  /** `panel` sits in the side group of the current base trace editor (another panel). */
+  private inSideGroupOfBase(panel: vscode.WebviewPanel): boolean {
+    const base = this.current;
+    return base !== undefined && base !== panel && panel.viewColumn !== undefined && panel.viewColumn !== base.viewColumn && this.remembered.get(base) === panel.viewColumn;
   }
 
   /** A trace editor panel was closed. */
@@ -25,6 +34,8 @@ class SideGroup {
 
   /** The column beside `panel` (default: the last active trace editor); Beside when no trace editor is open. */
   column(panel: vscode.WebviewPanel | undefined = this.current): vscode.ViewColumn {
+    // What an editor in the side group opens stays in the side group.
+    if (panel && panel.viewColumn !== undefined && this.inSideGroupOfBase(panel)) return panel.viewColumn;
     const traceColumn = panel?.viewColumn;
     const open = vscode.window.tabGroups.all.map((g) => g.viewColumn);
     const col = sideColumn(traceColumn, panel ? this.remembered.get(panel) : undefined, open);

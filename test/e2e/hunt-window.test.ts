@@ -210,6 +210,8 @@ test('seed 004 at half width: one side group, the trace editor keeps its place a
       await wb.runCommand('Kernel Trace: Probe This Line');
       await page.locator('.editor-group-container.active .tab.active', { hasText: /Untitled-\d+/ }).waitFor({ state: 'visible', timeout: 60_000 });
       await check('probe-script', frame, true);
+      // The "probe script for …" notification would cover the next screenshots.
+      await wb.runCommand('Notifications: Clear All Notifications');
 
       // Show Events for This Line from the source: the trace editor comes forward in ITS group,
       // on the Events tab, the table filtered to the line's events.
