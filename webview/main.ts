@@ -30,7 +30,7 @@ import { FindingsPanel } from './findings-panel';
 import { LifecycleView } from './lifecycle-view';
 import { InterleaveView } from './interleave-view';
 import { ViewTabs } from './view-tabs';
-import { shareOf, splitPane } from './split-pane';
+import { sidebarSash } from './sidebar-sash';
 
 const host = new Host();
 /** Every request of every view goes through this one; its ids come from one counter. */
@@ -139,20 +139,9 @@ const fdPanel = new FdPanel({
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
 tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element);
-// The sidebar and the rest side by side, the sash draggable; the width is kept per editor.
-// Default: 250 px, less in a narrow editor (30 %, at least 120 px) so the views keep most of it.
-const sideSplit = splitPane({
-  split: 'vertical',
-  className: 'ktl-side-split',
-  start: summaryView.sidebar,
-  end: tableArea,
-  savedPx: savedAtLoad.layout?.sidebarPx,
-  defaultPx: (total) => shareOf(total, 0.3, 120, 250),
-  minStartPx: 80,
-  minEndPx: 200,
-  changed: (sidebarPx) => host.saveState({ layout: { ...host.getState().layout, sidebarPx } }),
-});
-main.append(summaryView.header, sideSplit);
+// The sidebar and the rest side by side, the sash between them draggable; the width is kept per editor.
+const sash = sidebarSash(main, summaryView.sidebar, savedAtLoad.layout?.sidebarPx, (sidebarPx) => host.saveState({ layout: { ...host.getState().layout, sidebarPx } }));
+main.append(summaryView.header, summaryView.sidebar, sash, tableArea);
 app.append(loading.element, main, colours.element);
 
 let summary: TraceSummary | null = null;

@@ -90,8 +90,8 @@ describe('resizable panes (Chromium, real TraceService)', () => {
     const sidebar0 = await width(page, '.ktl-sidebar');
     assert.ok(sidebar0 >= 200 && sidebar0 <= 250, `sidebar ${sidebar0} px by default at 800 px`);
 
-    // The sidebar sash (vscode-split-layout's handle, in its shadow root): 60 px to the right.
-    await drag(page, '.ktl-side-split .handle.split-vertical', 60, 0);
+    // The sidebar sash: 60 px to the right.
+    await drag(page, '.ktl-sidebar-sash', 60, 0);
     await waitFor(() => layoutOf(w)?.sidebarPx !== undefined, 'the sidebar width saved');
     const sidebar1 = await width(page, '.ktl-sidebar');
     assert.ok(Math.abs(sidebar1 - (sidebar0 + 60)) <= 3, `sidebar ${sidebar1} px after dragging 60 px from ${sidebar0}`);
