@@ -12,6 +12,7 @@ import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
 import { requestContext } from './request-context';
 import { revealInPlace, sideGroup } from './side-group';
+import { parseMemorySize } from '../core/trace/memory-budget';
 
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
 export const TRACE_TEXT_VIEW_TYPE = 'kernelTrace.traceEditor.text';
@@ -46,7 +47,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   ) {}
 
   async openCustomDocument(uri: vscode.Uri): Promise<TraceDocument> {
-    const doc = new TraceDocument(uri, this.context.extensionUri, await readerOptionsFor(uri), this.workerEnv());
+    const doc = new TraceDocument(uri, this.context.extensionUri, await readerOptionsFor(uri), this.workerEnv(), maxMemorySetting());
     doc.onDidDispose(() => this.panels.delete(doc));
     this.openEmitter.fire(doc);
     return doc;
@@ -181,4 +182,13 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       else this.panels.delete(document);
     });
   }
+}
+
+/** `kernelTrace.maxMemory` in bytes; null (the default budget) when unset or not a size, which is said. */
+function maxMemorySetting(): number | null {
+  const text = vscode.workspace.getConfiguration('kernelTrace').get<string>('maxMemory', '').trim();
+  if (text === '') return null;
+  const bytes = parseMemorySize(text);
+  if (bytes === null) void vscode.window.showWarningMessage(`Kernel Trace Lens: kernelTrace.maxMemory "${text}" is not a size such as 512M or 2G; the default budget is used.`);
+  return bytes;
 }
