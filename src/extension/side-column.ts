@@ -15,3 +15,12 @@ export function sideColumn(traceColumn: number | undefined, remembered: number |
   if (remembered !== undefined && remembered !== traceColumn && openColumns.includes(remembered)) return remembered;
   return traceColumn + 1;
 }
+
+/**
+ * A trace editor in `panelColumn` sits in the side group of the base trace editor (in
+ * `baseColumn`, its side group `baseSide`): a capture we opened there. It is not a base of its
+ * own (its side group would be a third group); what it opens stays in its group.
+ */
+export function inSideGroupOf(panelColumn: number | undefined, baseColumn: number | undefined, baseSide: number | undefined): boolean {
+  return panelColumn !== undefined && baseSide !== undefined && panelColumn !== baseColumn && panelColumn === baseSide;
+}

@@ -6,7 +6,7 @@
  * `panel.reveal` of the extension goes through here.
  */
 import * as vscode from 'vscode';
-import { sideColumn } from './side-column';
+import { inSideGroupOf, sideColumn } from './side-column';
 
 class SideGroup {
   /** The trace editor panel most recently active (Probe This Line, the hits tree … open beside it). */
@@ -24,7 +24,7 @@ class SideGroup {
   /** `panel` sits in the side group of the current base trace editor (another panel). */
   private inSideGroupOfBase(panel: vscode.WebviewPanel): boolean {
     const base = this.current;
-    return base !== undefined && base !== panel && panel.viewColumn !== undefined && panel.viewColumn !== base.viewColumn && this.remembered.get(base) === panel.viewColumn;
+    return base !== undefined && base !== panel && inSideGroupOf(panel.viewColumn, base.viewColumn, this.remembered.get(base));
   }
 
   /** A trace editor panel was closed. */

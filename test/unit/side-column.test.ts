@@ -1,7 +1,7 @@
 /** Where our actions open things: one side group beside the trace editor, reused. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sideColumn } from '../../src/extension/side-column';
+import { inSideGroupOf, sideColumn } from '../../src/extension/side-column';
 
 test('no trace editor known: null (the caller falls back to Beside)', () => {
   assert.equal(sideColumn(undefined, undefined, [1]), null);
@@ -26,4 +26,13 @@ test('a remembered side group that still exists is reused, whichever group is ac
 test('a remembered column that closed, or that now holds the trace editor itself, is chosen again', () => {
   assert.equal(sideColumn(1, 3, [1, 2]), 2);
   assert.equal(sideColumn(2, 2, [1, 2]), 3);
+});
+
+test('a capture opened in the side group is not a base of its own (no third group)', () => {
+  // Base trace editor in column 1, its side group column 2; the capture's editor opened there.
+  assert.equal(inSideGroupOf(2, 1, 2), true);
+  // The base itself, an editor in a column of the user's, or no side group yet: a base.
+  assert.equal(inSideGroupOf(1, 1, 2), false);
+  assert.equal(inSideGroupOf(3, 1, 2), false);
+  assert.equal(inSideGroupOf(2, 1, undefined), false);
 });
