@@ -12,11 +12,11 @@ import * as vscode from 'vscode';
 import { registerAmbiguity } from './ambiguity';
 import { CaptureDiagnostics } from './capture-diagnostics';
 import { HitDecorations } from './decorations';
-import { HitsCodeLensProvider } from './hits-code-lens';
-import { HitsHoverProvider } from './hits-hover';
-import { HitsStatus } from './hits-status';
-import { HitsStore } from './hits-store';
-import { HitsTreeProvider } from './hits-tree';
+import { HitsCodeLensProvider } from './hits/code-lens';
+import { HitsHoverProvider } from './hits/hover';
+import { HitsStatus } from './hits/status';
+import { HitsStore } from './hits/store';
+import { HitsTreeProvider } from './hits/tree';
 import { registerProbeLine } from './probe-line';
 import { registerCaptureTimeline } from './capture-timeline';
 import { registerShowEvents } from './show-events';
@@ -24,6 +24,9 @@ import { SECTION, cacheDirs, workerEnv } from './source-settings';
 import { SourceWorker } from './source-worker';
 import { LINK_SELECTOR, SymbolLinkProvider, registerOpenDefinitions } from './symbol-links';
 import { TraceEditorProvider, TRACE_VIEW_TYPE, TRACE_TEXT_VIEW_TYPE } from './trace-editor';
+import { Recorder } from './record-command';
+
+let recorder: Recorder | undefined;
 
 /** Source files that can carry hits: kernel C and headers (VS Code calls `.h` cpp). */
 const SOURCE_SELECTOR: vscode.DocumentSelector = [
@@ -65,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerProbeLine(context, sourceWorker),
     ...registerAmbiguity(store),
     new CaptureDiagnostics(provider),
+    ...(recorder = new Recorder(context, provider)).register(),
     vscode.commands.registerCommand('kernelTrace.openAsTrace', async (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : activeTabUri();
       if (!target) {
@@ -92,7 +96,10 @@ export function activate(context: vscode.ExtensionContext): void {
   void vscode.commands.executeCommand('setContext', 'kernelTrace.active', true);
 }
 
-export function deactivate(): void {}
+/** A recording running in this process is stopped and cleaned up (its instance removed) before VS Code exits. */
+export async function deactivate(): Promise<void> {
+  await recorder?.shutdown();
+}
 
 /** The file of the active tab, whether a text editor or a custom editor (activeTextEditor misses the latter). */
 function activeTabUri(): vscode.Uri | undefined {

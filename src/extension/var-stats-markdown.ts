@@ -4,7 +4,7 @@
  * "min" and a value into the next. Values are untrusted (escapeMd, lengths capped).
  */
 import type { ValueStats } from '../core/analysis/hits';
-import { formatCount } from './hit-model';
+import { formatCount } from './hits/model';
 import { escapeMd } from './markdown-text';
 
 export function varStatsMarkdown(vars: Readonly<Record<string, ValueStats>>, max: number): string {

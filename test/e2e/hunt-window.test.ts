@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Page } from 'playwright-core';
 import { samplePath, withWorkbench, type Workbench } from './harness';
 import { CLI, assertBuilt, statusBarCursor, traceFrame, waitFor, SUMMARY_EVENTS } from './ktl-helpers';
-import type { LifecycleJson } from '../../src/core/analysis/lifecycle-json';
+import type { LifecycleJson } from '../../src/core/analysis/lifecycle/json';
 import { KERNEL_SOURCE, kernelSourceSkip } from '../helpers/third-party';
 
 const TRACE = 'traces/seed004-fifo-break.trace';
