@@ -53,8 +53,8 @@ export class FilterModel {
 
   /** Only events in [startNs, endNs) (null: any time). */
   setTimeRange(range: readonly [number, number] | null): void {
-    const { timeRange: _old, ...rest } = this.state;
-    this.set(range ? { ...rest, timeRange: range } : rest);
+    const { events, cpus, task, text, expr } = this.state;
+    this.set(range ? { events, cpus, task, text, expr, timeRange: range } : { events, cpus, task, text, expr });
   }
 
   setExpr(expr: string): void {

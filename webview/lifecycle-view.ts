@@ -31,6 +31,14 @@ import { contentPx, firstRowFromScrollTop, scrollTopFromFirstRow, type Geometry 
 import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
 /** Layout, CSS px. */
 const LABEL_PX = 170;
+/** Narrow views: the labels take at most this share of the lanes' width, and at least MIN_LABEL_PX (keys are cut with an ellipsis, the full key is the title). */
+const LABEL_SHARE = 0.3;
+const MIN_LABEL_PX = 80;
+
+/** Lane label width (CSS px) for lanes `widthPx` wide: 170 px, less when the view is narrow so the lanes keep most of it. */
+export function laneLabelPx(widthPx: number): number {
+  return Math.round(Math.min(LABEL_PX, Math.max(MIN_LABEL_PX, widthPx * LABEL_SHARE)));
+}
 const AXIS_PX = 20;
 /** Pointer distance within which a click picks a finding marker. */
 const HIT_PX = 5;
@@ -127,7 +135,6 @@ export class LifecycleView {
     this.axisG = this.axisSvg.append('g').attr('class', 'ktl-tl-axis').attr('transform', `translate(0,${AXIS_PX - 1})`);
     const plot = el('div', 'ktl-lc-plot');
     plot.append(svgEl, this.canvas);
-    this.labels.style.width = `${LABEL_PX}px`;
     this.window.append(this.labels, plot);
     this.lanesBox.append(this.spacer, this.window);
     this.details.id = 'lc-details';
@@ -400,7 +407,8 @@ export class LifecycleView {
   private onResize(): void {
     const g = this.geometry();
     this.spacer.style.height = `${contentPx(g) + AXIS_PX}px`;
-    const w = Math.max(1, this.lanesBox.clientWidth - LABEL_PX);
+    this.labels.style.width = `${laneLabelPx(this.lanesBox.clientWidth)}px`;
+    const w = this.canvasWidth();
     const h = Math.max(LANE_PX, g.viewportPx);
     const dpr = window.devicePixelRatio || 1;
     this.canvas.style.width = `${w}px`;
@@ -438,7 +446,7 @@ export class LifecycleView {
   }
 
   private canvasWidth(): number {
-    return Math.max(1, this.lanesBox.clientWidth - LABEL_PX);
+    return Math.max(1, this.lanesBox.clientWidth - laneLabelPx(this.lanesBox.clientWidth));
   }
 
   /** Selects lane `lane` and scrolls it into view. */

@@ -34,6 +34,7 @@ import { InterleaveView } from './interleave-view';
 import { ViewTabs } from './view-tabs';
 import { LatencyView } from './latency-view';
 import { FindBox } from './find-box';
+import { sidebarSash } from './sidebar-sash';
 
 const host = new Host();
 /** Every request of every view goes through this one; its ids come from one counter. */
@@ -66,6 +67,7 @@ const table = new EventTable({
   selectedRow: (row) => {
     if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
   },
+  layoutChanged: ({ columns, detailsPx }) => host.saveState({ layout: { ...host.getState().layout, columns, ...(detailsPx !== null ? { detailsPx } : {}) } }),
 });
 const packetView = new PacketView(
   rpc,
@@ -116,6 +118,7 @@ const timeline = new TimelineView({
   },
 });
 const savedAtLoad = host.getState();
+table.restoreLayout(savedAtLoad.layout?.columns, savedAtLoad.layout?.detailsPx);
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
 const lifecycles = new LifecycleView(
   {
@@ -186,7 +189,9 @@ const fdPanel = new FdPanel({
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
 tableArea.append(filterBar.element, timeline.element, tabs.element, findBox.element, table.element, packetView.element, lifecycles.element, interleave.element, latency.element);
-main.append(summaryView.header, summaryView.sidebar, tableArea);
+// The sidebar and the rest side by side, the sash between them draggable; the width is kept per editor.
+const sash = sidebarSash(main, summaryView.sidebar, savedAtLoad.layout?.sidebarPx, (sidebarPx) => host.saveState({ layout: { ...host.getState().layout, sidebarPx } }));
+main.append(summaryView.header, summaryView.sidebar, sash, tableArea);
 app.append(loading.element, main, colours.element);
 
 let summary: TraceSummary | null = null;
@@ -269,6 +274,10 @@ function onMessage(msg: HostToWebview): void {
     case 'applyFilter':
       // Before the summary arrives this lands in the saved state, which showSummary restores.
       filters.set(parseFilterState(msg.filter));
+      // The filtered rows are the answer: show the Events tab whichever view was in front
+      // (saved too, for a page that has not had its summary yet).
+      host.saveState({ tab: 'events' });
+      tabs.select('events');
       // ... and the timeline zooms to the matching events (the events of that source line).
       timeline.fitToMatches();
       break;

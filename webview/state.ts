@@ -32,6 +32,41 @@ export interface ViewState {
   readonly lifecycleModel?: string;
   /** The interleave view's object (`FIELD=VALUE`) and pair (`OPEN,CLOSE`) boxes. */
   readonly interleave?: { readonly key: string; readonly pair: string };
+  /** Pane sizes the user dragged (CSS px), per editor. */
+  readonly layout?: LayoutState;
+}
+
+export interface LayoutState {
+  /** Width of the sidebar (facet lists). */
+  readonly sidebarPx?: number;
+  /** Event table column widths by column class (`c-time` …). */
+  readonly columns?: Readonly<Record<string, number>>;
+  /** Height of the selected event's details under the table. */
+  readonly detailsPx?: number;
+}
+
+/** A pane size worth keeping: a finite number of CSS px within what any screen has. */
+function paneSize(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100_000 ? Math.round(v) : undefined;
+}
+
+export function parseLayoutState(v: unknown): LayoutState | undefined {
+  if (!isRecord(v)) return undefined;
+  const sidebarPx = paneSize(v.sidebarPx);
+  const detailsPx = paneSize(v.detailsPx);
+  const columns: Record<string, number> = {};
+  if (isRecord(v.columns)) {
+    for (const [k, w] of Object.entries(v.columns).slice(0, MAX_ITEMS)) {
+      const px = paneSize(w);
+      if (/^c-[a-z]{1,12}$/.test(k) && px !== undefined) columns[k] = px;
+    }
+  }
+  const out = {
+    ...(sidebarPx !== undefined ? { sidebarPx } : {}),
+    ...(detailsPx !== undefined ? { detailsPx } : {}),
+    ...(Object.keys(columns).length > 0 ? { columns } : {}),
+  };
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export type ViewTab = 'events' | 'lifecycles' | 'interleave' | 'latency';
@@ -85,6 +120,7 @@ export function parseViewState(v: unknown): ViewState {
   const firstRow = typeof v.firstRow === 'number' && Number.isFinite(v.firstRow) && v.firstRow >= 0 ? v.firstRow : 0;
   const timeline = parseTimelineState(v.timeline);
   const tab = v.tab === 'events' || v.tab === 'lifecycles' || v.tab === 'interleave' || v.tab === 'latency' ? v.tab : undefined;
+  const layout = parseLayoutState(v.layout);
   const il = isRecord(v.interleave) ? { key: shortString(v.interleave.key), pair: shortString(v.interleave.pair) } : undefined;
   return {
     version: 1,
@@ -95,6 +131,7 @@ export function parseViewState(v: unknown): ViewState {
     ...(tab ? { tab } : {}),
     ...(typeof v.lifecycleModel === 'string' && v.lifecycleModel.length <= MAX_TEXT ? { lifecycleModel: v.lifecycleModel } : {}),
     ...(il ? { interleave: il } : {}),
+    ...(layout ? { layout } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventRow } from '../../src/protocol/messages';
-import { formatAbsoluteCount, formatAbsoluteSeconds, formatBytes, formatCount, formatDelta, formatDuration, formatSeconds } from '../../webview/format';
+import { formatAbsoluteCount, formatAbsoluteSeconds, formatTimeOfDay, formatBytes, formatCount, formatDelta, formatDuration, formatSeconds } from '../../webview/format';
 import { PAGE_ROWS, RowCache, type RowsRequest } from '../../webview/row-cache';
 import { Rpc } from '../../webview/rpc';
 import { INITIAL_STATE, parseViewState } from '../../webview/state';
@@ -28,6 +28,14 @@ describe('format', () => {
     assert.equal(formatAbsoluteSeconds('18446744073709551615', 1, 9), '18446744073.709551616');
     assert.equal(formatAbsoluteSeconds('not a number', 1, 9), '?');
     assert.equal(formatAbsoluteCount('9007199254740993', 7), '9007199254741000');
+  });
+
+  it('writes a time-of-day clock (strace -tt) as the wall clock strace printed', () => {
+    // 03:15:35.054754 plus 1.5 ms.
+    assert.equal(formatTimeOfDay('11735054754000', 1_500_000), '03:15:35.056254');
+    // Midnight passed: the reader added a day.
+    assert.equal(formatTimeOfDay(String(86_400_000_000_000n + 5_000_000n), 0), '+1d 00:00:00.005000');
+    assert.equal(formatTimeOfDay('x', 0), '?');
   });
 
   it('writes durations and sizes with units', () => {
