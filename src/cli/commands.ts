@@ -15,6 +15,7 @@ import { packetsCommand } from './packets';
 import { findingsCommand } from './findings';
 import { journeyCommand } from './journey';
 import { alignCommand } from './align';
+import { diffCommand } from './diff';
 
 export class UsageError extends Error {}
 
@@ -34,7 +35,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand, diffCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {
