@@ -16,6 +16,7 @@ import { findingsCommand } from './findings';
 import { journeyCommand } from './journey';
 import { alignCommand } from './align';
 import { diffCommand } from './diff';
+import { exportCommand } from './export';
 
 export class UsageError extends Error {}
 
@@ -35,7 +36,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand, diffCommand, exportCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {
