@@ -17,13 +17,9 @@ import { findings as captureFindings } from '../analysis/capture-findings';
 import { isCapture } from '../formats/capture-common';
 import type { HitEntry } from '../analysis/hits';
 import type { TextSink } from '../analysis/export/text-sink';
+import type { ExportFormat } from '../analysis/export/formats';
 
-export const EXPORT_FORMATS = ['perfetto', 'parquet', 'jsonl'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export function isExportFormat(s: string): s is ExportFormat {
-  return (EXPORT_FORMATS as readonly string[]).includes(s);
-}
+export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from '../analysis/export/formats';
 
 export interface ExportRequest {
   readonly format: ExportFormat;
