@@ -5,7 +5,7 @@
  * when it has several), or the name of a model in ./.vscode/kernel-trace.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { WORKSPACE_CONFIG, loadTrace } from './load';
+import { WORKSPACE_CONFIG, announceWorkspaceConfig, loadTrace } from './load';
 import { analyzeLifecycles } from '../core/analysis/lifecycle';
 import { lifecycleJson, type LifecycleJson } from '../core/analysis/lifecycle-json';
 import { ModelError, parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle-model';
@@ -53,6 +53,7 @@ export function resolveModel(spec: string, name: string | undefined): LifecycleM
     if (name === undefined && existsSync(WORKSPACE_CONFIG)) {
       path = WORKSPACE_CONFIG;
       wanted = spec;
+      announceWorkspaceConfig(`lifecycle model "${spec}"`);
     } else {
       throw new UsageError(`--model ${spec}: not a built-in model (${builtinModelNames().join(', ')}) and no such file`);
     }

@@ -3,16 +3,28 @@
  * The commands are listed in commands.ts; `ktl --help` prints their usage.
  *
  * Exit status: 0 success, 1 usage error, 2 unreadable or non-trace input (one line on stderr),
- * 3 internal error.
+ * 3 internal error, 4 the input was read with problems (damaged, cut short, lines not understood):
+ * the output covers everything that could be read and stderr names the problems (as tcpdump
+ * exits non-zero on a truncated dump file).
  */
 import { parseArgs } from 'node:util';
 import { NotATraceError } from '../core/io/file-source';
 import { COMMANDS, UsageError } from './commands';
 import { Output } from './output';
-import { CONFIG_OPTION } from './load';
+import { LOAD_OPTIONS } from './load';
 import { KallsymsError } from '../core/source/kallsyms';
+import { problemsReport } from './problems';
 
-const USAGE = `usage:\n${COMMANDS.map((c) => `  ktl ${c.usage}`).join('\n')}\nevery command: --config FILE  reader options (printf pattern) from a kernel-trace.json; default ./.vscode/kernel-trace.json`;
+const USAGE = [
+  'usage:',
+  ...COMMANDS.map((c) => `  ktl ${c.usage}`),
+  "every command: --config FILE  reader options (printf pattern) from a kernel-trace.json; default ./.vscode/kernel-trace.json",
+  "                 of the current directory, said on stderr when used; --config '' for none",
+  '               --max-memory SIZE  memory budget for reading (512M, 2G, bytes; default half the RAM, at most 8G):',
+  '                 reading stops there, naming the byte offset, and what was read is used',
+  'exit status: 0 ok, 1 usage error, 2 not a trace or unreadable, 3 internal error,',
+  '  4 read with problems (damaged or cut short: the output covers what could be read, stderr names the problems)',
+].join('\n');
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -22,11 +34,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new UsageError(`unknown command "${name}"\n${USAGE}`);
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, ...CONFIG_OPTION } });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, ...LOAD_OPTIONS } });
   const out = new Output(process.stdout);
   await command.run({ values, positionals }, out);
   await out.end();
-  return 0;
+  const problems = problemsReport();
+  if (problems === null) return 0;
+  process.stderr.write(`${problems}\n`);
+  return 4;
 }
 
 // For benchmarks: KTL_REPORT_RSS=1 prints the process's peak resident set size (KiB) to stderr.

@@ -40,6 +40,8 @@ export class TraceDocument implements vscode.CustomDocument {
     extensionUri: vscode.Uri,
     readerOptions: ReaderOptions = {},
     env: NodeJS.ProcessEnv = process.env,
+    /** The `kernelTrace.maxMemory` budget in bytes; null for the default. */
+    maxMemoryBytes: number | null = null,
   ) {
     this.worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { env });
     this.worker.on('message', (msg: WorkerToHost) => this.onWorkerMessage(msg));
@@ -52,7 +54,7 @@ export class TraceDocument implements vscode.CustomDocument {
       this.state = { kind: 'failed', message: `Kernel Trace Lens reads local files; ${uri.scheme}: URIs are not supported yet.` };
       return;
     }
-    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath), readerOptions });
+    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath), readerOptions, ...(maxMemoryBytes !== null ? { maxMemoryBytes } : {}) });
     void this.showProgressWhenLarge();
   }
 

@@ -11,6 +11,7 @@ import { readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
 import { requestContext } from './request-context';
+import { parseMemorySize } from '../core/trace/memory-budget';
 
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
 export const TRACE_TEXT_VIEW_TYPE = 'kernelTrace.traceEditor.text';
@@ -45,7 +46,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   ) {}
 
   async openCustomDocument(uri: vscode.Uri): Promise<TraceDocument> {
-    const doc = new TraceDocument(uri, this.context.extensionUri, await readerOptionsFor(uri), this.workerEnv());
+    const doc = new TraceDocument(uri, this.context.extensionUri, await readerOptionsFor(uri), this.workerEnv(), maxMemorySetting());
     doc.onDidDispose(() => this.panels.delete(doc));
     this.openEmitter.fire(doc);
     return doc;
@@ -204,4 +205,13 @@ async function revealSource(uri: vscode.Uri, line: number, traceColumn: vscode.V
   const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString() && e.viewColumn !== traceColumn);
   const viewColumn = existing?.viewColumn ?? (traceColumn !== undefined ? traceColumn + 1 : vscode.ViewColumn.Beside);
   await vscode.window.showTextDocument(doc, { viewColumn, selection: new vscode.Range(pos, pos), preview: true });
+}
+
+/** `kernelTrace.maxMemory` in bytes; null (the default budget) when unset or not a size, which is said. */
+function maxMemorySetting(): number | null {
+  const text = vscode.workspace.getConfiguration('kernelTrace').get<string>('maxMemory', '').trim();
+  if (text === '') return null;
+  const bytes = parseMemorySize(text);
+  if (bytes === null) void vscode.window.showWarningMessage(`Kernel Trace Lens: kernelTrace.maxMemory "${text}" is not a size such as 512M or 2G; the default budget is used.`);
+  return bytes;
 }

@@ -29,8 +29,11 @@ export interface ProbeLineReply extends LineProbeScript {
 }
 
 export type HostToWorker =
-  /** readerOptions: the workspace's kernel-trace.json reader options (a printf pattern). */
-  | { readonly type: 'open'; readonly path: string; readonly fileName: string; readonly readerOptions: ReaderOptions }
+  /**
+   * readerOptions: the workspace's kernel-trace.json reader options (a printf pattern);
+   * maxMemoryBytes: the `kernelTrace.maxMemory` budget (absent: the default).
+   */
+  | { readonly type: 'open'; readonly path: string; readonly fileName: string; readonly readerOptions: ReaderOptions; readonly maxMemoryBytes?: number }
   | { readonly type: 'cancel' }
   /** Hit counts of the loaded trace on the source tree (needs `open` first). */
   | { readonly type: 'hits'; readonly requestId: number; readonly source: SourceConfig }

@@ -30,7 +30,7 @@ function post(msg: WorkerToHost): void {
 port.on('message', (msg: HostToWorker) => {
   switch (msg.type) {
     case 'open':
-      void open(msg.path, msg.fileName, msg.readerOptions);
+      void open(msg.path, msg.fileName, msg.readerOptions, msg.maxMemoryBytes);
       break;
     case 'cancel':
       abort.abort();
@@ -103,11 +103,12 @@ function reply(requestId: number, answer: Promise<WorkerToHost>): void {
   answer.then(post, (err: unknown) => post({ type: 'requestError', requestId, message: errorMessage(err) }));
 }
 
-async function open(path: string, fileName: string, readerOptions: ReaderOptions): Promise<void> {
+async function open(path: string, fileName: string, readerOptions: ReaderOptions, maxMemoryBytes: number | undefined): Promise<void> {
   let last = 0;
   try {
     const service = await TraceService.open(path, {
       readerOptions,
+      ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
       signal: abort.signal,
       onProgress: (bytesRead, totalBytes) => {
         const now = Date.now();

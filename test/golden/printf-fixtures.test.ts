@@ -9,7 +9,7 @@ import { PrintfReader } from '../../src/core/formats/printf';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { computeStats } from '../../src/core/analysis/stats';
 import { eventJson } from '../../src/core/formats/decode';
-import { runKtl, runKtlFailing } from '../helpers/lifecycle-golden';
+import { runKtlFailing, runKtlStatus } from '../helpers/lifecycle-golden';
 
 const DIR = 'test/fixtures/printf';
 const COLUMNS = {
@@ -56,7 +56,14 @@ test('the column layout needs its pattern: 16 events, header and banner lines re
 test('ktl --config: the kernel-trace.json printf pattern makes column output readable; without it, exit 2', () => {
   const file = `${DIR}/bpftrace-net-columns.txt`;
   const config = 'test/fixtures/models/printf-columns.json';
-  const viaCli = JSON.parse(runKtl(['stats', file, '--json', '--config', config])) as { format: string; events: number; eventCounts: Record<string, number>; errorCount: number };
+  // The file's header and banner lines are not events: reported on stderr, exit status 4.
+  const run = (args: string[]): string => {
+    const r = runKtlStatus(args);
+    assert.equal(r.status, 4, r.stderr);
+    assert.match(r.stderr, /: 2 problems while reading it;/);
+    return r.stdout;
+  };
+  const viaCli = JSON.parse(run(['stats', file, '--json', '--config', config])) as { format: string; events: number; eventCounts: Record<string, number>; errorCount: number };
   // The same numbers as reading with the pattern directly (the golden snapshot's reader).
   const direct = readWith(() => new PrintfReader(COLUMNS), new Uint8Array(readFileSync(file)));
   const stats = computeStats(direct);
@@ -64,7 +71,7 @@ test('ktl --config: the kernel-trace.json printf pattern makes column output rea
   assert.equal(viaCli.events, stats.events);
   assert.deepEqual(viaCli.eventCounts, Object.fromEntries(stats.eventCounts));
   assert.equal(viaCli.errorCount, direct.issueCount);
-  const events = runKtl(['events', file, '--json', '--config', config]).trim().split('\n').map((l) => JSON.parse(l) as { fields: Record<string, string> });
+  const events = run(['events', file, '--json', '--config', config]).trim().split('\n').map((l) => JSON.parse(l) as { fields: Record<string, string> });
   assert.equal(events.length, stats.events);
   assert.deepEqual(events[0]?.fields, eventJson(direct, 0).fields);
   const without = runKtlFailing(['stats', file, '--json']);

@@ -1,6 +1,6 @@
 /** Helpers for the lifecycle / interleave golden tests: JSON snapshots and running `ktl`. */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,4 +32,10 @@ export function runKtlFailing(args: string[]): { status: number; stderr: string 
     return { status: e.status, stderr: e.stderr };
   }
   assert.fail(`ktl ${args.join(' ')} succeeded`);
+}
+
+/** Runs `ktl ARGS` from the sources; returns its exit status, stdout and stderr whatever the status. */
+export function runKtlStatus(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -79,7 +79,7 @@ test('invalid-semantics.json: what a schema cannot say', () => {
     'lifecycles[0].reuse[0]: FILL -> RX is also a legal transition; it cannot be both',
     'lifecycles[0].mappings[0].from: unknown state "FILLED"; the model\'s states are FILL, RX, rx, TX',
     'lifecycles[0].mappings[1].id: duplicate mapping id "kernel" (also mappings[0])',
-    'lifecycles[0].mappings[1].pattern: not a valid regular expression: Invalid regular expression: /(?<key>0x[0-9a-f]+ (?<state>\\w+)/: Unterminated group',
+    'lifecycles[0].mappings[1].pattern: not a regular expression RE2 can run: missing closing ): `(?<key>0x[0-9a-f]+ (?<state>\\w+)`',
     'lifecycles[0].mappings[2].state: the pattern already has a (?<to>...) group; give one or the other',
     'lifecycles[0].mappings[3]: needs "key" (the field holding the object key) or a "pattern" with a (?<key>...) group',
     'lifecycles[0].fifo[1].name: duplicate fifo name "ring" (also fifo[0])',

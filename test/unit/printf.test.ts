@@ -113,7 +113,10 @@ test('kernel-trace.json reader options: valid, and every problem named by its JS
     }
     return assert.fail('accepted');
   };
-  assert.match(problems('{"printf": {"pattern": "(?<x"}}'), /ws\/\.vscode\/kernel-trace\.json: 1 problem:\n {2}printf\.pattern: invalid printf pattern: .*Invalid capture group name/);
+  assert.match(problems('{"printf": {"pattern": "(?<x"}}'), /ws\/\.vscode\/kernel-trace\.json: 1 problem:\n {2}printf\.pattern: invalid printf pattern: not a regular expression RE2 can run: invalid named capture/);
+  // Valid for JavaScript, but not linear-time: refused, named by the JSON path.
+  assert.match(problems('{"printf": {"pattern": "^(?<a>x+)\\\\1$"}}'), /\n {2}printf\.pattern: invalid printf pattern: not a regular expression RE2 can run: invalid escape sequence: `\\1` \(backreferences cannot be matched in linear time/);
+  assert.match(problems('{"printf": {"pattern": "^(?<a>\\\\w+)(?=;)"}}'), /\n {2}printf\.pattern: invalid printf pattern: not a regular expression RE2 can run: .*\(lookaround cannot be matched in linear time/);
   assert.match(problems('{"printf": {"pattern": "x", "tsUnit": "min", "flags": "g"}}'), /printf\.tsUnit: .*\n {2}printf\.flags: /s);
   assert.match(problems('{"printf": {}}'), /printf: missing required property "pattern"/);
   assert.match(problems('{"printf": '), /\(top level\): not valid JSON/);

@@ -10,6 +10,7 @@
  */
 import type { PrintfOptions } from '../formats/printf-options';
 import { joinPath, validateDefinition, validateKernelTraceConfig, type SchemaError } from './lifecycle-schema';
+import { builtinRegex, compileUserRegex, type UserRegex } from '../config/user-regex';
 
 export type KeyFormat = 'raw' | 'hex' | 'decimal';
 
@@ -72,7 +73,7 @@ export interface CompiledMapping {
   readonly id: string;
   readonly index: number;
   readonly events: readonly string[];
-  readonly pattern: RegExp | null;
+  readonly pattern: UserRegex | null;
   /** Field holding the key, or null when the pattern's `key` group does. */
   readonly keyField: string | null;
   readonly keyFormat: KeyFormat;
@@ -195,28 +196,27 @@ export function parseKernelTraceConfig(text: string, source = 'kernel-trace.json
     names.set(m.name, i);
     const errs = checkModel(m, path);
     if (errs.length > 0) all.push(...errs);
-    else models.push(build(m));
+    else models.push(build(m, false));
   });
   if (all.length > 0) throw new ModelError(all, source);
   return models;
 }
 
-/** Checks and compiles one model (built-in or user); throws ModelError. */
-export function compileModel(json: LifecycleModelJson, path = 'model'): LifecycleModel {
+/**
+ * Checks and compiles one model; throws ModelError. `builtin`: one of ours (models/), whose
+ * patterns run on V8's engine; a user's run on RE2 in linear time (config/user-regex.ts).
+ */
+export function compileModel(json: LifecycleModelJson, path = 'model', builtin = false): LifecycleModel {
   const errors = validateDefinition('model', json, path);
   if (errors.length > 0) throw new ModelError(errors, json.name ?? path);
   const sem = checkModel(json, path);
   if (sem.length > 0) throw new ModelError(sem, json.name);
-  return build(json);
+  return build(json, builtin);
 }
 
-function compilePattern(m: MappingJson): RegExp | string {
+function compilePattern(m: MappingJson): UserRegex | string {
   if (m.pattern === undefined) return 'no pattern';
-  try {
-    return new RegExp(m.pattern, m.ignoreCase ? 'i' : '');
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
+  return compileUserRegex(m.pattern, { ignoreCase: m.ignoreCase === true });
 }
 
 /** What a JSON schema cannot say. Assumes the model passed the schema. */
@@ -257,7 +257,7 @@ function checkModel(json: LifecycleModelJson, path: string): SchemaError[] {
     const groups = m.pattern !== undefined ? namedGroups(m.pattern) : [];
     if (m.pattern !== undefined) {
       const re = compilePattern(m);
-      if (typeof re === 'string') err(joinPath(mp, 'pattern'), `not a valid regular expression: ${re}`);
+      if (typeof re === 'string') err(joinPath(mp, 'pattern'), re);
       const dup = groups.find((g, k) => groups.indexOf(g) !== k);
       if (dup) err(joinPath(mp, 'pattern'), `named group "${dup}" appears twice`);
     }
@@ -307,7 +307,7 @@ function checkModel(json: LifecycleModelJson, path: string): SchemaError[] {
   return errors;
 }
 
-function build(json: LifecycleModelJson): LifecycleModel {
+function build(json: LifecycleModelJson, builtin: boolean): LifecycleModel {
   const states = [...json.states];
   const index = new Map(states.map((s, i) => [s, i]));
   const st = (s: string | undefined): number => (s === undefined ? NO_STATE : (index.get(s) as number));
@@ -325,7 +325,8 @@ function build(json: LifecycleModelJson): LifecycleModel {
       id: m.id,
       index: i,
       events: typeof m.event === 'string' ? [m.event] : [...m.event],
-      pattern: m.pattern !== undefined ? new RegExp(m.pattern, m.ignoreCase ? 'i' : '') : null,
+      // checkModel compiled it already: a string (an error) cannot reach here.
+      pattern: m.pattern === undefined ? null : builtin ? builtinRegex(m.pattern, { ignoreCase: m.ignoreCase === true }) : (compilePattern(m) as UserRegex),
       keyField: groups.includes('key') ? null : (m.key as string),
       keyFormat,
       state: st(m.state),

@@ -3,6 +3,7 @@
  * shape, a user pattern's groups, and timestamps in their several spellings.
  */
 import { parseKeyValues } from './ftrace-payload';
+import type { UserRegex } from '../config/user-regex';
 
 export interface PrintfLine {
   /** Timestamp as (whole seconds, ns), or null when the line has none. */
@@ -94,10 +95,10 @@ export function parseKeyValueLine(text: string, unit: TsUnit): PrintfLine | null
 }
 
 /** Fills the columns from a user pattern's named groups; null when the line does not match. */
-export function parsePatternLine(text: string, re: RegExp, unit: TsUnit): PrintfLine | null {
+export function parsePatternLine(text: string, re: UserRegex, unit: TsUnit): PrintfLine | null {
   const m = re.exec(text);
   if (!m) return null;
-  const g = m.groups ?? {};
+  const g = m.groups;
   const out: PrintfLine = { sec: null, fracNs: 0, cpu: null, pid: null, comm: null, event: null, payloadStart: 0 };
   if (g.ts !== undefined) setTime(out, g.ts, unit);
   if (g.cpu !== undefined && /^\d+$/.test(g.cpu)) out.cpu = Number(g.cpu);
@@ -109,11 +110,10 @@ export function parsePatternLine(text: string, re: RegExp, unit: TsUnit): Printf
 }
 
 /** The fields of a pattern match: every named group that is not a column; null when the line does not match. */
-export function patternFields(text: string, re: RegExp): Record<string, string> | null {
+export function patternFields(text: string, re: UserRegex): Record<string, string> | null {
   const m = re.exec(text);
   if (!m) return null;
   const fields: Record<string, string> = {};
-  if (!m.groups) return fields;
   for (const [k, v] of Object.entries(m.groups)) {
     if (v === undefined || k === 'ts' || k === 'cpu' || k === 'pid' || k === 'tid' || k === 'comm' || k === 'event') continue;
     fields[k] = v;

@@ -9,15 +9,18 @@
  * `ktl` from `--config FILE` or ./.vscode/kernel-trace.json (src/cli/load.ts); both pass them
  * through ReaderOptions to detection and `new PrintfReader(options)`.
  */
+import { compileUserRegex, type UserRegex } from '../config/user-regex';
+
 export interface PrintfOptions {
   /**
-   * A JavaScript regular expression matched against each line (without its newline). Named
+   * A regular expression in RE2 syntax (linear-time matching: no backreferences, no lookaround;
+   * see config/user-regex.ts) matched against each line (without its newline). Named
    * groups `ts`, `cpu`, `pid`, `comm` and `event` fill those columns (`tid` is taken for `pid`
    * when there is no `pid`); every other named group becomes a field of the event. Lines that
    * do not match are reported as issues. Without a pattern, lines of `key=value` pairs are read.
    */
   readonly pattern?: string;
-  /** Flags for `pattern` (`i`, `u`, `s`); `g` and `y` are ignored. */
+  /** Flags for `pattern` (`i`, `s`, `m`); `u` (RE2 is always Unicode-aware), `g` and `y` are ignored. */
   readonly flags?: string;
   /**
    * Unit of an integer timestamp (`ts` group or key, e.g. bpftrace's `nsecs`): ns by default.
@@ -32,12 +35,9 @@ export interface PrintfOptions {
 export const COLUMN_GROUPS = ['ts', 'cpu', 'pid', 'tid', 'comm', 'event'] as const;
 
 /** Compiles a user pattern; an error message instead of an exception for a bad one. */
-export function compilePattern(opts: PrintfOptions): RegExp | string | null {
+export function compilePattern(opts: PrintfOptions): UserRegex | string | null {
   if (opts.pattern === undefined || opts.pattern === '') return null;
-  const flags = (opts.flags ?? '').replace(/[^imsu]/g, '');
-  try {
-    return new RegExp(opts.pattern, flags);
-  } catch (err) {
-    return `invalid printf pattern: ${err instanceof Error ? err.message : String(err)}`;
-  }
+  const flags = opts.flags ?? '';
+  const re = compileUserRegex(opts.pattern, { ignoreCase: flags.includes('i'), dotAll: flags.includes('s'), multiline: flags.includes('m') });
+  return typeof re === 'string' ? `invalid printf pattern: ${re}` : re;
 }

@@ -6,10 +6,11 @@
 import type { Trace } from '../trace/trace';
 import { parseKeyValues, type DecodedPayload } from './ftrace-payload';
 import { patternFields } from './printf-lines';
+import type { UserRegex } from '../config/user-regex';
 
-const patterns = new WeakMap<Trace, RegExp>();
+const patterns = new WeakMap<Trace, UserRegex>();
 
-export function rememberPattern(trace: Trace, re: RegExp): void {
+export function rememberPattern(trace: Trace, re: UserRegex): void {
   patterns.set(trace, re);
 }
 

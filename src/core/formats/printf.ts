@@ -25,6 +25,7 @@ import { compilePattern, type PrintfOptions } from './printf-options';
 import { parseKeyValueLine, parsePatternLine, type TsUnit } from './printf-lines';
 import { rememberPattern } from './printf-payload';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from './text-util';
+import type { UserRegex } from '../config/user-regex';
 
 const utf8 = new TextDecoder('utf-8');
 const MAX_PARSED_LINE = 64 * 1024;
@@ -32,7 +33,11 @@ const MAX_PARSED_LINE = 64 * 1024;
 export class PrintfReader implements TraceReader, LineSink {
   private readonly b = new TraceBuilder('printf');
   private readonly splitter: LineSplitter;
-  private readonly pattern: RegExp | null;
+  private readonly pattern: UserRegex | null;
+  /** Whether a user pattern is in use (given and runnable). */
+  get hasPattern(): boolean {
+    return this.pattern !== null;
+  }
   private readonly unit: TsUnit;
   private readonly emptyId: number;
   private readonly defaultEventId: number;
@@ -127,6 +132,6 @@ export function sniffPrintf(head: Uint8Array, opts: PrintfOptions = {}): string 
   r.push(head);
   const t = r.finish(null);
   if (t.length > 0 && r.skipped <= t.length) return null;
-  const what = compilePattern(opts) instanceof RegExp ? 'lines matching the printf pattern or with key=value pairs' : 'key=value lines';
+  const what = r.hasPattern ? 'lines matching the printf pattern or with key=value pairs' : 'key=value lines';
   return t.length === 0 ? `no ${what}` : `fewer ${what} (${t.length}) than other lines (${r.skipped})`;
 }

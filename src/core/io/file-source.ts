@@ -3,11 +3,15 @@
  * (ESLint keeps `node:` imports out of the rest of core). Used by the worker, the CLI and tests.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { ByteSource } from '../trace/byte-source';
 import type { Trace } from '../trace/trace';
-import { DETECT_SAMPLE_BYTES, createReader, detectFormat } from '../formats/detect';
+import { DETECT_SAMPLE_BYTES, blankLinesLength, createReader, detectFormat, type TextHead } from '../formats/detect';
 import type { ReaderOptions } from '../formats/reader-options';
+import { formatSpec } from '../formats/registry';
+import { MemoryBudget, defaultMemoryBudgetBytes, withMemoryBudget } from '../trace/memory-budget';
 
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;
@@ -62,6 +66,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** The user's reader options (`.vscode/kernel-trace.json`), for detection and reading. */
   readerOptions?: ReaderOptions;
+  /**
+   * Memory budget in bytes for the columns and string table (`ktl --max-memory`,
+   * `kernelTrace.maxMemory`); default half of the machine's memory, at most 8 GiB.
+   */
+  maxMemoryBytes?: number;
 }
 
 export class NotATraceError extends Error {
@@ -72,6 +81,38 @@ export class NotATraceError extends Error {
     super(`${path}: ${reason}`);
     this.name = 'NotATraceError';
   }
+}
+
+/**
+ * When the file starts with blank lines, the DETECT_SAMPLE_BYTES from the first non-blank line
+ * (a text trace after more than 64 KiB of blank lines is still recognised); else undefined.
+ * Scans on in CHUNK_BYTES reads while everything is blank: no more than reading would.
+ */
+async function textHeadAfterBlankLines(fh: FileHandle, head: Uint8Array, size: number): Promise<TextHead | undefined> {
+  let skip = blankLinesLength(head);
+  if (skip === 0 || head.length >= size) return undefined;
+  if (skip === head.length) {
+    // Blank throughout: find the first byte that is not blank; its line starts after the last
+    // newline before it (possibly in an earlier chunk).
+    const buf = new Uint8Array(CHUNK_BYTES);
+    let lineStart = head.lastIndexOf(0x0a) + 1;
+    let found = false;
+    for (let pos = head.length; pos < size && !found; ) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, pos);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      const n = blankLinesLength(chunk);
+      found = n < bytesRead;
+      const nl = found ? n - 1 : chunk.lastIndexOf(0x0a);
+      if (nl >= 0) lineStart = pos + nl + 1;
+      pos += bytesRead;
+    }
+    if (!found) return undefined; // blank throughout: detection refuses it from the head
+    skip = lineStart;
+  }
+  const bytes = new Uint8Array(DETECT_SAMPLE_BYTES);
+  const { bytesRead } = await fh.read(bytes, 0, DETECT_SAMPLE_BYTES, skip);
+  return { bytes: bytes.subarray(0, bytesRead), offset: skip };
 }
 
 /**
@@ -89,9 +130,14 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     // chunk (readers copy whatever they keep past a push, so a buffer is free once pushed).
     const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
     const head = await fh.read(bufs[0], 0, Math.min(DETECT_SAMPLE_BYTES, CHUNK_BYTES), 0);
-    const detection = detectFormat(bufs[0].subarray(0, head.bytesRead), size, opts.readerOptions);
+    const headBytes = bufs[0].subarray(0, head.bytesRead);
+    const textHead = await textHeadAfterBlankLines(fh, headBytes, size);
+    const detection = detectFormat(headBytes, size, opts.readerOptions, textHead);
     if (!detection.ok) throw new NotATraceError(path, detection.reason);
-    const reader = createReader(detection.format, opts.readerOptions);
+    // Names live in the JS heap, whose limit (V8's, per thread) is far below the machine's memory.
+    const budget = new MemoryBudget(opts.maxMemoryBytes ?? defaultMemoryBudgetBytes(totalmem()), getHeapStatistics().heap_size_limit / 2);
+    const reader = withMemoryBudget(budget, () => createReader(detection.format, opts.readerOptions));
+    const what = formatSpec(detection.format).lineKind === 'packet' ? 'packets' : 'events';
     let pos = 0;
     let k = 0;
     next = fh.read(bufs[0], 0, CHUNK_BYTES, 0);
@@ -109,6 +155,11 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
       reader.push(chunk);
       pos += bytesRead;
       opts.onProgress?.(pos, size);
+      const overBudget = budget.exceeded();
+      if (overBudget !== null) {
+        reader.stop(`${overBudget} at byte offset ${pos} (${budget.events.toLocaleString('en-US')} ${what} read); the ${what} read so far are kept`);
+        break;
+      }
     }
     return reader.finish(new FileByteSource(path));
   } finally {

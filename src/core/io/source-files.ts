@@ -50,7 +50,7 @@ export class DiskSourceTree implements SourceTree {
    */
   constructor(
     readonly root: string,
-    private readonly rgPath: string | null,
+    private rgPath: string | null,
   ) {}
 
   async findDefinitionCandidates(names: readonly string[]): Promise<SourceSite[]> {
@@ -99,6 +99,12 @@ export class DiskSourceTree implements SourceTree {
     const args = ['--no-heading', '--line-number', '--with-filename', '--no-messages', '--no-ignore', '--color', 'never', ...globs, '-e', pattern, '.'];
     return new Promise((resolve, reject) => {
       execFile(this.rgPath as string, args, { cwd: this.root, maxBuffer: 1 << 28 }, (err, stdout) => {
+        // A ripgrep that was found once and is gone now (uninstalled, another PATH): search in Node.
+        if (err && (err as { code?: unknown }).code === 'ENOENT') {
+          this.rgPath = null;
+          resolve(this.searchNode(new RegExp(pattern, 'm'), onlyC));
+          return;
+        }
         // rg exits 1 when nothing matched: not an error here.
         if (err && (err as { code?: unknown }).code !== 1) {
           reject(new Error(`ripgrep failed in ${this.root}: ${err.message}`));

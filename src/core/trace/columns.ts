@@ -15,6 +15,7 @@ type TypedArray = Float64Array | Int32Array | Uint32Array | Int16Array | Uint16A
 
 interface TypedArrayCtor<T extends TypedArray> {
   new (length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
 }
 
 export class BlockColumn<T extends TypedArray> {
@@ -27,6 +28,11 @@ export class BlockColumn<T extends TypedArray> {
 
   get length(): number {
     return this.size;
+  }
+
+  /** Bytes per value (8 for Float64Array, ...). */
+  get bytesPerValue(): number {
+    return this.ctor.BYTES_PER_ELEMENT;
   }
 
   push(value: number): void {

@@ -4,18 +4,25 @@
  *
  * Readers intern straight from the bytes they are scanning (`internBytes`), so the hot path
  * decodes a name to a JS string only the first time it is seen.
+ *
+ * The names come from the file (comm, event names), so an attacker chooses them: the table
+ * hashes with a keyed hash under a random per-process key (keyed-hash.ts), so nobody can pick
+ * names that pile up in one probe sequence. (It used unseeded FNV-1a: 20 k chosen names took
+ * 15,000 probes per lookup instead of ~1, and a 4.9 MB trace of them 88 s; see
+ * test/helpers/fnv-collisions.ts.) A `Map<string, number>` alone would be as safe but
+ * needs the bytes decoded on every lookup: about 4x slower on the hot path (bench/strings).
  */
+import { halfSipHash13, randomHashKey } from './keyed-hash';
+import { STRING_OVERHEAD_BYTES, type MemoryBudget } from './memory-budget';
 
 const utf8 = new TextDecoder('utf-8');
 
-/** FNV-1a over a byte range; cheap and good enough to spread short names. */
+const KEY = randomHashKey();
+const K0 = KEY[0] as number;
+const K1 = KEY[1] as number;
+
 function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h ^= buf[i] as number;
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return halfSipHash13(buf, start, end, K0, K1);
 }
 
 export class StringTable {
@@ -25,6 +32,11 @@ export class StringTable {
   private slots = new Int32Array(1024);
   private readonly bytesOf: Uint8Array[] = [];
   private readonly hashOf: number[] = [];
+  /** Slots visited by lookups and inserts: a work measure (about one per call unless names collide). */
+  probes = 0;
+
+  /** `budget`: where the table's (estimated) heap bytes are counted while a file is read. */
+  constructor(private readonly budget: MemoryBudget | null = null) {}
 
   get size(): number {
     return this.strings.length;
@@ -53,6 +65,7 @@ export class StringTable {
     const mask = this.slots.length - 1;
     const len = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      this.probes++;
       const entry = this.slots[slot] as number;
       if (entry === 0) break;
       const id = entry - 1;
@@ -78,6 +91,7 @@ export class StringTable {
   }
 
   private add(s: string, bytes: Uint8Array, h: number): number {
+    if (this.budget) this.budget.stringBytes += STRING_OVERHEAD_BYTES + 2 * bytes.length;
     const id = this.strings.length;
     this.strings.push(s);
     this.byString.set(s, id);
@@ -92,7 +106,10 @@ export class StringTable {
     if ((this.bytesOf.length + 1) * 2 > this.slots.length) this.rehash();
     const mask = this.slots.length - 1;
     let slot = h & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    while (this.slots[slot] !== 0) {
+      slot = (slot + 1) & mask;
+      this.probes++;
+    }
     this.slots[slot] = id + 1;
   }
 

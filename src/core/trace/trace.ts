@@ -9,6 +9,7 @@
 import type { ByteSource } from './byte-source';
 import { BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column, type BlockColumn } from './columns';
 import { StringTable } from './strings';
+import { activeMemoryBudget, type MemoryBudget } from './memory-budget';
 
 /** Every format a reader exists or is planned for (registry.ts maps each to its reader). */
 export type FormatId = 'ftrace' | 'trace-cmd-dat' | 'trace-cmd-report' | 'perf-script' | 'strace' | 'printf' | 'pcap' | 'pcapng';
@@ -221,7 +222,9 @@ export type ExtraColumn = BlockColumn<Float64Array> | BlockColumn<Int32Array> | 
 
 /** Accumulates events as a reader finds them; `finish` freezes them into a Trace. */
 export class TraceBuilder {
-  readonly strings = new StringTable();
+  /** What this builder's columns and strings draw on (memory-budget.ts), if reading has a budget. */
+  private readonly budget: MemoryBudget | null = activeMemoryBudget();
+  readonly strings = new StringTable(this.budget);
   readonly cols: Columns = makeColumns();
   readonly extras = new Map<string, ExtraColumn>();
   readonly lost: LostEvents[] = [];
@@ -251,6 +254,7 @@ export class TraceBuilder {
       timeSource: 'timestamps',
       hasTgid: false,
     };
+    this.budget?.attach(this);
   }
 
   get length(): number {
@@ -327,6 +331,13 @@ export class TraceBuilder {
 
   private newBlocks(): void {
     const c = this.cols;
+    if (this.budget) {
+      // Extra columns grow in lockstep (one value per event): count their next block now too.
+      let rowBytes = 0;
+      for (const col of Object.values(c)) rowBytes += col.bytesPerValue;
+      for (const col of this.extras.values()) rowBytes += col.bytesPerValue;
+      this.budget.columnBytes += rowBytes * BLOCK_SIZE;
+    }
     this.w = {
       tsNs: c.tsNs.appendBlock(),
       cpu: c.cpu.appendBlock(),

@@ -17,7 +17,7 @@ export function builtinModel(name: string): LifecycleModel | undefined {
   if (!m) {
     const json = BUILTIN_MODEL_JSON.find((j) => j.name === name);
     if (!json) return undefined;
-    m = compileModel(json, `builtin:${name}`);
+    m = compileModel(json, `builtin:${name}`, true);
     compiled.set(name, m);
   }
   return m;
