@@ -13,7 +13,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { checkSnapshot, runKtl } from '../helpers/lifecycle-golden';
-import type { TraceDiff } from '../../src/core/analysis/diff/trace-diff';
+import { diffTraces, type TraceDiff } from '../../src/core/analysis/diff/trace-diff';
+import { hitsDiffByLine } from '../../src/core/analysis/diff/hits-diff';
+import { computeHits } from '../../src/core/analysis/hits';
+import { loadTraceFile } from '../../src/core/io/file-source';
+import { DiskSourceTree, findRipgrep } from '../../src/core/io/source-files';
+import { FunctionIndex } from '../../src/core/source/function-index';
+import { corpusPath, corpusSkip } from '../helpers/third-party';
+import { cParser } from '../helpers/source';
 
 const NONE = 'test/fixtures/diff/drop-none.trace';
 const HALF = 'test/fixtures/diff/drop-half.trace';
@@ -79,4 +86,32 @@ test('ktl diff: the egress-only capture lacks every flow towards B (seed 000), c
   // The replies without requests are a finding only B has.
   assert.ok(d.findings.onlyB.some((f) => f.kind === 'echo-reply-no-request'));
   assert.equal(d.flows.onlyA.length + d.flows.onlyB.length, d.flows.rows.filter((r) => r.a === 0 || r.b === 0).length);
+});
+
+// Source lines: the corpus's Linux 6.1 files (net/core/dev.c and skbuff.c are enough here; the
+// tracepoints' call sites are found there). Every call site of a tracepoint carries the event's
+// whole count on each side, so each row's A and B are the text's counts of that event.
+const DEV_C = 'net/core/dev.c';
+const SOURCE_SKIP = corpusSkip(`linux-6.1/${DEV_C}`);
+
+test('diff with hits: each call site of a device tracepoint goes from its count before to its count after', { skip: SOURCE_SKIP }, async () => {
+  const tree = new DiskSourceTree(corpusPath('linux-6.1'), findRipgrep());
+  const index = new FunctionIndex(tree, await cParser());
+  const a = await loadTraceFile(NONE);
+  const b = await loadTraceFile(HALF);
+  try {
+    const d = diffTraces({ name: 'a', trace: a, hits: (await computeHits(a, index, tree)).hits }, { name: 'b', trace: b, hits: (await computeHits(b, index, tree)).hits });
+    const ca = countByText(NONE);
+    const cb = countByText(HALF);
+    const xmit = d.lines?.filter((r) => r.event === 'net_dev_xmit') ?? [];
+    assert.ok(xmit.length > 0 && xmit.every((r) => r.file === DEV_C));
+    for (const r of d.lines ?? []) assert.deepEqual([r.a, r.b], [ca.get(r.event) ?? 0, cb.get(r.event) ?? 0], `${r.file}:${r.line} ${r.event}`);
+    // The gutter's per-line view of dev.c sums the events on each line.
+    const gutter = hitsDiffByLine(d.lines ?? [], DEV_C);
+    const line = xmit[0]?.line as number;
+    assert.deepEqual(gutter.get(line), { a: ca.get('net_dev_xmit'), b: cb.get('net_dev_xmit') });
+  } finally {
+    a.close();
+    b.close();
+  }
 });

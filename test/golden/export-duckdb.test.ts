@@ -120,13 +120,21 @@ test('fleet recipe: top source lines by hits across traces (hits tables, Linux 6
         trace.close();
       }
     }
-    const sums = new Map<string, number>();
-    for (const h of all) sums.set(`${h.file}:${h.line}`, (sums.get(`${h.file}:${h.line}`) ?? 0) + h.count);
-    const top = [...sums].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
+    const sums = new Map<string, { file: string; line: number; hits: number }>();
+    for (const h of all) {
+      const k = `${h.file}:${h.line}`;
+      const e = sums.get(k) ?? { file: h.file, line: h.line, hits: 0 };
+      e.hits += h.count;
+      sums.set(k, e);
+    }
+    const top = [...sums.values()]
+      .sort((a, b) => b.hits - a.hits || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line))
+      .slice(0, 5)
+      .map((e) => [`${e.file}:${e.line}`, e.hits]);
     assert.ok(top.length > 0);
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
-    const got = await rows(c, `SELECT src_file, src_line, sum(count) AS hits FROM read_parquet('${out}/*/events.hits.parquet') GROUP BY ALL ORDER BY hits DESC, src_file || ':' || src_line LIMIT 5`);
+    const got = await rows(c, `SELECT src_file, src_line, sum(count) AS hits FROM read_parquet('${out}/*/events.hits.parquet') GROUP BY ALL ORDER BY hits DESC, src_file, src_line LIMIT 5`);
     assert.deepEqual(
       got.map((r) => [`${String(r.src_file)}:${String(r.src_line)}`, Number(r.hits)]),
       top,
