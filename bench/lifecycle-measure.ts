@@ -2,8 +2,8 @@
 // analysis with MODEL takes on the parsed trace, RUNS times; prints one JSON object.
 // Run by bench/lifecycle.bench.mjs, bundled first: node bench/data/lifecycle-measure.cjs FILE MODEL RUNS
 import { loadTraceFile } from '../src/core/io/file-source';
-import { analyzeLifecycles } from '../src/core/analysis/lifecycle';
-import { builtinModel } from '../src/core/analysis/models/index';
+import { analyzeLifecycles } from '../src/core/analysis/lifecycle/analyze';
+import { builtinModel } from '../src/core/analysis/lifecycle/models/index';
 
 async function main(): Promise<void> {
   const [file, modelName, runsArg] = process.argv.slice(2);

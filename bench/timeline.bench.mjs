@@ -24,7 +24,7 @@ if (!process.env.KTL_BENCH_TSX) {
   process.exit(r.status ?? 1);
 }
 
-const { TraceBuilder } = await import('../src/core/trace/trace.ts');
+const { TraceBuilder, newEventRecord } = await import('../src/core/trace/trace.ts');
 const { MemoryByteSource } = await import('../src/core/trace/byte-source.ts');
 const { TimelineService } = await import('../src/worker/timeline-service.ts');
 const { computeStats } = await import('../src/core/analysis/stats.ts');
@@ -70,6 +70,8 @@ const comms = tasks.map((t) => b.strings.intern(t.replace(/-\d+$/, '')));
 const flags = b.strings.intern('d..2.');
 const switchEvery = 64;
 const perCpuSwitch = [0, 0];
+const r = newEventRecord();
+r.flagsId = flags;
 for (let i = 0; i < N; i++) {
   const cpu = i & 1;
   const sw = i % switchEvery < 2;
@@ -81,7 +83,16 @@ for (let i = 0; i < N; i++) {
     off = offsets[k];
     len = payloads[k].length;
   }
-  b.push(i * GAP_NS, cpu, 1000 + cpu, -1, comms[cpu], ev, flags, i + 1, off, len, 0);
+  r.tsNs = i * GAP_NS;
+  r.cpu = cpu;
+  r.pid = 1000 + cpu;
+  r.commId = comms[cpu];
+  r.eventId = ev;
+  r.line = i + 1;
+  r.recOffset = off;
+  r.recLength = len;
+  r.payloadStart = 0;
+  b.push(r);
 }
 const trace = b.finish(new MemoryByteSource(bytes));
 const buildMs = ms(t0);

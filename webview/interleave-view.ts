@@ -3,7 +3,7 @@
  * event's fields) and the events that touch it from every CPU, side by side in one column per
  * CPU in time order, as seed 004's "CPU 2 | CPU 0" listing. With an (OPEN, CLOSE) pair of
  * event names, the windows in which two CPUs were inside the object's critical section at
- * once, ranked by how close they came (core/analysis/interleave.ts, computed by the worker).
+ * once, ranked by how close they came (core/analysis/lifecycle/interleave.ts, computed by the worker).
  *
  * Input: Enter in either box (or Show) asks again; click an event = open its line (and source
  * line); click a window = mark its events. ↑/↓ in the listing move between events, Enter opens.

@@ -1,6 +1,6 @@
 /** `ktl align`: estimate the offset between a trace's clock and the wall clock of captures. */
-import { estimateClockOffset } from '../core/analysis/capture-align';
-import { isCapture } from '../core/formats/capture-common';
+import { estimateClockOffset } from '../core/analysis/capture/align';
+import { isCapture } from '../core/formats/capture/common';
 import { loadTrace } from './load';
 import type { Trace } from '../core/trace/trace';
 import { UsageError, type Command } from './commands';

@@ -1,14 +1,19 @@
-/** `ktl events`: one JSON object per event (or one text line), in file order, filtered. */
+/**
+ * `ktl events`: one JSON object per event (or one text line), in file order, filtered by the
+ * same EventFilter as the editor's table and timeline (core/analysis/event-filter.ts):
+ * --event/--cpu/--task/--text are its events/cpus/task/text.
+ */
 import type { Trace } from '../core/trace/trace';
 import { eventJson } from '../core/formats/decode';
+import { eventMatcher, type EventFilter } from '../core/analysis/event-filter';
 import { loadTrace } from './load';
 import { nonNegative, oneFile, type Command } from './commands';
 import type { Output } from './output';
 
 export const eventsCommand: Command = {
   name: 'events',
-  usage: 'events FILE [--json] [--event NAME]... [--cpu N]... [--limit N]',
-  options: { json: { type: 'boolean' }, event: { type: 'string', multiple: true }, cpu: { type: 'string', multiple: true }, limit: { type: 'string' } },
+  usage: 'events FILE [--json] [--event NAME]... [--cpu N]... [--task COMM|PID] [--text TEXT] [--limit N]',
+  options: { json: { type: 'boolean' }, event: { type: 'string', multiple: true }, cpu: { type: 'string', multiple: true }, task: { type: 'string' }, text: { type: 'string' }, limit: { type: 'string' } },
   async run(args, out) {
     const v = args.values;
     const file = oneFile(args, 'events');
@@ -16,7 +21,8 @@ export const eventsCommand: Command = {
     const limit = typeof v.limit === 'string' ? nonNegative('--limit', v.limit) : Infinity;
     const trace = await loadTrace(file, args);
     try {
-      await writeEvents(trace, { json: v.json === true, events: (v.event as string[] | undefined) ?? [], cpus, limit }, out);
+      const filter: EventFilter = { events: (v.event as string[] | undefined) ?? [], cpus, task: typeof v.task === 'string' ? v.task : '', text: typeof v.text === 'string' ? v.text : '' };
+      await writeEvents(trace, { json: v.json === true, filter, limit }, out);
     } finally {
       trace.close();
     }
@@ -25,8 +31,7 @@ export const eventsCommand: Command = {
 
 interface EventsOptions {
   json: boolean;
-  events: string[];
-  cpus: number[];
+  filter: EventFilter;
   limit: number;
 }
 
@@ -34,12 +39,10 @@ interface EventsOptions {
 const DRAIN_EVERY = 4096;
 
 async function writeEvents(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
-  const eventIds = new Set(o.events.map((e) => trace.strings.find(e)));
-  const cpus = new Set(o.cpus);
+  const keep = eventMatcher(trace, o.filter);
   let written = 0;
   for (let i = 0; i < trace.length && written < o.limit && !out.isClosed; i++) {
-    if (eventIds.size > 0 && !eventIds.has(trace.eventId(i))) continue;
-    if (cpus.size > 0 && !cpus.has(trace.cpu(i))) continue;
+    if (keep && !keep.test(i)) continue;
     if (o.json) out.line(JSON.stringify(eventJson(trace, i)));
     else out.line(`${(trace.tsNs(i) / 1e9).toFixed(9)} [${trace.cpu(i)}] ${trace.comm(i)}-${trace.pid(i)} ${trace.event(i)}: ${trace.payloadText(i)}`);
     if (++written % DRAIN_EVERY === 0) await out.drained();

@@ -6,8 +6,8 @@
 import { basename } from 'node:path';
 import { loadTrace } from './load';
 import { EXPORT_FORMATS, exportToFile, isExportFormat } from '../core/io/export-file';
-import { builtinModel, builtinModelNames } from '../core/analysis/models/index';
-import type { LifecycleModel } from '../core/analysis/lifecycle-model';
+import { builtinModel, builtinModelNames } from '../core/analysis/lifecycle/models/index';
+import type { LifecycleModel } from '../core/analysis/lifecycle/model';
 import { UsageError, nonNegative, oneFile, type Command } from './commands';
 import { hitsOf } from './hits';
 

@@ -1,5 +1,5 @@
 /** `ktl findings`: problems found in captures (and traces), one JSON object or text line each. */
-import { findings, type FindingsInput } from '../core/analysis/capture-findings';
+import { findings, type FindingsInput } from '../core/analysis/capture/findings';
 import { loadTrace } from './load';
 import { UsageError, type Command } from './commands';
 

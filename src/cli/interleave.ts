@@ -1,13 +1,13 @@
 /**
  * `ktl interleave TRACE --key FIELD=VALUE [--pair OPEN,CLOSE] [--near NS]`: the events touching
  * one shared object from every CPU, in time order, and with --pair the windows in which two
- * CPUs were inside its critical section at once (core/analysis/interleave.ts). Without --json,
+ * CPUs were inside its critical section at once (core/analysis/lifecycle/interleave.ts). Without --json,
  * the events are printed side by side, one column per CPU, as in seed 004's "CPU 2 | CPU 0".
  */
 import type { Trace } from '../core/trace/trace';
 import { loadTrace } from './load';
-import { interleave, parseObjectKey } from '../core/analysis/interleave';
-import { interleaveJson, type InterleaveJson } from '../core/analysis/lifecycle-json';
+import { interleave, parseObjectKey } from '../core/analysis/lifecycle/interleave';
+import { interleaveJson, type InterleaveJson } from '../core/analysis/lifecycle/json';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
 import type { Output } from './output';
 

@@ -3,9 +3,9 @@
  * events, or (`--tcp-packet N`) the TCP segment that is packet N of the first FILE by its
  * 4-tuple, seq and flags, with the first ACK covering it in each capture (as the editor does).
  */
-import { journeys, tcpJourney, tcpSegment, type Journey, type JourneyInput } from '../core/analysis/capture-journey';
-import { decodePacket } from '../core/formats/capture-decode';
-import { isCapture } from '../core/formats/capture-common';
+import { journeys, tcpJourney, tcpSegment, type Journey, type JourneyInput } from '../core/analysis/capture/journey';
+import { decodePacket } from '../core/formats/capture/decode';
+import { isCapture } from '../core/formats/capture/common';
 import { loadTrace } from './load';
 import { nonNegative, UsageError, type Command } from './commands';
 

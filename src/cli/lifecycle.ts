@@ -1,15 +1,16 @@
 /**
  * `ktl lifecycle TRACE --model af-xdp|skb|PATH [--name NAME]`: object lifecycles, transition
- * counts and findings (core/analysis/lifecycle.ts). `--model` is a built-in model name, a
+ * counts and findings (core/analysis/lifecycle/analyze.ts). `--model` is a built-in model name, a
  * `kernel-trace.json` file (schemas/kernel-trace.schema.json; `--name` picks one of its models
  * when it has several), or the name of a model in ./.vscode/kernel-trace.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { WORKSPACE_CONFIG, announceWorkspaceConfig, loadTrace } from './load';
-import { analyzeLifecycles } from '../core/analysis/lifecycle';
-import { lifecycleJson, type LifecycleJson } from '../core/analysis/lifecycle-json';
-import { ModelError, parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle-model';
-import { builtinModel, builtinModelNames } from '../core/analysis/models/index';
+import { analyzeLifecycles } from '../core/analysis/lifecycle/analyze';
+import { lifecycleJson, type LifecycleJson } from '../core/analysis/lifecycle/json';
+import { parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle/model';
+import { ModelError } from '../core/config/kernel-trace-json';
+import { builtinModel, builtinModelNames } from '../core/analysis/lifecycle/models/index';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
 import type { Output } from './output';
 

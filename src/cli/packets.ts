@@ -1,7 +1,7 @@
 /** `ktl packets`: one JSON object (or one text line) per captured packet, in file order. */
 import type { Trace } from '../core/trace/trace';
-import { packetJson } from '../core/formats/capture-decode';
-import { isCapture } from '../core/formats/capture-common';
+import { packetJson } from '../core/formats/capture/decode';
+import { isCapture } from '../core/formats/capture/common';
 import { loadTrace } from './load';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
 import type { Output } from './output';

@@ -2,7 +2,7 @@
 import type { Trace } from '../core/trace/trace';
 import { computeStats } from '../core/analysis/stats';
 import { loadTrace } from './load';
-import { interfacesJson } from '../core/formats/capture-common';
+import { interfacesJson } from '../core/formats/capture/common';
 import { oneFile, type Command } from './commands';
 import type { Output } from './output';
 

@@ -4,9 +4,9 @@
  * ambiguous) until the user picks one here; never a silent guess.
  */
 import * as vscode from 'vscode';
-import { plural, siteKey, type EventSites } from './hit-model';
-import type { HitsStore } from './hits-store';
-import type { HitsNode } from './hits-tree';
+import { plural, siteKey, type EventSites } from './hits/model';
+import type { HitsStore } from './hits/store';
+import type { HitsNode } from './hits/tree';
 
 const ALL = '$all';
 

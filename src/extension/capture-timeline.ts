@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HitsStore } from './hits-store';
+import type { HitsStore } from './hits/store';
 import type { TraceEditorProvider } from './trace-editor';
 
 const CAPTURES = '**/*.{pcap,pcapng,cap}';

@@ -6,8 +6,8 @@
  * colours declared in package.json `contributes.colors`. Updates are throttled.
  */
 import * as vscode from 'vscode';
-import { LEVELS, lineLabel } from './hit-model';
-import type { HitsStore } from './hits-store';
+import { LEVELS, lineLabel } from './hits/model';
+import type { HitsStore } from './hits/store';
 import { Throttle } from './throttle';
 
 /** Coalesce bursts of editor/hit changes into one redraw per this many ms. */

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { HitEntry } from '../core/analysis/hits';
 import { escapeMd } from './markdown-text';
-import { formatCount, plural, type AnnotatedHit, type LineHits } from './hit-model';
+import { formatCount, plural, type AnnotatedHit, type LineHits } from './hits/model';
 
 const MAX_ENTRIES = 8;
 const MAX_TASKS = 8;

@@ -12,11 +12,11 @@ import * as vscode from 'vscode';
 import { registerAmbiguity } from './ambiguity';
 import { CaptureDiagnostics } from './capture-diagnostics';
 import { HitDecorations } from './decorations';
-import { HitsCodeLensProvider } from './hits-code-lens';
-import { HitsHoverProvider } from './hits-hover';
-import { HitsStatus } from './hits-status';
-import { HitsStore } from './hits-store';
-import { HitsTreeProvider } from './hits-tree';
+import { HitsCodeLensProvider } from './hits/code-lens';
+import { HitsHoverProvider } from './hits/hover';
+import { HitsStatus } from './hits/status';
+import { HitsStore } from './hits/store';
+import { HitsTreeProvider } from './hits/tree';
 import { registerProbeLine } from './probe-line';
 import { registerCaptureTimeline } from './capture-timeline';
 import { registerShowEvents } from './show-events';
@@ -24,10 +24,10 @@ import { SECTION, cacheDirs, workerEnv } from './source-settings';
 import { SourceWorker } from './source-worker';
 import { LINK_SELECTOR, SymbolLinkProvider, registerOpenDefinitions } from './symbol-links';
 import { TraceEditorProvider, TRACE_VIEW_TYPE, TRACE_TEXT_VIEW_TYPE } from './trace-editor';
-import { CompareStore } from './compare-store';
-import { ComparePanel } from './compare-panel';
-import { CompareAnnotations } from './compare-annotations';
-import { registerCompare } from './compare-command';
+import { CompareStore } from './compare/store';
+import { ComparePanel } from './compare/panel';
+import { CompareAnnotations } from './compare/annotations';
+import { registerCompare } from './compare/command';
 
 /** Source files that can carry hits: kernel C and headers (VS Code calls `.h` cpp). */
 const SOURCE_SELECTOR: vscode.DocumentSelector = [

@@ -5,8 +5,8 @@
  * 1-based line, or `(uri, line)`; `kernelTrace.showEvents` takes `{ events }` (hit event keys).
  */
 import * as vscode from 'vscode';
-import { eventFilter, plural } from './hit-model';
-import type { HitsStore } from './hits-store';
+import { eventFilter, plural } from './hits/model';
+import type { HitsStore } from './hits/store';
 import type { TraceEditorProvider } from './trace-editor';
 
 export interface LineArgs {

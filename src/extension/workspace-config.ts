@@ -12,8 +12,8 @@
 import * as vscode from 'vscode';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import type { WorkspaceModels } from '../protocol/worker-messages';
-import { ModelError } from '../core/analysis/lifecycle-model';
-import { parseReaderOptions } from '../core/analysis/workspace-config';
+import { ModelError } from '../core/config/kernel-trace-json';
+import { parseReaderOptions } from '../core/config/workspace-config';
 
 export const CONFIG_PATH = ['.vscode', 'kernel-trace.json'] as const;
 

@@ -6,20 +6,14 @@
  * The webview never receives the whole trace: it asks for pages of rows (range + filter).
  * Every inbound message is untrusted on both sides; see guards.ts.
  */
+import type { EventFilter } from '../core/analysis/event-filter';
+import type { AbsNsText } from '../core/trace/time';
+
+/** What the table and the timeline keep; its meaning (the matcher) is core's. */
+export type { EventFilter };
 
 /** Times are nanoseconds relative to the trace origin (the first event). */
 export type RelNs = number;
-
-export interface EventFilter {
-  /** Event names to keep; empty or absent = all. */
-  readonly events?: readonly string[];
-  /** CPU numbers to keep; empty or absent = all. */
-  readonly cpus?: readonly number[];
-  /** Task filter: substring of comm, or an exact pid written as digits. */
-  readonly task?: string;
-  /** Case-insensitive substring of the event's field text. */
-  readonly text?: string;
-}
 
 export interface CountEntry {
   readonly name: string;
@@ -41,7 +35,7 @@ export interface TraceSummary {
   readonly firstTsNs: RelNs;
   readonly durationNs: RelNs;
   /** Absolute time of the origin, decimal nanoseconds (bigint as a string). */
-  readonly originNs: string;
+  readonly originNs: AbsNsText;
   /** How times were obtained: real timestamps, latency-format microseconds, or estimated. */
   readonly timeSource: string;
   /** What EventRow.line is: a line of the (text) file, a packet number (captures), or nothing (trace.dat). */
@@ -292,7 +286,7 @@ export const MAX_FD_USES = 200;
 // A capture attached to a trace editor ("Kernel Trace: Add Capture to Timeline") draws its
 // interfaces as tracks under the CPUs, in the trace's time. The clocks differ (capture: wall
 // clock; trace: a kernel clock): the offset is estimated from matching events
-// (core/analysis/capture-align.ts) and can be set by hand. Capture tracks come in the same
+// (core/analysis/capture/align.ts) and can be set by hand. Capture tracks come in the same
 // TimelineData as `{ kind: 'attached', id: interface index }`, their events' `index` being
 // packet indexes in the capture (not trace events).
 
@@ -390,7 +384,7 @@ export interface JourneyHopView {
   /** 1-based packet number in `file`. */
   readonly packet: number;
   /** Absolute wall-clock ns (bigint as a decimal string). */
-  readonly timeNs: string;
+  readonly timeNs: AbsNsText;
   /** `request` / `reply` (ICMP echoes), `segment` / `ack` (TCP). */
   readonly what: string;
   /** `in` / `out` where the capture says, else ''. */

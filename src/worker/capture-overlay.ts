@@ -8,8 +8,8 @@
  * names merged and tracks `{ kind: 'attached', id: interface index }`.
  */
 import type { CaptureOverlayInfo, TimelineData, TimelineTrack } from '../protocol/messages';
-import { estimateClockOffset, type ClockEstimate } from '../core/analysis/capture-align';
-import { interfacesJson } from '../core/formats/capture-common';
+import { estimateClockOffset, type ClockEstimate } from '../core/analysis/capture/align';
+import { interfacesJson } from '../core/formats/capture/common';
 import type { Trace } from '../core/trace/trace';
 import { TimelineService } from './timeline-service';
 

@@ -6,9 +6,9 @@
  */
 import { stat } from 'node:fs/promises';
 import type { JourneyHopView, PacketJourney } from '../protocol/messages';
-import { journeys, tcpJourney, tcpSegment, type Journey } from '../core/analysis/capture-journey';
+import { journeys, tcpJourney, tcpSegment, type Journey } from '../core/analysis/capture/journey';
 import { tcpFlagText } from '../core/net/transport';
-import { decodePacket } from '../core/formats/capture-decode';
+import { decodePacket } from '../core/formats/capture/decode';
 import { loadTraceFile } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 

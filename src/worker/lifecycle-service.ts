@@ -12,11 +12,12 @@
 import type { EventRow, InterleaveData, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, LifecycleToWebview, ModelProblem } from '../protocol/messages';
 import { MAX_FLIGHT_PER_CPU, MAX_INTERLEAVE_EVENTS, MAX_LIFECYCLE_FINDINGS, MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../protocol/messages';
 import type { WorkerLifecycleRequest, WorkspaceModels } from '../protocol/worker-messages';
-import { analyzeLifecycles, flightRecorder, laneSegments, type LifecycleAnalysis } from '../core/analysis/lifecycle';
-import { ModelError, parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle-model';
-import { builtinModel, builtinModelNames } from '../core/analysis/models/index';
-import { interleave, parseObjectKey } from '../core/analysis/interleave';
-import { windowMessage } from '../core/analysis/lifecycle-json';
+import { analyzeLifecycles, flightRecorder, laneSegments, type LifecycleAnalysis } from '../core/analysis/lifecycle/analyze';
+import { parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle/model';
+import { ModelError } from '../core/config/kernel-trace-json';
+import { builtinModel, builtinModelNames } from '../core/analysis/lifecycle/models/index';
+import { interleave, parseObjectKey } from '../core/analysis/lifecycle/interleave';
+import { windowMessage } from '../core/analysis/lifecycle/json';
 import type { Trace } from '../core/trace/trace';
 
 interface Workspace {

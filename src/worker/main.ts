@@ -8,7 +8,7 @@ import { NotATraceError, loadTraceFile } from '../core/io/file-source';
 import { TraceService } from './trace-service';
 import { forgetSourceIndexes, probeLine, resolveAddress, resolveSymbol, traceHits } from './source-service';
 import { CaptureOverlay } from './capture-overlay';
-import { isCapture } from '../core/formats/capture-common';
+import { isCapture } from '../core/formats/capture/common';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import { Session } from './session';
 import { answerWebview } from './webview-handlers';

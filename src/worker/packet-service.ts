@@ -4,9 +4,9 @@
  * webview asks for one packet at a time and never gets the file.
  */
 import { MAX_FINDINGS, MAX_PACKET_BYTES, type CaptureFinding, type PacketDetails } from '../protocol/messages';
-import { findings } from '../core/analysis/capture-findings';
-import { captureInfo, packetBytes } from '../core/formats/capture-common';
-import { decodePacket } from '../core/formats/capture-decode';
+import { findings } from '../core/analysis/capture/findings';
+import { captureInfo, packetBytes } from '../core/formats/capture/common';
+import { decodePacket } from '../core/formats/capture/decode';
 import { linkTypeName } from '../core/net/link';
 import type { Trace } from '../core/trace/trace';
 import { loadOther } from './journey-service';

@@ -11,7 +11,7 @@ import { MAX_TIMELINE_EVENTS, MAX_TIMELINE_RESOLUTION, MAX_TIMELINE_SLICES } fro
 import { buildTaskSlices, buildTimelineEvents, countRange, queryTimeline, type TaskSlices, type TimelineEvents } from '../core/analysis/timeline';
 import type { Trace } from '../core/trace/trace';
 import { eventMatcher } from '../core/analysis/event-filter';
-import { isCapture } from '../core/formats/capture-common';
+import { isCapture } from '../core/formats/capture/common';
 
 /** Filtered indexes kept (each is ~16 bytes per matching event). */
 const FILTER_CACHE = 4;

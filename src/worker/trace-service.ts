@@ -12,7 +12,8 @@ import { formatSpec } from '../core/formats/registry';
 import { timelineTracksByTask } from './timeline-service';
 import { MAX_TASK_TRACKS } from '../protocol/messages';
 import { eventMatcher } from '../core/analysis/event-filter';
-import { interfacesJson } from '../core/formats/capture-common';
+import { interfacesJson } from '../core/formats/capture/common';
+import { absNsText } from '../core/trace/time';
 
 /** Errors listed in the summary; the count covers all of them. */
 const SUMMARY_ERRORS = 50;
@@ -45,7 +46,7 @@ export class TraceService {
       cpus: s.cpus,
       firstTsNs: s.firstTsNs,
       durationNs: s.durationNs,
-      originNs: t.originNs.toString(),
+      originNs: absNsText(t.originNs),
       timeSource: t.meta.timeSource,
       lineKind: formatSpec(t.meta.format).lineKind,
       eventCounts: s.eventCounts.map(([name, count]) => ({ name, count })),

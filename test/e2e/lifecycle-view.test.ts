@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { samplePath, withWorkbench, type Workbench } from './harness';
 import { CLI, assertBuilt, statusBarCursor, traceFrame, waitFor, SUMMARY_EVENTS } from './ktl-helpers';
-import type { LifecycleJson } from '../../src/core/analysis/lifecycle-json';
+import type { LifecycleJson } from '../../src/core/analysis/lifecycle/json';
 import { KERNEL_SOURCE, kernelSourceSkip } from '../helpers/third-party';
 
 const TRACE = 'traces/seed004-fifo-break.trace';

@@ -33,7 +33,7 @@ function ktlHits(trace: string): KtlHit[] {
   return JSON.parse(out) as KtlHit[];
 }
 
-/** The end-of-line label the extension draws for the entries on one line (hit-model.ts lineLabel). */
+/** The end-of-line label the extension draws for the entries on one line (extension/hits/model.ts lineLabel). */
 function label(entries: KtlHit[], ambiguous: boolean): string {
   const count = entries.reduce((n, e) => n + e.count, 0);
   const parts = [`${count} hit${count === 1 ? '' : 's'}`];

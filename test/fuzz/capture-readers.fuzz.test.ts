@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { PcapReader } from '../../src/core/formats/pcap';
-import { PcapngReader } from '../../src/core/formats/pcapng';
-import { decodeCapturePayload, packetJson } from '../../src/core/formats/capture-decode';
+import { PcapReader } from '../../src/core/formats/capture/pcap';
+import { PcapngReader } from '../../src/core/formats/capture/pcapng';
+import { decodeCapturePayload, packetJson } from '../../src/core/formats/capture/decode';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import { rng } from '../helpers/rng';
 import { corpusCapture } from '../helpers/capture';

@@ -2,7 +2,7 @@
 // byte runs (NUL, 0xff, no-break spaces, newlines), random chunking. The reader must never
 // throw, never hang (the test has a timeout), keep issue positions inside the input, and every
 // event it keeps must decode. A fixed seed makes a failure reproducible: the message names it.
-import { FtraceTextReader } from '../../src/core/formats/ftrace-text';
+import { FtraceTextReader } from '../../src/core/formats/ftrace/reader';
 import { fuzzSuite } from '../helpers/text-formats';
 
 const FILES = [

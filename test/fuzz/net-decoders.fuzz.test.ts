@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyPacket, dissectPacket } from '../../src/core/net/dissect';
-import { packetBytes } from '../../src/core/formats/capture-common';
+import { packetBytes } from '../../src/core/formats/capture/common';
 import { corpusCapture, readCaptureFile } from '../helpers/capture';
 import { absentCorpusFile } from '../helpers/third-party';
 import { rng } from '../helpers/rng';

@@ -1,5 +1,5 @@
 // Mutation fuzzing of the perf script reader over real fixtures (see test/helpers/text-formats.ts).
-import { PerfScriptReader } from '../../src/core/formats/perf-script';
+import { PerfScriptReader } from '../../src/core/formats/perf-script/reader';
 import { corpusPath, fuzzSuite } from '../helpers/text-formats';
 
 fuzzSuite(

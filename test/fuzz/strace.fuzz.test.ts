@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { StraceReader } from '../../src/core/formats/strace';
+import { StraceReader } from '../../src/core/formats/strace/reader';
 import { straceFdViews } from '../../src/core/analysis/strace-fds';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import { corpusPath, fuzzSuite, mutate } from '../helpers/text-formats';

@@ -1,5 +1,5 @@
 // Mutation fuzzing of the trace-cmd report reader over real fixtures (see test/helpers/text-formats.ts).
-import { TraceCmdReportReader } from '../../src/core/formats/trace-cmd-report';
+import { TraceCmdReportReader } from '../../src/core/formats/trace-cmd-report/reader';
 import { corpusPath, fuzzSuite } from '../helpers/text-formats';
 
 fuzzSuite(

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { TraceDatReader } from '../../src/core/formats/trace-dat';
+import { TraceDatReader } from '../../src/core/formats/trace-dat/reader';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import { eventJson } from '../../src/core/formats/decode';
 import { rng } from '../helpers/rng';

@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative } from 'node:path';
 import { CORPUS_CAPTURES, captureDump, corpusCapture, readCapture } from '../helpers/capture';
 import { absentCorpusFile, corpusPath, corpusSkip } from '../helpers/third-party';
-import { decodePacket } from '../../src/core/formats/capture-decode';
-import { captureInfo } from '../../src/core/formats/capture-common';
+import { decodePacket } from '../../src/core/formats/capture/decode';
+import { captureInfo } from '../../src/core/formats/capture/common';
 import { SLL_PKTTYPE } from '../../src/core/net/link';
 import type { Trace } from '../../src/core/trace/trace';
 

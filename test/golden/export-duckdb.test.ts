@@ -14,10 +14,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { exportToFile } from '../../src/core/io/export-file';
 import { computeStats } from '../../src/core/analysis/stats';
-import { analyzeLifecycles } from '../../src/core/analysis/lifecycle';
+import { analyzeLifecycles } from '../../src/core/analysis/lifecycle/analyze';
 import { computeHits, type HitEntry } from '../../src/core/analysis/hits';
-import { builtinModel, builtinModelNames } from '../../src/core/analysis/models/index';
-import type { LifecycleModel } from '../../src/core/analysis/lifecycle-model';
+import { builtinModel, builtinModelNames } from '../../src/core/analysis/lifecycle/models/index';
+import type { LifecycleModel } from '../../src/core/analysis/lifecycle/model';
 import { runKtl } from '../helpers/lifecycle-golden';
 import { LINUX_SKIP, linuxIndex } from '../helpers/source';
 

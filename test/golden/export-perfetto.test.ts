@@ -10,9 +10,9 @@ import { basename, join } from 'node:path';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { computeStats } from '../../src/core/analysis/stats';
 import { exportPerfetto } from '../../src/core/analysis/export/perfetto';
-import { analyzeLifecycles } from '../../src/core/analysis/lifecycle';
-import { builtinModel, builtinModelNames } from '../../src/core/analysis/models/index';
-import type { LifecycleModel } from '../../src/core/analysis/lifecycle-model';
+import { analyzeLifecycles } from '../../src/core/analysis/lifecycle/analyze';
+import { builtinModel, builtinModelNames } from '../../src/core/analysis/lifecycle/models/index';
+import type { LifecycleModel } from '../../src/core/analysis/lifecycle/model';
 import { checkTraceEvents } from '../helpers/trace-event-check';
 import { runKtl } from '../helpers/lifecycle-golden';
 

@@ -14,10 +14,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readFtrace, readFtraceFile } from '../helpers/read';
-import { analyzeLifecycles, flightRecorder } from '../../src/core/analysis/lifecycle';
-import { interleaveJson, lifecycleJson } from '../../src/core/analysis/lifecycle-json';
-import { interleave } from '../../src/core/analysis/interleave';
-import { builtinModel } from '../../src/core/analysis/models/index';
+import { analyzeLifecycles, flightRecorder } from '../../src/core/analysis/lifecycle/analyze';
+import { interleaveJson, lifecycleJson } from '../../src/core/analysis/lifecycle/json';
+import { interleave } from '../../src/core/analysis/lifecycle/interleave';
+import { builtinModel } from '../../src/core/analysis/lifecycle/models/index';
 import { checkSnapshot, runKtl } from '../helpers/lifecycle-golden';
 
 const FIFO = 'test/fixtures/ftrace/seed004-fifo-break.trace';

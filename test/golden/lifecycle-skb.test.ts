@@ -11,9 +11,9 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readFtraceFile } from '../helpers/read';
 import { loadTraceFile } from '../../src/core/io/file-source';
-import { analyzeLifecycles } from '../../src/core/analysis/lifecycle';
-import { lifecycleJson, type LifecycleJson } from '../../src/core/analysis/lifecycle-json';
-import { builtinModel } from '../../src/core/analysis/models/index';
+import { analyzeLifecycles } from '../../src/core/analysis/lifecycle/analyze';
+import { lifecycleJson, type LifecycleJson } from '../../src/core/analysis/lifecycle/json';
+import { builtinModel } from '../../src/core/analysis/lifecycle/models/index';
 import { checkSnapshot, runKtl } from '../helpers/lifecycle-golden';
 
 const skb = builtinModel('skb');

@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readFtraceFile } from '../helpers/read';
-import { analyzeLifecycles } from '../../src/core/analysis/lifecycle';
-import { lifecycleJson } from '../../src/core/analysis/lifecycle-json';
-import { parseKernelTraceConfig, type LifecycleModel } from '../../src/core/analysis/lifecycle-model';
+import { analyzeLifecycles } from '../../src/core/analysis/lifecycle/analyze';
+import { lifecycleJson } from '../../src/core/analysis/lifecycle/json';
+import { parseKernelTraceConfig, type LifecycleModel } from '../../src/core/analysis/lifecycle/model';
 import { checkSnapshot, runKtl, runKtlFailing } from '../helpers/lifecycle-golden';
 
 const CONFIG = 'test/fixtures/models/kernel-trace.json';

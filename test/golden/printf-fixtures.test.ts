@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { corpusPath, goldenSuite, readWith } from '../helpers/text-formats';
-import { PrintfReader } from '../../src/core/formats/printf';
+import { PrintfReader } from '../../src/core/formats/printf/reader';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { computeStats } from '../../src/core/analysis/stats';
 import { eventJson } from '../../src/core/formats/decode';

@@ -12,11 +12,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readWith } from '../helpers/text-formats';
-import { FtraceTextReader } from '../../src/core/formats/ftrace-text';
+import { FtraceTextReader } from '../../src/core/formats/ftrace/reader';
 import { loadTraceFile } from '../../src/core/io/file-source';
-import { analyzeLifecycles } from '../../src/core/analysis/lifecycle';
-import { lifecycleJson, type LifecycleJson } from '../../src/core/analysis/lifecycle-json';
-import { builtinModel } from '../../src/core/analysis/models/index';
+import { analyzeLifecycles } from '../../src/core/analysis/lifecycle/analyze';
+import { lifecycleJson, type LifecycleJson } from '../../src/core/analysis/lifecycle/json';
+import { builtinModel } from '../../src/core/analysis/lifecycle/models/index';
 import type { Trace } from '../../src/core/trace/trace';
 
 const DIR = 'test/fixtures/trace-dat';

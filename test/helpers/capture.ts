@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { computeStats } from '../../src/core/analysis/stats';
-import { captureInfo } from '../../src/core/formats/capture-common';
-import { decodeCapturePayload, packetJson } from '../../src/core/formats/capture-decode';
+import { captureInfo } from '../../src/core/formats/capture/common';
+import { decodeCapturePayload, packetJson } from '../../src/core/formats/capture/decode';
 import { createReader, detectFormat } from '../../src/core/formats/detect';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import type { Trace } from '../../src/core/trace/trace';

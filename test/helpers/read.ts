@@ -1,6 +1,6 @@
 /** Test helpers: run a reader over bytes fed in chunks of a given size. */
 import { readFileSync } from 'node:fs';
-import { FtraceTextReader } from '../../src/core/formats/ftrace-text';
+import { FtraceTextReader } from '../../src/core/formats/ftrace/reader';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import type { Trace } from '../../src/core/trace/trace';
 

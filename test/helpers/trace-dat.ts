@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { TraceDatReader } from '../../src/core/formats/trace-dat';
+import { TraceDatReader } from '../../src/core/formats/trace-dat/reader';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import type { Trace } from '../../src/core/trace/trace';
 

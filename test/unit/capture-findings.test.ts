@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { findings, type Finding } from '../../src/core/analysis/capture-findings';
-import { journeys, tcpJourney, tcpSegment } from '../../src/core/analysis/capture-journey';
-import { decodePacket } from '../../src/core/formats/capture-decode';
-import { estimateClockOffset } from '../../src/core/analysis/capture-align';
+import { findings, type Finding } from '../../src/core/analysis/capture/findings';
+import { journeys, tcpJourney, tcpSegment } from '../../src/core/analysis/capture/journey';
+import { decodePacket } from '../../src/core/formats/capture/decode';
+import { estimateClockOffset } from '../../src/core/analysis/capture/align';
 import { readCaptureFile } from '../helpers/capture';
 import { readFtraceFile } from '../helpers/read';
 

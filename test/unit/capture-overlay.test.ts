@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTraceFile } from '../../src/core/io/file-source';
-import { estimateClockOffset } from '../../src/core/analysis/capture-align';
+import { estimateClockOffset } from '../../src/core/analysis/capture/align';
 import { decodeEvent } from '../../src/core/formats/decode';
-import { interfacesJson } from '../../src/core/formats/capture-common';
+import { interfacesJson } from '../../src/core/formats/capture/common';
 import { CaptureOverlay } from '../../src/worker/capture-overlay';
 import { TimelineService } from '../../src/worker/timeline-service';
 

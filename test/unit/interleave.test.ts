@@ -1,9 +1,9 @@
-// Interleavings (core/analysis/interleave.ts): what touches an object, how OPEN/CLOSE pair into
+// Interleavings (core/analysis/lifecycle/interleave.ts): what touches an object, how OPEN/CLOSE pair into
 // per-CPU critical sections, which overlaps are windows and how they are ranked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFtrace } from '../helpers/read';
-import { interleave, parseObjectKey, touchingEvents } from '../../src/core/analysis/interleave';
+import { interleave, parseObjectKey, touchingEvents } from '../../src/core/analysis/lifecycle/interleave';
 
 let clockUs = 0;
 function ev(cpu: number, event: string, payload: string, us: number): string {

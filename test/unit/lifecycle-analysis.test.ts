@@ -1,13 +1,13 @@
-// The lifecycle rules one by one (core/analysis/lifecycle.ts), on small traces written in the
+// The lifecycle rules one by one (core/analysis/lifecycle/analyze.ts), on small traces written in the
 // shape of the real ones (seed 004 kprobes and markers, net/skb tracepoints): starts,
 // witnesses, repeats, declared `from`, terminal states and generations, reuse, gaps, FIFO sync
 // and disorder, poison, batches by task and by CPU, incomplete objects, the flight recorder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFtrace } from '../helpers/read';
-import { analyzeLifecycles, flightRecorder, laneSegments, objectAttrs, stepsByObject, type Finding } from '../../src/core/analysis/lifecycle';
-import { compileModel, type LifecycleModelJson } from '../../src/core/analysis/lifecycle-model';
-import { builtinModel } from '../../src/core/analysis/models/index';
+import { analyzeLifecycles, flightRecorder, laneSegments, objectAttrs, stepsByObject, type Finding } from '../../src/core/analysis/lifecycle/analyze';
+import { compileModel, type LifecycleModelJson } from '../../src/core/analysis/lifecycle/model';
+import { builtinModel } from '../../src/core/analysis/lifecycle/models/index';
 import type { Trace } from '../../src/core/trace/trace';
 
 let clockUs = 0;

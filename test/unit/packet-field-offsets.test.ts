@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCapture } from '../helpers/capture';
-import { decodePacket } from '../../src/core/formats/capture-decode';
+import { decodePacket } from '../../src/core/formats/capture/decode';
 import type { Trace } from '../../src/core/trace/trace';
 
 const ROOT = 'test/fixtures/pcap';

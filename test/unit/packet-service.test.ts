@@ -9,8 +9,8 @@ import { MAX_PACKET_BYTES } from '../../src/protocol/messages';
 import { captureFindings, packetDetails } from '../../src/worker/packet-service';
 import { TraceService } from '../../src/worker/trace-service';
 import { loadTraceFile } from '../../src/core/io/file-source';
-import { findings } from '../../src/core/analysis/capture-findings';
-import { decodePacket } from '../../src/core/formats/capture-decode';
+import { findings } from '../../src/core/analysis/capture/findings';
+import { decodePacket } from '../../src/core/formats/capture/decode';
 
 const BIG = 'test/fixtures/pcap/loopback-big-udp.pcap';
 const HOST_A = 'test/fixtures/pcap/host-a.pcap';

@@ -2,7 +2,7 @@
 // captures in test/fixtures/perf/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PerfScriptReader } from '../../src/core/formats/perf-script';
+import { PerfScriptReader } from '../../src/core/formats/perf-script/reader';
 import { eventJson } from '../../src/core/formats/decode';
 import { detectBytes, readWith } from '../helpers/text-formats';
 

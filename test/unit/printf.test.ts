@@ -1,13 +1,13 @@
 // printf-style probe output: key=value lines and user patterns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PrintfReader } from '../../src/core/formats/printf';
-import type { PrintfOptions } from '../../src/core/formats/printf-options';
+import { PrintfReader } from '../../src/core/formats/printf/reader';
+import type { PrintfOptions } from '../../src/core/formats/printf/options';
 import { eventJson } from '../../src/core/formats/decode';
 import { detectBytes, readWith } from '../helpers/text-formats';
 import { detectFormat } from '../../src/core/formats/detect';
-import { parseReaderOptions } from '../../src/core/analysis/workspace-config';
-import { ModelError } from '../../src/core/analysis/lifecycle-model';
+import { parseReaderOptions } from '../../src/core/config/workspace-config';
+import { ModelError } from '../../src/core/config/kernel-trace-json';
 
 const read = (text: string, opts: PrintfOptions = {}, chunk?: number) => readWith(() => new PrintfReader(opts), text, chunk);
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { StraceReader } from '../../src/core/formats/strace';
+import { StraceReader } from '../../src/core/formats/strace/reader';
 import { straceFdViews } from '../../src/core/analysis/strace-fds';
 import { readWith } from '../helpers/text-formats';
 

@@ -2,7 +2,7 @@
 // test/fixtures/strace/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StraceReader } from '../../src/core/formats/strace';
+import { StraceReader } from '../../src/core/formats/strace/reader';
 import { eventJson } from '../../src/core/formats/decode';
 import { detectBytes, readWith } from '../helpers/text-formats';
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { TraceCmdReportReader } from '../../src/core/formats/trace-cmd-report';
+import { TraceCmdReportReader } from '../../src/core/formats/trace-cmd-report/reader';
 import { eventJson } from '../../src/core/formats/decode';
 import { detectBytes, readWith } from '../helpers/text-formats';
 import { corpusPath, corpusSkip } from '../helpers/third-party';

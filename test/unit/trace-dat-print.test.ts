@@ -1,13 +1,13 @@
-// Unit tests of the trace.dat print fmt evaluator (src/core/formats/trace-dat-print.ts): C
+// Unit tests of the trace.dat print fmt evaluator (src/core/formats/trace-dat/print.ts): C
 // expressions over REC->field as the kernel's TP_printk writes them (precedence, casts, ?:,
 // the __print_* helpers, printf conversions), and what it cannot render: the reason is kept and
 // the record shows its fields instead, including formats made to hit JavaScript's own limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatContext } from '../../src/core/formats/trace-dat-context';
-import { Endian } from '../../src/core/formats/trace-dat-bytes';
-import { DEFAULT_COMMON, parseEventFormat, type EventFormat } from '../../src/core/formats/trace-dat-event-format';
-import { printFmtProblem, renderEvent } from '../../src/core/formats/trace-dat-print';
+import { DatContext } from '../../src/core/formats/trace-dat/context';
+import { Endian } from '../../src/core/formats/trace-dat/bytes';
+import { DEFAULT_COMMON, parseEventFormat, type EventFormat } from '../../src/core/formats/trace-dat/event-format';
+import { printFmtProblem, renderEvent } from '../../src/core/formats/trace-dat/print';
 
 const ctx = new DatContext(new Endian(true), 8, 8, DEFAULT_COMMON);
 

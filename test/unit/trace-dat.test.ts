@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { TraceDatReader, irqInfo } from '../../src/core/formats/trace-dat';
+import { TraceDatReader, irqInfo } from '../../src/core/formats/trace-dat/reader';
 import { detectFormat } from '../../src/core/formats/detect';
 import { decodeEvent } from '../../src/core/formats/decode';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';

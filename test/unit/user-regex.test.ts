@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { RE2JS } from 're2js';
 import { bundleNode } from '../../scripts/bundle-node.mjs';
 import { compileUserRegex, type UserRegex } from '../../src/core/config/user-regex';
-import { compileModel, parseKernelTraceConfig, type LifecycleModelJson } from '../../src/core/analysis/lifecycle-model';
-import { builtinModel } from '../../src/core/analysis/models/index';
+import { compileModel, parseKernelTraceConfig, type LifecycleModelJson } from '../../src/core/analysis/lifecycle/model';
+import { builtinModel } from '../../src/core/analysis/lifecycle/models/index';
 import { corpusPath } from '../helpers/third-party';
 
 const OPENSNOOP = corpusPath('bpf/bpftrace-opensnoop_example.txt');

@@ -14,8 +14,8 @@ import type { HostToWebview } from '../../src/protocol/messages';
 import type { CompareToWebview } from '../../src/protocol/compare-messages';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { diffTraces, type TraceDiff } from '../../src/core/analysis/diff/trace-diff';
-import { builtinModel } from '../../src/core/analysis/models/index';
-import type { LifecycleModel } from '../../src/core/analysis/lifecycle-model';
+import { builtinModel } from '../../src/core/analysis/lifecycle/models/index';
+import type { LifecycleModel } from '../../src/core/analysis/lifecycle/model';
 import type { HitEntry } from '../../src/core/analysis/hits';
 import { assertBuilt, cspViolations, launch, openWebview, type WebviewPage } from './harness';
 

@@ -18,11 +18,11 @@ import type { WorkspaceModels } from '../../src/protocol/worker-messages';
 import type { Trace } from '../../src/core/trace/trace';
 import { TraceService } from '../../src/worker/trace-service';
 import { LifecycleService } from '../../src/worker/lifecycle-service';
-import { analyzeLifecycles, flightRecorder } from '../../src/core/analysis/lifecycle';
-import { parseKernelTraceConfig } from '../../src/core/analysis/lifecycle-model';
-import { builtinModel } from '../../src/core/analysis/models/index';
-import { SKB_MODEL } from '../../src/core/analysis/models/skb';
-import type { LifecycleJson, InterleaveJson } from '../../src/core/analysis/lifecycle-json';
+import { analyzeLifecycles, flightRecorder } from '../../src/core/analysis/lifecycle/analyze';
+import { parseKernelTraceConfig } from '../../src/core/analysis/lifecycle/model';
+import { builtinModel } from '../../src/core/analysis/lifecycle/models/index';
+import { SKB_MODEL } from '../../src/core/analysis/lifecycle/models/skb';
+import type { LifecycleJson, InterleaveJson } from '../../src/core/analysis/lifecycle/json';
 import { ROOT, assertBuilt, cspViolations, launch, openWebview, type OpenOptions, type WebviewPage } from './harness';
 import { ServiceHost } from './service-host';
 

@@ -1,12 +1,23 @@
 /**
- * The one meaning of an EventFilter (the table, the timeline, and anything else that filters):
- * event names, CPUs, task (comm substring, or an exact pid/tgid written as digits), and a
- * case-insensitive substring of the event's display text. `key` identifies the filter for
- * caches; null means the filter keeps every event.
+ * The one meaning of an EventFilter (the table, the timeline, `ktl events`, and anything else
+ * that filters): event names, CPUs, task (comm substring, or an exact pid/tgid written as
+ * digits), and a case-insensitive substring of the event's display text. `key` identifies the
+ * filter for caches; null means the filter keeps every event. The protocol re-exports the type
+ * (the webview sends it).
  */
-import type { EventFilter } from '../../protocol/messages';
 import { eventText } from '../formats/decode';
 import type { Trace } from '../trace/trace';
+
+export interface EventFilter {
+  /** Event names to keep; empty or absent = all. */
+  readonly events?: readonly string[];
+  /** CPU numbers to keep; empty or absent = all. */
+  readonly cpus?: readonly number[];
+  /** Task filter: substring of comm (any case), or an exact pid/tgid written as digits. */
+  readonly task?: string;
+  /** Case-insensitive substring of the event's display text. */
+  readonly text?: string;
+}
 
 /** The filter as a predicate over event indices. */
 export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test: (i: number) => boolean } | null {

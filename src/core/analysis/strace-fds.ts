@@ -10,8 +10,8 @@
  * process's fd table: views are keyed by the thread group (strace.ts infers it from clone).
  */
 import type { Trace } from '../trace/trace';
-import { parseFdArg, parseFdSet, splitArgs } from '../formats/strace-lines';
-import { FD_FIRST_ARG, straceCall, type StraceCall } from '../formats/strace-payload';
+import { parseFdArg, parseFdSet, splitArgs } from '../formats/strace/lines';
+import { FD_FIRST_ARG, straceCall, type StraceCall } from '../formats/strace/payload';
 
 export type Readiness = 'in' | 'out' | 'pri';
 

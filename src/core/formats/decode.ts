@@ -3,7 +3,7 @@
  * canonical JSON shape of an event shared by `ktl events`, golden tests and the worker.
  */
 import type { Trace } from '../trace/trace';
-import type { DecodedPayload, ProbeSite } from './ftrace-payload';
+import type { DecodedPayload, ProbeSite } from './decoded';
 import { formatSpec } from './registry';
 
 export function decodeEvent(trace: Trace, i: number): DecodedPayload {

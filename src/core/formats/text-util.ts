@@ -48,3 +48,9 @@ export function utf8Length(s: string, n: number = s.length): number {
 export function preview(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** The first line of a record (continuation lines such as stack frames follow it). */
+export function firstLine(s: string): string {
+  const nl = s.indexOf('\n');
+  return nl < 0 ? s : s.slice(0, nl);
+}

@@ -1,14 +1,16 @@
 /**
  * The event model: one Trace = columnar tables in typed arrays, strings interned once.
  *
- * Time: the trace keeps its absolute origin (the first event's time) as bigint nanoseconds;
- * each event carries a number of nanoseconds relative to it, exact for spans up to 104 days.
+ * Time (time.ts): the trace keeps its absolute origin (the first event's time) as bigint
+ * nanoseconds (AbsNs); each event carries a number of nanoseconds relative to it (RelNs), exact
+ * for spans up to 104 days.
  * Events stay in file order; `tsNs` may go backwards where the file does (concatenated
  * traces, per-CPU buffers printed unmerged).
  */
 import type { ByteSource } from './byte-source';
 import { BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column, type BlockColumn } from './columns';
 import { StringTable } from './strings';
+import { absAt, absNs, absFromSecNs, relNs, type AbsNs, type RelNs } from './time';
 import { activeMemoryBudget, type MemoryBudget } from './memory-budget';
 
 /** Every format a reader exists or is planned for (registry.ts maps each to its reader). */
@@ -81,7 +83,7 @@ export const MAX_STORED_ISSUES = 1000;
 export class Trace {
   readonly strings: StringTable;
   readonly meta: TraceMeta;
-  readonly originNs: bigint;
+  readonly originNs: AbsNs;
   readonly lost: readonly LostEvents[];
   readonly bufferStarts: readonly BufferStart[];
   readonly issues: readonly TraceIssue[];
@@ -91,14 +93,14 @@ export class Trace {
   private readonly cols: Columns;
   private readonly extras: ReadonlyMap<string, ExtraColumn>;
   /** Exact absolute times of the events too far from the origin for a float64 of ns (see absNs). */
-  private readonly exactNs: ReadonlyMap<number, bigint>;
+  private readonly exactNs: ReadonlyMap<number, AbsNs>;
   private source: ByteSource | null;
 
   /** @internal built by TraceBuilder.finish */
   constructor(b: TraceBuilder, source: ByteSource | null) {
     this.strings = b.strings;
     this.meta = b.meta;
-    this.originNs = b.originNs ?? 0n;
+    this.originNs = b.originNs ?? absNs(0n);
     this.lost = b.lost;
     this.bufferStarts = b.bufferStarts;
     this.issues = b.issues;
@@ -115,8 +117,8 @@ export class Trace {
    * packets span more than 104 days keeps those packets' own times), where tsNs() is exact
    * within 2^53 ns of the origin only.
    */
-  absNs(i: number): bigint {
-    return this.exactNs.get(i) ?? this.originNs + BigInt(Math.round(this.cols.tsNs.get(i)));
+  absNs(i: number): AbsNs {
+    return this.exactNs.get(i) ?? absAt(this.originNs, relNs(Math.round(this.cols.tsNs.get(i))));
   }
 
   /**
@@ -131,8 +133,8 @@ export class Trace {
     return this.cols.tsNs.length;
   }
 
-  tsNs(i: number): number {
-    return this.cols.tsNs.get(i);
+  tsNs(i: number): RelNs {
+    return relNs(this.cols.tsNs.get(i));
   }
   cpu(i: number): number {
     return this.cols.cpu.get(i);
@@ -220,6 +222,33 @@ type Blocks = { [K in keyof Columns]: ReturnType<Columns[K]['appendBlock']> };
 
 export type ExtraColumn = BlockColumn<Float64Array> | BlockColumn<Int32Array> | BlockColumn<Uint32Array>;
 
+/**
+ * One event's columns as a reader hands them to TraceBuilder.push. A reader keeps one (from
+ * newEventRecord) and refills it for every event: no object per event on the hot path. String
+ * fields are ids from the builder's `strings`.
+ */
+export interface EventRecord {
+  tsNs: RelNs;
+  cpu: number;
+  /** -1 when unknown. */
+  pid: number;
+  /** -1 when absent. */
+  tgid: number;
+  commId: number;
+  eventId: number;
+  flagsId: number;
+  /** 1-based line number in the file (0 for binary formats). */
+  line: number;
+  /** Where the record's bytes are in the source, and where its payload starts within them. */
+  recOffset: number;
+  recLength: number;
+  payloadStart: number;
+}
+
+export function newEventRecord(): EventRecord {
+  return { tsNs: relNs(0), cpu: 0, pid: -1, tgid: -1, commId: 0, eventId: 0, flagsId: 0, line: 0, recOffset: 0, recLength: 0, payloadStart: 0 };
+}
+
 /** Accumulates events as a reader finds them; `finish` freezes them into a Trace. */
 export class TraceBuilder {
   /** What this builder's columns and strings draw on (memory-budget.ts), if reading has a budget. */
@@ -232,9 +261,9 @@ export class TraceBuilder {
   readonly issues: TraceIssue[] = [];
   issueCount = 0;
   bytesRead = 0;
-  originNs: bigint | null = null;
+  originNs: AbsNs | null = null;
   /** Exact absolute times (ns) of events beyond 2^53 ns from the origin, at most MAX_EXACT_TIMES. */
-  readonly exactNs = new Map<number, bigint>();
+  readonly exactNs = new Map<number, AbsNs>();
   readonly meta: TraceMeta;
   /** Origin split as (whole seconds, nanoseconds) so per-event offsets need no bigint math. */
   private originSec = 0;
@@ -276,13 +305,13 @@ export class TraceBuilder {
    * Nanoseconds since the origin of an absolute time given as whole seconds + nanoseconds.
    * The first call sets the origin.
    */
-  relativeNs(sec: number, fracNs: number): number {
+  relativeNs(sec: number, fracNs: number): RelNs {
     if (this.originNs === null) {
-      this.originNs = BigInt(sec) * 1_000_000_000n + BigInt(fracNs);
+      this.originNs = absFromSecNs(sec, fracNs);
       this.originSec = sec;
       this.originFracNs = fracNs;
     }
-    return (sec - this.originSec) * 1e9 + (fracNs - this.originFracNs);
+    return relNs((sec - this.originSec) * 1e9 + (fracNs - this.originFracNs));
   }
 
   /**
@@ -291,41 +320,29 @@ export class TraceBuilder {
    */
   keepExactTime(index: number, sec: number, fracNs: number): boolean {
     if (this.exactNs.size >= MAX_EXACT_TIMES) return false;
-    this.exactNs.set(index, BigInt(sec) * 1_000_000_000n + BigInt(fracNs));
+    this.exactNs.set(index, absFromSecNs(sec, fracNs));
     return true;
   }
 
-  /** Appends one event; string arguments are ids from `strings`. Returns its index. */
-  push(
-    tsNs: number,
-    cpu: number,
-    pid: number,
-    tgid: number,
-    commId: number,
-    eventId: number,
-    flagsId: number,
-    line: number,
-    recOffset: number,
-    recLength: number,
-    payloadStart: number,
-  ): number {
+  /** Appends one event (the record is copied; the reader reuses it). Returns its index. */
+  push(r: EventRecord): number {
     // All columns grow in lockstep: one block check per event, then plain typed-array stores.
     if (this.fill === BLOCK_SIZE) this.newBlocks();
     const k = this.fill++;
     const w = this.w as Blocks;
-    w.tsNs[k] = tsNs;
-    w.cpu[k] = cpu;
-    w.pid[k] = pid;
-    w.tgid[k] = tgid;
-    w.comm[k] = commId;
-    w.event[k] = eventId;
-    w.flags[k] = flagsId;
-    w.line[k] = line;
-    w.recOffset[k] = recOffset;
-    w.recLength[k] = recLength;
+    w.tsNs[k] = r.tsNs;
+    w.cpu[k] = r.cpu;
+    w.pid[k] = r.pid;
+    w.tgid[k] = r.tgid;
+    w.comm[k] = r.commId;
+    w.event[k] = r.eventId;
+    w.flags[k] = r.flagsId;
+    w.line[k] = r.line;
+    w.recOffset[k] = r.recOffset;
+    w.recLength[k] = r.recLength;
     // Readers that find the payload in decoded text convert its offset back to bytes; invalid
     // UTF-8 (decoded as U+FFFD) can push that past the record. Keep it inside.
-    w.payloadStart[k] = Math.min(payloadStart, recLength);
+    w.payloadStart[k] = Math.min(r.payloadStart, r.recLength);
     return this.count++;
   }
 
@@ -361,7 +378,7 @@ export class TraceBuilder {
     this.cols.recLength.set(i, end - this.cols.recOffset.get(i));
   }
 
-  setTs(i: number, tsNs: number): void {
+  setTs(i: number, tsNs: RelNs): void {
     this.cols.tsNs.set(i, tsNs);
   }
 

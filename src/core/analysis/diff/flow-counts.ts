@@ -6,9 +6,9 @@
  * when the file names its interfaces (a pcapng of four interfaces is four views).
  */
 import type { Trace } from '../../trace/trace';
-import { captureInfo } from '../../formats/capture-common';
-import { decodePacket } from '../../formats/capture-decode';
-import { kindOf } from '../capture-findings';
+import { captureInfo } from '../../formats/capture/common';
+import { decodePacket } from '../../formats/capture/decode';
+import { kindOf } from '../capture/findings';
 
 export function flowCounts(trace: Trace): Map<string, number> {
   const info = captureInfo(trace);

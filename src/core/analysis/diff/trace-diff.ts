@@ -12,11 +12,11 @@
  */
 import type { Trace } from '../../trace/trace';
 import { computeStats } from '../stats';
-import { captureInfo, isCapture } from '../../formats/capture-common';
-import { findings as captureFindings } from '../capture-findings';
-import { analyzeLifecycles, objectAttrs, type LifecycleAnalysis } from '../lifecycle';
-import { EventFields } from '../lifecycle-fields';
-import type { LifecycleModel } from '../lifecycle-model';
+import { captureInfo, isCapture } from '../../formats/capture/common';
+import { findings as captureFindings } from '../capture/findings';
+import { analyzeLifecycles, objectAttrs, type LifecycleAnalysis } from '../lifecycle/analyze';
+import { EventFields } from '../lifecycle/fields';
+import type { LifecycleModel } from '../lifecycle/model';
 import type { HitEntry } from '../hits';
 import { compareCounts, rateSpans, type CountRow } from './count-rows';
 import { diffFindings, type ComparableFinding, type FindingsDiff } from './finding-diff';

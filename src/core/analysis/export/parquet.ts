@@ -23,8 +23,8 @@ import { ParquetWriter, parquetWrite, type ColumnSource, type SchemaElement, typ
 import type { Trace } from '../../trace/trace';
 import { eventJson } from '../../formats/decode';
 import { computeStats } from '../stats';
-import type { Finding as LifecycleFinding } from '../lifecycle';
-import type { Finding as CaptureFinding } from '../capture-findings';
+import type { Finding as LifecycleFinding } from '../lifecycle/analyze';
+import type { Finding as CaptureFinding } from '../capture/findings';
 import type { HitEntry } from '../hits';
 
 export const DEFAULT_BATCH_ROWS = 65_536;

@@ -22,9 +22,9 @@
  */
 import type { Trace } from '../../trace/trace';
 import { eventJson } from '../../formats/decode';
-import { captureInfo, isCapture } from '../../formats/capture-common';
-import { analyzeLifecycles, type LifecycleAnalysis } from '../lifecycle';
-import type { LifecycleModel } from '../lifecycle-model';
+import { captureInfo, isCapture } from '../../formats/capture/common';
+import { analyzeLifecycles, type LifecycleAnalysis } from '../lifecycle/analyze';
+import type { LifecycleModel } from '../lifecycle/model';
 import { TextBatcher, type TextSink } from './text-sink';
 
 /** Synthetic pids above PID_MAX_LIMIT (2^22), so they never collide with a real task. */

@@ -1,0 +1,483 @@
+/**
+ * Reader for ftrace text output: /sys/kernel/tracing/trace, trace_pipe, and instances.
+ *
+ * Spec: Linux Documentation/trace/ftrace.rst ("The File System", "Output format",
+ * "latency trace format", "function_graph tracer") and the printers that produce the text,
+ * kernel/trace/trace_output.c (trace_print_context, lat_print_generic, lat_print_timestamp)
+ * and kernel/trace/trace_functions_graph.c (print_graph_prologue, print_graph_duration).
+ *
+ * Line shapes handled (any mix, with or without the `# tracer:` header):
+ *   default      `  <comm>-<pid> [(<tgid>)] [<cpu>] [<flags>] <sec>.<frac>: <event>: <payload>`
+ *                flags of any width (`d..2`, `d.Z1.`, `b.s2.`), tgid `(  1234)` or `(-------)`,
+ *                irq-info off (no flags), counter clocks (integer timestamps)
+ *   latency      `  <comm>-<pid>  <cpu><flags>  <usecs>us<mark>: <payload>`
+ *   function     payload `func <-parent`
+ *   func_graph   ` <cpu>) [proc |] <duration> |  <indent>func() {` / `func();` / `}`,
+ *                optional funcgraph-abstime column, `=>` task switches, irq markers, comments
+ *   annotations  `CPU:<n> [LOST <m> EVENTS]`, `##### CPU <n> buffer started ####`
+ *   stacks       ` => symbol` lines after `<stack trace>` / `<user stack trace>` events
+ *   systrace     the same text inside a legacy systrace/Catapult HTML page (systrace-html.ts)
+ *
+ * The hot path (default lines) works on bytes and interns names straight from them; only
+ * the rarer shapes are decoded to strings and matched with regular expressions.
+ */
+import { LineSplitter, type LineSink } from '../line-splitter';
+import { SystraceEnvelope } from './systrace-html';
+import type { TraceReader } from '../reader';
+import {
+  COLON,
+  DASH,
+  DOT,
+  EQUALS,
+  GT,
+  HASH,
+  LBRACK,
+  LPAREN,
+  NUL,
+  RBRACK,
+  RPAREN,
+  isDigit,
+  isIdentStart,
+  isNameChar,
+  isSpace,
+} from '../ascii';
+import type { ByteSource } from '../../trace/byte-source';
+import { relNs, ticks, ticksOnNsAxis, type RelNs } from '../../trace/time';
+import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
+import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './lines';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Result of scanning the `comm-pid [tgid] [cpu]` prefix. */
+interface Prefix {
+  commStart: number;
+  commEnd: number;
+  pid: number;
+  tgid: number;
+  cpu: number;
+  /** Index just past `]`. */
+  after: number;
+}
+
+export interface FtraceReaderOptions {
+  /** Longest line kept (bytes); longer lines are reported and skipped. */
+  maxLineBytes?: number;
+  /**
+   * The builder to fill. Readers of formats whose lines are ftrace lines (trace-cmd report
+   * text) pass their own, to record their format and meta, and feed lines to `line()`.
+   */
+  builder?: TraceBuilder;
+}
+
+export class FtraceTextReader implements TraceReader, LineSink {
+  private readonly b: TraceBuilder;
+  /** The one record refilled for every event (TraceBuilder.push copies it). */
+  private readonly rec = newEventRecord();
+  private readonly splitter: LineSplitter;
+  private readonly prefix: Prefix = { commStart: 0, commEnd: 0, pid: 0, tgid: -1, cpu: 0, after: 0 };
+  private readonly emptyId: number;
+  /** Whether the previous line was an event that continuation lines (` => sym`) may extend. */
+  private lastWasEvent = false;
+  /** function_graph state, per CPU. */
+  private readonly graph = new Map<number, GraphCpuState>();
+  private timestampedEvents = 0;
+  /** Legacy systrace HTML: passes on only the lines of the trace inside the page. */
+  private readonly envelope = new SystraceEnvelope();
+
+  constructor(opts: FtraceReaderOptions = {}) {
+    this.b = opts.builder ?? new TraceBuilder('ftrace');
+    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+    this.emptyId = this.b.strings.intern('');
+  }
+
+  push(chunk: Uint8Array): void {
+    pushLines(this.splitter, this.b, chunk);
+  }
+
+  stop(message: string): void {
+    stopLines(this.splitter, this.b, message);
+  }
+
+  finish(source: ByteSource | null): Trace {
+    finishLines(this.splitter, this.b);
+    const page = this.envelope.problem();
+    if (page !== null) this.b.issue(1, 0, page);
+    if (this.timestampedEvents === 0 && this.b.length > 0 && this.graph.size > 0) this.b.meta.timeSource = 'funcgraph-durations';
+    return this.b.finish(source);
+  }
+
+  /** Whether the file is an HTML page that announces systrace trace data (for the sniffer). */
+  get systracePage(): boolean {
+    return this.envelope.isHtml && this.envelope.sawTraceMarker;
+  }
+
+  overlong(lineNo: number, offset: number, maxLineBytes: number): void {
+    if (this.envelope.skipsOverlong()) return;
+    this.b.issue(lineNo, offset, `line is longer than ${maxLineBytes} bytes; skipped`);
+    this.lastWasEvent = false;
+  }
+
+  line(buf: Uint8Array, s: number, end: number, offset: number, lineNo: number): void {
+    let i = s;
+    while (i < end && isSpace(buf[i])) i++;
+    const e = this.envelope.line(buf, s, i, end);
+    if (e < 0) return;
+    if (i >= e) {
+      this.lastWasEvent = false;
+      return;
+    }
+    const c0 = buf[i];
+    if (c0 === HASH) {
+      this.header(buf, s, e, lineNo);
+      this.lastWasEvent = false;
+      return;
+    }
+    // ` => symbol`: a frame of the stack trace printed right after the previous event.
+    if (c0 === EQUALS && buf[i + 1] === GT && this.lastWasEvent) {
+      this.b.extendLast(offset + (e - s));
+      return;
+    }
+    this.lastWasEvent =
+      this.defaultLine(buf, s, i, e, offset, lineNo) || this.withoutNbsp(buf, s, e, offset, lineNo) || this.otherLine(buf, s, e, offset, lineNo);
+  }
+
+  /**
+   * Traces pasted from web pages and mail archives (seed 004's excerpts among them) carry
+   * U+00A0 no-break spaces where ftrace wrote spaces. Off the hot path: only a line that
+   * failed to parse is retried with each C2 A0 pair turned into two spaces (same byte length,
+   * so offsets stay true to the file).
+   */
+  private withoutNbsp(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
+    if (buf.subarray(s, e).indexOf(0xc2) < 0) return false;
+    const copy = buf.slice(s, e);
+    let changed = false;
+    for (let k = 0; k + 1 < copy.length; k++) {
+      if (copy[k] === 0xc2 && copy[k + 1] === 0xa0) {
+        copy[k] = 0x20;
+        copy[k + 1] = 0x20;
+        changed = true;
+      }
+    }
+    if (!changed) return false;
+    let i = 0;
+    while (i < copy.length && isSpace(copy[i])) i++;
+    return this.defaultLine(copy, 0, i, copy.length, offset, lineNo);
+  }
+
+  /** `comm-pid [(tgid)] [cpu] [flags] ts: payload` on bytes. Returns false when the line is not of that shape. */
+  private defaultLine(buf: Uint8Array, s: number, i: number, e: number, offset: number, lineNo: number): boolean {
+    const p = this.prefix;
+    if (!this.scanPrefix(buf, i, e, p)) return false;
+    let j = p.after;
+    while (j < e && isSpace(buf[j])) j++;
+    let tokEnd = j;
+    while (tokEnd < e && !isSpace(buf[tokEnd])) tokEnd++;
+    let flagsId = this.emptyId;
+    let tsStart = j;
+    let tsEnd = tokEnd;
+    if (!isTimestampToken(buf, tsStart, tsEnd)) {
+      // irq-info on: a flags column of any width precedes the timestamp.
+      flagsId = this.b.strings.internBytes(buf, j, tokEnd);
+      tsStart = tokEnd;
+      while (tsStart < e && isSpace(buf[tsStart])) tsStart++;
+      tsEnd = tsStart;
+      while (tsEnd < e && !isSpace(buf[tsEnd])) tsEnd++;
+      if (!isTimestampToken(buf, tsStart, tsEnd)) return false;
+    }
+    const tsNs = this.timestamp(buf, tsStart, tsEnd - 1);
+    let ps = tsEnd;
+    while (ps < e && isSpace(buf[ps])) ps++;
+    const commId = this.b.strings.internBytes(buf, p.commStart, p.commEnd);
+    this.event(buf, s, ps, e, offset, lineNo, tsNs, p.cpu, p.pid, p.tgid, commId, flagsId);
+    this.timestampedEvents++;
+    return true;
+  }
+
+  /**
+   * Finds `-<pid> [(<tgid>)] [<cpu>]` scanning forward for the CPU bracket and checking the
+   * pieces before it backwards, so comms with spaces, dashes or digits (`Web Content-2711`,
+   * `kworker/u8:2-123`) split at the right dash.
+   */
+  private scanPrefix(buf: Uint8Array, i: number, e: number, p: Prefix): boolean {
+    for (let j = i + 1; j < e; j++) {
+      if (buf[j] !== LBRACK || !isSpace(buf[j - 1])) continue;
+      let k = j + 1;
+      let cpu = 0;
+      while (k < e && isDigit(buf[k])) cpu = cpu * 10 + ((buf[k++] as number) - 0x30);
+      if (k === j + 1 || buf[k] !== RBRACK) continue;
+      // Backwards: spaces, optional (tgid), spaces, pid digits, '-'.
+      let q = j - 1;
+      while (q > i && isSpace(buf[q])) q--;
+      let tgid = -1;
+      if (buf[q] === RPAREN) {
+        let open = q - 1;
+        while (open > i && buf[open] !== LPAREN && q - open < 16) open--;
+        if (buf[open] !== LPAREN) continue;
+        tgid = parseTgid(buf, open + 1, q);
+        if (tgid === -2) continue;
+        q = open - 1;
+        while (q > i && isSpace(buf[q])) q--;
+      }
+      const pidEnd = q + 1;
+      while (q >= i && isDigit(buf[q])) q--;
+      if (q + 1 === pidEnd || q < i || buf[q] !== DASH) continue;
+      let pid = 0;
+      for (let d = q + 1; d < pidEnd; d++) pid = pid * 10 + ((buf[d] as number) - 0x30);
+      p.commStart = i;
+      p.commEnd = q;
+      p.pid = pid;
+      p.tgid = tgid;
+      p.cpu = cpu;
+      p.after = k + 1;
+      if (tgid !== -1 || buf[j - 2] === RPAREN) this.b.meta.hasTgid = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Parses `<sec>[.<frac>]` in [s, e) to ns relative to the origin. */
+  private timestamp(buf: Uint8Array, s: number, e: number): RelNs {
+    let sec = 0;
+    let k = s;
+    while (k < e && buf[k] !== DOT) k++;
+    if (k === e) {
+      // Counter clocks print an integer count. Split off the last 9 digits so the value stays exact.
+      this.b.meta.timeSource = 'counter';
+      const split = Math.max(s, e - 9);
+      for (let d = s; d < split; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
+      let low = 0;
+      for (let d = split; d < e; d++) low = low * 10 + ((buf[d] as number) - 0x30);
+      // The count since the first event (high digits as "seconds"), on the axis one tick per ns.
+      return ticksOnNsAxis(ticks(this.b.relativeNs(sec, low)));
+    }
+    for (let d = s; d < k; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
+    let frac = 0;
+    let digits = 0;
+    for (let d = k + 1; d < e && digits < 9; d++, digits++) frac = frac * 10 + ((buf[d] as number) - 0x30);
+    for (; digits < 9; digits++) frac *= 10;
+    return this.b.relativeNs(sec, frac);
+  }
+
+  /**
+   * Records one event whose payload starts at `ps`: `name: rest` when the payload opens with an
+   * event name and a colon (tracepoints, kprobes, markers, trace_printk), otherwise classified
+   * from its text (function tracer, stack traces, context switches, tracer-specific lines).
+   */
+  private event(
+    buf: Uint8Array,
+    s: number,
+    ps: number,
+    e: number,
+    offset: number,
+    lineNo: number,
+    tsNs: RelNs,
+    cpu: number,
+    pid: number,
+    tgid: number,
+    commId: number,
+    flagsId: number,
+  ): void {
+    let n = ps;
+    if (isIdentStart(buf[n])) {
+      n++;
+      while (n < e && isNameChar(buf[n])) n++;
+    }
+    let eventId: number;
+    let payloadStart: number;
+    if (n > ps && buf[n] === COLON && (n + 1 === e || isSpace(buf[n + 1]))) {
+      eventId = this.b.strings.internBytes(buf, ps, n);
+      payloadStart = n + 1;
+      while (payloadStart < e && isSpace(buf[payloadStart])) payloadStart++;
+    } else {
+      const text = utf8.decode(buf.subarray(ps, e));
+      const c = classifyPayload(text, this.b.meta.tracer);
+      eventId = this.b.strings.intern(c.event);
+      payloadStart = ps + utf8Length(text.slice(0, c.payloadStart));
+    }
+    const r = this.rec;
+    r.tsNs = tsNs;
+    r.cpu = cpu;
+    r.pid = pid;
+    r.tgid = tgid;
+    r.commId = commId;
+    r.eventId = eventId;
+    r.flagsId = flagsId;
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = e - s;
+    r.payloadStart = payloadStart - s;
+    this.b.push(r);
+  }
+
+  /** Lines that are not in the default shape: annotations, latency format, function_graph. */
+  private otherLine(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
+    // Search within the line only: `buf` may be a whole 1 MiB chunk.
+    const nul = buf.subarray(s, e).indexOf(NUL);
+    if (nul >= 0) {
+      this.b.issue(lineNo, offset, `binary data (NUL byte at offset ${offset + nul}) in a text trace line; line skipped`);
+      return false;
+    }
+    const text = utf8.decode(buf.subarray(s, e));
+    const trimmed = text.trim();
+    const lost = /^CPU:(\d+) \[LOST (?:(\d+) )?EVENTS\]$/.exec(trimmed);
+    if (lost) {
+      this.b.lost.push({ cpu: Number(lost[1]), count: lost[2] === undefined ? null : Number(lost[2]), line: lineNo, beforeEvent: this.b.length });
+      return false;
+    }
+    if (/^-+$/.test(trimmed)) return false; // function_graph separator around `=>` lines
+    const graph = parseFuncGraphLine(text);
+    if (graph) {
+      this.graphLine(graph, text, offset, lineNo, e - s);
+      return true;
+    }
+    const lat = parseLatencyLine(text);
+    if (lat) {
+      if (this.b.meta.timeSource === 'timestamps') this.b.meta.timeSource = 'latency-us';
+      const tsNs = this.b.relativeNs(Math.floor(lat.usecs / 1e6), (lat.usecs % 1e6) * 1000);
+      const commId = this.b.strings.intern(lat.comm);
+      const flagsId = this.b.strings.intern(lat.flags);
+      const c = classifyOrName(lat.payload, this.b.meta.tracer);
+      const payloadStart = utf8Length(text.slice(0, lat.payloadStart + c.payloadStart));
+      const r = this.rec;
+      r.tsNs = tsNs;
+      r.cpu = lat.cpu;
+      r.pid = lat.pid;
+      r.tgid = -1;
+      r.commId = commId;
+      r.eventId = this.b.strings.intern(c.event);
+      r.flagsId = flagsId;
+      r.line = lineNo;
+      r.recOffset = offset;
+      r.recLength = e - s;
+      r.payloadStart = payloadStart;
+      this.b.push(r);
+      return true;
+    }
+    this.b.issue(lineNo, offset, `not an ftrace event line (expected "TASK-PID [CPU] TIMESTAMP: EVENT: ..."): ${preview(trimmed)}`);
+    return false;
+  }
+
+  private graphLine(g: FuncGraphLine, text: string, offset: number, lineNo: number, length: number): void {
+    let st = this.graph.get(g.cpu);
+    if (!st) {
+      st = { cursorNs: 0, stack: [], commId: this.b.strings.intern(''), pid: -1 };
+      this.graph.set(g.cpu, st);
+    }
+    if (g.kind === 'switch') {
+      st.commId = this.b.strings.intern(g.nextComm);
+      st.pid = g.nextPid;
+    }
+    let commId = st.commId;
+    let pid = st.pid;
+    if (g.comm !== null && g.pid !== null) {
+      commId = this.b.strings.intern(g.comm);
+      pid = g.pid;
+    }
+    let tsNs: number;
+    if (g.absSec !== null) {
+      tsNs = this.b.relativeNs(g.absSec, g.absFracNs);
+      this.timestampedEvents++;
+    } else {
+      // No funcgraph-abstime: place calls on a per-CPU clock advanced by the durations shown.
+      this.b.relativeNs(0, 0);
+      tsNs = st.cursorNs;
+      if (g.kind === 'exit') {
+        const entry = st.stack.pop();
+        if (entry !== undefined && g.durationNs !== null) tsNs = Math.max(st.cursorNs, entry + g.durationNs);
+        st.cursorNs = tsNs;
+      } else if (g.kind === 'entry') {
+        st.stack.push(tsNs);
+        if (st.stack.length > 1024) st.stack.shift();
+      } else if (g.kind === 'leaf' && g.durationNs !== null) {
+        st.cursorNs += g.durationNs;
+      }
+    }
+    const payloadStart = utf8Length(text.slice(0, g.payloadStart));
+    const eventId = this.b.strings.intern(g.event);
+    const r = this.rec;
+    r.tsNs = relNs(tsNs);
+    r.cpu = g.cpu;
+    r.pid = pid;
+    r.tgid = -1;
+    r.commId = commId;
+    r.eventId = eventId;
+    r.flagsId = this.b.strings.intern(g.flags);
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = length;
+    r.payloadStart = payloadStart;
+    this.b.push(r);
+  }
+
+  /** `#` lines: tracer name, buffer statistics, CPU count, and the old `buffer started` annotation. */
+  private header(buf: Uint8Array, s: number, e: number, lineNo: number): void {
+    if (e - s > 4096) return;
+    const text = utf8.decode(buf.subarray(s, e)).trim();
+    const m = this.b.meta;
+    let r: RegExpExecArray | null;
+    if ((r = /^##### CPU (\d+) buffer started ####$/.exec(text))) {
+      this.b.bufferStarts.push({ cpu: Number(r[1]), line: lineNo, beforeEvent: this.b.length });
+    } else if (this.b.length > 0) {
+      // The header precedes the events; a `# tracer:` line later on is text a trace_marker
+      // writer put there (markers may contain newlines), not the kernel's header.
+      return;
+    } else if ((r = /^#\s*tracer:\s*(\S+)/.exec(text))) {
+      m.tracer = r[1] as string;
+    } else if ((r = /^#\s*entries-in-buffer\/entries-written:\s*(\d+)\/(\d+)\s+#P:(\d+)/.exec(text))) {
+      m.entriesInBuffer = Number(r[1]);
+      m.entriesWritten = Number(r[2]);
+      m.onlineCpus = Number(r[3]);
+    } else if ((r = /#P:(\d+)/.exec(text))) {
+      m.onlineCpus = Number(r[1]);
+    }
+  }
+}
+
+interface GraphCpuState {
+  /** Estimated time of the next call on this CPU (ns), when the trace has no timestamps. */
+  cursorNs: number;
+  /** Entry times of the calls still open on this CPU. */
+  stack: number[];
+  commId: number;
+  pid: number;
+}
+
+/** `1234.567890:` / `1234:` — digits, at most one dot, ending in a colon. */
+function isTimestampToken(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s < 2 || buf[e - 1] !== COLON || !isDigit(buf[s])) return false;
+  let dots = 0;
+  for (let k = s + 1; k < e - 1; k++) {
+    const c = buf[k];
+    if (c === DOT) {
+      if (++dots > 1) return false;
+    } else if (!isDigit(c)) return false;
+  }
+  return buf[e - 2] !== DOT;
+}
+
+/** Contents of `(  1234)` → 1234, `(-------)` → -1, anything else → -2 (not a tgid column). */
+function parseTgid(buf: Uint8Array, s: number, e: number): number {
+  let v = 0;
+  let digits = 0;
+  let dashes = 0;
+  for (let k = s; k < e; k++) {
+    const c = buf[k];
+    if (isSpace(c)) continue;
+    if (isDigit(c)) {
+      v = v * 10 + ((c as number) - 0x30);
+      digits++;
+    } else if (c === DASH) dashes++;
+    else return -2;
+  }
+  if (digits > 0 && dashes === 0) return v;
+  if (digits === 0 && dashes > 0) return -1;
+  return -2;
+}
+
+function classifyOrName(payload: string, tracer: string | null): { event: string; payloadStart: number } {
+  const m = /^([A-Za-z_][\w.]*):(?:\s+|$)/.exec(payload);
+  if (m) return { event: m[1] as string, payloadStart: m[0].length };
+  return classifyPayload(payload, tracer);
+}
+

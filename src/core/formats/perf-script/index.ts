@@ -1,0 +1,12 @@
+/** `perf script` text: the format's entry in the registry. */
+import type { FormatSpec } from '../registry';
+import { PerfScriptReader, sniffPerfScript } from './reader';
+import { decodePerfPayload } from './payload';
+
+export const PERF_SCRIPT: FormatSpec = {
+  id: 'perf-script',
+  lineKind: 'line',
+  sniff: (head) => sniffPerfScript(head),
+  createReader: () => new PerfScriptReader(),
+  decode: (trace, i) => decodePerfPayload(trace.payloadText(i)),
+};

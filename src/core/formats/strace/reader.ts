@@ -1,0 +1,510 @@
+/**
+ * Reader for strace output.
+ *
+ * Spec: strace(1) (doc/strace.1.in in strace/strace): -f (`[pid N] ` prefix on stderr, a
+ * bare `N ` pid column with -o), -t/-tt (`HH:MM:SS[.usec]`), -ttt (`sec.usec` since the
+ * epoch), -r (`%6ld.%06ld` since the previous line; added up), -T (`<sec.usec>` time spent in the call), -y/-yy (`3</path>`, `5<TCP:[...]>`
+ * after fds), -k (` > frame` lines after a call), and the "unfinished/resumed" convention:
+ * when another task's line interrupts a call, strace prints `name(args <unfinished ...>` and
+ * later `<... name resumed>rest) = ret`. Signals print as `--- SIGCHLD {si_signo=...} ---`,
+ * exits as `+++ exited with 0 +++` / `+++ killed by SIGKILL +++`.
+ *
+ * One event per call: an unfinished call is recorded at its start line (its time is the
+ * call's start) and completed by its resumed line, found by pid; the resumed line's place
+ * is kept in extra columns, so decoding joins both halves (payload.ts). Per event
+ * the extra columns hold `durNs` (-T, NaN when absent), `ret` (NaN for `?`), `errno` (a
+ * string id, '' when none) and `resumeLine`/`resumeOffset`/`resumeLength` (0/-1/0 when the
+ * call was not split).
+ *
+ * strace and the traced program on one terminal (`strace -f prog 2>&1 | tee log`): strace prints
+ * a call's line in two writes, `write(1, "hi\n", 3` before the call and `) = 3` after it, and
+ * the program's own output lands between: `write(1, "hi\n", 3hi` / `) = 3 <0.000011>`. Such
+ * a split call is completed by the next line that starts with `)` (or ` => `, or is ` <unfinished
+ * ...>` when another task's line came first); the program's output is left out of the call's
+ * arguments when it is the call's own string. Lines of program output met while a call is in
+ * flight are counted and reported once, not as errors line by line. strace's `-c`/`-C` summary
+ * table (`% time     seconds  usecs/call ...`) is recognised and skipped.
+ *
+ * strace has no CPU column: every event is on CPU 0. There is no comm either: the comm of a
+ * pid is the basename of its last successful execve, inherited through clone/fork; `<...>`
+ * before that. The thread group comes from clone's CLONE_THREAD flag.
+ */
+import { LineSplitter, type LineSink } from '../line-splitter';
+import type { TraceReader } from '../reader';
+import { NUL } from '../ascii';
+import type { ByteSource } from '../../trace/byte-source';
+import type { RelNs } from '../../trace/time';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
+import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './lines';
+import { rememberSource } from './source';
+import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Longest line parsed as text; longer lines (huge buffers printed with -s) are kept unparsed. */
+const MAX_PARSED_LINE = 256 * 1024;
+
+export interface StraceOptions {
+  maxLineBytes?: number;
+}
+
+interface Pending {
+  index: number;
+  name: string;
+  /** For execve: the program, to rename the task when the call succeeds. */
+  exec: string | null;
+}
+
+const CLONES = new Set(['clone', 'clone3', 'fork', 'vfork']);
+
+/** A call whose line the traced program's output cut (`write(1, "hi\n", 3hi`): its rest comes later. */
+interface Split extends Pending {
+  pid: number;
+  lineNo: number;
+  offset: number;
+  /** Clone flags seen in the arguments (for the thread group of the child). */
+  thread: boolean;
+}
+
+const SUMMARY_HEAD = /^% time\s+seconds\s+usecs\/call\s+calls\s+errors\s+syscall\s*$/;
+const SUMMARY_ROW = /^\s*(?:-+(?:\s+-+)*|\d+\.\d+\s+\d+\.\d+\s+\d+\s+\d+(?:\s+\d+)?\s+\S+)\s*$/;
+
+export class StraceReader implements TraceReader, LineSink {
+  private readonly b = new TraceBuilder('strace');
+  /** The one record refilled for every event (TraceBuilder.push copies it). */
+  private readonly rec = newEventRecord();
+  private readonly splitter: LineSplitter;
+  private readonly dur: ExtraColumn;
+  private readonly ret: ExtraColumn;
+  private readonly errno: ExtraColumn;
+  private readonly resumeLine: ExtraColumn;
+  private readonly resumeOffset: ExtraColumn;
+  private readonly resumeLength: ExtraColumn;
+  private readonly emptyId: number;
+  private readonly unknownCommId: number;
+  /** Unfinished calls by pid. */
+  private readonly pending = new Map<number, Pending>();
+  private readonly comm = new Map<number, number>();
+  private readonly tgid = new Map<number, number>();
+  /** Parents with a clone in flight: their children may show up before the clone returns. */
+  private readonly cloning = new Map<number, boolean>();
+  /**
+   * Pid of lines without a pid column: strace -f without -o prefixes `[pid N]` only while
+   * several tasks exist, so the first task's early lines carry none. -1 until a prefixed line
+   * names a task that was not attached as a child; then the earlier events get that pid.
+   */
+  private defaultPid = -1;
+  private readonly unknownPidEvents: number[] = [];
+  private readonly attached = new Set<number>();
+  private lastSec = 0;
+  /** Whether any line had a time (-t, -tt, -ttt or -r); without, timeSource is 'none'. */
+  private timed = false;
+  private lastFracNs = 0;
+  private dayOffset = 0;
+  private lastTimeOfDay = -1;
+  private lastWasEvent = false;
+  /** The call whose line the program's output cut, waiting for its rest. */
+  private split: Split | null = null;
+  /** Lines of the traced program's own output (and where the first was). */
+  private outputLines = 0;
+  private firstOutput: { line: number; offset: number } | null = null;
+  /** Inside strace's -c/-C summary table. */
+  private inSummary = false;
+  /** Counts per line shape, for the sniffer. */
+  readonly shapes = { calls: 0, resumed: 0, paired: 0, signals: 0, exits: 0, durations: 0 };
+
+  constructor(opts: StraceOptions = {}) {
+    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+    this.emptyId = this.b.strings.intern('');
+    this.unknownCommId = this.b.strings.intern('<...>');
+    this.dur = this.b.extraColumn('durNs', 'f64');
+    this.ret = this.b.extraColumn('ret', 'f64');
+    this.errno = this.b.extraColumn('errno', 'u32');
+    this.resumeLine = this.b.extraColumn('resumeLine', 'u32');
+    this.resumeOffset = this.b.extraColumn('resumeOffset', 'f64');
+    this.resumeLength = this.b.extraColumn('resumeLength', 'u32');
+  }
+
+  push(chunk: Uint8Array): void {
+    pushLines(this.splitter, this.b, chunk);
+  }
+
+  stop(message: string): void {
+    stopLines(this.splitter, this.b, message);
+  }
+
+  finish(source: ByteSource | null): Trace {
+    finishLines(this.splitter, this.b);
+    if (this.split) {
+      this.b.issue(this.split.lineNo, this.split.offset, 'strace call without a result (expected ") = RET" or " <unfinished ...>" on a later line): the file ends first');
+      this.split = null;
+    }
+    if (this.firstOutput) {
+      const n = this.outputLines;
+      this.b.issue(this.firstOutput.line, this.firstOutput.offset, `${n} line${n === 1 ? '' : 's'} of the traced program's own output (printed between a call and its result) skipped; the first is here`);
+    }
+    if (!this.timed && this.b.length > 0) this.b.meta.timeSource = 'none';
+    const t = this.b.finish(source);
+    if (source) rememberSource(t, source);
+    return t;
+  }
+
+  overlong(lineNo: number, offset: number, maxLineBytes: number): void {
+    this.b.issue(lineNo, offset, `line is longer than ${maxLineBytes} bytes; skipped`);
+    this.lastWasEvent = false;
+  }
+
+  line(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): void {
+    if (e === s) {
+      this.lastWasEvent = false;
+      return;
+    }
+    // -k: ` > /usr/lib/libc.so.6(__write+0x14) [0x10e2d4]` frames under the call.
+    if (buf[s] === 0x20 && buf[s + 1] === 0x3e && buf[s + 2] === 0x20) {
+      if (this.lastWasEvent) this.b.extendLast(offset + (e - s));
+      else this.b.issue(lineNo, offset, 'stack frame line (strace -k) without a call before it; skipped');
+      return;
+    }
+    if (buf.subarray(s, e).indexOf(NUL) >= 0) {
+      this.b.issue(lineNo, offset, 'binary data (NUL byte) in a strace line; line skipped');
+      this.lastWasEvent = false;
+      return;
+    }
+    if (this.split && this.continueSplit(buf, s, e, offset, lineNo)) return;
+    const text = utf8.decode(buf.subarray(s, Math.min(e, s + MAX_PARSED_LINE)));
+    if (this.summaryLine(text)) return;
+    const p = parsePrefix(text);
+    const body = text.slice(p.bodyStart);
+    let shape = parseBody(body);
+    const attach = shape && shape.kind === 'syscall' ? embeddedAttach(body) : null;
+    if (attach && shape) shape = { kind: 'unfinished', name: (shape as { name: string }).name, argsStart: (shape as { argsStart: number }).argsStart, argsEnd: attach.at };
+    if (!shape && (this.split !== null || this.pending.size > 0) && this.b.length > 0) {
+      // The traced program's output while one of its calls is in flight.
+      this.outputLines++;
+      this.firstOutput ??= { line: lineNo, offset };
+      this.lastWasEvent = false;
+      return;
+    }
+    if (!shape) {
+      this.b.issue(lineNo, offset, `not a strace line (expected "[PID] [TIME] syscall(args) = ret", "--- SIG... ---" or "+++ ... +++"): ${preview(text.trim())}`);
+      this.lastWasEvent = false;
+      return;
+    }
+    if (p.pid !== null && this.defaultPid === -1 && !this.attached.has(p.pid)) this.adoptFirstPid(p.pid);
+    const pid = p.pid ?? this.defaultPid;
+    const tsNs = this.time(p);
+    const payloadStart = utf8Length(text, p.bodyStart);
+    this.lastWasEvent = this.handle(shape, body, text, p, pid, tsNs, offset, e - s, payloadStart, lineNo);
+    if (attach) this.attach(attach.target, attach.attached, tsNs, offset, e - s, payloadStart, lineNo);
+  }
+
+  private handle(shape: StraceBody, body: string, text: string, p: StracePrefix, pid: number, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): boolean {
+    const b = this.b;
+    switch (shape.kind) {
+      case 'syscall': {
+        const r = parseResult(body);
+        if (!r) {
+          this.startSplit(shape.name, body.slice(shape.argsStart), text, pid, tsNs, offset, length, payloadStart, lineNo);
+          return true;
+        }
+        this.shapes.calls++;
+        if (r.durNs !== null) this.shapes.durations++;
+        this.beforeCall(pid, shape.name, body.slice(shape.argsStart, r.argsEnd), r.retval);
+        this.event(pid, shape.name, tsNs, offset, length, payloadStart, lineNo);
+        this.setResult(b.length - 1, r.durNs, r.retval, r.errno);
+        if (CLONES.has(shape.name)) this.afterClone(pid, body.slice(shape.argsStart, r.argsEnd), r.retval);
+        return true;
+      }
+      case 'unfinished': {
+        this.shapes.calls++;
+        if (CLONES.has(shape.name)) this.cloning.set(pid, /CLONE_THREAD/.test(body));
+        this.event(pid, shape.name, tsNs, offset, length, payloadStart, lineNo);
+        const exec = shape.name === 'execve' || shape.name === 'execveat' ? execPath(shape.name, body.slice(shape.argsStart, shape.argsEnd)) : null;
+        this.pending.set(pid, { index: b.length - 1, name: shape.name, exec });
+        return true;
+      }
+      case 'resumed': {
+        this.shapes.resumed++;
+        const open = this.pending.get(pid);
+        const rest = body.slice(shape.restStart);
+        if (open && (open.name === shape.name || shape.name === '????' || shape.name === '')) {
+          if (shape.unfinishedAgain) return false;
+          this.pending.delete(pid);
+          const r = parseResult(rest);
+          this.shapes.paired++;
+          if (r && r.durNs !== null) this.shapes.durations++;
+          this.setResult(open.index, r?.durNs ?? null, r?.retval ?? NaN, r?.errno ?? null);
+          this.resumeLine.set(open.index, lineNo);
+          this.resumeOffset.set(open.index, offset);
+          this.resumeLength.set(open.index, length);
+          if (open.exec !== null && r && r.retval === 0) {
+            const id = this.b.strings.intern(basename(open.exec));
+            this.comm.set(pid, id);
+            this.b.cols.comm.set(open.index, id);
+          }
+          if (CLONES.has(shape.name) && r) {
+            const thread = this.cloning.get(pid) ?? false;
+            this.cloning.delete(pid);
+            this.afterClone(pid, thread ? 'CLONE_THREAD' : '', r.retval);
+          }
+          return false;
+        }
+        // The start of the call is not in the file (or was cut): an event of its own.
+        const r = parseResult(rest);
+        this.event(pid, shape.name, tsNs, offset, length, payloadStart, lineNo);
+        this.setResult(b.length - 1, r?.durNs ?? null, r?.retval ?? NaN, r?.errno ?? null);
+        if (r && r.durNs !== null) this.shapes.durations++;
+        return true;
+      }
+      case 'signal':
+        this.shapes.signals++;
+        this.event(pid, 'signal', tsNs, offset, length, payloadStart, lineNo);
+        this.setResult(b.length - 1, null, NaN, null);
+        return true;
+      case 'exit':
+        this.shapes.exits++;
+        this.event(pid, shape.killedBy === null ? 'exit' : 'killed', tsNs, offset, length, payloadStart, lineNo);
+        this.setResult(b.length - 1, null, shape.status ?? NaN, null);
+        this.pending.delete(pid);
+        return true;
+      case 'attach':
+      case 'detach':
+        this.attach(shape.target, shape.kind === 'attach', tsNs, offset, length, payloadStart, lineNo);
+        return false;
+      case 'note':
+        return false;
+    }
+  }
+
+  /**
+   * A call line with no result: the traced program's output followed strace's text on the
+   * same line. Recorded like an unfinished call; its record leaves out the program's output
+   * when that is the call's own string (`write(1, "hi\n", 3hi`).
+   */
+  private startSplit(name: string, args: string, text: string, pid: number, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
+    if (this.split) this.b.issue(this.split.lineNo, this.split.offset, 'strace call without a result (expected ") = RET" or " <unfinished ...>" on a later line): another call came first');
+    this.shapes.calls++;
+    const junk = ownOutput(args);
+    const junkBytes = junk === '' ? 0 : utf8Length(text, text.length) - utf8Length(text, text.length - junk.length);
+    this.event(pid, name, tsNs, offset, length - junkBytes, payloadStart, lineNo);
+    const exec = name === 'execve' || name === 'execveat' ? execPath(name, args) : null;
+    if (CLONES.has(name)) this.cloning.set(pid, /CLONE_THREAD/.test(args));
+    this.split = { index: this.b.length - 1, name, exec, pid, lineNo, offset, thread: /CLONE_THREAD/.test(args) };
+  }
+
+  /** The rest of a split call: `) = RET`, ` => {...}) = RET` or ` <unfinished ...>`. */
+  private continueSplit(buf: Uint8Array, s: number, e: number, offset: number, lineNo: number): boolean {
+    const split = this.split as Split;
+    const c0 = buf[s];
+    const text = c0 === 0x29 /* ) */ || c0 === 0x20 ? utf8.decode(buf.subarray(s, Math.min(e, s + MAX_PARSED_LINE))) : '';
+    if (text.startsWith(' <unfinished ...>')) {
+      this.split = null;
+      this.pending.set(split.pid, { index: split.index, name: split.name, exec: split.exec });
+      this.lastWasEvent = true;
+      return true;
+    }
+    if (!text.startsWith(')') && !text.startsWith(' => ')) return false;
+    const r = parseResult(text);
+    if (!r) return false;
+    this.split = null;
+    this.shapes.paired++;
+    if (r.durNs !== null) this.shapes.durations++;
+    this.setResult(split.index, r.durNs, r.retval, r.errno);
+    this.resumeLine.set(split.index, lineNo);
+    this.resumeOffset.set(split.index, offset);
+    this.resumeLength.set(split.index, e - s);
+    if (split.exec !== null && r.retval === 0) {
+      const id = this.b.strings.intern(basename(split.exec));
+      this.comm.set(split.pid, id);
+      this.b.cols.comm.set(split.index, id);
+    }
+    if (CLONES.has(split.name)) this.afterClone(split.pid, split.thread ? 'CLONE_THREAD' : '', r.retval);
+    this.lastWasEvent = true;
+    return true;
+  }
+
+  /** strace's -c/-C summary table: its header, separators and rows. */
+  private summaryLine(text: string): boolean {
+    if (SUMMARY_HEAD.test(text)) {
+      this.inSummary = true;
+      return true;
+    }
+    if (this.inSummary && SUMMARY_ROW.test(text)) return true;
+    this.inSummary = false;
+    return false;
+  }
+
+  /** The first task's pid is now known: give it to the events read without one. */
+  private adoptFirstPid(pid: number): void {
+    this.defaultPid = pid;
+    const b = this.b;
+    const comm = this.comm.get(-1);
+    if (comm !== undefined && !this.comm.has(pid)) this.comm.set(pid, comm);
+    if (!this.tgid.has(pid)) this.tgid.set(pid, pid);
+    const open = this.pending.get(-1);
+    if (open) {
+      this.pending.delete(-1);
+      this.pending.set(pid, open);
+    }
+    const cloning = this.cloning.get(-1);
+    if (cloning !== undefined) {
+      this.cloning.delete(-1);
+      this.cloning.set(pid, cloning);
+    }
+    for (const [k, v] of this.tgid) if (v === -1) this.tgid.set(k, pid);
+    // Events of the first task, and of its threads (their thread group is the first task).
+    for (const i of this.unknownPidEvents) {
+      if (b.cols.pid.get(i) === -1) b.cols.pid.set(i, pid);
+      b.cols.tgid.set(i, pid);
+    }
+    this.unknownPidEvents.length = 0;
+  }
+
+  private attach(target: number, attached: boolean, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
+    if (attached) this.attached.add(target);
+    this.knowPid(target);
+    this.event(target, attached ? 'attach' : 'detach', tsNs, offset, length, payloadStart, lineNo);
+    this.setResult(this.b.length - 1, null, NaN, null);
+  }
+
+  /** Timestamp in ns relative to the origin; lines without one take the previous line's time. */
+  private time(p: StracePrefix): RelNs {
+    if (p.sec !== null) {
+      this.timed = true;
+      let sec = p.sec;
+      let fracNs = p.fracNs;
+      if (p.relative) {
+        // -r: add the delta to the previous line's time.
+        fracNs += this.lastFracNs;
+        sec += this.lastSec + Math.floor(fracNs / 1e9);
+        fracNs %= 1e9;
+      } else if (p.timeOfDay) {
+        // -t/-tt print the time of day: a jump back by more than 12 h is midnight passing.
+        if (this.lastTimeOfDay >= 0 && sec + 43200 < this.lastTimeOfDay) this.dayOffset += 86400;
+        this.lastTimeOfDay = sec;
+        sec += this.dayOffset;
+      }
+      this.lastSec = sec;
+      this.lastFracNs = fracNs;
+    }
+    return this.b.relativeNs(this.lastSec, this.lastFracNs);
+  }
+
+  private knowPid(pid: number): void {
+    if (this.tgid.has(pid)) return;
+    // A child's first line often comes before its parent's clone returns: take the parent
+    // with a clone in flight (the latest one).
+    let parent: number | undefined;
+    for (const [p] of this.cloning) parent = p;
+    if (parent !== undefined && parent !== pid) {
+      this.tgid.set(pid, this.cloning.get(parent) ? (this.tgid.get(parent) ?? parent) : pid);
+      const c = this.comm.get(parent);
+      if (c !== undefined) this.comm.set(pid, c);
+    } else {
+      this.tgid.set(pid, pid);
+    }
+  }
+
+  private event(pid: number, name: string, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
+    this.knowPid(pid);
+    const b = this.b;
+    const tgid = this.tgid.get(pid) ?? pid;
+    if (tgid !== pid) b.meta.hasTgid = true;
+    const r = this.rec;
+    r.tsNs = tsNs;
+    r.cpu = 0;
+    r.pid = pid;
+    r.tgid = tgid;
+    r.commId = this.comm.get(pid) ?? this.unknownCommId;
+    r.eventId = b.strings.intern(name);
+    r.flagsId = this.emptyId;
+    r.line = lineNo;
+    r.recOffset = offset;
+    r.recLength = length;
+    r.payloadStart = payloadStart;
+    const i = b.push(r);
+    if (tgid === -1 && this.unknownPidEvents.length < 1_000_000) this.unknownPidEvents.push(i);
+    this.dur.push(NaN);
+    this.ret.push(NaN);
+    this.errno.push(this.emptyId);
+    this.resumeLine.push(0);
+    this.resumeOffset.push(-1);
+    this.resumeLength.push(0);
+  }
+
+  private setResult(index: number, durNs: number | null, retval: number, errno: string | null): void {
+    this.dur.set(index, durNs ?? NaN);
+    this.ret.set(index, retval);
+    this.errno.set(index, errno === null ? this.emptyId : this.b.strings.intern(errno));
+  }
+
+  /** A complete execve that succeeded renames the task (before its event is recorded). */
+  private beforeCall(pid: number, name: string, args: string, retval: number): void {
+    if (name !== 'execve' && name !== 'execveat') return;
+    if (retval !== 0) return;
+    this.knowPid(pid);
+    const path = execPath(name, args);
+    if (path !== null) this.comm.set(pid, this.b.strings.intern(basename(path)));
+  }
+
+  private afterClone(pid: number, args: string, retval: number): void {
+    this.cloning.delete(pid);
+    if (!(retval > 0) || this.tgid.has(retval)) return;
+    this.tgid.set(retval, /CLONE_THREAD/.test(args) ? (this.tgid.get(pid) ?? pid) : retval);
+    const c = this.comm.get(pid);
+    if (c !== undefined) this.comm.set(retval, c);
+  }
+}
+
+function execPath(name: string, args: string): string | null {
+  const a = splitArgs(args);
+  const arg = name === 'execveat' ? a[1] : a[0];
+  if (!arg) return null;
+  const m = /^"((?:[^"\\]|\\.)*)"/.exec(arg);
+  return m ? (m[1] as string) : null;
+}
+
+/**
+ * The traced program's output glued to a cut call line, when it is the call's own string:
+ * `1, "hi\n", 3hi` → `hi` (the last argument is a count followed by the start of the string
+ * the call wrote). '' when that is not the case.
+ */
+function ownOutput(args: string): string {
+  const a = splitArgs(args);
+  const last = a[a.length - 1] ?? '';
+  const m = /^(\d+)(\D.*)$/.exec(last);
+  if (!m) return '';
+  const glued = m[2] as string;
+  for (const arg of a) {
+    const q = /^"((?:[^"\\]|\\.)*)"/.exec(arg);
+    if (!q) continue;
+    const written = unescapeC(q[1] as string);
+    if (written.startsWith(glued) || glued.startsWith(written.split('\n')[0] as string)) return glued;
+  }
+  return '';
+}
+
+/** strace's C-style escapes (`\n`, `\t`, `\\`, `\"`, `\x41`, `\101`) back to the characters. */
+function unescapeC(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_all, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return ({ n: '\n', t: '\t', r: '\r', v: '\v', f: '\f', a: '\x07', b: '\b', e: '\x1b' } as Record<string, string>)[e] ?? e;
+  });
+}
+
+/** The kernel's comm: the file name, at most 15 bytes (TASK_COMM_LEN - 1). */
+function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return path.slice(slash + 1).slice(0, 15);
+}
+
+/** Whether `head` is strace output: mostly `syscall(args) = ret` lines. */
+export function sniffStrace(head: Uint8Array): string | null {
+  const r = new StraceReader();
+  r.push(head);
+  const t = r.finish(null);
+  if (r.shapes.calls > 0 && t.issueCount * 4 <= t.length) return null;
+  const first = t.issues[0];
+  return `no strace lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
+}
