@@ -1,11 +1,11 @@
 // Runs the test suites with Node's own test runner (its TAP/spec summary is what CI reads).
-// Usage: node scripts/run-tests.mjs [suite ...]   suites: unit golden fuzz webview e2e (default: all)
+// Usage: node scripts/run-tests.mjs [suite ...]   suites: unit golden fuzz kernel webview e2e (kernel: records on this machine's tracefs; skips without root) (default: all)
 // TypeScript test files are loaded through tsx; the webview and e2e suites need `npm run build` first.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ALL = ['unit', 'golden', 'fuzz', 'webview', 'e2e'];
+const ALL = ['unit', 'golden', 'fuzz', 'kernel', 'webview', 'e2e'];
 const suites = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 
 function testFiles(dir) {
@@ -38,7 +38,8 @@ for (const suite of suites) {
   }
   console.log(`\n=== suite ${suite}: ${files.length} file(s)`);
   // Browser suites start Chromium / code-server: run their files one at a time.
-  const concurrency = suite === 'webview' || suite === 'e2e' ? ['--test-concurrency=1'] : [];
+  // kernel: one tracefs, one recording at a time.
+  const concurrency = suite === 'webview' || suite === 'e2e' || suite === 'kernel' ? ['--test-concurrency=1'] : [];
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...concurrency, ...files], {
     stdio: 'inherit',
   });

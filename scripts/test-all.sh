@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Debian packages, npm ci, the kernel source files, code-server, build, lint, typecheck, then
-# every test suite (unit, golden, fuzz, webview, e2e). Stops at the first failing step and says which.
+# every test suite (unit, golden, fuzz, kernel, webview, e2e). Stops at the first failing step and says which.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages the test suites need: Chromium for the webview and e2e suites;
 # linux-source-6.1 for the kernel source files the source-linking tests and the sample read
 # (scripts/linux-source.mjs unpacks only those; nothing of the kernel is committed); the rest
-# is what code-server needs (kerberos headers, ripgrep, build tools for native modules).
+# is what code-server needs (kerberos headers, ripgrep, build tools for native modules), and
+# ping and ip for the kernel suite's recording in network namespaces (it skips, saying why,
+# where there is no tracefs or no root).
 # scripts/install-code-server.sh checks its own list again, so it also works on its own.
-DEBIAN_PACKAGES=(chromium libkrb5-dev ripgrep python3 make g++ linux-source-6.1)
+DEBIAN_PACKAGES=(chromium libkrb5-dev ripgrep python3 make g++ linux-source-6.1 iputils-ping iproute2)
 
 started=$(date +%s)
 

@@ -63,6 +63,7 @@ export function isTraceSummary(v: unknown): v is TraceSummary {
     typeof v.fileName === 'string' &&
     typeof v.format === 'string' &&
     (v.tracer === null || typeof v.tracer === 'string') &&
+    (v.stoppedBy === undefined || typeof v.stoppedBy === 'string') &&
     isCount(v.events) &&
     Array.isArray(v.cpus) &&
     v.cpus.every(isCount) &&

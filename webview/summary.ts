@@ -85,6 +85,8 @@ export class SummaryView {
     };
     item('format', s.format, 'summary-format');
     item('tracer', s.tracer ?? '—', 'summary-tracer');
+    // A ktl recording names what ended it: the trigger that fired is where the bug is.
+    if (s.stoppedBy !== undefined) item('stopped by', s.stoppedBy, 'summary-stopped-by', 'ktl-stopped-by').title = s.stoppedBy;
     const events = item('events', formatCount(s.events), 'summary-events');
     events.dataset.value = String(s.events);
     // A counter trace clock has no unit: its span is a count, not nanoseconds.

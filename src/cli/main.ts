@@ -13,6 +13,8 @@ import { COMMANDS, UsageError } from './commands';
 import { Output } from './output';
 import { LOAD_OPTIONS } from './load';
 import { KallsymsError } from '../core/source/kallsyms';
+import { RecordUnavailableError } from '../core/record/plan';
+import { KernelRejectedError } from '../core/io/tracefs';
 import { problemsReport } from './problems';
 
 const USAGE = [
@@ -57,7 +59,7 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`ktl: ${err.message}\n`);
       process.exitCode = 1;
-    } else if (err instanceof NotATraceError || err instanceof KallsymsError) {
+    } else if (err instanceof NotATraceError || err instanceof KallsymsError || err instanceof RecordUnavailableError || err instanceof KernelRejectedError) {
       process.stderr.write(`ktl: ${err.message}\n`);
       process.exitCode = 2;
     } else if (err instanceof Error && 'code' in err && typeof err.code === 'string') {

@@ -28,6 +28,9 @@ import { CompareStore } from './compare/store';
 import { ComparePanel } from './compare/panel';
 import { CompareAnnotations } from './compare/annotations';
 import { registerCompare } from './compare/command';
+import { Recorder } from './record-command';
+
+let recorder: Recorder | undefined;
 
 /** Source files that can carry hits: kernel C and headers (VS Code calls `.h` cpp). */
 const SOURCE_SELECTOR: vscode.DocumentSelector = [
@@ -75,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
     compare,
     comparePanel,
     ...registerCompare(context, store, compare, comparePanel),
+    ...(recorder = new Recorder(context, provider)).register(),
     vscode.commands.registerCommand('kernelTrace.openAsTrace', async (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : activeTabUri();
       if (!target) {
@@ -102,7 +106,10 @@ export function activate(context: vscode.ExtensionContext): void {
   void vscode.commands.executeCommand('setContext', 'kernelTrace.active', true);
 }
 
-export function deactivate(): void {}
+/** A recording running in this process is stopped and cleaned up (its instance removed) before VS Code exits. */
+export async function deactivate(): Promise<void> {
+  await recorder?.shutdown();
+}
 
 /** The file of the active tab, whether a text editor or a custom editor (activeTextEditor misses the latter). */
 function activeTabUri(): vscode.Uri | undefined {

@@ -94,6 +94,22 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     return true;
   }
 
+  /**
+   * Once the trace at `uri` is loaded in an editor, selects its last event (the table and the
+   * timeline scroll to it): where a recording's trigger fired. False when no editor shows it
+   * or it did not load within `timeoutMs`.
+   */
+  async selectLastEvent(uri: vscode.Uri, timeoutMs = 120_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const doc = [...this.panels.keys()].find((d) => d.uri.toString() === uri.toString());
+      const state = doc?.loadState;
+      if (state?.kind === 'loaded') return state.summary.events > 0 && this.selectPacket(uri, state.summary.events - 1);
+      if (state?.kind === 'failed' || Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   resolveCustomEditor(document: TraceDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
     const extUri = this.context.extensionUri;

@@ -30,6 +30,8 @@ export interface TraceSummary {
   readonly fileName: string;
   readonly format: string;
   readonly tracer: string | null;
+  /** What ended a `ktl record` recording (`trigger traceoff if buf ~ "BUG*" (on ftrace:print)`); absent otherwise. */
+  readonly stoppedBy?: string;
   readonly events: number;
   readonly cpus: readonly number[];
   readonly firstTsNs: RelNs;

@@ -42,6 +42,7 @@ export class TraceService {
       fileName,
       format: t.meta.format,
       tracer: t.meta.tracer,
+      ...(t.meta.stoppedBy !== undefined ? { stoppedBy: t.meta.stoppedBy } : {}),
       events: s.events,
       cpus: s.cpus,
       firstTsNs: s.firstTsNs,

@@ -32,6 +32,18 @@ export function makeShims(dir: string): string {
   return bin;
 }
 
+/**
+ * One shim in `bin` that logs its argv (as above) and then runs `body` (sh), e.g. to print
+ * what the real command would (`perf probe -a` names the event it added).
+ */
+export function writeShim(bin: string, name: string, body: string): string {
+  mkdirSync(bin, { recursive: true });
+  const path = join(bin, name);
+  writeFileSync(path, `#!/bin/sh\n${LOG_ARGV}\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
 /** `shell` (/bin/sh or /bin/bash) sources `script` with PATH = the shims only. */
 export function runWithShims(shell: string, script: string, dir: string, name: string): ShimRun {
   const bin = makeShims(dir);

@@ -64,6 +64,8 @@ export interface TraceMeta {
   timeSource: TimeSource;
   /** True when some event line carried a record-tgid column. */
   hasTgid: boolean;
+  /** What ended the recording, from a `# ktl: stopped by …` header line (core/record/trace-file.ts); absent without one (so dumps of other traces are unchanged). */
+  stoppedBy?: string;
 }
 
 /** Per-event raw record: where its text lives in the source, for on-demand decoding. */

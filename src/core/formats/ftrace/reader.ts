@@ -46,6 +46,7 @@ import { relNs, ticks, ticksOnNsAxis, type RelNs } from '../../trace/time';
 import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
 import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './lines';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
+import { STOPPED_BY_PREFIX } from './ktl-header';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -410,7 +411,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
     this.b.push(r);
   }
 
-  /** `#` lines: tracer name, buffer statistics, CPU count, and the old `buffer started` annotation. */
+  /** `#` lines: tracer name, buffer statistics, CPU count, the old `buffer started` annotation, and what stopped a ktl recording. */
   private header(buf: Uint8Array, s: number, e: number, lineNo: number): void {
     if (e - s > 4096) return;
     const text = utf8.decode(buf.subarray(s, e)).trim();
@@ -422,6 +423,8 @@ export class FtraceTextReader implements TraceReader, LineSink {
       // The header precedes the events; a `# tracer:` line later on is text a trace_marker
       // writer put there (markers may contain newlines), not the kernel's header.
       return;
+    } else if (text.startsWith(STOPPED_BY_PREFIX)) {
+      m.stoppedBy = text.slice(STOPPED_BY_PREFIX.length);
     } else if ((r = /^#\s*tracer:\s*(\S+)/.exec(text))) {
       m.tracer = r[1] as string;
     } else if ((r = /^#\s*entries-in-buffer\/entries-written:\s*(\d+)\/(\d+)\s+#P:(\d+)/.exec(text))) {
