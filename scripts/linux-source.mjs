@@ -1,7 +1,8 @@
 // Linux 6.1 source files for the sample workspace and the tests that need kernel source on a
 // fresh clone: unpacked from Debian's `linux-source-6.1` package (a tarball in /usr/src), never
 // committed (the files come from a public tree; see test/fixtures/README.md). Only the listed
-// files are unpacked, into kernel-source/linux-6.1/ (gitignored), paths kept as in the tree.
+// files are unpacked, into sample/linux-6.1/ (gitignored; inside the sample workspace so Ctrl+P finds
+// xsk.c), paths kept as in the tree.
 // Idempotent: the package is installed only when the tarball is missing (needs root), and the
 // files are unpacked into a temp folder renamed into place only when tar succeeded, so an
 // interrupted run never leaves a partial folder that later runs would take for the whole one.
@@ -13,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const PACKAGE = 'linux-source-6.1';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const KERNEL_SOURCE = join(REPO, 'kernel-source', 'linux-6.1');
+export const KERNEL_SOURCE = join(REPO, 'sample', 'linux-6.1');
 
 /**
  * What the sample workspace and the tests read, as paths inside the tree. The seeds' hunts
@@ -94,7 +95,7 @@ export function unpackLinux(dest, members, marker) {
   return resolve(dest);
 }
 
-/** kernel-source/linux-6.1 with FILES in it (absolute path). */
+/** sample/linux-6.1 with FILES in it (absolute path). */
 export function ensureKernelSource() {
   mkdirSync(dirname(KERNEL_SOURCE), { recursive: true });
   // The last file of the list (tar extracts in archive order, but the rename is the last step).

@@ -10,9 +10,10 @@
  * Keyboard: Up/Down/PageUp/PageDown/Home/End move the selection, Enter (or a double-click)
  * reveals the event's line in the text editor. Every trace string goes in with textContent.
  */
-import type { EventFilter, EventRow, TraceSummary } from '../src/protocol/messages';
+import type { EventFilter, EventRow, RowSort, SortColumn, TraceSummary } from '../src/protocol/messages';
 import { el, elLines, setText, setTitle } from './dom';
-import { formatAbsoluteCount, formatAbsoluteSeconds, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
+import { dragGrip } from './drag-grip';
+import { formatAbsoluteCount, formatAbsoluteSeconds, formatTimeOfDay, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
 import { PAGE_ROWS, RowCache, type RowsReply } from './row-cache';
 import type { Rpc } from './rpc';
 import { colourOf } from './tracks/colours';
@@ -39,16 +40,18 @@ interface Column {
   readonly cls: string;
   readonly label: string;
   readonly title: string;
+  /** The worker's sort key for this column (a click on the header sorts by it). */
+  readonly sort?: SortColumn;
 }
 
 const COLUMNS: readonly Column[] = [
-  { cls: 'c-time', label: 'Time (s)', title: 'Seconds since the first event (hover a cell: absolute timestamp as in the file)' },
+  { cls: 'c-time', label: 'Time (s)', title: 'Seconds since the first event (hover a cell: absolute timestamp as in the file)', sort: 'ts' },
   { cls: 'c-delta', label: 'Δ', title: 'Time since the previous row of this (filtered) list' },
-  { cls: 'c-cpu', label: 'CPU', title: 'CPU the event was recorded on' },
-  { cls: 'c-task', label: 'Task-PID', title: 'comm-pid of the running task' },
+  { cls: 'c-cpu', label: 'CPU', title: 'CPU the event was recorded on', sort: 'cpu' },
+  { cls: 'c-task', label: 'Task-PID', title: 'comm-pid of the running task', sort: 'comm' },
   { cls: 'c-tgid', label: 'TGID', title: 'Thread group id (record-tgid)' },
   { cls: 'c-flags', label: 'Flags', title: 'irqs-off / need-resched / hardirq-softirq / preempt-depth / migrate-disable' },
-  { cls: 'c-event', label: 'Event', title: 'Event (tracepoint, probe or function)' },
+  { cls: 'c-event', label: 'Event', title: 'Event (tracepoint, probe or function)', sort: 'event' },
   { cls: 'c-text', label: 'Fields', title: 'The event text as written in the trace' },
 ];
 
@@ -69,7 +72,16 @@ export interface TableHost {
   totalChanged(total: number | null): void;
   /** The selected row, once loaded (null: no selection); may repeat the same row. */
   selectedRow?(row: EventRow | null): void;
+  /** The user resized a column or the details pane (CSS px), to keep per editor. */
+  layoutChanged?(layout: { columns: Record<string, number>; detailsPx: number | null }): void;
 }
+
+/** Narrowest a column can be dragged to (CSS px): a few characters and the cell padding. */
+const MIN_COLUMN_PX = 24;
+const MAX_COLUMN_PX = 2000;
+/** The details pane under the table: at least this tall when resized, and the table keeps this much. */
+const MIN_DETAILS_PX = 24;
+const MIN_TABLE_PX = 60;
 
 export class EventTable {
   readonly element = el('div', 'ktl-table ktl-no-tgid');
@@ -94,9 +106,18 @@ export class EventTable {
   private counter = false;
   /** The file has no times (timeSource 'none'): time and delta cells stay empty. */
   private untimed = false;
+  /** Times are a time of day (strace -tt): absolute times read HH:MM:SS.uuuuuu, as the file wrote them. */
+  private timeOfDay = false;
   private lineKind: TraceSummary['lineKind'] = 'line';
   private lastTotal: number | null = null;
+  /** The list's order (null: file order) and the filter and known total it was asked with. */
+  private sort: RowSort | null = null;
+  private filter: EventFilter = {};
+  private knownTotal: number | null = null;
   private lastSaved = '';
+  /** Column widths the user dragged (CSS px), by column class. */
+  private readonly columnWidths = new Map<string, number>();
+  private detailsPx: number | null = null;
   /** False until the first reset(): no rows are asked for before the summary arrived. */
   private started = false;
 
@@ -119,6 +140,34 @@ export class EventTable {
       const h = el('div', `ktl-cell ${c.cls}`, c.label);
       h.setAttribute('role', 'columnheader');
       h.title = c.title;
+      const key = c.sort;
+      if (key) {
+        // Sortable: click (or Enter/Space) cycles ascending, descending, file order.
+        h.classList.add('ktl-sortable');
+        h.tabIndex = 0;
+        h.dataset.sort = key;
+        h.title = `${c.title}. Click to sort.`;
+        h.setAttribute('aria-sort', 'none');
+        h.addEventListener('click', () => this.cycleSort(key));
+        h.addEventListener('keydown', (e) => {
+          if (e.key !== 'Enter' && e.key !== ' ') return;
+          e.preventDefault();
+          this.cycleSort(key);
+        });
+      }
+      // Every column but the last (it takes the rest) has a grip on its right edge.
+      if (c.cls !== 'c-text') {
+        h.append(
+          dragGrip({
+            className: 'ktl-col-grip',
+            label: `Resize column ${c.label}`,
+            axis: 'x',
+            start: () => h.getBoundingClientRect().width,
+            resize: (px) => this.setColumnWidth(c.cls, px),
+            done: () => this.reportLayout(),
+          }),
+        );
+      }
       this.head.append(h);
     }
 
@@ -129,7 +178,16 @@ export class EventTable {
     this.overlay.setAttribute('aria-live', 'polite');
     this.details.id = 'row-details';
     this.viewport.append(this.layer, this.spacer);
-    this.element.append(this.head, this.viewport, this.overlay, this.details);
+    const detailsGrip = dragGrip({
+      className: 'ktl-details-grip',
+      label: 'Resize the event details',
+      axis: 'y',
+      sign: -1,
+      start: () => this.details.getBoundingClientRect().height,
+      resize: (px) => this.setDetailsHeight(px),
+      done: () => this.reportLayout(),
+    });
+    this.element.append(this.head, this.viewport, this.overlay, detailsGrip, this.details);
 
     this.viewport.addEventListener('scroll', () => this.onScroll(), { passive: true });
     this.viewport.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
@@ -141,6 +199,40 @@ export class EventTable {
       this.layer.style.height = `${this.viewportPx}px`;
       this.schedule();
     }).observe(this.viewport);
+  }
+
+  /** Column `cls` to `px` wide (clamped); returns the width set. */
+  setColumnWidth(cls: string, px: number): number {
+    const w = Math.round(Math.min(MAX_COLUMN_PX, Math.max(MIN_COLUMN_PX, px)));
+    this.columnWidths.set(cls, w);
+    this.element.style.setProperty(`--${cls}`, `${w}px`);
+    return w;
+  }
+
+  /** The details pane `px` tall (clamped so the table keeps a few rows); returns the height set. */
+  setDetailsHeight(px: number): number {
+    const room = this.element.clientHeight > 0 ? this.element.clientHeight - MIN_TABLE_PX : px;
+    const h = Math.round(Math.max(MIN_DETAILS_PX, Math.min(px, Math.max(MIN_DETAILS_PX, room))));
+    this.sizeDetails(h);
+    return h;
+  }
+
+  /** Sizes saved for this editor (state.ts LayoutState). */
+  restoreLayout(columns: Readonly<Record<string, number>> | undefined, detailsPx: number | undefined): void {
+    for (const [cls, px] of Object.entries(columns ?? {})) if (COLUMNS.some((c) => c.cls === cls && cls !== 'c-text')) this.setColumnWidth(cls, px);
+    if (detailsPx !== undefined) this.sizeDetails(detailsPx);
+  }
+
+  /** A dragged height is the whole pane's (padding and border inside it), not its content's. */
+  private sizeDetails(px: number): void {
+    this.detailsPx = px;
+    this.details.style.boxSizing = 'border-box';
+    this.details.style.height = `${px}px`;
+    this.details.style.maxHeight = 'none';
+  }
+
+  private reportLayout(): void {
+    this.host.layoutChanged?.({ columns: Object.fromEntries(this.columnWidths), detailsPx: this.detailsPx });
   }
 
   /**
@@ -156,6 +248,7 @@ export class EventTable {
     this.originNs = originNs;
     this.counter = timeSource === 'counter';
     this.untimed = timeSource === 'none';
+    this.timeOfDay = timeSource === 'time-of-day';
     const head = this.head.querySelector('.c-time');
     if (head) {
       head.textContent = this.counter ? 'Time (count)' : this.untimed ? 'Time (none)' : 'Time (s)';
@@ -175,6 +268,7 @@ export class EventTable {
 
   private formatAbsolute(tsNs: number): string {
     if (this.untimed) return 'no timestamp';
+    if (this.timeOfDay) return formatTimeOfDay(this.originNs, tsNs);
     return this.counter ? formatAbsoluteCount(this.originNs, tsNs) : `${formatAbsoluteSeconds(this.originNs, tsNs, 9)} s`;
   }
 
@@ -185,7 +279,9 @@ export class EventTable {
   reset(filter: EventFilter, knownTotal: number | null, firstRow = 0, selected: number | null = null): void {
     this.started = true;
     this.generation++;
-    this.cache.reset(filter, knownTotal);
+    this.filter = filter;
+    this.knownTotal = knownTotal;
+    this.cache.reset(filter, knownTotal, this.sort);
     this.firstRow = firstRow;
     this.selected = selected;
     // A short viewport (a capture's packet view below, a small panel) may not reach the
@@ -200,6 +296,39 @@ export class EventTable {
 
   focus(): void {
     this.viewport.focus({ preventScroll: true });
+  }
+
+  /** The list's order: positions (selection, find, timeline picks) are positions in it. */
+  get currentSort(): RowSort | null {
+    return this.sort;
+  }
+
+  get currentFilter(): EventFilter {
+    return this.filter;
+  }
+
+  /** The selected position, if any. */
+  get selectedPosition(): number | null {
+    return this.selected;
+  }
+
+  /** Selects and shows position `pos` of the list (a find result), and takes the focus. */
+  selectPosition(pos: number): void {
+    const total = this.cache.total;
+    if (total !== null && (pos < 0 || pos >= total)) return;
+    this.select(pos);
+    this.focus();
+  }
+
+  /** Header click: ascending, then descending, then back to file order; the list starts over at the top. */
+  private cycleSort(column: SortColumn): void {
+    const s = this.sort;
+    this.sort = s?.column !== column ? { column, descending: false } : !s.descending ? { column, descending: true } : null;
+    for (const h of this.head.querySelectorAll<HTMLElement>('[data-sort]')) {
+      const on = this.sort?.column === h.dataset.sort;
+      h.setAttribute('aria-sort', on ? (this.sort?.descending ? 'descending' : 'ascending') : 'none');
+    }
+    this.reset(this.filter, this.knownTotal);
   }
 
   private onRows(reply: RowsReply): void {

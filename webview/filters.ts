@@ -6,7 +6,7 @@
  */
 import type { EventFilter } from '../src/protocol/messages';
 import { el, setText } from './dom';
-import { formatCount } from './format';
+import { formatCount, formatDuration } from './format';
 import { EMPTY_FILTER, type FilterState } from './state';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 
@@ -51,19 +51,32 @@ export class FilterModel {
     this.set({ ...this.state, text });
   }
 
+  /** Only events in [startNs, endNs) (null: any time). */
+  setTimeRange(range: readonly [number, number] | null): void {
+    const { events, cpus, task, text, expr } = this.state;
+    this.set(range ? { events, cpus, task, text, expr, timeRange: range } : { events, cpus, task, text, expr });
+  }
+
+  setExpr(expr: string): void {
+    this.set({ ...this.state, expr });
+  }
+
   clear(): void {
     this.set(EMPTY_FILTER);
   }
 }
 
 export function isEmptyFilter(f: FilterState): boolean {
-  return f.events.length === 0 && f.cpus.length === 0 && f.task.trim() === '' && f.text === '';
+  return f.events.length === 0 && f.cpus.length === 0 && f.task.trim() === '' && f.text === '' && !f.timeRange && f.expr.trim() === '';
 }
 
 function sameFilter(a: FilterState, b: FilterState): boolean {
   return (
     a.task === b.task &&
     a.text === b.text &&
+    a.timeRange?.[0] === b.timeRange?.[0] &&
+    a.timeRange?.[1] === b.timeRange?.[1] &&
+    a.expr === b.expr &&
     a.events.length === b.events.length &&
     a.events.every((e, i) => e === b.events[i]) &&
     a.cpus.length === b.cpus.length &&
@@ -73,11 +86,13 @@ function sameFilter(a: FilterState, b: FilterState): boolean {
 
 /** The protocol form: empty parts left out, the task trimmed (a pid is typed with spaces). */
 export function toEventFilter(f: FilterState): EventFilter {
-  const out: { events?: string[]; cpus?: number[]; task?: string; text?: string } = {};
+  const out: { events?: string[]; cpus?: number[]; task?: string; text?: string; timeRange?: readonly [number, number]; expr?: string } = {};
+  if (f.timeRange) out.timeRange = [f.timeRange[0], f.timeRange[1]];
   if (f.events.length) out.events = [...f.events];
   if (f.cpus.length) out.cpus = [...f.cpus];
   if (f.task.trim()) out.task = f.task.trim();
   if (f.text) out.text = f.text;
+  if (f.expr.trim()) out.expr = f.expr.trim();
   return out;
 }
 
@@ -94,7 +109,11 @@ export class FilterBar {
   private readonly matchCount = el('span', 'ktl-match-count');
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly model: FilterModel) {
+  constructor(
+    private readonly model: FilterModel,
+    /** The expression box (expr-box.ts), placed first: it is the filter most questions need. */
+    expr?: HTMLElement,
+  ) {
     this.task.id = 'filter-task';
     this.task.placeholder = 'Task: comm or pid';
     this.task.setAttribute('aria-label', 'Filter by task: substring of comm, or a pid');
@@ -120,6 +139,7 @@ export class FilterBar {
     });
 
     const spacer = el('span', 'ktl-spacer');
+    if (expr) this.element.append(expr);
     this.element.append(this.task, this.text, this.active, this.clearButton, spacer, this.matchCount);
     model.onChange((s) => this.show(s));
     this.show(model.current);
@@ -148,6 +168,7 @@ export class FilterBar {
     const parts: string[] = [];
     if (f.events.length) parts.push(f.events.length <= 3 ? `events: ${f.events.join(', ')}` : `${f.events.length} events`);
     if (f.cpus.length) parts.push(`CPU ${f.cpus.join(', ')}`);
+    if (f.timeRange) parts.push(`time: ${formatDuration(f.timeRange[1] - f.timeRange[0])} range`);
     setText(this.active, parts.join(' · '));
     this.active.title = parts.join('\n');
     this.clearButton.toggleAttribute('disabled', isEmptyFilter(f));

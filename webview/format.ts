@@ -66,6 +66,22 @@ export function formatAbsoluteSeconds(originNs: string, relNs: number, decimals:
   return `${neg ? '-' : ''}${secs}.${frac}`;
 }
 
+/**
+ * A time-of-day clock (strace -t/-tt): origin + relative ns as the tool wrote it,
+ * "HH:MM:SS.uuuuuu" (microseconds, strace's resolution), "+Nd " in front once midnight has passed.
+ */
+export function formatTimeOfDay(originNs: string, relNs: number): string {
+  if (!/^\d{1,30}$/.test(originNs) || !Number.isSafeInteger(relNs)) return '?';
+  const abs = BigInt(originNs) + BigInt(relNs);
+  if (abs < 0n) return '?';
+  const secs = abs / 1_000_000_000n;
+  const day = secs / 86400n;
+  const inDay = Number(secs % 86400n);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const us = (abs % 1_000_000_000n).toString().padStart(9, '0').slice(0, 6);
+  return `${day > 0n ? `+${day}d ` : ''}${two(Math.floor(inDay / 3600))}:${two(Math.floor(inDay / 60) % 60)}:${two(inDay % 60)}.${us}`;
+}
+
 /** Absolute value of a counter trace clock: origin + relative count, as an integer. */
 export function formatAbsoluteCount(originNs: string, rel: number): string {
   if (!/^-?\d{1,30}$/.test(originNs) || !Number.isSafeInteger(rel)) return '?';

@@ -4,6 +4,7 @@
  * Strings stay untrusted after this: they are drawn on canvas or set as textContent.
  */
 import type { EventRow, InterleaveData, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, ModelProblem } from '../src/protocol/messages';
+import { LANE_LOST_STATE } from '../src/protocol/messages';
 import { isCount as isIndex, isEventRow, isFiniteNumber, isRecord } from './sanitize';
 
 function isStringList(v: unknown): v is readonly string[] {
@@ -55,6 +56,7 @@ export function isLifecycleLanes(v: unknown, states: number): v is LifecycleLane
       isIndex(l.generation) &&
       isIndex(l.state) &&
       l.state < states &&
+      typeof l.lost === 'boolean' &&
       isIndex(l.steps) &&
       Array.isArray(l.cpus) &&
       l.cpus.every(isIndex) &&
@@ -69,7 +71,8 @@ export function isLifecycleLanes(v: unknown, states: number): v is LifecycleLane
   const n = lane.length;
   if (![state, startNs, endNs, index, line, name].every((a) => a.length === n)) return false;
   for (let k = 0; k < n; k++) {
-    if ((lane[k] as number) >= v.lanes.length || (state[k] as number) >= states || (name[k] as number) >= v.names.length) return false;
+    const st = state[k] as number;
+    if ((lane[k] as number) >= v.lanes.length || (st >= states && st !== LANE_LOST_STATE) || (name[k] as number) >= v.names.length) return false;
   }
   return true;
 }

@@ -18,7 +18,7 @@
  */
 import { select, type Selection } from 'd3-selection';
 import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, ModelProblem } from '../src/protocol/messages';
-import { MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
+import { LANE_LOST_TEXT, MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
 import { el, setText } from './dom';
 import { formatCount, formatSeconds, formatTask } from './format';
 import { listboxStep } from './list-keys';
@@ -31,6 +31,14 @@ import { contentPx, firstRowFromScrollTop, scrollTopFromFirstRow, type Geometry 
 import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
 /** Layout, CSS px. */
 const LABEL_PX = 170;
+/** Narrow views: the labels take at most this share of the lanes' width, and at least MIN_LABEL_PX (keys are cut with an ellipsis, the full key is the title). */
+const LABEL_SHARE = 0.3;
+const MIN_LABEL_PX = 80;
+
+/** Lane label width (CSS px) for lanes `widthPx` wide: 170 px, less when the view is narrow so the lanes keep most of it. */
+export function laneLabelPx(widthPx: number): number {
+  return Math.round(Math.min(LABEL_PX, Math.max(MIN_LABEL_PX, widthPx * LABEL_SHARE)));
+}
 const AXIS_PX = 20;
 /** Pointer distance within which a click picks a finding marker. */
 const HIT_PX = 5;
@@ -127,7 +135,6 @@ export class LifecycleView {
     this.axisG = this.axisSvg.append('g').attr('class', 'ktl-tl-axis').attr('transform', `translate(0,${AXIS_PX - 1})`);
     const plot = el('div', 'ktl-lc-plot');
     plot.append(svgEl, this.canvas);
-    this.labels.style.width = `${LABEL_PX}px`;
     this.window.append(this.labels, plot);
     this.lanesBox.append(this.spacer, this.window);
     this.details.id = 'lc-details';
@@ -265,10 +272,17 @@ export class LifecycleView {
     this.legend.replaceChildren(
       ...s.states.map((name, k) => {
         const chip = el('span', 'ktl-lc-chip');
+        chip.dataset.colour = String(k % EVENT_COLOURS);
         chip.append(el('span', `ktl-lc-swatch ktl-ev-c${k % EVENT_COLOURS}`), el('span', '', name));
         return chip;
       }),
     );
+    if (s.findings.some((f) => f.kind === 'events-lost')) {
+      const chip = el('span', 'ktl-lc-chip ktl-lc-lost-chip');
+      chip.title = 'The object was on a CPU when it lost events: where it went next is not in the trace';
+      chip.append(el('span', 'ktl-lc-swatch ktl-lc-lost-swatch'), el('span', '', LANE_LOST_TEXT));
+      this.legend.append(chip);
+    }
     this.renderFindings();
     this.onResize();
     if (s.objects === 0) setText(this.details, 'No event of this trace maps to the model.');
@@ -393,7 +407,8 @@ export class LifecycleView {
   private onResize(): void {
     const g = this.geometry();
     this.spacer.style.height = `${contentPx(g) + AXIS_PX}px`;
-    const w = Math.max(1, this.lanesBox.clientWidth - LABEL_PX);
+    this.labels.style.width = `${laneLabelPx(this.lanesBox.clientWidth)}px`;
+    const w = this.canvasWidth();
     const h = Math.max(LANE_PX, g.viewportPx);
     const dpr = window.devicePixelRatio || 1;
     this.canvas.style.width = `${w}px`;
@@ -431,7 +446,7 @@ export class LifecycleView {
   }
 
   private canvasWidth(): number {
-    return Math.max(1, this.lanesBox.clientWidth - LABEL_PX);
+    return Math.max(1, this.lanesBox.clientWidth - laneLabelPx(this.lanesBox.clientWidth));
   }
 
   /** Selects lane `lane` and scrolls it into view. */
@@ -567,7 +582,8 @@ export class LifecycleView {
       l.id = `lc-lane-${lane}`;
       l.setAttribute('role', 'option');
       l.setAttribute('aria-selected', String(lane === this.selectedLane));
-      if (info) l.title = `${info.key}: ${info.steps} steps, ends ${s.states[info.state] ?? '?'}, CPUs ${info.cpus.join(', ')}`;
+      if (info) l.title = `${info.key}: ${info.steps} steps, ends ${info.lost ? LANE_LOST_TEXT : (s.states[info.state] ?? '?')}, CPUs ${info.cpus.join(', ')}`;
+      if (info?.lost) l.dataset.lost = 'true';
       l.style.height = `${LANE_PX}px`;
       labels.push(l);
     }

@@ -16,6 +16,7 @@ import type { HostToWebview, TraceSummary } from '../src/protocol/messages';
 import { byId, el } from './dom';
 import { EventTable } from './event-table';
 import { FilterBar, FilterModel, isEmptyFilter, toEventFilter } from './filters';
+import { ExprBox } from './expr-box';
 import { Host } from './host';
 import { Rpc } from './rpc';
 import { ThemeColours } from './tracks/colours';
@@ -23,6 +24,7 @@ import { LoadingView } from './loading';
 import { isCaptureOverlay, isTraceSummary } from './sanitize';
 import { parseFilterState } from './state';
 import { SummaryView } from './summary';
+import { rankEventColours } from './tracks/colours';
 import { TimelineView } from './timeline';
 import { FdPanel } from './fd-panel';
 import { PacketView } from './packet-view';
@@ -30,6 +32,9 @@ import { FindingsPanel } from './findings-panel';
 import { LifecycleView } from './lifecycle-view';
 import { InterleaveView } from './interleave-view';
 import { ViewTabs } from './view-tabs';
+import { LatencyView } from './latency-view';
+import { FindBox } from './find-box';
+import { sidebarSash } from './sidebar-sash';
 
 const host = new Host();
 /** Every request of every view goes through this one; its ids come from one counter. */
@@ -41,7 +46,8 @@ const app = byId<HTMLDivElement>('app');
 const filters = new FilterModel();
 const loading = new LoadingView();
 const summaryView = new SummaryView(filters, { revealLine: (line) => host.post({ type: 'revealLine', line }) });
-const filterBar = new FilterBar(filters);
+const exprBox = new ExprBox(rpc, filters);
+const filterBar = new FilterBar(filters, exprBox.element);
 /** Opens an event's line in the trace text, and (with its event name) its source line when mapped. */
 function reveal(line: number, event?: string): void {
   host.post(event === undefined ? { type: 'revealLine', line } : { type: 'revealEvent', line, event });
@@ -61,6 +67,7 @@ const table = new EventTable({
   selectedRow: (row) => {
     if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
   },
+  layoutChanged: ({ columns, detailsPx }) => host.saveState({ layout: { ...host.getState().layout, columns, ...(detailsPx !== null ? { detailsPx } : {}) } }),
 });
 const packetView = new PacketView(
   rpc,
@@ -82,18 +89,36 @@ const timeline = new TimelineView({
   post: (m) => host.post(m),
   filter: () => toEventFilter(filters.current),
   // An event picked on the timeline becomes the table's selection (details pane included).
-  picked: (_row, position) => {
+  picked: (row, position) => {
     if (position === null || !summary) return;
     const f = filters.current;
-    table.reset(toEventFilter(f), isEmptyFilter(f) ? summary.events : null, Math.max(0, position - 3), position);
+    const known = isEmptyFilter(f) ? summary.events : null;
+    const sort = table.currentSort;
+    if (!sort) {
+      table.reset(toEventFilter(f), known, Math.max(0, position - 3), position);
+      return;
+    }
+    // Sorted: the timeline's position is in file order; ask where the event is in the sorted list.
+    void rpc.request({ type: 'positionOf', filter: toEventFilter(f), sort, index: row.index }).then(
+      (r) => {
+        if (r.position !== null) table.reset(toEventFilter(f), known, Math.max(0, r.position - 3), r.position);
+      },
+      () => undefined,
+    );
   },
   revealLine: reveal,
   viewChanged: (range, selection) => {
     host.saveState({ timeline: { range, selection } });
     lifecycles.rangeChanged();
   },
+  // The range panel's button: the table shows the range's events (Events tab, so they are seen).
+  filterToRange: (range) => {
+    filters.setTimeRange(range);
+    tabs.select('events');
+  },
 });
 const savedAtLoad = host.getState();
+table.restoreLayout(savedAtLoad.layout?.columns, savedAtLoad.layout?.detailsPx);
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
 const lifecycles = new LifecycleView(
   {
@@ -117,11 +142,25 @@ const interleave = new InterleaveView(
   },
   savedAtLoad.interleave,
 );
+const latency = new LatencyView({
+  rpc,
+  colours: () => colours.get(),
+  eventNames: () => summary?.eventCounts.map((e) => e.name) ?? [],
+  firstTsNs: () => summary?.firstTsNs ?? 0,
+  // The pair across the timeline (with room either side), its opening event selected in the table.
+  showPair: (p) => {
+    const pad = Math.max(p.durNs / 2, 1000);
+    if (Number.isFinite(p.openTsNs)) timeline.zoomTo(p.openTsNs - pad, p.openTsNs + p.durNs + pad);
+    timeline.pickIndex(p.open);
+    tabs.select('events');
+  },
+});
 const tabs = new ViewTabs(
   [
     { id: 'events', label: 'Events', element: table.element },
     { id: 'lifecycles', label: 'Lifecycles', element: lifecycles.element, shown: () => lifecycles.show() },
     { id: 'interleave', label: 'Interleavings', element: interleave.element, shown: () => interleave.show() },
+    { id: 'latency', label: 'Latency', element: latency.element, shown: () => latency.show() },
   ],
   (id) => host.saveState({ tab: id }),
 );
@@ -130,13 +169,29 @@ function revealTableSelection(): void {
   const index = Number(table.element.querySelector<HTMLElement>('.ktl-row.ktl-selected[data-index]')?.dataset.index);
   if (Number.isSafeInteger(index)) timeline.revealIndex(index);
 }
+const findBox = new FindBox(rpc, table);
+// Ctrl+F (Cmd+F) opens the find box; F3 / Shift+F3 find the next / previous match.
+document.addEventListener('keydown', (e) => {
+  if (main.hidden) return;
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'f') {
+    e.preventDefault();
+    tabs.select('events');
+    findBox.open();
+  } else if (e.key === 'F3' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    e.preventDefault();
+    tabs.select('events');
+    findBox.again(e.shiftKey ? -1 : 1);
+  }
+});
 const fdPanel = new FdPanel({
   rpc,
   pick: (index) => timeline.pickIndex(index),
   revealLine: (line) => host.post({ type: 'revealLine', line }),
 });
-tableArea.append(filterBar.element, timeline.element, tabs.element, table.element, packetView.element, lifecycles.element, interleave.element);
-main.append(summaryView.header, summaryView.sidebar, tableArea);
+tableArea.append(filterBar.element, timeline.element, tabs.element, findBox.element, table.element, packetView.element, lifecycles.element, interleave.element, latency.element);
+// The sidebar and the rest side by side, the sash between them draggable; the width is kept per editor.
+const sash = sidebarSash(main, summaryView.sidebar, savedAtLoad.layout?.sidebarPx, (sidebarPx) => host.saveState({ layout: { ...host.getState().layout, sidebarPx } }));
+main.append(summaryView.header, summaryView.sidebar, sash, tableArea);
 app.append(loading.element, main, colours.element);
 
 let summary: TraceSummary | null = null;
@@ -156,6 +211,8 @@ function showSummary(s: TraceSummary): void {
   const saved = host.getState();
   if (first) filters.set(saved.filter);
   summary = s;
+  // The ten busiest events get a colour each, before anything draws them.
+  rankEventColours(s.eventCounts);
   loading.hide();
   main.hidden = false;
   summaryView.render(s);
@@ -217,6 +274,10 @@ function onMessage(msg: HostToWebview): void {
     case 'applyFilter':
       // Before the summary arrives this lands in the saved state, which showSummary restores.
       filters.set(parseFilterState(msg.filter));
+      // The filtered rows are the answer: show the Events tab whichever view was in front
+      // (saved too, for a page that has not had its summary yet).
+      host.saveState({ tab: 'events' });
+      tabs.select('events');
       // ... and the timeline zooms to the matching events (the events of that source line).
       timeline.fitToMatches();
       break;

@@ -8,7 +8,7 @@
  * current filter generation, so a slow reply for an old filter or a page we gave up on
  * can never paint over the current view.
  */
-import { MAX_PAGE_ROWS, type EventFilter, type EventRow, type WebviewToHost } from '../src/protocol/messages';
+import { MAX_PAGE_ROWS, type EventFilter, type RowSort, type EventRow, type WebviewToHost } from '../src/protocol/messages';
 import { isEventRow } from './sanitize';
 
 /** Rows per request: a few screens of rows, far below the host's MAX_PAGE_ROWS cap. */
@@ -43,6 +43,7 @@ export class RowCache {
   private readonly failedPages = new Set<number>();
   private generation = 0;
   private filter: EventFilter = {};
+  private sort: RowSort | null = null;
   /** Rows matching the filter, from the latest accepted reply; null until one arrives. */
   total: number | null = null;
   lastError: string | null = null;
@@ -54,13 +55,14 @@ export class RowCache {
   ) {}
 
   /** Forget everything: a new filter (or a new trace). `knownTotal` skips the "…" phase. */
-  reset(filter: EventFilter, knownTotal: number | null): void {
+  reset(filter: EventFilter, knownTotal: number | null, sort: RowSort | null = null): void {
     this.generation++;
     this.pages.clear();
     this.pending.clear();
     this.pendingPages.clear();
     this.failedPages.clear();
     this.filter = filter;
+    this.sort = sort;
     this.total = knownTotal;
     this.lastError = null;
   }
@@ -106,7 +108,7 @@ export class RowCache {
     const requestId = this.nextId();
     this.pending.set(requestId, { page, generation: this.generation });
     this.pendingPages.add(page);
-    this.send({ type: 'rows', requestId, start: page * PAGE_ROWS, count: PAGE_ROWS, filter: this.filter });
+    this.send({ type: 'rows', requestId, start: page * PAGE_ROWS, count: PAGE_ROWS, filter: this.filter, ...(this.sort ? { sort: this.sort } : {}) });
   }
 
   private evict(keep: Set<number>): void {

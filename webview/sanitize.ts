@@ -6,7 +6,7 @@
  * this: they are only ever rendered with textContent.
  */
 import type { CaptureOverlayInfo, CountEntry, EventRow, FdSummary, FdUseRow, TaskEntry, TraceSummary } from '../src/protocol/messages';
-import { MAX_TASK_TRACKS } from '../src/protocol/messages';
+import { MAX_SUMMARY_GAPS, MAX_TASK_TRACKS } from '../src/protocol/messages';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -83,8 +83,13 @@ export function isTraceSummary(v: unknown): v is TraceSummary {
     Array.isArray(v.errors) &&
     v.errors.every(isErrorEntry) &&
     (v.interfaces === undefined || (Array.isArray(v.interfaces) && v.interfaces.every(isInterfaceEntry))) &&
+    (v.gaps === undefined || (Array.isArray(v.gaps) && v.gaps.length <= MAX_SUMMARY_GAPS && v.gaps.every(isGap))) &&
     (v.taskTracks === undefined || (Array.isArray(v.taskTracks) && v.taskTracks.length <= MAX_TASK_TRACKS && v.taskTracks.every((x) => isRecord(x) && isCount(x.id) && typeof x.label === 'string')))
   );
+}
+
+function isGap(v: unknown): boolean {
+  return isRecord(v) && (v.kind === 'lost' || v.kind === 'buffer-started') && isCount(v.cpu) && (v.count === null || isCount(v.count)) && isCount(v.line) && isFiniteNumber(v.tsNs);
 }
 
 function isNullableString(v: unknown): v is string | null {

@@ -11,6 +11,10 @@ export interface FilterState {
   readonly task: string;
   /** Case-insensitive substring of the event's field text. */
   readonly text: string;
+  /** Events in [startNs, endNs) only (RelNs); absent: any time. */
+  readonly timeRange?: readonly [number, number];
+  /** A filter expression (README "Filter expressions"); '' = none. */
+  readonly expr: string;
 }
 
 export interface ViewState {
@@ -28,22 +32,59 @@ export interface ViewState {
   readonly lifecycleModel?: string;
   /** The interleave view's object (`FIELD=VALUE`) and pair (`OPEN,CLOSE`) boxes. */
   readonly interleave?: { readonly key: string; readonly pair: string };
+  /** Pane sizes the user dragged (CSS px), per editor. */
+  readonly layout?: LayoutState;
 }
 
-export type ViewTab = 'events' | 'lifecycles' | 'interleave';
+export interface LayoutState {
+  /** Width of the sidebar (facet lists). */
+  readonly sidebarPx?: number;
+  /** Event table column widths by column class (`c-time` …). */
+  readonly columns?: Readonly<Record<string, number>>;
+  /** Height of the selected event's details under the table. */
+  readonly detailsPx?: number;
+}
+
+/** A pane size worth keeping: a finite number of CSS px within what any screen has. */
+function paneSize(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100_000 ? Math.round(v) : undefined;
+}
+
+export function parseLayoutState(v: unknown): LayoutState | undefined {
+  if (!isRecord(v)) return undefined;
+  const sidebarPx = paneSize(v.sidebarPx);
+  const detailsPx = paneSize(v.detailsPx);
+  const columns: Record<string, number> = {};
+  if (isRecord(v.columns)) {
+    for (const [k, w] of Object.entries(v.columns).slice(0, MAX_ITEMS)) {
+      const px = paneSize(w);
+      if (/^c-[a-z]{1,12}$/.test(k) && px !== undefined) columns[k] = px;
+    }
+  }
+  const out = {
+    ...(sidebarPx !== undefined ? { sidebarPx } : {}),
+    ...(detailsPx !== undefined ? { detailsPx } : {}),
+    ...(Object.keys(columns).length > 0 ? { columns } : {}),
+  };
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export type ViewTab = 'events' | 'lifecycles' | 'interleave' | 'latency';
 
 export interface TimelineState {
   readonly range: [number, number];
   readonly selection: [number, number] | null;
 }
 
-export const EMPTY_FILTER: FilterState = { events: [], cpus: [], task: '', text: '' };
+export const EMPTY_FILTER: FilterState = { events: [], cpus: [], task: '', text: '', expr: '' };
 
 export const INITIAL_STATE: ViewState = { version: 1, filter: EMPTY_FILTER, firstRow: 0, selected: null };
 
 /** Same bounds as src/protocol/guards.ts so a restored filter is always sendable. */
 const MAX_ITEMS = 4096;
 const MAX_TEXT = 1024;
+/** protocol MAX_FILTER_EXPR. */
+const MAX_EXPR = 4096;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,6 +107,11 @@ export function parseFilterState(v: unknown): FilterState {
     cpus: cpus.slice(0, MAX_ITEMS),
     task: shortString(v.task),
     text: shortString(v.text),
+    ...(Array.isArray(v.timeRange) && v.timeRange.length === 2 && v.timeRange.every((x) => typeof x === 'number' && Number.isFinite(x)) && (v.timeRange[1] as number) > (v.timeRange[0] as number)
+      ? { timeRange: [v.timeRange[0] as number, v.timeRange[1] as number] as const }
+      : {}),
+    // Longer than the wire allows: dropped rather than cut (a cut expression means something else).
+    expr: typeof v.expr === 'string' && v.expr.length <= MAX_EXPR ? v.expr : '',
   };
 }
 
@@ -73,7 +119,8 @@ export function parseViewState(v: unknown): ViewState {
   if (!isRecord(v) || v.version !== 1) return INITIAL_STATE;
   const firstRow = typeof v.firstRow === 'number' && Number.isFinite(v.firstRow) && v.firstRow >= 0 ? v.firstRow : 0;
   const timeline = parseTimelineState(v.timeline);
-  const tab = v.tab === 'events' || v.tab === 'lifecycles' || v.tab === 'interleave' ? v.tab : undefined;
+  const tab = v.tab === 'events' || v.tab === 'lifecycles' || v.tab === 'interleave' || v.tab === 'latency' ? v.tab : undefined;
+  const layout = parseLayoutState(v.layout);
   const il = isRecord(v.interleave) ? { key: shortString(v.interleave.key), pair: shortString(v.interleave.pair) } : undefined;
   return {
     version: 1,
@@ -84,6 +131,7 @@ export function parseViewState(v: unknown): ViewState {
     ...(tab ? { tab } : {}),
     ...(typeof v.lifecycleModel === 'string' && v.lifecycleModel.length <= MAX_TEXT ? { lifecycleModel: v.lifecycleModel } : {}),
     ...(il ? { interleave: il } : {}),
+    ...(layout ? { layout } : {}),
   };
 }
 

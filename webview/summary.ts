@@ -4,7 +4,10 @@
  * errors). Clicking an event or a CPU toggles it in the filter; clicking a task filters
  * by its pid; clicking a parse error reveals its line in the text editor.
  *
- * DOM contract used by the tests: `#summary-events[data-value]` is the exact event count.
+ * A capture speaks of what it has: packets, interfaces and protocols (each packet's event name),
+ * not CPUs, a tracer, lost events or tasks.
+ *
+ * DOM contract used by the tests: `#summary-events[data-value]` is the exact event (packet) count.
  */
 import type { CountEntry, TraceSummary } from '../src/protocol/messages';
 import { clear, el } from './dom';
@@ -40,9 +43,10 @@ export class SummaryView {
     this.eventItems.clear();
     this.cpuItems.clear();
 
+    const capture = isCapture(s);
     const events = [...s.eventCounts].sort(byCountThenName);
     this.sidebar.append(
-      this.facetSection('Events', 'summary-event-list', events, MAX_EVENTS_SHOWN, (e) => e.name, (entry, box) => {
+      this.facetSection(capture ? 'Protocols' : 'Events', 'summary-event-list', events, MAX_EVENTS_SHOWN, (e) => e.name, (entry, box) => {
         this.eventItems.set(entry.name, box);
         box.closest('label')?.setAttribute('data-event', entry.name);
         box.addEventListener('change', () => this.model.toggleEvent(entry.name));
@@ -63,7 +67,7 @@ export class SummaryView {
       }),
     );
 
-    this.sidebar.append(this.tasksSection(s));
+    if (!capture) this.sidebar.append(this.tasksSection(s));
     if (s.errors.length > 0) this.sidebar.append(this.errorsSection(s));
     this.showFilter(this.model.current);
   }
@@ -83,19 +87,26 @@ export class SummaryView {
       this.header.append(wrap);
       return v;
     };
+    const capture = isCapture(s);
     item('format', s.format, 'summary-format');
-    item('tracer', s.tracer ?? '—', 'summary-tracer');
+    if (!capture) item('tracer', s.tracer ?? '—', 'summary-tracer');
     // A ktl recording names what ended it: the trigger that fired is where the bug is.
     if (s.stoppedBy !== undefined) item('stopped by', s.stoppedBy, 'summary-stopped-by', 'ktl-stopped-by').title = s.stoppedBy;
-    const events = item('events', formatCount(s.events), 'summary-events');
+    const events = item(capture ? 'packets' : 'events', formatCount(s.events), 'summary-events');
     events.dataset.value = String(s.events);
     // A counter trace clock has no unit: its span is a count, not nanoseconds.
     const counter = s.timeSource === 'counter';
     const span = item('span', s.timeSource === 'none' ? 'no timestamps' : counter ? `${formatCount(s.durationNs)} counts` : formatDuration(s.durationNs), 'summary-span');
     span.title = `${formatCount(s.durationNs)} ${counter ? 'counts' : 'ns'} (times: ${s.timeSource})`;
-    item('CPUs', formatCpuList(s.cpus), 'summary-cpus');
-    const lost = item('lost', formatCount(s.lostEvents), 'summary-lost', s.lostEvents > 0 ? 'ktl-warn' : undefined);
-    lost.dataset.value = String(s.lostEvents);
+    if (capture) {
+      const names = (s.interfaces ?? []).map((i) => i.name);
+      const ifs = item('interfaces', names.length > 0 ? names.join(', ') : '—', 'summary-interfaces');
+      ifs.title = (s.interfaces ?? []).map((i) => `${i.name}: ${i.linkType}`).join('\n');
+    } else {
+      item('CPUs', formatCpuList(s.cpus), 'summary-cpus');
+      const lost = item('lost', formatCount(s.lostEvents), 'summary-lost', s.lostEvents > 0 ? 'ktl-warn' : undefined);
+      lost.dataset.value = String(s.lostEvents);
+    }
     const errors = item('parse errors', formatCount(s.errorCount), 'summary-errors', s.errorCount > 0 ? 'ktl-error-text' : undefined);
     errors.dataset.value = String(s.errorCount);
   }
@@ -183,6 +194,11 @@ export class SummaryView {
     const task = f.task.trim();
     for (const b of this.sidebar.querySelectorAll<HTMLElement>('.ktl-task')) b.classList.toggle('ktl-active', b.dataset.pid === task);
   }
+}
+
+/** A capture (pcap, pcapng): its rows are packets (summary.lineKind). */
+function isCapture(s: TraceSummary): boolean {
+  return s.lineKind === 'packet';
 }
 
 export function sectionTitle(title: string, n: number): HTMLElement {

@@ -2,7 +2,8 @@
  * Deep checks of the timeline replies before they are drawn: the guard in src/protocol only
  * looks at the envelope, and the drawing loops index typed arrays by what these say.
  */
-import type { CountEntry, TimelineData, TimelineTrack, TrackId } from '../src/protocol/messages';
+import type { CountEntry, RangeStatsView, TimelineData, TimelineTrack, TrackId } from '../src/protocol/messages';
+import { isEventRow } from './sanitize';
 
 const MAX_TRACKS = 4096;
 
@@ -66,4 +67,13 @@ export function isTimelineData(v: unknown): v is TimelineData {
 
 export function isCountList(v: unknown): v is readonly CountEntry[] {
   return Array.isArray(v) && v.every((e) => isRecord(e) && typeof e.name === 'string' && isIndex(e.count));
+}
+
+/** A range panel reply: counts, tasks and run times well-formed, the end rows real rows. */
+export function isRangeStats(v: unknown): v is RangeStatsView {
+  if (!isRecord(v) || !isFiniteNumber(v.startNs) || !isFiniteNumber(v.endNs) || !isIndex(v.total)) return false;
+  if (!isCountList(v.events) || !isCountList(v.cpus)) return false;
+  if (!Array.isArray(v.tasks) || !v.tasks.every((t) => isRecord(t) && typeof t.comm === 'string' && Number.isSafeInteger(t.pid) && isIndex(t.count))) return false;
+  if (!Array.isArray(v.runTime) || !v.runTime.every((r) => isRecord(r) && isIndex(r.cpu) && typeof r.comm === 'string' && Number.isSafeInteger(r.pid) && isFiniteNumber(r.runNs) && r.runNs >= 0)) return false;
+  return (v.first === null || isEventRow(v.first)) && (v.last === null || isEventRow(v.last));
 }

@@ -21,9 +21,12 @@
 import { brushX, type BrushBehavior, type D3BrushEvent } from 'd3-brush';
 import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, zoomTransform, type ZoomBehavior } from 'd3-zoom';
-import type { CountEntry, EventFilter, EventRow, TimelineData, TraceSummary } from '../src/protocol/messages';
+import type { CountEntry, EventFilter, EventRow, TimelineData, TraceGapView, TraceSummary } from '../src/protocol/messages';
 import { MAX_TIMELINE_RESOLUTION, type CaptureOverlayInfo, type CaptureToHost } from '../src/protocol/messages';
 import { CaptureBar } from './capture-bar';
+import { TimelineLegend } from './timeline-legend';
+import { RangePanel } from './range-panel';
+import { isRangeStats } from './timeline-data';
 import { el, setText } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel, trackName } from './format';
 import { isEventRow } from './sanitize';
@@ -49,6 +52,8 @@ const DRAW_MEASURES = 5000;
 /** Keyboard zoom step and pan step (fraction of the visible span). */
 const KEY_ZOOM = 1.5;
 const KEY_PAN = 0.1;
+/** Opacity of the events a filter expression drops (drawn beneath the matching ones). */
+const DIM_ALPHA = 0.22;
 /**
  * Why an event is fetched, and so what to do with it when it arrives: `click` (here; a
  * double-click also opens its line) shows it and selects it in the table; `table` (the table
@@ -70,6 +75,8 @@ export interface TimelineHost {
   revealLine(line: number, event?: string): void;
   /** The visible range or the brushed selection changed (persisted state; views sharing the time range). */
   viewChanged?(range: [number, number], selection: [number, number] | null): void;
+  /** "Filter table to range" in the range panel: the table (and timeline) keep only [startNs, endNs). */
+  filterToRange?(range: readonly [number, number]): void;
 }
 
 /** A track laid out: its renderer and its top edge on the canvas (CSS px). */
@@ -101,6 +108,12 @@ export class TimelineView {
   private frame = 0;
   /** The data for the visible range: one request in flight, one more when it lands if the view moved. */
   private readonly dataRequest: OneInFlight<'timeline'>;
+  /**
+   * Under a filter expression: the same range without it, drawn dimmed beneath the matching
+   * marks, so what does not match stays visible in place (null: no expression, or not yet).
+   */
+  private dimData: TimelineData | null = null;
+  private readonly dimRequest: OneInFlight<'timeline'>;
   /** The brushed range [startNs, endNs), kept in time so zooming moves the brush with it. */
   private selection: [number, number] | null = null;
   private readonly rangeRequest: Latest<'timelineRange'>;
@@ -118,6 +131,13 @@ export class TimelineView {
   /** Interfaces of an attached capture, drawn after the CPUs. */
   private captureTracks: { id: TrackId; label: string }[] = [];
   private readonly captureBar: CaptureBar;
+  private readonly legend = new TimelineLegend();
+  /** What the brushed range holds (counts per event, CPU, task; run time; first/last). */
+  private readonly rangePanel = new RangePanel(
+    () => this.summary?.firstTsNs ?? 0,
+    (range) => this.host.filterToRange?.(range),
+  );
+  private readonly statsRequest: Latest<'rangeStats'>;
 
   constructor(private readonly host: TimelineHost) {
     this.captureBar = new CaptureBar((m) => host.post(m));
@@ -129,7 +149,16 @@ export class TimelineView {
         this.schedule();
       },
     );
+    this.dimRequest = new OneInFlight(
+      host.rpc,
+      () => this.dimBody(),
+      (msg) => {
+        this.dimData = isTimelineData(msg.data) && this.dimBody() ? msg.data : null;
+        this.schedule();
+      },
+    );
     this.rangeRequest = new Latest(host.rpc);
+    this.statsRequest = new Latest(host.rpc);
     this.pickRequest = new Latest(host.rpc);
     this.fitRequest = new Latest(host.rpc);
     this.element.id = 'timeline';
@@ -161,7 +190,7 @@ export class TimelineView {
     body.append(this.labels, this.plot);
     this.details.id = 'timeline-details';
     this.details.setAttribute('aria-live', 'polite');
-    this.element.append(bar, this.captureBar.element, body, this.details);
+    this.element.append(bar, this.legend.element, this.captureBar.element, body, this.details, this.rangePanel.element);
     this.showHint();
 
     this.zoom = d3zoom<HTMLCanvasElement, unknown>()
@@ -180,6 +209,7 @@ export class TimelineView {
   setSummary(s: TraceSummary): void {
     const first = this.summary === null;
     this.summary = s;
+    this.legend.set(s);
     this.scale.setDomain(s.firstTsNs, s.firstTsNs + s.durationNs + 1);
     this.layoutTracks();
     if (first) {
@@ -226,6 +256,8 @@ export class TimelineView {
       : s.cpus.map((cpu) => ({ id: trackIdOf(s, cpu), label: trackName(s, cpu), title: trackName(s, cpu) }));
     const all = [...base, ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
     this.tracks = all.map((x, k) => ({ track: new EventTrack(x.id), top: k * trackPx + TRACK_GAP_PX / 2 }));
+    // Lost events and late buffers are the CPU's: drawn on its track.
+    for (const p of this.tracks) if (p.track.id.kind === 'cpu') p.track.gaps = (s.gaps ?? []).filter((g) => g.cpu === p.track.id.id);
     this.tracksPx = Math.max(trackPx, all.length * trackPx);
     const head = el('div', 'ktl-tl-label-head');
     head.style.height = `${AXIS_PX + RULER_PX}px`;
@@ -270,6 +302,7 @@ export class TimelineView {
   /** The table's filter changed: ask again for the same range. */
   refresh(): void {
     this.setData(null);
+    this.dimData = null;
     this.request();
     if (this.selection) this.requestRange();
   }
@@ -336,6 +369,15 @@ export class TimelineView {
   private request(): void {
     if (!this.summary || this.scale.width <= 1) return;
     this.dataRequest.ask();
+    if (this.host.filter().expr) this.dimRequest.ask();
+    else this.dimData = null;
+  }
+
+  /** The visible range under the table's filter without its expression (the dimmed layer); null without one. */
+  private dimBody(): RequestBody<'timeline'> | null {
+    const body = this.dataBody();
+    if (!body?.filter.expr) return null;
+    return { ...body, filter: { ...body.filter, expr: undefined } };
   }
 
   /** The visible range at the plot's resolution, under the table's filter. */
@@ -350,6 +392,14 @@ export class TimelineView {
   private requestRange(): void {
     if (!this.selection) return;
     const [startNs, endNs] = this.selection;
+    this.rangePanel.pending(startNs, endNs);
+    this.statsRequest.send(
+      { type: 'rangeStats', startNs, endNs, filter: this.host.filter() },
+      (msg) => {
+        if (isRangeStats(msg.stats)) this.rangePanel.show(msg.stats);
+      },
+      (message) => setText(this.rangePanel.element, message),
+    );
     this.rangeRequest.send(
       { type: 'timelineRange', startNs, endNs, cpus: null, filter: this.host.filter() },
       (msg) => {
@@ -437,7 +487,22 @@ export class TimelineView {
     }
 
     const data = this.data;
-    for (const p of this.tracks) p.track.render({ ctx, scale: this.scale, colours, top: p.top, size: { width: w, height: SLICE_PX + MARK_PX } });
+    const dim = this.dimData;
+    for (const p of this.tracks) {
+      const size = { width: w, height: SLICE_PX + MARK_PX };
+      // Events the expression drops: drawn first, faint; then the matching ones over them.
+      const dimTrack = dim?.tracks.find((t) => sameTrack(p.track.id, t.track));
+      if (dim && dimTrack) {
+        const own = p.track.current;
+        p.track.current = { data: dim, track: dimTrack };
+        ctx.globalAlpha = DIM_ALPHA;
+        p.track.render({ ctx, scale: this.scale, colours, top: p.top, size });
+        ctx.globalAlpha = 1;
+        p.track.current = own;
+      }
+      p.track.render({ ctx, scale: this.scale, colours, top: p.top, size });
+    }
+    this.canvas.dataset.dimmed = dim ? String(dim.startNs) : '';
 
     // The brushed range and the picked event.
     if (this.selection) {
@@ -512,6 +577,8 @@ export class TimelineView {
   private clearSelection(): void {
     this.selection = null;
     this.rangeRequest.cancel();
+    this.statsRequest.cancel();
+    this.rangePanel.clear();
     this.band.hidden = true;
     setText(this.selectionLabel, '');
     delete this.selectionLabel.dataset.durationNs;
@@ -545,6 +612,18 @@ export class TimelineView {
     this.details.replaceChildren(el('span', 'ktl-muted', 'Click an event mark for its details; wheel or +/− zooms, drag or ←/→ pans, drag on the ruler to measure.'));
   }
 
+  private showGap(id: TrackId, g: TraceGapView): void {
+    const first = this.summary?.firstTsNs ?? 0;
+    this.details.dataset.index = '';
+    this.details.dataset.gapLine = String(g.line);
+    const what = g.kind === 'lost' ? `[LOST ${g.count === null ? '' : `${g.count} `}EVENTS]` : 'buffer started';
+    this.details.replaceChildren(
+      el('span', 'ktl-muted', `${formatSeconds(g.tsNs - first, 9)} s · ${this.trackLabel(id)} · line ${g.line} · `),
+      el('span', 'ktl-warn', what),
+      el('span', 'ktl-muted', g.kind === 'lost' ? ' · this CPU\'s events here are not in the trace; lifecycles crossing it are incomplete' : ' · this CPU\'s earlier events were overwritten'),
+    );
+  }
+
   private showPacket(iface: number, index: number, tsNs: number, protocol: string): void {
     const c = this.captureBar.current;
     const first = this.summary?.firstTsNs ?? 0;
@@ -557,6 +636,7 @@ export class TimelineView {
 
   private showEvent(row: EventRow): void {
     delete this.details.dataset.packet;
+    delete this.details.dataset.gapLine;
     this.picked = row;
     const first = this.summary?.firstTsNs ?? 0;
     this.details.dataset.index = String(row.index);
@@ -629,7 +709,7 @@ export class TimelineView {
   fitToMatches(): void {
     if (!this.summary || this.scale.width <= 1) return;
     const f = this.host.filter();
-    if (!(f.events?.length || f.cpus?.length || f.task || f.text)) {
+    if (!(f.events?.length || f.cpus?.length || f.task || f.text || f.timeRange)) {
       this.resetZoom();
       return;
     }
@@ -671,6 +751,12 @@ export class TimelineView {
     const d = track?.current;
     if (!placed || !track || !d) return;
     const ev = d.track.events;
+    // A lost-events mark wins over the events beside it: it says why they may be wrong.
+    const gap = track.gapAt(this.scale, x, HIT_PX);
+    if (gap) {
+      this.showGap(track.id, gap);
+      return;
+    }
     // The nearest listed event within HIT_PX.
     const best = track.nearestEvent(this.scale, x, HIT_PX);
     if (ev && best >= 0) {

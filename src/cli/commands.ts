@@ -17,6 +17,7 @@ import { journeyCommand } from './journey';
 import { alignCommand } from './align';
 import { diffCommand } from './diff';
 import { exportCommand } from './export';
+import { latencyCommand } from './latency';
 import { recordCommand } from './record';
 
 export class UsageError extends Error {}
@@ -37,7 +38,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand, diffCommand, exportCommand, recordCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand, diffCommand, exportCommand, recordCommand, latencyCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {

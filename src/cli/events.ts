@@ -1,7 +1,7 @@
 /**
  * `ktl events`: one JSON object per event (or one text line), in file order, filtered by the
  * same EventFilter as the editor's table and timeline (core/analysis/event-filter.ts):
- * --event/--cpu/--task/--text are its events/cpus/task/text.
+ * --event/--cpu/--task/--text/--where are its events/cpus/task/text/expr.
  */
 import type { Trace } from '../core/trace/trace';
 import { eventJson } from '../core/formats/decode';
@@ -9,20 +9,37 @@ import { eventMatcher, type EventFilter } from '../core/analysis/event-filter';
 import { loadTrace } from './load';
 import { nonNegative, oneFile, type Command } from './commands';
 import type { Output } from './output';
+import { whereExpr, whereErrors, WHERE_OPTION, WHERE_USAGE } from './where';
 
 export const eventsCommand: Command = {
   name: 'events',
-  usage: 'events FILE [--json] [--event NAME]... [--cpu N]... [--task COMM|PID] [--text TEXT] [--limit N]',
-  options: { json: { type: 'boolean' }, event: { type: 'string', multiple: true }, cpu: { type: 'string', multiple: true }, task: { type: 'string' }, text: { type: 'string' }, limit: { type: 'string' } },
+  usage: `events FILE [--json | --count] [--event NAME]... [--cpu N]... [--task COMM|PID] [--text TEXT] ${WHERE_USAGE} [--limit N]`,
+  options: {
+    json: { type: 'boolean' },
+    count: { type: 'boolean' },
+    event: { type: 'string', multiple: true },
+    cpu: { type: 'string', multiple: true },
+    task: { type: 'string' },
+    text: { type: 'string' },
+    limit: { type: 'string' },
+    ...WHERE_OPTION,
+  },
   async run(args, out) {
     const v = args.values;
     const file = oneFile(args, 'events');
     const cpus = ((v.cpu as string[] | undefined) ?? []).map((c) => nonNegative('--cpu', c));
     const limit = typeof v.limit === 'string' ? nonNegative('--limit', v.limit) : Infinity;
+    const expr = whereExpr(args);
     const trace = await loadTrace(file, args);
     try {
-      const filter: EventFilter = { events: (v.event as string[] | undefined) ?? [], cpus, task: typeof v.task === 'string' ? v.task : '', text: typeof v.text === 'string' ? v.text : '' };
-      await writeEvents(trace, { json: v.json === true, filter, limit }, out);
+      const filter: EventFilter = {
+        events: (v.event as string[] | undefined) ?? [],
+        cpus,
+        task: typeof v.task === 'string' ? v.task : '',
+        text: typeof v.text === 'string' ? v.text : '',
+        ...(expr !== undefined ? { expr } : {}),
+      };
+      await writeEvents(trace, { json: v.json === true, count: v.count === true, filter, limit }, out);
     } finally {
       trace.close();
     }
@@ -31,6 +48,8 @@ export const eventsCommand: Command = {
 
 interface EventsOptions {
   json: boolean;
+  /** Print only how many events pass. */
+  count: boolean;
   filter: EventFilter;
   limit: number;
 }
@@ -39,12 +58,15 @@ interface EventsOptions {
 const DRAIN_EVERY = 4096;
 
 async function writeEvents(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
-  const keep = eventMatcher(trace, o.filter);
+  const keep = whereErrors(() => eventMatcher(trace, o.filter));
   let written = 0;
   for (let i = 0; i < trace.length && written < o.limit && !out.isClosed; i++) {
     if (keep && !keep.test(i)) continue;
+    written++;
+    if (o.count) continue;
     if (o.json) out.line(JSON.stringify(eventJson(trace, i)));
     else out.line(`${(trace.tsNs(i) / 1e9).toFixed(9)} [${trace.cpu(i)}] ${trace.comm(i)}-${trace.pid(i)} ${trace.event(i)}: ${trace.payloadText(i)}`);
-    if (++written % DRAIN_EVERY === 0) await out.drained();
+    if (written % DRAIN_EVERY === 0) await out.drained();
   }
+  if (o.count) out.line(String(written));
 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { plural, siteKey, type EventSites } from './hits/model';
 import type { HitsStore } from './hits/store';
 import type { HitsNode } from './hits/tree';
+import { sideGroup } from './side-group';
 
 const ALL = '$all';
 
@@ -56,8 +57,7 @@ export function registerAmbiguity(store: HitsStore): vscode.Disposable[] {
       if (typeof file !== 'string' || typeof line !== 'number') return;
       const uri = store.sourceUri(file);
       if (!uri) return;
-      const pos = new vscode.Position(Math.max(0, line - 1), 0);
-      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: true });
+      await sideGroup.showText(uri, { line });
     }),
   ];
 }

@@ -12,6 +12,7 @@
 import * as vscode from 'vscode';
 import type { CaptureFinding } from '../protocol/messages';
 import type { TraceDocument } from './trace-document';
+import { sideGroup } from './side-group';
 import { TRACE_VIEW_TYPE, type TraceEditorProvider } from './trace-editor';
 
 export const SELECT_PACKET_COMMAND = 'kernelTrace.selectPacket';
@@ -72,7 +73,7 @@ export class CaptureDiagnostics implements vscode.Disposable {
     if (typeof uriArg !== 'string' || typeof packet !== 'number' || !Number.isSafeInteger(packet) || packet < 1) return;
     const uri = vscode.Uri.parse(uriArg);
     if (this.provider.selectPacket(uri, packet - 1)) return;
-    await vscode.commands.executeCommand('vscode.openWith', uri, TRACE_VIEW_TYPE);
+    await sideGroup.openWith(uri, TRACE_VIEW_TYPE);
     this.provider.selectPacket(uri, packet - 1);
   }
 

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { HitEntry } from '../core/analysis/hits';
 import { escapeMd } from './markdown-text';
+import { varStatsMarkdown } from './var-stats-markdown';
 import { formatCount, plural, type AnnotatedHit, type LineHits } from './hits/model';
 
 const MAX_ENTRIES = 8;
@@ -77,16 +78,7 @@ function entryMarkdown(md: vscode.MarkdownString, e: AnnotatedHit, vmlinuxSet: b
     md.appendMarkdown(`You picked this site among ${e.sites} candidates (“Kernel Trace: Pick Definition for Ambiguous Event” changes it).\n\n`);
   }
   if (e.note !== null) md.appendMarkdown(`Note: ${escapeMd(e.note, 300)}\n\n`);
-  const vars = Object.entries(e.vars);
-  if (vars.length > 0) {
-    md.appendMarkdown('| variable | distinct | min | max | most frequent |\n|---|--:|---|---|---|\n');
-    for (const [name, v] of vars.slice(0, MAX_VARS)) {
-      const top = v.top.map(([val, n]) => `${escapeMd(val, 40)} ×${formatCount(n)}`).join(', ');
-      md.appendMarkdown(`| ${escapeMd(name, 40)} | ${formatCount(v.distinct)} | ${v.min === null ? '—' : escapeMd(v.min, 40)} | ${v.max === null ? '—' : escapeMd(v.max, 40)} | ${top} |\n`);
-    }
-    if (vars.length > MAX_VARS) md.appendMarkdown(`\n${vars.length - MAX_VARS} more variables\n`);
-    md.appendMarkdown('\n');
-  }
+  md.appendMarkdown(varStatsMarkdown(e.vars, MAX_VARS));
 }
 
 export function lineHover(lh: LineHits, traceName: string, vmlinuxSet: boolean): vscode.MarkdownString {

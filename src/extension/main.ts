@@ -20,6 +20,7 @@ import { HitsTreeProvider } from './hits/tree';
 import { registerProbeLine } from './probe-line';
 import { registerCaptureTimeline } from './capture-timeline';
 import { registerShowEvents } from './show-events';
+import { registerNamedFilters } from './named-filters';
 import { SECTION, cacheDirs, workerEnv } from './source-settings';
 import { SourceWorker } from './source-worker';
 import { LINK_SELECTOR, SymbolLinkProvider, registerOpenDefinitions } from './symbol-links';
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerDocumentLinkProvider(LINK_SELECTOR, new SymbolLinkProvider(context, sourceWorker)),
     registerOpenDefinitions(),
     ...registerShowEvents(store, provider),
+    ...registerNamedFilters(store, provider),
     ...registerCaptureTimeline(store, provider),
     ...registerProbeLine(context, sourceWorker),
     ...registerAmbiguity(store),

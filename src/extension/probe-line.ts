@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { unsavedNote, withNotes } from '../core/probes/line-probe';
 import { scriptLine } from '../core/probes/shell';
+import { sideGroup } from './side-group';
 import type { SourceWorker } from './source-worker';
 import { relativeToRoot, sourceConfig, sourceRoot, sourceRootSetting } from './source-settings';
 
@@ -48,7 +49,7 @@ export function registerProbeLine(context: vscode.ExtensionContext, worker: Sour
     const notes = editor.document.isDirty ? [unsavedNote(rel)] : [];
     const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: withNotes(reply.script, notes) });
     scripts.set(doc, { event: reply.event, where: `${rel}:${line}` });
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    await sideGroup.showText(doc, { preview: false });
     const warn = reply.warnings.length > 0 ? ` ${reply.warnings.length} warning${reply.warnings.length === 1 ? '' : 's'} at the top of the script.` : '';
     void vscode.window
       .showInformationMessage(`Kernel Trace: probe script for ${rel}:${line} (event probe:${reply.event}).${warn}`, 'Send to Terminal')

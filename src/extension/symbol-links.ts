@@ -15,6 +15,7 @@ import { addr2line } from '../core/io/addr2line';
 import { scanSymbolRefs } from '../core/source/symbol-refs';
 import type { Definition, SourceWorker } from './source-worker';
 import { kallsymsPath, sourceConfig, sourceRoot, vmlinuxPath } from './source-settings';
+import { sideGroup } from './side-group';
 
 export const OPEN_DEFINITIONS_COMMAND = 'kernelTrace.openSymbolDefinition';
 
@@ -156,7 +157,6 @@ export function registerOpenDefinitions(): vscode.Disposable {
     if (!choice) return;
     const uri = vscode.Uri.file(path.join(root.path, ...choice.d.file.split('/')));
     if (path.relative(root.path, uri.fsPath).startsWith('..')) return;
-    const pos = new vscode.Position(choice.d.line - 1, 0);
-    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+    await sideGroup.showText(uri, { line: choice.d.line });
   });
 }

@@ -11,6 +11,7 @@ import { readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
 import { webviewHtml } from './webview-html';
 import { requestContext } from './request-context';
+import { revealInPlace, sideGroup } from './side-group';
 import { parseMemorySize } from '../core/trace/memory-budget';
 
 export const TRACE_VIEW_TYPE = 'kernelTrace.traceEditor';
@@ -60,13 +61,9 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const handles = this.panels.get(document) ?? [];
     const h = handles.reduce<PanelHandle | undefined>((best, x) => (best === undefined || x.lastActive > best.lastActive ? x : best), undefined);
     if (!h) return false;
-    if (h.ready && h.panel.visible) {
-      h.post({ type: 'applyFilter', filter });
-      h.panel.reveal(undefined, false);
-    } else {
-      h.pending = filter;
-      h.panel.reveal(undefined, false);
-    }
+    if (h.ready && h.panel.visible) h.post({ type: 'applyFilter', filter });
+    else h.pending = filter;
+    revealInPlace(h.panel);
     return true;
   }
 
@@ -90,7 +87,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     if (!h) return false;
     if (h.ready && h.panel.visible) h.post({ type: 'selectPacket', index });
     else h.pendingPacket = index;
-    h.panel.reveal(undefined, false);
+    revealInPlace(h.panel);
     return true;
   }
 
@@ -124,7 +121,10 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     };
     const handle: PanelHandle = { panel, ready: false, pending: undefined, lastActive: panel.active ? Date.now() : 0, post };
     this.panels.set(document, [...(this.panels.get(document) ?? []), handle]);
-    if (panel.active) this.activeEmitter.fire(document);
+    if (panel.active) {
+      sideGroup.noteTraceEditor(panel);
+      this.activeEmitter.fire(document);
+    }
     const sendState = (): void => {
       if (!handle.ready) return;
       const s = document.loadState;
@@ -143,6 +143,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
         if (!panel.visible) handle.ready = false;
         if (panel.active) {
           handle.lastActive = Date.now();
+          sideGroup.noteTraceEditor(panel);
           this.activeEmitter.fire(document);
         }
       }),
@@ -162,7 +163,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
             }
             break;
           case 'revealLine':
-            await revealLine(document.uri, raw.line, panel.viewColumn);
+            await sideGroup.showText(document.uri, { line: raw.line, panel });
             break;
           case 'setCaptureOffset':
           case 'detachCapture':
@@ -173,9 +174,10 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
             }
             break;
           case 'revealEvent': {
-            const traceColumn = await revealLine(document.uri, raw.line, panel.viewColumn);
+            // Both in the one side group: the source line ends up in front, the trace line is its neighbour tab.
+            await sideGroup.showText(document.uri, { line: raw.line, panel });
             const site = this.sourceSiteOf(document, raw.event);
-            if (site) await revealSource(site.uri, site.line, traceColumn);
+            if (site) await sideGroup.showText(site.uri, { line: site.line, panel });
             break;
           }
           default:
@@ -189,38 +191,13 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       }),
     ];
     panel.onDidDispose(() => {
+      sideGroup.forget(panel);
       subs.forEach((d) => d.dispose());
       const left = (this.panels.get(document) ?? []).filter((x) => x !== handle);
       if (left.length > 0) this.panels.set(document, left);
       else this.panels.delete(document);
     });
   }
-}
-
-/** Opens the trace as text beside the editor with the cursor on `line` (1-based). */
-async function revealLine(uri: vscode.Uri, line: number, panelColumn: vscode.ViewColumn | undefined): Promise<vscode.ViewColumn | undefined> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const pos = new vscode.Position(Math.min(line - 1, doc.lineCount - 1), 0);
-  const selection = new vscode.Range(pos, pos);
-  // Reuse a text editor already showing the file beside the table. Otherwise open it in the
-  // group after the table's: ViewColumn.Beside is relative to the *active* group, which can
-  // still be the text editor's for ~250 ms after a click into the webview (VS Code polls
-  // webview focus), and would then open a new group per double-click.
-  const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString() && e.viewColumn !== panelColumn);
-  const viewColumn = existing?.viewColumn ?? (panelColumn !== undefined ? panelColumn + 1 : vscode.ViewColumn.Beside);
-  return (await vscode.window.showTextDocument(doc, { viewColumn, selection, preview: true })).viewColumn;
-}
-
-/**
- * Opens the kernel source line an event maps to, in the group after the trace text (or an
- * editor already showing that file outside it), so the trace line stays visible beside it.
- */
-async function revealSource(uri: vscode.Uri, line: number, traceColumn: vscode.ViewColumn | undefined): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const pos = new vscode.Position(Math.min(line - 1, doc.lineCount - 1), 0);
-  const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString() && e.viewColumn !== traceColumn);
-  const viewColumn = existing?.viewColumn ?? (traceColumn !== undefined ? traceColumn + 1 : vscode.ViewColumn.Beside);
-  await vscode.window.showTextDocument(doc, { viewColumn, selection: new vscode.Range(pos, pos), preview: true });
 }
 
 /** `kernelTrace.maxMemory` in bytes; null (the default budget) when unset or not a size, which is said. */

@@ -3,7 +3,7 @@
  * messages are checked field by field before the host acts on them, and the webview checks
  * what the host sends before drawing it.
  */
-import { MAX_FLIGHT_PER_CPU, MAX_LIFECYCLE_LANES, MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type WebviewToHost } from './messages';
+import { MAX_FILTER_EXPR, MAX_FLIGHT_PER_CPU, MAX_LIFECYCLE_LANES, MAX_PAGE_ROWS, MAX_TIMELINE_RESOLUTION, type EventFilter, type HostToWebview, type RowSort, type SortColumn, type WebviewToHost } from './messages';
 
 const MAX_FILTER_ITEMS = 4096;
 const MAX_FILTER_TEXT = 1024;
@@ -22,12 +22,29 @@ function isShortString(v: unknown): v is string {
 
 export function isEventFilter(v: unknown): v is EventFilter {
   if (!isRecord(v)) return false;
-  const { events, cpus, task, text } = v;
+  const { events, cpus, task, text, timeRange, expr } = v;
+  if (timeRange !== undefined && !(Array.isArray(timeRange) && timeRange.length === 2 && timeRange.every((x) => typeof x === 'number' && Number.isFinite(x)) && timeRange[1] > timeRange[0])) return false;
   if (events !== undefined && !(Array.isArray(events) && events.length <= MAX_FILTER_ITEMS && events.every(isShortString))) return false;
   if (cpus !== undefined && !(Array.isArray(cpus) && cpus.length <= MAX_FILTER_ITEMS && cpus.every(isIndex))) return false;
   if (task !== undefined && !isShortString(task)) return false;
   if (text !== undefined && !isShortString(text)) return false;
+  if (expr !== undefined && !(typeof expr === 'string' && expr.length <= MAX_FILTER_EXPR)) return false;
   return true;
+}
+
+function isExpr(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_FILTER_EXPR;
+}
+
+const SORT_COLUMNS: ReadonlySet<unknown> = new Set<SortColumn>(['line', 'ts', 'cpu', 'pid', 'comm', 'event']);
+
+function isRowSort(v: unknown): v is RowSort {
+  return isRecord(v) && SORT_COLUMNS.has(v.column) && typeof v.descending === 'boolean';
+}
+
+function isLatencyQuery(v: Record<string, unknown>): boolean {
+  const name = (x: unknown): boolean => isShortString(x) && x.length > 0;
+  return name(v.open) && name(v.close) && (v.openKey === null || name(v.openKey)) && (v.closeKey === null || name(v.closeKey));
 }
 
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
@@ -36,13 +53,15 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'ready':
       return true;
     case 'rows':
-      return isIndex(v.requestId) && isIndex(v.start) && isIndex(v.count) && v.count <= MAX_PAGE_ROWS && isEventFilter(v.filter);
+      return isIndex(v.requestId) && isIndex(v.start) && isIndex(v.count) && v.count <= MAX_PAGE_ROWS && isEventFilter(v.filter) && (v.sort === undefined || isRowSort(v.sort));
     case 'revealLine':
       return isIndex(v.line) && v.line >= 1;
     case 'timeline':
       return isIndex(v.requestId) && isTimeRange(v) && isIndex(v.resolution) && v.resolution >= 1 && v.resolution <= MAX_TIMELINE_RESOLUTION && isCpuList(v.cpus) && isEventFilter(v.filter);
     case 'timelineRange':
       return isIndex(v.requestId) && isTimeRange(v) && isCpuList(v.cpus) && isEventFilter(v.filter);
+    case 'rangeStats':
+      return isIndex(v.requestId) && isTimeRange(v) && isEventFilter(v.filter);
     case 'eventAt':
       return isIndex(v.requestId) && isIndex(v.index) && isEventFilter(v.filter);
     case 'fds':
@@ -58,6 +77,25 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isIndex(v.requestId);
     case 'journey':
       return isIndex(v.requestId) && isIndex(v.index);
+    case 'checkQuery':
+      return isIndex(v.requestId) && isExpr(v.expr);
+    case 'find':
+      return (
+        isIndex(v.requestId) &&
+        isEventFilter(v.filter) &&
+        (v.sort === null || isRowSort(v.sort)) &&
+        isExpr(v.expr) &&
+        isShortString(v.text) &&
+        Number.isSafeInteger(v.from) &&
+        (v.from as number) >= -1 &&
+        (v.direction === 1 || v.direction === -1)
+      );
+    case 'positionOf':
+      return isIndex(v.requestId) && isEventFilter(v.filter) && (v.sort === null || isRowSort(v.sort)) && isIndex(v.index);
+    case 'latency':
+      return isIndex(v.requestId) && isLatencyQuery(v);
+    case 'latencyInstances':
+      return isIndex(v.requestId) && isLatencyQuery(v) && typeof v.loNs === 'number' && typeof v.hiNs === 'number' && Number.isFinite(v.loNs) && Number.isFinite(v.hiNs);
     case 'lifecycleModels':
       return isIndex(v.requestId);
     case 'lifecycle':
@@ -120,6 +158,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isRecord(v.data);
     case 'timelineRange':
       return isIndex(v.requestId) && isIndex(v.total) && Array.isArray(v.cpus) && Array.isArray(v.events);
+    case 'rangeStats':
+      return isIndex(v.requestId) && isRecord(v.stats);
     case 'eventAt':
       return isIndex(v.requestId) && isRecord(v.row) && (v.position === null || isIndex(v.position));
     case 'fds':
@@ -144,6 +184,16 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isIndex(v.requestId) && isIndex(v.index) && Array.isArray(v.columns);
     case 'interleave':
       return isIndex(v.requestId) && isRecord(v.data);
+    case 'checkQuery':
+      return isIndex(v.requestId) && (v.problem === null || isRecord(v.problem));
+    case 'find':
+      return isIndex(v.requestId) && (v.position === null || isIndex(v.position)) && (v.index === null || isIndex(v.index)) && (v.problem === null || isRecord(v.problem));
+    case 'positionOf':
+      return isIndex(v.requestId) && (v.position === null || isIndex(v.position));
+    case 'latency':
+      return isIndex(v.requestId) && isRecord(v.data);
+    case 'latencyInstances':
+      return isIndex(v.requestId) && isIndex(v.total) && Array.isArray(v.instances);
     default:
       return false;
   }

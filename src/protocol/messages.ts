@@ -15,6 +15,9 @@ export type { EventFilter };
 /** Times are nanoseconds relative to the trace origin (the first event). */
 export type RelNs = number;
 
+/** Longest filter expression on the wire: core/query's MAX_EXPR_LENGTH (a unit test keeps them equal). */
+export const MAX_FILTER_EXPR = 4096;
+
 export interface CountEntry {
   readonly name: string;
   readonly count: number;
@@ -55,9 +58,27 @@ export interface TraceSummary {
    * (the pid; 0 when strace printed none).
    */
   readonly taskTracks?: readonly { readonly id: number; readonly label: string }[];
+  /**
+   * Where events are missing, in file order (at most MAX_SUMMARY_GAPS): `CPU:N [LOST M EVENTS]`
+   * (`count` M, null when not said) and `##### CPU N buffer started ####`, at the time of the
+   * first event after them (the marks carry none). Drawn on their CPU's track.
+   */
+  readonly gaps?: readonly TraceGapView[];
   /** Captures: the interfaces (tracks) by index (the `cpu` column), named from the file. */
   readonly interfaces?: readonly { readonly index: number; readonly name: string; readonly linkType: string }[];
 }
+
+export interface TraceGapView {
+  readonly kind: 'lost' | 'buffer-started';
+  readonly cpu: number;
+  readonly count: number | null;
+  /** 1-based line of the mark in the file. */
+  readonly line: number;
+  readonly tsNs: RelNs;
+}
+
+/** Gaps sent with a summary; a trace_pipe read of a flooded buffer can have thousands. */
+export const MAX_SUMMARY_GAPS = 2000;
 
 export interface EventRow {
   /** Index of the event in the trace (file order). */
@@ -77,14 +98,15 @@ export interface EventRow {
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
-  | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter }
+  | { readonly type: 'rows'; readonly requestId: number; readonly start: number; readonly count: number; readonly filter: EventFilter; readonly sort?: RowSort }
   | { readonly type: 'revealLine'; readonly line: number }
   | TimelineToHost
   | FdsToHost
   | CaptureToHost
   | PacketToHost
   | JourneyToHost
-  | LifecycleToHost;
+  | LifecycleToHost
+  | QueryToHost;
 
 export type HostToWebview =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -109,7 +131,8 @@ export type HostToWebview =
   | CaptureToWebview
   | PacketToWebview
   | JourneyToWebview
-  | LifecycleToWebview;
+  | LifecycleToWebview
+  | QueryToWebview;
 
 /**
  * The webview's requests: every message it sends with a `requestId`. The reply is the
@@ -208,6 +231,11 @@ export type TimelineToHost =
       readonly cpus: readonly number[] | null;
       readonly filter: EventFilter;
     }
+  /**
+   * What the brushed range [startNs, endNs) holds under `filter`: counts per event, CPU and task,
+   * each task's running time per CPU (sched_switch), the first and last event (the range panel).
+   */
+  | { readonly type: 'rangeStats'; readonly requestId: number; readonly startNs: RelNs; readonly endNs: RelNs; readonly filter: EventFilter }
   /** One event by trace index, and its position in the table's list under `filter`. */
   | { readonly type: 'eventAt'; readonly requestId: number; readonly index: number; readonly filter: EventFilter };
 
@@ -223,8 +251,29 @@ export type TimelineToWebview =
       readonly cpus: readonly CountEntry[];
       readonly events: readonly CountEntry[];
     }
+  | { readonly type: 'rangeStats'; readonly requestId: number; readonly stats: RangeStatsView }
   /** position: the row's position in the filtered list, null when the filter hides it. */
   | { readonly type: 'eventAt'; readonly requestId: number; readonly row: EventRow; readonly position: number | null };
+
+/** The range panel's numbers (core/analysis/range-stats.ts); lists cut at MAX_RANGE_ROWS, totals exact. */
+export interface RangeStatsView {
+  readonly startNs: RelNs;
+  readonly endNs: RelNs;
+  readonly total: number;
+  /** By descending count. */
+  readonly events: readonly CountEntry[];
+  /** name = CPU number as text, by ascending CPU. */
+  readonly cpus: readonly CountEntry[];
+  /** By descending count. */
+  readonly tasks: readonly TaskEntry[];
+  /** Tasks' running time per CPU inside the range, ns (sched_switch slices); empty without sched_switch. */
+  readonly runTime: readonly { readonly cpu: number; readonly comm: string; readonly pid: number; readonly runNs: number }[];
+  readonly first: EventRow | null;
+  readonly last: EventRow | null;
+}
+
+/** Rows per list of a range panel reply. */
+export const MAX_RANGE_ROWS = 500;
 
 /** Most buckets a timeline request may ask for. */
 export const MAX_TIMELINE_RESOLUTION = 8192;
@@ -467,6 +516,8 @@ export interface LifecycleLane {
   readonly generation: number;
   /** Final state (index into LifecycleSummary.states). */
   readonly state: number;
+  /** Its CPU lost events after its last step: where it ended is unknown ("incomplete: events lost"), not `state`. */
+  readonly lost: boolean;
   readonly steps: number;
   readonly cpus: readonly number[];
   readonly firstTsNs: RelNs;
@@ -483,10 +534,11 @@ export interface LifecycleLanes {
   readonly segments: {
     /** Index into `lanes`. */
     readonly lane: Uint32Array;
+    /** Index into LifecycleSummary.states, or LANE_LOST_STATE: "incomplete: events lost" (from a loss on the object's CPU to its next step). */
     readonly state: Uint8Array;
     readonly startNs: Float64Array;
     readonly endNs: Float64Array;
-    /** Event index and 1-based line of the step that began the segment. */
+    /** Event index and 1-based line of the step that began the segment (a lost segment: the step before, and the gap's line). */
     readonly index: Uint32Array;
     readonly line: Uint32Array;
     /** Index into `names`. */
@@ -550,7 +602,104 @@ export type LifecycleToWebview =
   | { readonly type: 'interleave'; readonly requestId: number; readonly data: InterleaveData };
 
 export const MAX_LIFECYCLE_FINDINGS = 5000;
+/** A lane segment's state meaning "incomplete: events lost" (core LOST_SEGMENT; models have at most 250 states). */
+export const LANE_LOST_STATE = 254;
+export const LANE_LOST_TEXT = 'incomplete: events lost';
 /** Most lanes one lifecycleLanes request may ask for. */
 export const MAX_LIFECYCLE_LANES = 200;
 export const MAX_FLIGHT_PER_CPU = 200;
 export const MAX_INTERLEAVE_EVENTS = 5000;
+
+// --- Filter expressions, find, latency (issue 14; core/query, core/analysis/latency.ts) -------
+
+/** Where an expression is wrong: the parser's message and the 1-based column it points at. */
+export interface QueryProblem {
+  readonly message: string;
+  readonly column: number;
+}
+
+/** The table's sort: one column, either way; absent = file order. */
+export type SortColumn = 'line' | 'ts' | 'cpu' | 'pid' | 'comm' | 'event';
+export interface RowSort {
+  readonly column: SortColumn;
+  readonly descending: boolean;
+}
+
+/** Bins of a latency histogram: edgesNs has one more entry than counts (log-spaced). */
+export interface LatencyHistogram {
+  readonly edgesNs: readonly number[];
+  readonly counts: readonly number[];
+}
+
+export interface LatencyInstance {
+  /** Event indices of the pair, their file lines, the open's time and the duration. */
+  readonly open: number;
+  readonly close: number;
+  readonly openLine: number;
+  readonly closeLine: number;
+  readonly openTsNs: RelNs;
+  readonly durNs: number;
+}
+
+export interface LatencyData {
+  readonly count: number;
+  readonly minNs: number | null;
+  readonly p50Ns: number | null;
+  readonly p90Ns: number | null;
+  readonly p99Ns: number | null;
+  readonly maxNs: number | null;
+  readonly unmatchedOpens: number;
+  readonly unmatchedCloses: number;
+  readonly histogram: LatencyHistogram;
+  /** Longest first, at most MAX_LATENCY_INSTANCES. */
+  readonly worst: readonly LatencyInstance[];
+}
+
+/** Instances listed per latency reply (worst, or those of a brushed duration range). */
+export const MAX_LATENCY_INSTANCES = 200;
+
+export interface LatencyQuery {
+  readonly open: string;
+  readonly close: string;
+  /** Key field of the opening / closing event; null = no key (or the open's key for the close). */
+  readonly openKey: string | null;
+  readonly closeKey: string | null;
+}
+
+export type QueryToHost =
+  /** Is this expression valid for this trace? (The filter bar asks as the user types.) */
+  | { readonly type: 'checkQuery'; readonly requestId: number; readonly expr: string }
+  /**
+   * The next (direction 1) or previous (-1) row of the table (filter + sort) after position
+   * `from` (-1: before the first) whose event matches `expr` (a filter expression) or contains
+   * `text` (case-insensitive, the display text); wraps around once.
+   */
+  | {
+      readonly type: 'find';
+      readonly requestId: number;
+      readonly filter: EventFilter;
+      readonly sort: RowSort | null;
+      readonly expr: string;
+      readonly text: string;
+      readonly from: number;
+      readonly direction: 1 | -1;
+    }
+  /** Position of event `index` in the table's list (filter + sort): a timeline pick under a sort. */
+  | { readonly type: 'positionOf'; readonly requestId: number; readonly filter: EventFilter; readonly sort: RowSort | null; readonly index: number }
+  | ({ readonly type: 'latency'; readonly requestId: number } & LatencyQuery)
+  /** The pairs whose duration is in [loNs, hiNs] (a brushed stretch of the histogram), longest first. */
+  | ({ readonly type: 'latencyInstances'; readonly requestId: number; readonly loNs: number; readonly hiNs: number } & LatencyQuery);
+
+export type QueryToWebview =
+  | { readonly type: 'checkQuery'; readonly requestId: number; readonly problem: QueryProblem | null }
+  | {
+      readonly type: 'find';
+      readonly requestId: number;
+      /** Position in the table's list and event index of the match; null when nothing matches. */
+      readonly position: number | null;
+      readonly index: number | null;
+      readonly problem: QueryProblem | null;
+    }
+  | { readonly type: 'positionOf'; readonly requestId: number; readonly position: number | null }
+  | { readonly type: 'latency'; readonly requestId: number; readonly data: LatencyData }
+  | { readonly type: 'latencyInstances'; readonly requestId: number; readonly total: number; readonly instances: readonly LatencyInstance[] };

@@ -10,9 +10,9 @@
  * the trace.
  */
 import type { EventRow, InterleaveData, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, LifecycleToWebview, ModelProblem } from '../protocol/messages';
-import { MAX_FLIGHT_PER_CPU, MAX_INTERLEAVE_EVENTS, MAX_LIFECYCLE_FINDINGS, MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../protocol/messages';
+import { LANE_LOST_STATE, MAX_FLIGHT_PER_CPU, MAX_INTERLEAVE_EVENTS, MAX_LIFECYCLE_FINDINGS, MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../protocol/messages';
 import type { WorkerLifecycleRequest, WorkspaceModels } from '../protocol/worker-messages';
-import { analyzeLifecycles, flightRecorder, laneSegments, type LifecycleAnalysis } from '../core/analysis/lifecycle/analyze';
+import { analyzeLifecycles, endsInLoss, flightRecorder, laneSegments, LOST_SEGMENT, type LifecycleAnalysis } from '../core/analysis/lifecycle/analyze';
 import { parseKernelTraceConfig, type LifecycleModel } from '../core/analysis/lifecycle/model';
 import { ModelError } from '../core/config/kernel-trace-json';
 import { builtinModel, builtinModelNames } from '../core/analysis/lifecycle/models/index';
@@ -115,7 +115,8 @@ export class LifecycleService {
         lastColumn = -Infinity;
       }
       const end = column(seg.endNs[k] as number);
-      if (end <= lastColumn) continue;
+      // A lost segment is kept whatever its width: the lane must not look complete where it is not.
+      if (end <= lastColumn && seg.state[k] !== LOST_SEGMENT) continue;
       keep.push(k);
       lastColumn = end;
     }
@@ -138,11 +139,11 @@ export class LifecycleService {
         nameIds.set(evName, id);
       }
       lane[j] = (seg.object[k] as number) - first;
-      state[j] = seg.state[k] as number;
+      state[j] = seg.state[k] === LOST_SEGMENT ? LANE_LOST_STATE : (seg.state[k] as number);
       start[j] = seg.startNs[k] as number;
       end[j] = seg.endNs[k] as number;
       index[j] = ev;
-      line[j] = t.line(ev);
+      line[j] = (seg.gapLine[k] as number) || t.line(ev);
       name[j] = id;
     });
     return {
@@ -152,7 +153,7 @@ export class LifecycleService {
       endNs,
       lanes: ids.map((id) => {
         const o = a.objects[id] as LifecycleAnalysis['objects'][number];
-        return { lane: id, key: o.key, generation: o.generation, state: o.state, steps: o.steps, cpus: [...o.cpus], firstTsNs: o.firstTsNs, lastTsNs: o.lastTsNs };
+        return { lane: id, key: o.key, generation: o.generation, state: o.state, lost: endsInLoss(a, t, id), steps: o.steps, cpus: [...o.cpus], firstTsNs: o.firstTsNs, lastTsNs: o.lastTsNs };
       }),
       segments: { lane, state, startNs: start, endNs: end, index, line, name },
       names,

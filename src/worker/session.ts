@@ -9,10 +9,12 @@ import type { TraceService } from './trace-service';
 import { TimelineService } from './timeline-service';
 import { LifecycleService } from './lifecycle-service';
 import type { CaptureOverlay } from './capture-overlay';
+import { LatencyService } from './query-service';
 
 export class Session {
   private timelineService: TimelineService | null = null;
   private lifecycleService: LifecycleService | null = null;
+  private latencyService: LatencyService | null = null;
   /** A capture drawn on the timeline, if one was attached. */
   overlay: CaptureOverlay | null = null;
   /** The capture's findings, computed once (the diagnostics and every editor of the document share them). */
@@ -31,6 +33,10 @@ export class Session {
 
   get lifecycles(): LifecycleService {
     return (this.lifecycleService ??= new LifecycleService(this.trace));
+  }
+
+  get latency(): LatencyService {
+    return (this.latencyService ??= new LatencyService(this.trace));
   }
 
   /** Event `i` as a table row. */

@@ -7,7 +7,8 @@
  * The filter means exactly what it means for the table (TraceService.rows).
  */
 import type { EventFilter, EventRow, TimelineData, TimelineToHost, TimelineToWebview, TrackId } from '../protocol/messages';
-import { MAX_TIMELINE_EVENTS, MAX_TIMELINE_RESOLUTION, MAX_TIMELINE_SLICES } from '../protocol/messages';
+import { MAX_RANGE_ROWS, MAX_TIMELINE_EVENTS, MAX_TIMELINE_RESOLUTION, MAX_TIMELINE_SLICES } from '../protocol/messages';
+import { rangeStats } from '../core/analysis/range-stats';
 import { buildTaskSlices, buildTimelineEvents, countRange, queryTimeline, type TaskSlices, type TimelineEvents } from '../core/analysis/timeline';
 import type { Trace } from '../core/trace/trace';
 import { eventMatcher } from '../core/analysis/event-filter';
@@ -53,6 +54,25 @@ export class TimelineService {
           total: r.total,
           cpus: r.cpus.map(([cpu, count]) => ({ name: String(cpu), count })),
           events: r.events.map(([name, count]) => ({ name, count })),
+        };
+      }
+      case 'rangeStats': {
+        if (!(msg.endNs > msg.startNs)) throw new Error('empty time range');
+        const r = rangeStats(this.trace, this.filtered(msg.filter).events, this.taskSlices(), msg.startNs, msg.endNs);
+        return {
+          type: 'rangeStats',
+          requestId: msg.requestId,
+          stats: {
+            startNs: r.startNs,
+            endNs: r.endNs,
+            total: r.total,
+            events: r.events.slice(0, MAX_RANGE_ROWS).map(([name, count]) => ({ name, count })),
+            cpus: r.cpus.slice(0, MAX_RANGE_ROWS).map(([cpu, count]) => ({ name: String(cpu), count })),
+            tasks: r.tasks.slice(0, MAX_RANGE_ROWS).map((t) => ({ ...t })),
+            runTime: r.runTime.slice(0, MAX_RANGE_ROWS).map((t) => ({ ...t })),
+            first: r.first >= 0 ? row(r.first) : null,
+            last: r.last >= 0 ? row(r.last) : null,
+          },
         };
       }
       case 'eventAt': {

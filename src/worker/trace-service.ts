@@ -3,17 +3,19 @@
  * rows. Runs in the worker (and in tests); filtered index lists are cached per filter, so
  * scrolling a filtered table costs one pass over the trace, not one per page.
  */
-import type { EventFilter, EventRow, TraceSummary } from '../protocol/messages';
+import type { EventFilter, EventRow, RowSort, TraceSummary } from '../protocol/messages';
 import { computeStats } from '../core/analysis/stats';
 import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 import { eventText } from '../core/formats/decode';
 import { formatSpec } from '../core/formats/registry';
 import { timelineTracksByTask } from './timeline-service';
-import { MAX_TASK_TRACKS } from '../protocol/messages';
+import { MAX_SUMMARY_GAPS, MAX_TASK_TRACKS } from '../protocol/messages';
+import { traceGaps } from '../core/analysis/trace-gaps';
 import { eventMatcher } from '../core/analysis/event-filter';
 import { interfacesJson } from '../core/formats/capture/common';
 import { absNsText } from '../core/trace/time';
+import { sortedRows } from './row-sort';
 
 /** Errors listed in the summary; the count covers all of them. */
 const SUMMARY_ERRORS = 50;
@@ -24,6 +26,7 @@ const FILTER_CACHE = 4;
 
 export class TraceService {
   private readonly filterCache = new Map<string, Uint32Array>();
+  private readonly sortCache = new Map<string, Uint32Array>();
 
   private constructor(private readonly trace: Trace) {}
 
@@ -54,6 +57,7 @@ export class TraceService {
       cpuCounts: [...s.cpuCounts].sort((a, b) => a[0] - b[0]).map(([cpu, count]) => ({ name: String(cpu), count })),
       tasks: s.tasks.slice(0, SUMMARY_TASKS),
       lostEvents: s.lostEvents,
+      ...(t.lost.length + t.bufferStarts.length > 0 ? { gaps: traceGaps(t).slice(0, MAX_SUMMARY_GAPS).map(({ beforeEvent: _b, ...g }) => g) } : {}),
       errorCount: t.issueCount,
       errors: t.issues.slice(0, SUMMARY_ERRORS).map((e) => ({ line: e.line, message: e.message })),
       // Captures name their tracks (interfaces) from the file: `veth-a`, not "CPU 2".
@@ -62,8 +66,8 @@ export class TraceService {
     };
   }
 
-  rows(start: number, count: number, filter: EventFilter): { total: number; rows: EventRow[] } {
-    const index = this.matching(filter);
+  rows(start: number, count: number, filter: EventFilter, sort?: RowSort): { total: number; rows: EventRow[] } {
+    const index = this.list(filter, sort);
     const total = index ? index.length : this.trace.length;
     const rows: EventRow[] = [];
     const end = Math.min(total, start + count);
@@ -95,6 +99,22 @@ export class TraceService {
       event: t.event(i),
       text: eventText(t, i),
     };
+  }
+
+  /**
+   * The table's list: indices of the events passing `filter`, in `sort` order (file order
+   * without one); null when that is every event in file order. Cached like the filter.
+   */
+  list(filter: EventFilter, sort?: RowSort | null): Uint32Array | null {
+    const matching = this.matching(filter);
+    if (!sort) return matching;
+    const key = JSON.stringify([filter, sort]);
+    const cached = this.sortCache.get(key);
+    if (cached) return cached;
+    const sorted = sortedRows(this.trace, matching, sort);
+    if (this.sortCache.size >= FILTER_CACHE) this.sortCache.delete(this.sortCache.keys().next().value as string);
+    this.sortCache.set(key, sorted);
+    return sorted;
   }
 
   /** Indices of the events passing `filter`, or null when the filter keeps everything. */

@@ -10,6 +10,8 @@ import type { Session } from './session';
 import { fdSummaries } from './fd-service';
 import { captureFindings, packetDetails } from './packet-service';
 import { packetJourney } from './journey-service';
+import { checkQuery, findRow, positionOf } from './query-service';
+import { QueryError } from '../core/query/parse';
 
 type RequestOf<K extends RequestKind> = Extract<WebviewRequest, { readonly type: K }>;
 type Handler<K extends RequestKind> = (request: RequestOf<K>, session: Session, context: RequestContext) => ReplyTo<K> | Promise<ReplyTo<K>>;
@@ -20,7 +22,7 @@ function sameKind<K extends RequestKind>(request: { readonly type: K }, reply: W
   return reply as ReplyTo<K>;
 }
 
-function timeline(request: RequestOf<'timeline' | 'timelineRange' | 'eventAt'>, s: Session): WebviewReply {
+function timeline(request: RequestOf<'timeline' | 'timelineRange' | 'rangeStats' | 'eventAt'>, s: Session): WebviewReply {
   const answer = s.timeline.answer(request, s.row);
   // An attached capture's interfaces ride along as extra tracks.
   return answer.type === 'timeline' && s.overlay ? { ...answer, data: s.overlay.addTracks(answer.data) } : answer;
@@ -31,9 +33,26 @@ function lifecycle(request: RequestOf<'lifecycleModels' | 'lifecycle' | 'lifecyc
 }
 
 export const WEBVIEW_HANDLERS: { readonly [K in RequestKind]: Handler<K> } = {
-  rows: (r, s) => ({ type: 'rows', requestId: r.requestId, start: r.start, ...s.service.rows(r.start, Math.min(r.count, MAX_PAGE_ROWS), r.filter) }),
+  rows: (r, s) => ({ type: 'rows', requestId: r.requestId, start: r.start, ...s.service.rows(r.start, Math.min(r.count, MAX_PAGE_ROWS), r.filter, r.sort) }),
+  checkQuery: (r, s) => ({ type: 'checkQuery', requestId: r.requestId, problem: checkQuery(s.trace, r.expr) }),
+  find: (r, s) => {
+    const problem = checkQuery(s.trace, r.expr);
+    if (problem) return { type: 'find', requestId: r.requestId, position: null, index: null, problem };
+    try {
+      const hit = findRow(s.trace, s.service.list(r.filter, r.sort), r.expr, r.text, r.from, r.direction);
+      return { type: 'find', requestId: r.requestId, position: hit?.position ?? null, index: hit?.index ?? null, problem: null };
+    } catch (err) {
+      // The table's own filter expression is wrong: say so where the find box shows problems.
+      if (err instanceof QueryError) return { type: 'find', requestId: r.requestId, position: null, index: null, problem: { message: err.message, column: err.column } };
+      throw err;
+    }
+  },
+  positionOf: (r, s) => ({ type: 'positionOf', requestId: r.requestId, position: positionOf(s.trace, s.service.list(r.filter, r.sort), r.index) }),
+  latency: (r, s) => ({ type: 'latency', requestId: r.requestId, data: s.latency.latency(r) }),
+  latencyInstances: (r, s) => ({ type: 'latencyInstances', requestId: r.requestId, ...s.latency.instances(r, r.loNs, r.hiNs) }),
   timeline: (r, s) => sameKind(r, timeline(r, s)),
   timelineRange: (r, s) => sameKind(r, timeline(r, s)),
+  rangeStats: (r, s) => sameKind(r, timeline(r, s)),
   eventAt: (r, s) => sameKind(r, timeline(r, s)),
   fds: (r, s) => ({ type: 'fds', requestId: r.requestId, ...fdSummaries(s.trace) }),
   packet: (r, s) => ({ type: 'packet', requestId: r.requestId, packet: packetDetails(s.trace, r.index) }),

@@ -84,9 +84,9 @@ test('Lifecycles view: the FIFO-order finding opens its line; its flight recorde
       });
       await waitForCursor(wb, src.line, `${src.file}`);
       await wb.screenshot('lifecycle-view-source');
-      // The trace text beside moved to the probe event's line (the group holding its text tab).
-      const traceGroup = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: basename(TRACE) }) }).filter({ has: page.locator('.monaco-editor') });
-      await traceGroup.first().locator('.tab.active').click();
+      // The trace text (a tab of the same side group as xsk.c) moved to the probe event's line.
+      const sideGroup = page.locator('.editor-group-container').filter({ has: page.locator('.tab.active', { hasText: basename(src.file) }) });
+      await sideGroup.first().locator('.tab', { hasText: basename(TRACE) }).first().click();
       await waitForCursor(wb, probeEvent.line, 'the trace text');
     },
     { timeoutMs: 300_000 },

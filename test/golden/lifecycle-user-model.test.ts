@@ -44,11 +44,16 @@ for (const name of FILES) {
       // `net_dev_start_xmit: dev=ktlft-a ... network_   ping-24917 [000] ... netif_rx_entry: dev=ktlft-b ...`,
       // so its last `dev=` (the one decoding keeps, as `ktl events` shows) names the other device.
       // The finding is what the file says; the line is damaged.
+      // Apart from the skbs alive on a CPU when it lost events (events-lost, checked in the snapshot).
       assert.deepEqual(
-        j.findings.map((f) => [f.kind, f.key, f.line, f.queue, f.expected]),
+        j.findings.filter((f) => f.kind !== 'events-lost').map((f) => [f.kind, f.key, f.line, f.queue, f.expected]),
         [['fifo-order', '00000000f7bc738a', 638, 'ktlft-b', null]],
       );
-    } else assert.deepEqual(j.findings, []);
+    } else
+      assert.deepEqual(
+        j.findings.filter((f) => f.kind !== 'events-lost'),
+        [],
+      );
     checkSnapshot(`lifecycle-user-${name}.skb-tx.json`, { ...j, objects: j.objects.filter((o) => o.steps >= 3) });
   });
 }
@@ -58,7 +63,11 @@ test('user model ktl-markers: the capture scripts open and close their phases', 
   for (const name of FILES) {
     const t = readFtraceFile(`test/fixtures/ftrace/${name}`);
     const j = lifecycleJson(t, analyzeLifecycles(t, model('ktl-markers')));
-    assert.deepEqual(j.findings, [], name);
+    assert.deepEqual(
+      j.findings.filter((f) => f.kind !== 'events-lost'),
+      [],
+      name,
+    );
     got[name] = j.objects.map((o) => `${o.key}: ${(o.history ?? []).map((s) => `${s.state}(${s.kind})`).join(' ')}`);
     checkSnapshot(`lifecycle-user-${name}.ktl-markers.json`, j);
   }

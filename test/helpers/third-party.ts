@@ -4,7 +4,7 @@
  *   `../shared/corpus` beside the repository (CI clones the repo beside shared/);
  *   KTL_SHARED_CORPUS overrides it (a git worktree elsewhere);
  * - Linux 6.1 source files, unpacked from Debian's linux-source-6.1 package into
- *   kernel-source/linux-6.1 by `node scripts/linux-source.mjs` (scripts/test-all.sh runs it),
+ *   sample/linux-6.1 by `node scripts/linux-source.mjs` (scripts/test-all.sh runs it),
  *   or else the same excerpts in the shared corpus's linux-6.1/.
  * A test that needs one passes `skip: corpusSkip(path)` (or linuxSkip) so that, where the
  * input is absent, it is skipped with the reason instead of failing.
@@ -39,7 +39,7 @@ export function absentCorpusFile(path: string): false | string {
 }
 
 /** The Debian-unpacked files (scripts/linux-source.mjs). */
-export const KERNEL_SOURCE = join(REPO, 'kernel-source', 'linux-6.1');
+export const KERNEL_SOURCE = join(REPO, 'sample', 'linux-6.1');
 
 /**
  * false when the Debian-unpacked files are there, else why the test is skipped. For the e2e

@@ -96,3 +96,24 @@ test('capture tracks on the trace timeline: estimated offset, exact counts, pack
     other.close();
   }
 });
+
+test('a classic pcap (no interface name) aligns by length and order on any device, to the offset the named pcapng gives', async () => {
+  const trace = await loadTraceFile(TRACE);
+  const named = await loadTraceFile(CAPTURE);
+  // Recorded in the same run: tcpdump -i ktlna-a (A's side) and -i ktlnb-a (B's, egress only); see test/fixtures/README.md.
+  for (const file of ['test/fixtures/pcap/host-a.pcap', 'test/fixtures/pcap/host-b-egress-only.pcap']) {
+    const classic = await loadTraceFile(file);
+    try {
+      const reference = BigInt(estimateClockOffset(trace, [named]).offsetNs);
+      const e = estimateClockOffset(trace, [classic]);
+      assert.equal(e.method, 'events', `${file}: ${JSON.stringify(e)}`);
+      assert.ok(e.matches >= classic.length / 2, `${file}: ${e.matches} matches for ${classic.length} packets`);
+      const diff = BigInt(e.offsetNs) - reference;
+      assert.ok((diff < 0n ? -diff : diff) < 100_000n, `${file}: offset ${e.offsetNs} is ${diff} ns from the pcapng's ${reference}`);
+    } finally {
+      classic.close();
+    }
+  }
+  named.close();
+  trace.close();
+});

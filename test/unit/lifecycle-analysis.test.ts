@@ -210,10 +210,18 @@ test('skb: illegal moves (into a backlog twice, transmitted from a backlog)', ()
 test('gaps: no transition and no FIFO judgement across LOST events or a late CPU buffer', () => {
   const t = trace(skbLine(0, 'netif_rx', 'cc'), 'CPU:0 [LOST 12 EVENTS]', skbLine(0, 'netif_rx', 'cc'), '##### CPU 1 buffer started ####', skbLine(1, 'net_dev_queue', 'cc'));
   const a = analyzeLifecycles(t, skb);
-  assert.deepEqual(a.findings, []);
+  // No judgement; only that the skb, RX on CPU 0 when CPU 0 lost events, is incomplete there.
+  assert.deepEqual(
+    a.findings.map((f) => [f.kind, f.key, f.state, f.gapLine]),
+    [['events-lost', 'cc', 'RX', 2]],
+  );
   assert.equal(a.objects.length, 1, 'still one object: the gap hides what happened, it does not free it');
   const t2 = trace(rcv(2, '0xa'), rcv(2, '0xb'), mark('ingress q:1 0xa FILL -> RX'), 'CPU:1 [LOST 3 EVENTS]', mark('ingress q:1 0xc FILL -> RX'));
-  assert.deepEqual(analyzeLifecycles(t2, afxdp).findings, [], 'after the gap the queue is out of sync again');
+  assert.deepEqual(
+    analyzeLifecycles(t2, afxdp).findings.filter((f) => f.kind !== 'events-lost'),
+    [],
+    'after the gap the queue is out of sync again',
+  );
 });
 
 test('incomplete: only after afterNs of silence while the trace goes on, never at the end of an excerpt', () => {
@@ -225,7 +233,11 @@ test('incomplete: only after afterNs of silence while the trace goes on, never a
   const edge = trace(skbLine(0, 'net_dev_queue', 'dd', 'len=1'), ev(1, 'x-1', 'sched_switch', 'prev_comm=x', 500_000));
   assert.deepEqual(analyzeLifecycles(edge, skb).findings, []);
   const gap = trace(skbLine(0, 'net_dev_queue', 'dd', 'len=1'), 'CPU:0 [LOST 1 EVENTS]', ev(1, 'x-1', 'sched_switch', 'prev_comm=x', 2_000_000));
-  assert.deepEqual(analyzeLifecycles(gap, skb).findings, [], 'its next step may be among the lost events');
+  assert.deepEqual(
+    analyzeLifecycles(gap, skb).findings.map((f) => f.kind),
+    ['events-lost'],
+    'not incomplete: its next step may be among the lost events (which is what events-lost says)',
+  );
 });
 
 test('user model: decimal keys, a transition pattern with capitalised states, a FIFO over one queue', () => {
@@ -281,4 +293,51 @@ test('lane segments: each state lasts until the next step; open objects may run 
   );
   const open = laneSegments(a, t, [0], 15_000, Infinity, 99_000);
   assert.deepEqual([...open.startNs, ...open.endNs], [10_000, 20_000, 20_000, 99_000]);
+});
+
+test('events lost: a live skb on the CPU that lost events is incomplete, counted in the findings (real trace_pipe fixture)', async () => {
+  const { readFtraceFile } = await import('../helpers/read');
+  const { LOST_SEGMENT, endsInLoss } = await import('../../src/core/analysis/lifecycle/analyze');
+  const t = readFtraceFile('test/fixtures/ftrace/lost-events-pipe.trace');
+  const a = analyzeLifecycles(t, skb);
+  const lost = a.findings.filter((f) => f.kind === 'events-lost');
+  // Every LOST line of the file (467, 572, 676, 783, 792) against the skbs whose last step was on
+  // that CPU and not FREED/DROPPED: 000000004f0f044d was queued on CPU 1 at line 450 and is next
+  // seen 1.5 s later (line 479) after CPU 1 lost 9258 events at line 467.
+  assert.deepEqual(
+    lost.map((f) => [f.key, f.state, f.line, f.cpu, f.gapLine]),
+    [
+      ['000000004f0f044d', 'QUEUED', 450, 1, 467],
+      ['00000000b9a9ddef', 'RECEIVED', 466, 0, 572],
+      ['00000000358db741', 'XMIT', 570, 1, 676],
+      ['00000000f7bc738a', 'RECEIVED', 669, 0, 783],
+      ['0000000019387341', 'XMIT', 675, 0, 783],
+      ['000000004f0f044d', 'QUEUED', 781, 1, 792],
+    ],
+  );
+  assert.equal(a.losses.length, lost.length);
+  // Its lane: QUEUED up to the loss, then "incomplete: events lost" up to the next step.
+  const q = a.objects.findIndex((o) => o.key === '000000004f0f044d' && o.firstEvent <= t.length && t.line(o.firstEvent) === 450);
+  assert.ok(q >= 0);
+  const seg = laneSegments(a, t, [q]);
+  const states = Array.from(seg.state);
+  const k = states.indexOf(LOST_SEGMENT);
+  assert.ok(k > 0, 'a lost segment');
+  assert.equal(seg.gapLine[k], 467);
+  assert.equal(seg.endNs[k - 1], seg.startNs[k], 'the state ends where the loss is');
+  // It was seen again after the loss (line 479 on), so it does not end in it; 00000000358db741 (XMIT at 570, CPU 1 lost at 676, never seen again) does.
+  assert.equal(endsInLoss(a, t, q), false);
+  const x = a.objects.findIndex((o) => o.key === '00000000358db741' && t.line(o.lastEvent) === 570);
+  assert.equal(endsInLoss(a, t, x), true);
+});
+
+test('events lost: a freed skb, or one on another CPU, does not cross the loss', () => {
+  const t = trace(skbLine(0, 'consume_skb', 'aa'), skbLine(1, 'net_dev_queue', 'bb'), 'CPU:0 [LOST 5 EVENTS]', skbLine(0, 'netif_rx', 'cc'));
+  const a = analyzeLifecycles(t, skb);
+  assert.deepEqual(a.findings.filter((f) => f.kind === 'events-lost'), []);
+  const t2 = trace(skbLine(0, 'net_dev_queue', 'bb'), 'CPU:0 [LOST 5 EVENTS]', skbLine(1, 'netif_rx', 'cc'));
+  assert.deepEqual(
+    analyzeLifecycles(t2, skb).findings.map((f) => [f.kind, f.key, f.state]),
+    [['events-lost', 'bb', 'QUEUED']],
+  );
 });

@@ -53,7 +53,7 @@ test('a minimal model is valid', () => {
 
 test('shape errors: path and what was expected', () => {
   // "lifecycles" is optional (a file may hold only reader options), so a misspelt key is what is reported.
-  assert.deepEqual(problems('{"lifecycle": []}'), ['lifecycle: unknown property "lifecycle" (did you mean "lifecycles"?); expected one of $schema, lifecycles, printf']);
+  assert.deepEqual(problems('{"lifecycle": []}'), ['lifecycle: unknown property "lifecycle" (did you mean "lifecycles"?); expected one of $schema, lifecycles, printf, filters']);
   assert.deepEqual(problems('[]'), ['(top level): expected an object, got an array']);
   assert.deepEqual(problems('{"lifecycles": []}'), ['lifecycles: expected at least 1 item, got 0']);
   assert.deepEqual(problems(minimal({ states: 'A' as unknown as string[] })), ['lifecycles[0].states: expected an array of strings matching /^[A-Za-z_][A-Za-z0-9_]*$/, got the string "A"']);

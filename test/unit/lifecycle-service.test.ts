@@ -173,3 +173,31 @@ test('interleave and flight recorder answers carry the rows the table shows', ()
   assert.deepEqual(fr.columns[0]?.rows.at(-1)?.line, 6);
   assert.throws(() => svc.answer({ type: 'flightRecorder', requestId: 9, index: 99, perCpu: 2 }, null, row), /no event 99/);
 });
+
+test('lanes: a lane crossing a loss on its CPU sends "incomplete: events lost" segments and says it ends there (lost-events-pipe.trace)', async () => {
+  const { LANE_LOST_STATE } = await import('../../src/protocol/messages');
+  const t = readFtraceFile('test/fixtures/ftrace/lost-events-pipe.trace');
+  const svc = new LifecycleService(t);
+  const s = svc.summary('builtin:skb');
+  const lost = s.findings.filter((f) => f.kind === 'events-lost');
+  assert.equal(lost.length, 6, 'counted in the findings');
+  const end = t.tsNs(t.length - 1);
+  const l = svc.lanes('builtin:skb', 0, 200, 0, end + 1, 4000);
+  const lostSegments: number[] = [];
+  for (let k = 0; k < l.segments.state.length; k++) if (l.segments.state[k] === LANE_LOST_STATE) lostSegments.push(k);
+  // One lost segment per crossing, each on a lane named by an events-lost finding, its line the LOST line.
+  assert.equal(lostSegments.length, lost.length);
+  const lanesWithFinding = new Set(lost.map((f) => f.lane));
+  for (const k of lostSegments) {
+    assert.ok(lanesWithFinding.has(l.first + (l.segments.lane[k] as number)));
+    assert.ok([467, 572, 676, 783, 792].includes(l.segments.line[k] as number), `gap line ${l.segments.line[k]}`);
+  }
+  // 00000000358db741 was XMIT on CPU 1 when CPU 1 lost events at line 676 and never seen again: its lane ends lost.
+  const x = l.lanes.filter((ln) => ln.key === '00000000358db741');
+  assert.deepEqual(
+    x.map((ln) => ln.lost),
+    x.map((ln) => Math.abs(ln.lastTsNs - t.tsNs(t.length - 1)) > 0 && lanesWithFinding.has(ln.lane)),
+  );
+  assert.ok(x.some((ln) => ln.lost));
+  assert.equal(l.lanes.filter((ln) => ln.lost).every((ln) => lanesWithFinding.has(ln.lane)), true);
+});

@@ -120,6 +120,10 @@ test('probe script: predicted event, out-of-scope and malformed variables flagge
   assert.ok(p.commands.includes('perf probe -d probe:__xsk_rcv_zc_L7'));
   assert.ok(p.commands.includes('echo 1 > /sys/kernel/tracing/events/probe/__xsk_rcv_zc_L7/enable'));
   assert.ok(!p.script.includes('rm -rf / #\''), 'a hostile variable never reaches a command');
+  // A line inside the function: bpftrace reaches it as kprobe:func+offset (what the trace gives), not "no line probes".
+  assert.ok(!/no line probes/.test(p.script), p.script);
+  assert.ok(p.script.includes("# bpftrace -e 'kprobe:__xsk_rcv_zc+OFFSET { @[cpu] = count(); }'"), p.script);
+  assert.ok(p.script.includes("# grep -F 'probe/__xsk_rcv_zc_L7 ' /sys/kernel/tracing/kprobe_events"), p.script);
   assert.throws(() => lineProbeScript({ function: 'a;b', relativeLine: 1, file: 'f', line: 1, variables: [], inScope: new Set() }), /not a C function name/);
   assert.equal(sq("it's"), `'it'\\''s'`);
   assert.equal(sq('plain_word-1.0'), 'plain_word-1.0');

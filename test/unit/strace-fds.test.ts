@@ -112,7 +112,11 @@ test('strace without timestamps (ospf-hello-untimed.strace): times are "none", t
   assert.match(t.recordText(stall.sinceIndex), /^pselect6\(4, \[3<socket:\[\d+\]>\], \[3<socket:\[\d+\]>\], NULL, \{tv_sec=0, tv_nsec=50000000\}, NULL\) = 0 \(Timeout\)$/);
 });
 
-test('timed straces keep their time source', () => {
+test('timed straces keep their time source: -tt is a time of day, -ttt seconds', () => {
   const t = readWith(() => new StraceReader(), new Uint8Array(readFileSync('test/fixtures/strace/ospf-hello-raw.strace')));
-  assert.equal(t.meta.timeSource, 'timestamps');
+  assert.equal(t.meta.timeSource, 'time-of-day');
+  // 631   03:15:35.054754 execve(...: the origin is that time of day, so the wall clock can be shown as written.
+  assert.equal(t.originNs, BigInt(3 * 3600 + 15 * 60 + 35) * 1_000_000_000n + 54_754_000n);
+  const ttt = readWith(() => new StraceReader(), new Uint8Array(readFileSync('test/fixtures/strace/ping-ttt-T-yy.strace')));
+  assert.equal(ttt.meta.timeSource, 'timestamps');
 });

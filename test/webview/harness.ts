@@ -23,7 +23,10 @@ const CSP = [
   `img-src ${ORIGIN} data:`,
 ].join('; ');
 
-export type Theme = 'dark' | 'light';
+export type Theme = 'dark' | 'light' | 'hc';
+
+/** The body class VS Code gives a webview in each theme kind. */
+const BODY_CLASS: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
 
 /** The bundle a page loads: the trace editor (`webview`) or the Compare with… page (`compare`). */
 export type Entry = 'webview' | 'compare';
@@ -38,7 +41,7 @@ function shell(theme: Theme, entry: Entry = 'webview'): string {
 <link rel="stylesheet" href="${ORIGIN}/dist/${entry}.css" nonce="${NONCE}">
 <title>Kernel Trace Lens</title>
 </head>
-<body class="vscode-${theme}">
+<body class="${BODY_CLASS[theme]}">
 <div id="app"></div>
 <script nonce="${NONCE}" src="${ORIGIN}/dist/${entry}.js"></script>
 </body>
@@ -173,6 +176,7 @@ export async function openWebview(browser: Browser, behaviour: HostBehaviour, op
       '/dist/compare.css': [join(ROOT, 'dist', 'compare.css'), 'text/css'],
       '/theme/dark.css': [join(ROOT, 'test', 'webview', 'theme-dark.css'), 'text/css'],
       '/theme/light.css': [join(ROOT, 'test', 'webview', 'theme-light.css'), 'text/css'],
+      '/theme/hc.css': [join(ROOT, 'test', 'webview', 'theme-hc.css'), 'text/css'],
     };
     if (path === '/') return route.fulfill({ status: 200, contentType: 'text/html', body: shell(opts.theme ?? 'dark', opts.entry) });
     const file = files[path];

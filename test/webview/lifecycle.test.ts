@@ -468,4 +468,24 @@ describe('lifecycle and interleave views (Chromium, real worker services)', () =
       await assertClean(w);
     }
   });
+
+  it('lost events: lanes that cross a loss on their CPU say "incomplete: events lost", counted in the findings and the legend', async () => {
+    const file = join(FTRACE, 'lost-events-pipe.trace');
+    const { service, trace } = await load(file);
+    const w = await open(new LifecycleHost(service, trace, 'lost-events-pipe.trace'), { initialState: { version: 1, filter: {}, firstRow: 0, selected: null, lifecycleModel: 'builtin:skb' } });
+    const page = w.page;
+    await openLifecycles(w, 'builtin:skb');
+    const kinds = await page.$$eval('.ktl-lc-finding[data-kind]', (rs) => rs.map((r) => (r as HTMLElement).dataset.kind));
+    const cli = JSON.parse(ktl(['lifecycle', file, '--model', 'skb', '--json'])) as LifecycleJson;
+    assert.equal(kinds.filter((k) => k === 'events-lost').length, cli.findingCounts['events-lost']);
+    assert.equal(cli.findingCounts['events-lost'], 6);
+    assert.equal(await page.textContent('.ktl-lc-lost-chip'), 'incomplete: events lost');
+    // The legend's state swatches: one colour per skb state (7), all different.
+    const swatches = await page.$$eval('.ktl-lc-chip[data-colour] .ktl-lc-swatch', (ss) => ss.map((x) => getComputedStyle(x).color));
+    assert.equal(swatches.length, 7);
+    assert.equal(new Set(swatches).size, 7, swatches.join(' '));
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'lifecycles-lost-events.png') });
+    await assertClean(w);
+  });
 });

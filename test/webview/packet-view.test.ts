@@ -444,6 +444,13 @@ describe('capture webview: packet details, bytes, findings (Chromium, real captu
     const facets = await page.$$eval('#summary-cpu-list .ktl-facet-name', (es) => es.map((e) => e.textContent ?? ''));
     assert.deepEqual(facets.sort(), [...names].sort());
     assert.equal(await page.evaluate(() => document.querySelector('#summary-cpu-list')?.closest('section')?.querySelector('h2')?.firstChild?.textContent), 'Interfaces');
+    // The header and sidebar speak of packets, interfaces and protocols: no CPUs, tracer, lost events or tasks.
+    const header = await page.$$eval('.ktl-summary .ktl-kv-label', (es) => es.map((e) => e.textContent ?? ''));
+    assert.deepEqual(header, ['format', 'packets', 'span', 'interfaces', 'parse errors']);
+    assert.equal(await page.textContent('#summary-interfaces'), names.join(', '));
+    assert.equal(await page.$('#summary-task-list'), null);
+    assert.equal(await page.evaluate(() => document.querySelector('#summary-event-list')?.closest('section')?.querySelector('h2')?.firstChild?.textContent), 'Protocols');
+    await page.screenshot({ path: join(SHOTS, 'capture-summary.png') });
     await assertClean(w, pcapng);
   });
 });

@@ -9,10 +9,12 @@ import type { Trace } from '../../src/core/trace/trace';
 import type { TraceService } from '../../src/worker/trace-service';
 import { TimelineService } from '../../src/worker/timeline-service';
 import type { HostBehaviour } from './harness';
+import { checkQuery, findRow, LatencyService, positionOf } from '../../src/worker/query-service';
 
 export class ServiceHost implements HostBehaviour {
   readonly timeline: TimelineService;
   readonly summary: TraceSummary;
+  private readonly latency: LatencyService;
 
   constructor(
     readonly service: TraceService,
@@ -22,6 +24,7 @@ export class ServiceHost implements HostBehaviour {
   ) {
     this.timeline = timeline ?? new TimelineService(trace);
     this.summary = service.summary(fileName);
+    this.latency = new LatencyService(trace);
   }
 
   /** Event `i` as a table row, as the worker gives it. */
@@ -42,12 +45,32 @@ export class ServiceHost implements HostBehaviour {
         await send({ type: 'summary', summary: this.summary });
         return;
       case 'rows': {
-        const r = this.service.rows(msg.start, msg.count, msg.filter);
+        const r = this.service.rows(msg.start, msg.count, msg.filter, msg.sort);
         await send({ type: 'rows', requestId: msg.requestId, total: r.total, start: msg.start, rows: r.rows });
         return;
       }
+      // Filter expressions, find, latency: the worker's own functions (webview-handlers.ts).
+      case 'checkQuery':
+        await send({ type: 'checkQuery', requestId: msg.requestId, problem: checkQuery(this.trace, msg.expr) });
+        return;
+      case 'find': {
+        const problem = checkQuery(this.trace, msg.expr);
+        const hit = problem ? null : findRow(this.trace, this.service.list(msg.filter, msg.sort), msg.expr, msg.text, msg.from, msg.direction);
+        await send({ type: 'find', requestId: msg.requestId, position: hit?.position ?? null, index: hit?.index ?? null, problem });
+        return;
+      }
+      case 'positionOf':
+        await send({ type: 'positionOf', requestId: msg.requestId, position: positionOf(this.trace, this.service.list(msg.filter, msg.sort), msg.index) });
+        return;
+      case 'latency':
+        await send({ type: 'latency', requestId: msg.requestId, data: this.latency.latency(msg) });
+        return;
+      case 'latencyInstances':
+        await send({ type: 'latencyInstances', requestId: msg.requestId, ...this.latency.instances(msg, msg.loNs, msg.hiNs) });
+        return;
       case 'timeline':
       case 'timelineRange':
+      case 'rangeStats':
       case 'eventAt':
         await send(this.timeline.answer(msg, this.row));
         return;

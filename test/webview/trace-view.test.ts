@@ -591,7 +591,8 @@ describe('trace webview (Chromium, real TraceService)', () => {
       // Select the hostile marker so the shot shows markers, the selection and the details pane.
       const markerIndex = (veth.service.rows(0, 100, { events: ['tracing_mark_write'] }).rows[1] as EventRow).index;
       await page.$eval('#event-table', (v, i) => {
-        v.scrollTop = Math.max(0, (i - 25) * 20);
+        // A few rows above it stay in view (the timeline legend takes some of the height).
+        v.scrollTop = Math.max(0, (i - 10) * 20);
       }, markerIndex);
       await waitRowLoaded(page, markerIndex);
       await page.click(`#event-table .ktl-row[data-position="${markerIndex}"] .c-task`);

@@ -6,20 +6,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LifecycleLanes, LifecycleSummary, TimelineData } from '../../src/protocol/messages';
+import { LANE_LOST_STATE, LANE_LOST_TEXT } from '../../src/protocol/messages';
 import { TimeScale } from '../../webview/timeline-scale';
-import { colourOf, type Colours } from '../../webview/tracks/colours';
-import { EventTrack, MARK_PX, SLICE_PX } from '../../webview/tracks/event-track';
+import { colourOf, EVENT_COLOURS, rankEventColours, type Colours } from '../../webview/tracks/colours';
+import { EventTrack, GAP_LINE_PX, MARK_PX, SLICE_PX } from '../../webview/tracks/event-track';
 import { LANE_PX, LifecycleLanesTrack } from '../../webview/tracks/lifecycle-lanes';
 import { trackIdOf } from '../../webview/tracks/track-id';
 
 const COLOURS: Colours = {
-  events: ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'],
+  events: ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9'],
   fg: 'fg',
   muted: 'muted',
   border: 'border',
   bg: 'bg',
   focus: 'focus',
   error: 'error',
+  warning: 'warning',
   selection: 'selection',
   font: '10px sans-serif',
 };
@@ -131,6 +133,31 @@ describe('event track', () => {
   });
 });
 
+describe('event colours', () => {
+  it('give each of the ten busiest events its own slot, by rank; the rest keep a hashed one', () => {
+    const counts = Array.from({ length: 14 }, (_, k) => ({ name: `ev${k}`, count: 1000 - k * 10 }));
+    rankEventColours(counts);
+    const top = counts.slice(0, EVENT_COLOURS).map((e) => colourOf(e.name));
+    assert.deepEqual(top, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.ok(colourOf('ev13') >= 0 && colourOf('ev13') < EVENT_COLOURS);
+    rankEventColours([]);
+  });
+});
+
+describe('lost events on a CPU track', () => {
+  const scale = TimeScale.across(0, 1000, 500);
+  it('are a line across the track at their time in the warning colour, found under the pointer', () => {
+    const track = new EventTrack({ kind: 'cpu', id: 1 });
+    track.gaps = [{ kind: 'lost', cpu: 1, count: 9258, line: 467, tsNs: 600 }];
+    const { ctx, rects } = recorder();
+    // Drawn with or without event data (a CPU whose events were all lost still shows where).
+    track.render({ ctx, scale, colours: COLOURS, top: 40, size: { width: 500, height: SLICE_PX + MARK_PX } });
+    assert.deepEqual(rects, [{ x: 299, y: 40, w: GAP_LINE_PX, h: SLICE_PX + MARK_PX, fill: 'warning' }]);
+    assert.equal(track.gapAt(scale, 302, 4)?.line, 467);
+    assert.equal(track.gapAt(scale, 320, 4), null);
+  });
+});
+
 describe('lifecycle lanes track', () => {
   const summary: LifecycleSummary = {
     model: 'builtin:x',
@@ -147,8 +174,8 @@ describe('lifecycle lanes track', () => {
     startNs: 0,
     endNs: 1000,
     lanes: [
-      { lane: 0, key: 'k0', generation: 0, state: 1, steps: 2, cpus: [0], firstTsNs: 0, lastTsNs: 700 },
-      { lane: 1, key: 'k1', generation: 0, state: 0, steps: 1, cpus: [0], firstTsNs: 400, lastTsNs: 400 },
+      { lane: 0, key: 'k0', generation: 0, state: 1, lost: false, steps: 2, cpus: [0], firstTsNs: 0, lastTsNs: 700 },
+      { lane: 1, key: 'k1', generation: 0, state: 0, lost: false, steps: 1, cpus: [0], firstTsNs: 400, lastTsNs: 400 },
     ],
     segments: {
       lane: Uint32Array.of(0, 0, 1),
@@ -177,6 +204,33 @@ describe('lifecycle lanes track', () => {
         [80, LANE_PX + 4, 120, 'c0'],
       ],
     );
+  });
+
+  it('draws a lost segment as "incomplete: events lost", in no state colour', () => {
+    const lost: LifecycleLanes = {
+      ...lanes,
+      lanes: [{ ...lanes.lanes[0]!, lost: true }],
+      segments: {
+        lane: Uint32Array.of(0, 0),
+        state: Uint8Array.of(0, LANE_LOST_STATE),
+        startNs: Float64Array.of(0, 300),
+        endNs: Float64Array.of(300, 1000),
+        index: Uint32Array.of(1, 1),
+        line: Uint32Array.of(2, 467),
+        name: Uint32Array.of(0, 0),
+      },
+    };
+    const track = new LifecycleLanesTrack();
+    track.state = { summary: { ...summary, findings: [] }, lanes: lost, firstLane: 0, rows: 1, selectedLane: null, selectedFinding: null };
+    const { ctx, rects } = recorder();
+    track.render({ ctx, scale, colours: COLOURS, top: 0, size: { width: 200, height: LANE_PX } });
+    assert.deepEqual(
+      rects.filter((r) => r.h === LANE_PX - 8).map((r) => [r.x, r.fill]),
+      [[0, 'c0']],
+      'only the state segment is a filled bar',
+    );
+    assert.ok(rects.some((r) => r.x === 60 && r.fill === 'warning'), 'the loss is marked where it happened');
+    assert.deepEqual(track.stepAt(scale, 0, 150), { key: 'k0', state: LANE_LOST_TEXT, startNs: 300, event: 'xsk_fill', line: 467, index: 1 });
   });
 
   it('finds the finding marker and the step under the pointer', () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventRow } from '../../src/protocol/messages';
-import { formatAbsoluteCount, formatAbsoluteSeconds, formatBytes, formatCount, formatDelta, formatDuration, formatSeconds } from '../../webview/format';
+import { formatAbsoluteCount, formatAbsoluteSeconds, formatTimeOfDay, formatBytes, formatCount, formatDelta, formatDuration, formatSeconds } from '../../webview/format';
 import { PAGE_ROWS, RowCache, type RowsRequest } from '../../webview/row-cache';
 import { Rpc } from '../../webview/rpc';
 import { INITIAL_STATE, parseViewState } from '../../webview/state';
@@ -28,6 +28,14 @@ describe('format', () => {
     assert.equal(formatAbsoluteSeconds('18446744073709551615', 1, 9), '18446744073.709551616');
     assert.equal(formatAbsoluteSeconds('not a number', 1, 9), '?');
     assert.equal(formatAbsoluteCount('9007199254740993', 7), '9007199254741000');
+  });
+
+  it('writes a time-of-day clock (strace -tt) as the wall clock strace printed', () => {
+    // 03:15:35.054754 plus 1.5 ms.
+    assert.equal(formatTimeOfDay('11735054754000', 1_500_000), '03:15:35.056254');
+    // Midnight passed: the reader added a day.
+    assert.equal(formatTimeOfDay(String(86_400_000_000_000n + 5_000_000n), 0), '+1d 00:00:00.005000');
+    assert.equal(formatTimeOfDay('x', 0), '?');
   });
 
   it('writes durations and sizes with units', () => {
@@ -122,13 +130,15 @@ describe('row cache', () => {
 
 describe('restored state', () => {
   it('accepts what it saved and rejects anything else', () => {
-    const good = { version: 1, filter: { events: ['sched_switch'], cpus: [1], task: 'ping', text: '' }, firstRow: 12.5, selected: 3 };
+    const good = { version: 1, filter: { events: ['sched_switch'], cpus: [1], task: 'ping', text: '', expr: 'len > 64 && comm ~ "ping*"' }, firstRow: 12.5, selected: 3 };
     assert.deepEqual(parseViewState(good), good);
+    // An expression longer than the wire allows is dropped, not cut (a cut one means something else).
+    assert.equal(parseViewState({ ...good, filter: { ...good.filter, expr: `len > 1 || ${'a'.repeat(5000)}` } }).filter.expr, '');
     assert.deepEqual(parseViewState(null), INITIAL_STATE);
     assert.deepEqual(parseViewState({ version: 2 }), INITIAL_STATE);
     assert.deepEqual(parseViewState({ version: 1, filter: { events: [1, 'x'], cpus: [-1, 2.5, 3] }, firstRow: -4, selected: 'y' }), {
       version: 1,
-      filter: { events: ['x'], cpus: [3], task: '', text: '' },
+      filter: { events: ['x'], cpus: [3], task: '', text: '', expr: '' },
       firstRow: 0,
       selected: null,
     });
@@ -139,7 +149,7 @@ describe('restored state of the timeline and the lifecycle/interleave views', ()
   it('keeps a valid range, selection, tab, model and query; drops malformed ones', () => {
     const good = {
       version: 1,
-      filter: { events: [], cpus: [], task: '', text: '' },
+      filter: { events: [], cpus: [], task: '', text: '', expr: '' },
       firstRow: 0,
       selected: null,
       timeline: { range: [10, 2000], selection: [100, 200] },

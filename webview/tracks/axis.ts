@@ -9,6 +9,8 @@ import { tickFormatter, type TimeScale } from '../timeline-scale';
 
 /** CSS px per tick, roughly. */
 const TICK_PX = 110;
+/** A tick closer than this (CSS px) to either end has its label anchored inwards. */
+const EDGE_PX = 40;
 
 export function drawTimeAxis(g: Selection<SVGGElement, unknown, null, undefined>, scale: TimeScale, firstTsNs: number, counter = false): void {
   const count = Math.max(2, Math.floor(scale.width / TICK_PX));
@@ -22,4 +24,11 @@ export function drawTimeAxis(g: Selection<SVGGElement, unknown, null, undefined>
       .tickSize(4)
       .tickFormat((d) => fmt(Number(d) - firstTsNs)),
   );
+  // A label centred on a tick at the very edge is half outside the SVG: "0 ms" lost its "0".
+  // Labels near an edge grow inwards instead.
+  const [x0, x1] = scale.d3().range() as [number, number];
+  g.selectAll<SVGTextElement, unknown>('.tick text').attr('text-anchor', (d) => {
+    const x = scale.d3()(Number(d));
+    return x - x0 < EDGE_PX ? 'start' : x1 - x < EDGE_PX ? 'end' : 'middle';
+  });
 }

@@ -7,11 +7,25 @@
  */
 import { el } from '../dom';
 
-/** Colours of the event palette (style.css .ktl-ev-c0 … c5). */
-export const EVENT_COLOURS = 6;
+/** Colours of the event palette (style.css .ktl-ev-c0 … c9): the ten busiest events, or the states of a lifecycle model, never share one. */
+export const EVENT_COLOURS = 10;
 
-/** The palette slot of an event (or task) name: the same in the table, the timeline and the details. */
+/** Palette slot by event name for the busiest events of the trace shown (rankEventColours). */
+let ranked = new Map<string, number>();
+
+/**
+ * Gives the EVENT_COLOURS busiest events (`counts`, any order) one palette slot each, by rank:
+ * the busiest is slot 0. Other names keep their hashed slot (shared with a busy one at worst).
+ */
+export function rankEventColours(counts: readonly { readonly name: string; readonly count: number }[]): void {
+  const top = [...counts].sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, EVENT_COLOURS);
+  ranked = new Map(top.map((e, k) => [e.name, k]));
+}
+
+/** The palette slot of an event (or task) name: the same in the table, the timeline, the legend and the details. */
 export function colourOf(name: string): number {
+  const r = ranked.get(name);
+  if (r !== undefined) return r;
   let h = 0;
   for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
   return Math.abs(h) % EVENT_COLOURS;
@@ -26,6 +40,8 @@ export interface Colours {
   readonly bg: string;
   readonly focus: string;
   readonly error: string;
+  /** Lost events (editorWarning.foreground). */
+  readonly warning: string;
   /** A selected row's background. */
   readonly selection: string;
   /** Canvas font for labels drawn on the canvas (the UI font, 10 px). */
@@ -41,7 +57,7 @@ export class ThemeColours {
   constructor() {
     this.element.setAttribute('aria-hidden', 'true');
     for (let c = 0; c < EVENT_COLOURS; c++) this.element.append(el('span', `ktl-ev-c${c}`));
-    this.element.append(el('span', 'ktl-tl-focus-probe'), el('span', 'ktl-lc-error-probe'), el('span', 'ktl-lc-sel-probe'));
+    this.element.append(el('span', 'ktl-tl-focus-probe'), el('span', 'ktl-lc-error-probe'), el('span', 'ktl-lc-sel-probe'), el('span', 'ktl-warn-probe'));
     // Theme switches change the --vscode-* variables: read the colours again, redraw.
     new MutationObserver(() => {
       this.current = null;
@@ -73,6 +89,7 @@ export class ThemeColours {
       focus: probe(spans[EVENT_COLOURS]),
       error: probe(spans[EVENT_COLOURS + 1]),
       selection: probe(spans[EVENT_COLOURS + 2], 'backgroundColor'),
+      warning: probe(spans[EVENT_COLOURS + 3]),
       font: `10px ${css.fontFamily}`,
     };
   }

@@ -2,9 +2,10 @@
  * One timeline track (a CPU, a task, a capture interface): sched_switch task slices on top,
  * event marks below. Marks are one 2 px bar per event when the reply lists events one by one,
  * else one bar per pixel bucket, its height by log(count), coloured by the bucket's dominant
- * event. Task and event names are trace text: drawn on the canvas, never as HTML.
+ * event. Where the CPU lost events (or its buffer started), a warning-coloured line across the
+ * track with a flag on top. Task and event names are trace text: drawn on the canvas, never as HTML.
  */
-import type { TimelineData, TimelineTrack } from '../../src/protocol/messages';
+import type { TimelineData, TimelineTrack, TraceGapView } from '../../src/protocol/messages';
 import { formatTask } from '../format';
 import type { TimeScale } from '../timeline-scale';
 import { colourOf } from './colours';
@@ -13,6 +14,8 @@ import type { Track, TrackId, TrackRenderContext } from './track';
 /** Layout inside the track, CSS px. */
 export const SLICE_PX = 12;
 export const MARK_PX = 20;
+/** Width of a lost-events line, CSS px. */
+export const GAP_LINE_PX = 2;
 
 /** The track's part of one timeline reply. */
 export interface TrackData {
@@ -24,13 +27,51 @@ export class EventTrack implements Track {
   /** Set by the view when a reply arrives (null: nothing for this track yet). */
   current: TrackData | null = null;
 
+  /** Where this track's CPU is missing events (summary.gaps of its CPU), in time order. */
+  gaps: readonly TraceGapView[] = [];
+
   constructor(readonly id: TrackId) {}
 
   render(rc: TrackRenderContext): void {
     const d = this.current;
-    if (!d) return;
-    this.drawSlices(rc, d.data, d.track);
-    this.drawMarks(rc, d.data, d.track, rc.top + SLICE_PX + 1);
+    if (d) {
+      this.drawSlices(rc, d.data, d.track);
+      this.drawMarks(rc, d.data, d.track, rc.top + SLICE_PX + 1);
+    }
+    this.drawGaps(rc);
+  }
+
+  /** The gap mark nearest `x` within `maxPx` (null: none). */
+  gapAt(scale: TimeScale, x: number, maxPx: number): TraceGapView | null {
+    let best: TraceGapView | null = null;
+    let bestPx = maxPx + 1;
+    for (const g of this.gaps) {
+      const d = Math.abs(scale.toPx(g.tsNs) - x);
+      if (d < bestPx) {
+        bestPx = d;
+        best = g;
+      }
+    }
+    return best;
+  }
+
+  private drawGaps(rc: TrackRenderContext): void {
+    const { ctx, scale, colours: c, top } = rc;
+    const w = scale.width;
+    const h = SLICE_PX + MARK_PX;
+    ctx.fillStyle = c.warning || c.error || c.fg;
+    for (const g of this.gaps) {
+      const x = Math.round(scale.toPx(g.tsNs));
+      if (x < -4 || x > w + 4) continue;
+      // A 2 px line through the track and a flag on top: the events between are not in the trace.
+      ctx.fillRect(x - 1, top, GAP_LINE_PX, h);
+      ctx.beginPath();
+      ctx.moveTo(x - 4, top);
+      ctx.lineTo(x + 4, top);
+      ctx.lineTo(x, top + 5);
+      ctx.closePath();
+      ctx.fill();
+    }
   }
 
   /** The listed event nearest to `x` (CSS px) within `maxPx`, as an index into track.events; -1 when none. */

@@ -5,6 +5,7 @@
  * keeps lanes, scroll and selection; this draws them and finds what is under the pointer.
  */
 import type { LifecycleFinding, LifecycleLanes, LifecycleSummary } from '../../src/protocol/messages';
+import { LANE_LOST_STATE, LANE_LOST_TEXT } from '../../src/protocol/messages';
 import type { TimeScale } from '../timeline-scale';
 import { EVENT_COLOURS } from './colours';
 import type { Track, TrackRenderContext } from './track';
@@ -68,6 +69,17 @@ export class LifecycleLanesTrack implements Track {
       const x0 = Math.min(w - 3, Math.max(-1, scale.toPx(sg.startNs[k] as number)));
       const x1 = Math.min(w + 1, scale.toPx(sg.endNs[k] as number));
       const y = rc.top + r * LANE_PX + 4;
+      if (sg.state[k] === LANE_LOST_STATE) {
+        // Incomplete, events lost: not a state. A hollow bar with a warning edge, no colour of the palette.
+        ctx.fillStyle = c.warning || c.muted;
+        ctx.fillRect(Math.round(x0), y - 2, 1.5, LANE_PX - 4);
+        ctx.strokeStyle = c.warning || c.muted;
+        ctx.lineWidth = 1;
+        ctx.setLineDash([3, 2]);
+        ctx.strokeRect(x0 + 0.5, y + 0.5, Math.max(3, x1 - x0) - 1, LANE_PX - 9);
+        ctx.setLineDash([]);
+        continue;
+      }
       ctx.fillStyle = c.events[(sg.state[k] as number) % EVENT_COLOURS] ?? c.fg;
       ctx.globalAlpha = 0.75;
       ctx.fillRect(x0, y, Math.max(3, x1 - x0), LANE_PX - 8);
@@ -129,7 +141,7 @@ export class LifecycleLanesTrack implements Track {
       }
       return {
         key: d.lanes[sg.lane[k] as number]?.key ?? '',
-        state: st.summary.states[sg.state[k] as number] ?? '?',
+        state: sg.state[k] === LANE_LOST_STATE ? LANE_LOST_TEXT : (st.summary.states[sg.state[k] as number] ?? '?'),
         startNs: sg.startNs[k] as number,
         event: d.names[sg.name[k] as number] ?? '',
         line: sg.line[k] as number,

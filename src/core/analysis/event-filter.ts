@@ -1,11 +1,13 @@
 /**
- * The one meaning of an EventFilter (the table, the timeline, `ktl events`, and anything else
- * that filters): event names, CPUs, task (comm substring, or an exact pid/tgid written as
- * digits), and a case-insensitive substring of the event's display text. `key` identifies the
- * filter for caches; null means the filter keeps every event. The protocol re-exports the type
- * (the webview sends it).
+ * The one meaning of an EventFilter (the table, the timeline, the counts, `ktl events`, and
+ * anything else that filters): event names, CPUs, task (comm substring, or an exact pid/tgid
+ * written as digits), a case-insensitive substring of the event's display text, a time range
+ * [startNs, endNs) and a filter expression (core/query). `key` identifies the filter for caches; null means the filter keeps
+ * every event. A bad expression throws the QueryError that says where (the worker answers the
+ * request with it). The protocol re-exports the type (the webview sends it).
  */
 import { eventText } from '../formats/decode';
+import { compileQuery } from '../query/compile';
 import type { Trace } from '../trace/trace';
 
 export interface EventFilter {
@@ -17,6 +19,10 @@ export interface EventFilter {
   readonly task?: string;
   /** Case-insensitive substring of the event's display text. */
   readonly text?: string;
+  /** Events in [startNs, endNs) only, RelNs (a brushed range's "Filter table to range"). */
+  readonly timeRange?: readonly [number, number];
+  /** A filter expression (core/query, README "Filter expressions"); blank or absent = all. */
+  readonly expr?: string;
 }
 
 /** The filter as a predicate over event indices. */
@@ -25,8 +31,11 @@ export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test
   const cpus = filter.cpus ?? [];
   const task = (filter.task ?? '').trim();
   const text = (filter.text ?? '').trim().toLowerCase();
-  if (events.length === 0 && cpus.length === 0 && !task && !text) return null;
-  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text]);
+  const range = filter.timeRange ?? null;
+  const exprText = (filter.expr ?? '').trim();
+  const expr = exprText ? compileQuery(t, exprText) : null;
+  if (events.length === 0 && cpus.length === 0 && !task && !text && !range && !expr) return null;
+  const key = JSON.stringify([[...events].sort(), [...cpus].sort((a, b) => a - b), task, text, range, expr ? exprText : '']);
   const eventIds = new Set(events.map((e) => t.strings.find(e)));
   const cpuSet = new Set(cpus);
   const taskPid = /^\d+$/.test(task) ? Number(task) : null;
@@ -37,6 +46,7 @@ export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test
     test: (i) => {
       if (eventIds.size > 0 && !eventIds.has(t.eventId(i))) return false;
       if (cpuSet.size > 0 && !cpuSet.has(t.cpu(i))) return false;
+      if (range && !(t.tsNs(i) >= range[0] && t.tsNs(i) < range[1])) return false;
       if (task) {
         const commId = t.commId(i);
         let hit = commMatches.get(commId);
@@ -46,6 +56,7 @@ export function eventMatcher(t: Trace, filter: EventFilter): { key: string; test
         }
         if (!hit && !(taskPid !== null && (t.pid(i) === taskPid || t.tgid(i) === taskPid))) return false;
       }
+      if (expr && !expr(i)) return false;
       if (text && !eventText(t, i).toLowerCase().includes(text)) return false;
       return true;
     },

@@ -2,7 +2,7 @@
  * Reading `.vscode/kernel-trace.json`: its text parsed and checked against the schema
  * (schema.ts), every problem reported at once with its JSON path (ModelError). What is in it is
  * compiled where it is used: the lifecycle models by analysis/lifecycle/model.ts, the printf
- * options by workspace-config.ts.
+ * options by workspace-config.ts, the named filters by query/named-filters.ts.
  */
 import type { PrintfOptions } from '../formats/printf/options';
 import type { LifecycleModelJson } from '../analysis/lifecycle/model';
@@ -13,6 +13,8 @@ export interface KernelTraceConfigJson {
   readonly lifecycles?: readonly LifecycleModelJson[];
   /** The printf reader's options (read by workspace-config.ts). */
   readonly printf?: PrintfOptions;
+  /** Named filter expressions (read by query/named-filters.ts). */
+  readonly filters?: readonly { readonly name: string; readonly expr: string; readonly description?: string }[];
 }
 
 /** A model, or a config file, that failed validation: every problem with its JSON path. */

@@ -5,7 +5,7 @@
  * very line.
  *
  * References: perf-probe(1) (PROBE SYNTAX, LINE SYNTAX, -L/-V/-a/-d), Documentation/trace/
- * kprobetrace.rst (events/probe/<name>/enable), bpftrace(8) (kprobe/kretprobe probes).
+ * kprobetrace.rst (events/probe/<name>/enable, kprobe_events), bpftrace(8) (kprobe:func+offset).
  */
 import { predictedEventName } from '../source/probe-names';
 import { VARIABLE_EXPR, rootName } from '../source/line-vars';
@@ -97,8 +97,14 @@ export function lineProbeScript(p: LineProbeInput): LineProbeScript {
     ...(p.relativeLine === 0
       ? [{ words: bpf }]
       : [
-          { comment: `bpftrace has no line probes: kprobe:${p.function} fires at the entry, kretprobe:${p.function} at the return.` },
-          { comment: scriptLine({ words: bpf }) },
+          // bpftrace has no source-line syntax, but a kprobe at an instruction offset is one:
+          // perf probe -a turns FUNC:LINE into FUNC+OFFSET (the `(sym+0x9b/0x250)` a recorded
+          // trace shows), and kprobe_events lists it while the probe exists.
+          {
+            comment: `bpftrace probes this line as kprobe:${p.function}+OFFSET, the instruction offset perf probe -a chose for it: kprobe_events lists it (p:${probe.replace(':', '/')} ${p.function}+OFFSET) after step 2, and a recorded trace shows it as (${p.function}+0x…/…).`,
+          },
+          { comment: scriptLine({ words: ['grep', '-F', `${probe.replace(':', '/')} `, `${tracefs}/kprobe_events`] }) },
+          { comment: scriptLine({ words: ['bpftrace', '-e', `kprobe:${p.function}+OFFSET { @[cpu] = count(); }`] }) },
         ]),
   ]);
   return { event, group: 'probe', function: p.function, relativeLine: p.relativeLine, variables: vars, warnings, commands, script };

@@ -26,6 +26,8 @@ export type TimeSource =
   | 'latency-us'
   /** function_graph without funcgraph-abstime: times estimated per CPU from call durations. */
   | 'funcgraph-durations'
+  /** strace -t/-tt: the time of day as written (seconds since that day's local midnight, a passed midnight adds 86400); shown as HH:MM:SS.uuuuuu. */
+  | 'time-of-day'
   /** No event carried a time (strace without -t/-tt/-ttt/-r, printf lines without one): all 0, file order only. */
   | 'none';
 

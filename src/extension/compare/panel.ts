@@ -8,12 +8,13 @@ import { webviewHtml } from '../webview-html';
 import { isCompareFromWebview, type CompareToWebview } from '../../protocol/compare-messages';
 import type { Comparison } from './store';
 import { OPEN_SITE_COMMAND } from '../hits/tree';
+import { revealInPlace, sideGroup } from '../side-group';
 
 export const COMPARE_VIEW_TYPE = 'kernelTrace.compare';
 
-/** The one place that decides where the comparison opens: beside the active (trace) editor. */
+/** Where the comparison opens: the one reused side group beside the last active trace editor (side-group.ts). */
 function openBeside(title: string, extensionUri: vscode.Uri): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+  return vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, title, { viewColumn: sideGroup.column(), preserveFocus: false }, {
     enableScripts: true,
     retainContextWhenHidden: false,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
@@ -31,7 +32,7 @@ export class ComparePanel implements vscode.Disposable {
     const title = `${c.diff.a.name} ↔ ${c.diff.b.name}`;
     if (this.panel) {
       this.panel.title = title;
-      this.panel.reveal(undefined, false);
+      revealInPlace(this.panel);
       this.post();
       return;
     }

@@ -3,8 +3,9 @@
  * Captures carry wall-clock time; ftrace carries a kernel clock (`local`, `mono`, ...). The
  * offset (capture time - trace time) is estimated two ways:
  *   events   net_dev_xmit / net_dev_queue / netif_receive_skb events matched to captured packets
- *            on the interface of the same name with a compatible length (transmit: the frame
- *            length; receive: the frame less its 14-byte Ethernet header). Every pair proposes an
+ *            on the interface of the same name (any device when the capture names none, as a
+ *            classic pcap) with a compatible length (transmit: the frame length; receive: the
+ *            frame less its 14-byte Ethernet header). Every pair proposes an
  *            offset; the densest 1 ms window of proposals wins, refined to the median of its
  *            pairs; the residual is their median absolute deviation.
  *   markers  `ktl-wallclock <ns since 1970> ...` trace_marker lines (written by the capture
@@ -27,6 +28,8 @@ export interface ClockEstimate {
   readonly markers: { readonly offsetNs: string; readonly count: number; readonly spreadNs: number } | null;
 }
 
+/** The device key of packets from a capture that names no interface (classic pcap): not a valid device name (IFNAMSIZ, no '|'). */
+const ANY_DEVICE = '|any';
 const NET_EVENTS = new Set(['net_dev_xmit', 'net_dev_queue', 'netif_receive_skb', 'netif_rx']);
 const WINDOW_NS = 1_000_000n;
 const MAX_PAIRS_PER_BUCKET = 40_000;
@@ -59,10 +62,12 @@ export function estimateClockOffset(trace: Trace, captures: readonly Trace[]): C
     const len = Number(f.len);
     if (!dev || !Number.isFinite(len)) continue;
     const rx = ev === 'netif_receive_skb' || ev === 'netif_rx';
-    const key = `${dev}|${rx ? len + 14 : len}`;
-    const list = traceEvents.get(key);
-    if (list) list.push(ts);
-    else traceEvents.set(key, [ts]);
+    const frameLen = rx ? len + 14 : len;
+    for (const key of [`${dev}|${frameLen}`, `${ANY_DEVICE}|${frameLen}`]) {
+      const list = traceEvents.get(key);
+      if (list) list.push(ts);
+      else traceEvents.set(key, [ts]);
+    }
   }
   // Capture side: every packet's proposals against trace events of its device and length.
   const proposals: bigint[] = [];
@@ -73,8 +78,10 @@ export function estimateClockOffset(trace: Trace, captures: readonly Trace[]): C
     const origLen = c.extra('origLen');
     for (let i = 0; i < c.length; i++) {
       const iface = info.interfaces[c.cpu(i)];
-      if (!iface || !iface.named || iface.linkType !== 1) continue;
-      const key = `${iface.name}|${origLen?.get(i)}`;
+      if (!iface || iface.linkType !== 1) continue;
+      // A classic pcap names no interface: its packets match events of any device by length
+      // (the densest window of proposals is then the one the order of packets agrees on).
+      const key = `${iface.named ? iface.name : ANY_DEVICE}|${origLen?.get(i)}`;
       const times = traceEvents.get(key);
       if (!times) continue;
       const used = perBucket.get(key) ?? 0;

@@ -56,14 +56,17 @@
  *
  * Gaps. `CPU:N [LOST M EVENTS]` and `##### CPU N buffer started ####` mean events are
  * missing; across them no transition is judged, FIFO queues are emptied and out of sync, and
- * batches end.
+ * batches end. An object whose last step was on the CPU that lost events, and that was not in a
+ * terminal state, crossed the loss: its lifecycle from there on is unknown (an events-lost
+ * finding, and an ObjectLoss the lanes draw as "incomplete: events lost").
  */
 import type { Trace } from '../../trace/trace';
 import { BlockColumn, int32Column } from '../../trace/columns';
 import { EventFields, eventIdsNamed } from './fields';
+import { gapText, traceGaps } from '../trace-gaps';
 import { NO_STATE, isLegal, isReuse, normalizeKey, type CompiledMapping, type CompiledSelector, type LifecycleModel } from './model';
 
-export type FindingKind = 'invalid-transition' | 'fifo-order' | 'poison' | 'duplicate-in-batch' | 'incomplete';
+export type FindingKind = 'invalid-transition' | 'fifo-order' | 'poison' | 'duplicate-in-batch' | 'incomplete' | 'events-lost';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -92,7 +95,21 @@ export interface Finding {
   /** incomplete: the state the object stopped in and how long before the end of the trace. */
   readonly state?: string;
   readonly idleNs?: number;
+  /** events-lost: the gap's 1-based line in the file. */
+  readonly gapLine?: number;
   readonly message: string;
+}
+
+/**
+ * An object alive (not in a terminal state) on a CPU whose events were lost: its lane from
+ * `tsNs` to its next step (or the end of the trace) is "incomplete: events lost", not a state.
+ */
+export interface ObjectLoss {
+  readonly object: number;
+  readonly cpu: number;
+  /** RelNs of the gap (trace-gaps.ts). */
+  readonly tsNs: number;
+  readonly gapLine: number;
 }
 
 export const STEP_START = 0;
@@ -175,6 +192,8 @@ export interface LifecycleAnalysis {
   readonly ignored: { readonly noKey: number; readonly unknownState: number };
   /** FIFO entries dropped because a later entry left first. */
   readonly fifoSkipped: number;
+  /** Objects that crossed a loss on their CPU, in trace order (each is also an events-lost finding). */
+  readonly losses: readonly ObjectLoss[];
 }
 
 /** Which of a mapping's attributes to read: some of its fields, some of its pattern groups. */
@@ -372,10 +391,15 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
   }
 
   // Gaps: event indices before which events are known to be missing.
-  const gaps = [...new Set([...trace.lost.map((l) => l.beforeEvent), ...trace.bufferStarts.map((b) => b.beforeEvent)])].sort((a, b) => a - b);
+  const gapList = traceGaps(trace);
+  const gaps = [...new Set(gapList.map((g) => g.beforeEvent))];
   let gapAt = 0;
   let nextGap = gaps[0] ?? Infinity;
   let epoch = 0;
+  // Per CPU: the live (non-terminal) objects whose last step was there, to find who crosses a loss.
+  const liveOnCpu = new Map<number, Set<number>>();
+  const losses: ObjectLoss[] = [];
+  let lossAt = 0;
 
   const fifos = model.fifo.map((f) => new Fifo(f.name));
   // Per mapping: the FIFO sides and batches whose selector names it (or any mapping).
@@ -530,6 +554,8 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
       o === undefined ? 'first-seen' : model.terminal[o.state] === true ? 'after-terminal' : o.epoch === epoch && to !== o.state && isReuse(model, o.state, to) ? 'reused' : null;
     if (origin !== null || o === undefined || o.epoch !== epoch) {
       if (origin !== null || o === undefined) {
+        // The previous object with this key (a reused address) is over: it crosses no later loss.
+        if (o) liveOnCpu.get(trace.cpu(o.lastEvent))?.delete(o.id);
         oid = objects.length;
         o = { id: oid, key, generation: o ? o.generation + 1 : 0, origin: origin ?? 'first-seen', state: to, steps: 0, firstEvent: i, lastEvent: i, firstTsNs: ts, lastTsNs: ts, cpus: [], lastStep: -1, mask: 0, epoch };
         objects.push(o);
@@ -563,6 +589,12 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
       o.mask = 0;
     }
     const prevObjectEvent = o.steps > 0 ? o.lastEvent : -1;
+    if (o.steps > 0) liveOnCpu.get(trace.cpu(o.lastEvent))?.delete(o.id);
+    if (model.terminal[to] !== true) {
+      let live = liveOnCpu.get(cpu);
+      if (!live) liveOnCpu.set(cpu, (live = new Set()));
+      live.add(o.id);
+    }
     o.state = to;
     o.mask |= bit;
     o.epoch = epoch;
@@ -618,8 +650,30 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
     }
   };
 
+  /** The gaps before event `upTo`: every live object on the gap's CPU crossed it. */
+  const crossGaps = (upTo: number): void => {
+    for (; lossAt < gapList.length && (gapList[lossAt] as (typeof gapList)[number]).beforeEvent <= upTo; lossAt++) {
+      const g = gapList[lossAt] as (typeof gapList)[number];
+      const live = liveOnCpu.get(g.cpu);
+      if (!live) continue;
+      for (const id of live) {
+        const o = objects[id] as MutableObject;
+        losses.push({ object: id, cpu: g.cpu, tsNs: g.tsNs, gapLine: g.line });
+        findings.push({
+          kind: 'events-lost',
+          ...base(o.lastEvent, o.key, o.generation),
+          state: sn(o.state),
+          gapLine: g.line,
+          message: `${o.key} was ${sn(o.state)} when ${gapText(g)}: incomplete, what happened to it next is not in the trace`,
+        });
+      }
+      live.clear();
+    }
+  };
+
   const PROGRESS_EVERY = 1 << 20;
   for (let i = 0; i < n; i++) {
+    crossGaps(i);
     if (i >= nextGap) {
       epoch++;
       for (const f of fifos) f.reset();
@@ -670,6 +724,7 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
     else if (why === 'unknown-state') ignored.unknownState++;
   }
 
+  crossGaps(Infinity);
   if (model.incomplete !== null) {
     const inc = model.incomplete;
     for (const o of objects) {
@@ -712,6 +767,7 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
     findings,
     ignored,
     fifoSkipped: fifos.reduce((a, f) => a + f.skipped, 0),
+    losses,
   };
 }
 
@@ -731,48 +787,106 @@ export function stepsByObject(a: LifecycleAnalysis): (objectId: number) => Int32
 export interface LaneSegments {
   readonly length: number;
   readonly object: Int32Array;
+  /** State index, or LOST_SEGMENT: from a loss on the object's CPU to its next step. */
   readonly state: Uint8Array;
   readonly startNs: Float64Array;
   /** The next step's time; for an object's last step, its own time (or `openUntilNs`, see laneSegments). */
   readonly endNs: Float64Array;
-  /** Step index of the segment's first step (for details and the flight recorder). */
+  /** Step index of the segment's first step (a lost segment: the step before the loss), for details and the flight recorder. */
   readonly step: Int32Array;
+  /** A lost segment: the 1-based line of the gap in the file; 0 for a state segment. */
+  readonly gapLine: Int32Array;
+}
+
+/** The state of a lane segment whose object crossed a loss: "incomplete: events lost" (models have at most 250 states; NO_STATE is 255). */
+export const LOST_SEGMENT = 254;
+
+const lossesByObject = new WeakMap<LifecycleAnalysis, Map<number, ObjectLoss[]>>();
+
+/** The losses an object crossed, in trace order (cached per analysis). */
+export function objectLosses(a: LifecycleAnalysis, objectId: number): readonly ObjectLoss[] {
+  let m = lossesByObject.get(a);
+  if (!m) {
+    m = new Map();
+    for (const l of a.losses) {
+      const list = m.get(l.object);
+      if (list) list.push(l);
+      else m.set(l.object, [l]);
+    }
+    lossesByObject.set(a, m);
+  }
+  return m.get(objectId) ?? [];
+}
+
+/** Whether the object's last step came before a loss on its CPU: where it ended is not known. */
+export function endsInLoss(a: LifecycleAnalysis, trace: Trace, objectId: number): boolean {
+  const l = objectLosses(a, objectId);
+  const last = l[l.length - 1];
+  const o = a.objects[objectId];
+  return last !== undefined && o !== undefined && last.tsNs >= trace.tsNs(o.lastEvent);
 }
 
 /**
  * The state segments of `objectIds` for a timeline: each step's state lasts until the object's
  * next step. An object's last segment ends at its last step, unless the object is not in a
- * terminal state and `openUntilNs` is given (the end of the trace: it was still there). Only
- * segments overlapping [fromNs, toNs] are returned.
+ * terminal state and `openUntilNs` is given (the end of the trace: it was still there). A loss
+ * on the object's CPU between two steps (or after its last) cuts the segment: from the loss on,
+ * a LOST_SEGMENT up to the next step (or `openUntilNs`). Only segments overlapping
+ * [fromNs, toNs] are returned.
  */
 export function laneSegments(a: LifecycleAnalysis, trace: Trace, objectIds: readonly number[], fromNs = -Infinity, toNs = Infinity, openUntilNs?: number): LaneSegments {
   const stepsOf = stepsByObject(a);
   let n = 0;
-  for (const id of objectIds) n += stepsOf(id).length;
+  for (const id of objectIds) n += stepsOf(id).length + objectLosses(a, id).length;
   const object = new Int32Array(n);
   const state = new Uint8Array(n);
   const startNs = new Float64Array(n);
   const endNs = new Float64Array(n);
   const step = new Int32Array(n);
+  const gapLine = new Int32Array(n);
   let k = 0;
+  const push = (id: number, st: number, start: number, end: number, s: number, gap: number): void => {
+    if (end < fromNs || start > toNs) return;
+    object[k] = id;
+    state[k] = st;
+    startNs[k] = start;
+    endNs[k] = end;
+    step[k] = s;
+    gapLine[k] = gap;
+    k++;
+  };
   for (const id of objectIds) {
     const steps = stepsOf(id);
+    const losses = objectLosses(a, id);
+    let lossAt = 0;
     const o = a.objects[id] as LifecycleObject;
     for (let j = 0; j < steps.length; j++) {
       const s = steps[j] as number;
       const start = trace.tsNs(a.steps.event(s));
       const next = steps[j + 1];
-      const end = next !== undefined ? trace.tsNs(a.steps.event(next)) : openUntilNs !== undefined && a.model.terminal[o.state] !== true ? Math.max(start, openUntilNs) : start;
-      if (end < fromNs || start > toNs) continue;
-      object[k] = id;
-      state[k] = a.steps.state(s);
-      startNs[k] = start;
-      endNs[k] = end;
-      step[k] = s;
-      k++;
+      const nextNs = next !== undefined ? trace.tsNs(a.steps.event(next)) : Infinity;
+      // The first loss after this step and before the next one (each loss lies between two steps).
+      const loss = losses[lossAt];
+      if (loss !== undefined && loss.tsNs >= start && loss.tsNs <= nextNs) {
+        while (lossAt < losses.length && (losses[lossAt] as ObjectLoss).tsNs <= nextNs) lossAt++;
+        const end = next !== undefined ? nextNs : Math.max(loss.tsNs, openUntilNs ?? loss.tsNs);
+        push(id, a.steps.state(s), start, loss.tsNs, s, 0);
+        push(id, LOST_SEGMENT, loss.tsNs, end, s, loss.gapLine);
+        continue;
+      }
+      const end = next !== undefined ? nextNs : openUntilNs !== undefined && a.model.terminal[o.state] !== true ? Math.max(start, openUntilNs) : start;
+      push(id, a.steps.state(s), start, end, s, 0);
     }
   }
-  return { length: k, object: object.subarray(0, k), state: state.subarray(0, k), startNs: startNs.subarray(0, k), endNs: endNs.subarray(0, k), step: step.subarray(0, k) };
+  return {
+    length: k,
+    object: object.subarray(0, k),
+    state: state.subarray(0, k),
+    startNs: startNs.subarray(0, k),
+    endNs: endNs.subarray(0, k),
+    step: step.subarray(0, k),
+    gapLine: gapLine.subarray(0, k),
+  };
 }
 
 function groupSteps(a: LifecycleAnalysis): (objectId: number) => Int32Array {

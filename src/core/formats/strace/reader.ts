@@ -99,6 +99,8 @@ export class StraceReader implements TraceReader, LineSink {
   private lastSec = 0;
   /** Whether any line had a time (-t, -tt, -ttt or -r); without, timeSource is 'none'. */
   private timed = false;
+  /** Whether a line had a -t/-tt time of day (then timeSource is 'time-of-day'). */
+  private timeOfDay = false;
   private lastFracNs = 0;
   private dayOffset = 0;
   private lastTimeOfDay = -1;
@@ -144,6 +146,8 @@ export class StraceReader implements TraceReader, LineSink {
       this.b.issue(this.firstOutput.line, this.firstOutput.offset, `${n} line${n === 1 ? '' : 's'} of the traced program's own output (printed between a call and its result) skipped; the first is here`);
     }
     if (!this.timed && this.b.length > 0) this.b.meta.timeSource = 'none';
+    // -t/-tt times are a wall clock: shown as strace wrote them (HH:MM:SS.uuuuuu), not as seconds.
+    else if (this.timeOfDay) this.b.meta.timeSource = 'time-of-day';
     const t = this.b.finish(source);
     if (source) rememberSource(t, source);
     return t;
@@ -379,6 +383,7 @@ export class StraceReader implements TraceReader, LineSink {
         sec += this.lastSec + Math.floor(fracNs / 1e9);
         fracNs %= 1e9;
       } else if (p.timeOfDay) {
+        this.timeOfDay = true;
         // -t/-tt print the time of day: a jump back by more than 12 h is midnight passing.
         if (this.lastTimeOfDay >= 0 && sec + 43200 < this.lastTimeOfDay) this.dayOffset += 86400;
         this.lastTimeOfDay = sec;

@@ -1,0 +1,67 @@
+/** `ktl latency`: durations between paired events (core/analysis/latency.ts has the pairing rule). */
+import { pairLatency, type LatencyResult } from '../core/analysis/latency';
+import type { Trace } from '../core/trace/trace';
+import { loadTrace } from './load';
+import { nonNegative, oneFile, UsageError, type Command } from './commands';
+
+export const latencyCommand: Command = {
+  name: 'latency',
+  usage: 'latency FILE --pair OPEN,CLOSE [--key FIELD | --key OPENFIELD,CLOSEFIELD] [--worst N] [--json]',
+  options: { pair: { type: 'string' }, key: { type: 'string' }, worst: { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, out) {
+    const v = args.values;
+    const file = oneFile(args, 'latency');
+    const pair = typeof v.pair === 'string' ? v.pair.split(',') : [];
+    const [open, close] = pair;
+    if (pair.length !== 2 || !open || !close) throw new UsageError('--pair expects OPEN,CLOSE (two event names)');
+    const keys = typeof v.key === 'string' ? v.key.split(',') : [];
+    if (keys.length > 2 || keys.some((k) => k === '')) throw new UsageError('--key expects FIELD or OPENFIELD,CLOSEFIELD');
+    const worst = typeof v.worst === 'string' ? nonNegative('--worst', v.worst) : undefined;
+    const trace = await loadTrace(file, args);
+    try {
+      const r = pairLatency(trace, { open, close, openKey: keys[0] ?? null, closeKey: keys[1] ?? null, ...(worst !== undefined ? { worst } : {}) });
+      const json = latencyJson(trace, r);
+      if (v.json === true) out.line(JSON.stringify(json));
+      else out.line(latencyText(json));
+    } finally {
+      trace.close();
+    }
+  },
+};
+
+export interface LatencyJson {
+  count: number;
+  minNs: number | null;
+  p50Ns: number | null;
+  p90Ns: number | null;
+  p99Ns: number | null;
+  maxNs: number | null;
+  unmatchedOpens: number;
+  unmatchedCloses: number;
+  /** Lines are 1-based lines of the trace file (packet numbers in a capture). */
+  worst: { openLine: number; closeLine: number; durNs: number }[];
+}
+
+function latencyJson(trace: Trace, r: LatencyResult): LatencyJson {
+  return {
+    count: r.count,
+    minNs: r.minNs,
+    p50Ns: r.p50Ns,
+    p90Ns: r.p90Ns,
+    p99Ns: r.p99Ns,
+    maxNs: r.maxNs,
+    unmatchedOpens: r.unmatchedOpens,
+    unmatchedCloses: r.unmatchedCloses,
+    worst: r.worst.map((p) => ({ openLine: trace.line(p.open), closeLine: trace.line(p.close), durNs: p.durNs })),
+  };
+}
+
+function latencyText(j: LatencyJson): string {
+  const us = (ns: number | null): string => (ns === null ? '-' : `${(ns / 1000).toFixed(3)} us`);
+  const lines = [
+    `pairs ${j.count}  unmatched opens ${j.unmatchedOpens}  unmatched closes ${j.unmatchedCloses}`,
+    `min ${us(j.minNs)}  p50 ${us(j.p50Ns)}  p90 ${us(j.p90Ns)}  p99 ${us(j.p99Ns)}  max ${us(j.maxNs)}`,
+    ...j.worst.map((w) => `  ${us(w.durNs).padStart(14)}  line ${w.openLine} -> ${w.closeLine}`),
+  ];
+  return lines.join('\n');
+}
