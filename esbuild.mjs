@@ -36,7 +36,7 @@ const webviewTarget = {
   platform: 'browser',
   format: 'iife',
   target: 'chrome120',
-  entryPoints: { webview: 'webview/main.ts' },
+  entryPoints: { webview: 'webview/main.ts', compare: 'webview/compare/main.ts' },
   outdir: 'dist',
   loader: { '.ttf': 'file' },
 };

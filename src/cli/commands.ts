@@ -15,6 +15,8 @@ import { packetsCommand } from './packets';
 import { findingsCommand } from './findings';
 import { journeyCommand } from './journey';
 import { alignCommand } from './align';
+import { diffCommand } from './diff';
+import { exportCommand } from './export';
 import { latencyCommand } from './latency';
 import { recordCommand } from './record';
 
@@ -36,7 +38,7 @@ export interface Command {
   run(args: ParsedArgs, out: Output): Promise<void>;
 }
 
-export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand, recordCommand, latencyCommand];
+export const COMMANDS: readonly Command[] = [statsCommand, eventsCommand, fdsCommand, hitsCommand, probeCommand, packetsCommand, findingsCommand, journeyCommand, alignCommand, lifecycleCommand, interleaveCommand, diffCommand, exportCommand, recordCommand, latencyCommand];
 
 /** Parses a non-negative integer option value. */
 export function nonNegative(flag: string, v: string): number {

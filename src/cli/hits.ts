@@ -1,7 +1,8 @@
 /** `ktl hits TRACE --source DIR`: events placed on kernel source lines, with counts. */
 import { loadTrace } from './load';
-import { computeHits } from '../core/analysis/hits';
-import { UsageError, oneFile, type Command } from './commands';
+import { computeHits, type HitsResult } from '../core/analysis/hits';
+import { UsageError, oneFile, type Command, type ParsedArgs } from './commands';
+import type { Trace } from '../core/trace/trace';
 import { openSourceIndex } from './source-index';
 import { hitsOptions } from '../core/io/hits-options';
 
@@ -13,13 +14,9 @@ export const hitsCommand: Command = {
     const file = oneFile(args, 'hits');
     const source = args.values.source;
     if (typeof source !== 'string') throw new UsageError('ktl hits needs --source DIR (the kernel source tree)');
-    const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
     const trace = await loadTrace(file, args);
     try {
-      const idx = await openSourceIndex(source, { cache: args.values['no-cache'] !== true });
-      const options = await hitsOptions(idx.tree.root, { kallsyms: str(args.values.kallsyms), vmlinux: str(args.values.vmlinux) });
-      const { hits, unmapped } = await computeHits(trace, idx.index, idx.tree, options);
-      idx.save();
+      const { hits, unmapped } = await hitsOf(trace, source, args);
       if (args.values.json === true) {
         out.line(JSON.stringify(hits));
         return;
@@ -34,3 +31,13 @@ export const hitsCommand: Command = {
     }
   },
 };
+
+/** Hits of `trace` on the tree at `source`, with --kallsyms/--vmlinux/--no-cache from args (ktl hits, ktl diff). */
+export async function hitsOf(trace: Trace, source: string, args: ParsedArgs): Promise<HitsResult> {
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const idx = await openSourceIndex(source, { cache: args.values['no-cache'] !== true });
+  const options = await hitsOptions(idx.tree.root, { kallsyms: str(args.values.kallsyms), vmlinux: str(args.values.vmlinux) });
+  const result = await computeHits(trace, idx.index, idx.tree, options);
+  idx.save();
+  return result;
+}

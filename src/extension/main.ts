@@ -25,6 +25,10 @@ import { SECTION, cacheDirs, workerEnv } from './source-settings';
 import { SourceWorker } from './source-worker';
 import { LINK_SELECTOR, SymbolLinkProvider, registerOpenDefinitions } from './symbol-links';
 import { TraceEditorProvider, TRACE_VIEW_TYPE, TRACE_TEXT_VIEW_TYPE } from './trace-editor';
+import { CompareStore } from './compare/store';
+import { ComparePanel } from './compare/panel';
+import { CompareAnnotations } from './compare/annotations';
+import { registerCompare } from './compare/command';
 import { Recorder } from './record-command';
 
 let recorder: Recorder | undefined;
@@ -41,7 +45,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const options = { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true };
   const store = new HitsStore(context);
   const sourceWorker = new SourceWorker(context.extensionUri, () => env);
-  const tree = new HitsTreeProvider(store);
+  const compare = new CompareStore();
+  const comparePanel = new ComparePanel(context.extensionUri);
+  const tree = new HitsTreeProvider(store, compare);
   const view = vscode.window.createTreeView('kernelTrace.hits', { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
   const lenses = new HitsCodeLensProvider(store);
@@ -61,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new HitDecorations(store, context.extensionUri),
     new HitsStatus(store),
     vscode.languages.registerHoverProvider(SOURCE_SELECTOR, new HitsHoverProvider(store)),
+    ...compareAnnotations(compare),
     vscode.languages.registerCodeLensProvider(SOURCE_SELECTOR, lenses),
     vscode.languages.registerDocumentLinkProvider(LINK_SELECTOR, new SymbolLinkProvider(context, sourceWorker)),
     registerOpenDefinitions(),
@@ -70,6 +77,9 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerProbeLine(context, sourceWorker),
     ...registerAmbiguity(store),
     new CaptureDiagnostics(provider),
+    compare,
+    comparePanel,
+    ...registerCompare(context, store, compare, comparePanel),
     ...(recorder = new Recorder(context, provider)).register(),
     vscode.commands.registerCommand('kernelTrace.openAsTrace', async (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : activeTabUri();
@@ -108,4 +118,10 @@ function activeTabUri(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri;
   return vscode.window.activeTextEditor?.document.uri;
+}
+
+/** Before → after hits on source lines (decorations and a hover) while a comparison is shown. */
+function compareAnnotations(compare: CompareStore): vscode.Disposable[] {
+  const a = new CompareAnnotations(compare);
+  return [a, vscode.languages.registerHoverProvider(SOURCE_SELECTOR, a)];
 }

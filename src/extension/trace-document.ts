@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import type { CaptureFinding, CaptureOverlayInfo, ReplyTo, TraceSummary, WebviewRequest } from '../protocol/messages';
 import type { HitsResult } from '../core/analysis/hits';
 import type { ReaderOptions } from '../core/formats/reader-options';
+import type { TraceDiff } from '../core/analysis/diff/trace-diff';
+import type { ExportFormat } from '../core/analysis/export/formats';
 import type { HostToWorker, RequestContext, SourceConfig, WorkerToHost } from '../protocol/worker-messages';
 import { WorkerRequests } from './worker-requests';
 import { otherCaptures } from './capture-files';
@@ -98,6 +100,22 @@ export class TraceDocument implements vscode.CustomDocument {
       (m) => (m.type === 'captureOverlay' ? m.overlay : undefined),
     );
     return this.overlay;
+  }
+
+  /** Compare with…: this trace (before) against `other` (after), read and compared in this trace's worker. */
+  compare(other: vscode.Uri, readerOptions: ReaderOptions, source: SourceConfig | null): Promise<TraceDiff> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'compare', requestId, path: other.fsPath, name: path.basename(other.fsPath), readerOptions, source }),
+      (m) => (m.type === 'compare' ? m.diff : undefined),
+    );
+  }
+
+  /** Export…: written by the worker, a batch at a time. */
+  export(format: ExportFormat, out: vscode.Uri, source: SourceConfig | null): Promise<{ events: number; files: readonly string[] }> {
+    return this.requests.request(
+      (requestId) => this.send({ type: 'export', requestId, format, out: out.fsPath, source }),
+      (m) => (m.type === 'exported' ? { events: m.events, files: m.files } : undefined),
+    );
   }
 
   /** Rebuild Source Index: the worker forgets its index; requests after this one build a new one. */

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+/** `entry`: the bundle under dist/ (`webview` for the trace editor, `compare` for Compare with…). */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, entry: 'webview' | 'compare' = 'webview'): string {
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', `${entry}.js`));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', `${entry}.css`));
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,

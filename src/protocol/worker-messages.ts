@@ -7,6 +7,8 @@ import type { CaptureOverlayInfo, LifecycleToHost, TraceSummary, WebviewReply, W
 import type { HitsResult } from '../core/analysis/hits';
 import type { LineProbeScript } from '../core/probes/line-probe';
 import type { ReaderOptions } from '../core/formats/reader-options';
+import type { TraceDiff } from '../core/analysis/diff/trace-diff';
+import type { ExportFormat } from '../core/analysis/export/formats';
 
 /** Where the kernel source is and where the worker may keep its index cache (absolute paths). */
 export interface SourceConfig {
@@ -52,7 +54,14 @@ export type HostToWorker =
   /** Rebuild Source Index: forget the in-memory indexes (the next request re-reads the cache and the tree). No reply. */
   | { readonly type: 'dropSourceIndex' }
   /** A raw kernel address (hex) -> `sym+off/size` through `source.kallsyms` (for address links). */
-  | { readonly type: 'resolveAddress'; readonly requestId: number; readonly source: SourceConfig; readonly address: string };
+  | { readonly type: 'resolveAddress'; readonly requestId: number; readonly source: SourceConfig; readonly address: string }
+  /**
+   * Compare with…: this trace (A, before) against the file at `path` (B, after), read in this
+   * worker for the comparison and closed after it; hits of both on `source` when given.
+   */
+  | { readonly type: 'compare'; readonly requestId: number; readonly path: string; readonly name: string; readonly readerOptions: ReaderOptions; readonly source: SourceConfig | null }
+  /** Export…: this trace to `out` (parquet adds its .meta/.findings/.hits tables beside it). */
+  | { readonly type: 'export'; readonly requestId: number; readonly format: ExportFormat; readonly out: string; readonly source: SourceConfig | null };
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
@@ -64,6 +73,8 @@ export type WorkerToHost =
   | { readonly type: 'requestError'; readonly requestId: number; readonly message: string }
   | { readonly type: 'webview'; readonly requestId: number; readonly reply: WebviewReply }
   | { readonly type: 'captureOverlay'; readonly requestId: number; readonly overlay: CaptureOverlayInfo | null }
+  | { readonly type: 'compare'; readonly requestId: number; readonly diff: TraceDiff }
+  | { readonly type: 'exported'; readonly requestId: number; readonly events: number; readonly files: readonly string[] }
   /** `resolved` null: the address is not inside a text symbol of the kallsyms file. Offsets and sizes are `0x` hex. */
   | { readonly type: 'address'; readonly requestId: number; readonly resolved: { readonly symbol: string; readonly offset: string; readonly size: string } | null };
 

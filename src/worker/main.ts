@@ -12,6 +12,7 @@ import { isCapture } from '../core/formats/capture/common';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import { Session } from './session';
 import { answerWebview } from './webview-handlers';
+import { compareWith, exportTrace } from './compare-service';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
@@ -51,6 +52,15 @@ port.on('message', (msg: HostToWorker) => {
       break;
     case 'dropSourceIndex':
       forgetSourceIndexes();
+      break;
+    case 'compare':
+      onTrace(msg.requestId, async (s) => ({ type: 'compare', requestId: msg.requestId, diff: await compareWith(s.trace, s.fileName, msg, msg.source) }));
+      break;
+    case 'export':
+      onTrace(msg.requestId, async (s) => {
+        const r = await exportTrace(s.trace, s.fileName, msg.format, msg.out, msg.source);
+        return { type: 'exported', requestId: msg.requestId, events: r.events, files: r.files };
+      });
       break;
     case 'attachCapture':
       onTrace(msg.requestId, async (s) => {

@@ -28,19 +28,22 @@ export type Theme = 'dark' | 'light' | 'hc';
 /** The body class VS Code gives a webview in each theme kind. */
 const BODY_CLASS: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
 
-function shell(theme: Theme): string {
+/** The bundle a page loads: the trace editor (`webview`) or the Compare with… page (`compare`). */
+export type Entry = 'webview' | 'compare';
+
+function shell(theme: Theme, entry: Entry = 'webview'): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <link rel="stylesheet" href="${ORIGIN}/theme/${theme}.css" nonce="${NONCE}">
-<link rel="stylesheet" href="${ORIGIN}/dist/webview.css" nonce="${NONCE}">
+<link rel="stylesheet" href="${ORIGIN}/dist/${entry}.css" nonce="${NONCE}">
 <title>Kernel Trace Lens</title>
 </head>
 <body class="${BODY_CLASS[theme]}">
 <div id="app"></div>
-<script nonce="${NONCE}" src="${ORIGIN}/dist/webview.js"></script>
+<script nonce="${NONCE}" src="${ORIGIN}/dist/${entry}.js"></script>
 </body>
 </html>`;
 }
@@ -51,7 +54,7 @@ export function assertBuilt(): void {
   const css = join(ROOT, 'dist', 'webview.css');
   if (!existsSync(js) || !existsSync(css)) throw new Error('dist/webview.js or dist/webview.css is missing: run `npm run build` first');
   const built = Math.min(statSync(js).mtimeMs, statSync(css).mtimeMs);
-  const dirs = [join(ROOT, 'webview'), join(ROOT, 'webview', 'tracks'), join(ROOT, 'src', 'protocol')];
+  const dirs = [join(ROOT, 'webview'), join(ROOT, 'webview', 'tracks'), join(ROOT, 'webview', 'compare'), join(ROOT, 'src', 'protocol')];
   for (const dir of dirs) {
     for (const name of readdirSync(dir)) {
       if (!/\.(ts|css)$/.test(name)) continue;
@@ -101,6 +104,8 @@ export interface OpenOptions {
   /** What vscode.getState() returns (a restored tab). */
   readonly initialState?: unknown;
   readonly viewport?: { width: number; height: number };
+  /** The bundle to load (default the trace editor's). */
+  readonly entry?: Entry;
 }
 
 export async function openWebview(browser: Browser, behaviour: HostBehaviour, opts: OpenOptions = {}): Promise<WebviewPage> {
@@ -167,11 +172,13 @@ export async function openWebview(browser: Browser, behaviour: HostBehaviour, op
     const files: Record<string, [string, string]> = {
       '/dist/webview.js': [join(ROOT, 'dist', 'webview.js'), 'text/javascript'],
       '/dist/webview.css': [join(ROOT, 'dist', 'webview.css'), 'text/css'],
+      '/dist/compare.js': [join(ROOT, 'dist', 'compare.js'), 'text/javascript'],
+      '/dist/compare.css': [join(ROOT, 'dist', 'compare.css'), 'text/css'],
       '/theme/dark.css': [join(ROOT, 'test', 'webview', 'theme-dark.css'), 'text/css'],
       '/theme/light.css': [join(ROOT, 'test', 'webview', 'theme-light.css'), 'text/css'],
       '/theme/hc.css': [join(ROOT, 'test', 'webview', 'theme-hc.css'), 'text/css'],
     };
-    if (path === '/') return route.fulfill({ status: 200, contentType: 'text/html', body: shell(opts.theme ?? 'dark') });
+    if (path === '/') return route.fulfill({ status: 200, contentType: 'text/html', body: shell(opts.theme ?? 'dark', opts.entry) });
     const file = files[path];
     if (!file) return route.fulfill({ status: 404, body: '' });
     return route.fulfill({ status: 200, contentType: file[1], body: readFileSync(file[0]) });

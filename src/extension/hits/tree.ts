@@ -9,16 +9,23 @@ import * as vscode from 'vscode';
 import type { HitEntry } from '../../core/analysis/hits';
 import { plural, siteKey, type EventSites } from './model';
 import type { HitsStore } from './store';
+import { beforeAfter, type CompareStore } from '../compare/store';
+import type { HitsDiffRow } from '../../core/analysis/diff/hits-diff';
 
 export const OPEN_SITE_COMMAND = 'kernelTrace.openSite';
 /** Above this many events the event nodes start collapsed. */
 const EXPAND_ALL_BELOW = 20;
+/** Lines listed under "Changed most" after Compare with…. */
+const CHANGED_LINES = 50;
 
 export type HitsNode =
   | { readonly kind: 'event'; readonly event: EventSites }
   | { readonly kind: 'site'; readonly event: EventSites; readonly site: HitEntry }
   | { readonly kind: 'unmappedGroup'; readonly count: number }
-  | { readonly kind: 'unmapped'; readonly event: string; readonly count: number; readonly reason: string };
+  | { readonly kind: 'unmapped'; readonly event: string; readonly count: number; readonly reason: string }
+  /** Compare with…: the source lines whose hits changed most between the two traces. */
+  | { readonly kind: 'compareGroup'; readonly a: string; readonly b: string; readonly count: number }
+  | { readonly kind: 'compareLine'; readonly row: HitsDiffRow };
 
 const MAPPING_WORDS: Record<HitEntry['mapping'], string> = {
   'probe-line': 'probe line',
@@ -41,11 +48,17 @@ export class HitsTreeProvider implements vscode.TreeDataProvider<HitsNode>, vsco
   private view: vscode.TreeView<HitsNode> | undefined;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly store: HitsStore) {
+  private readonly compareSub: vscode.Disposable | undefined;
+
+  constructor(
+    private readonly store: HitsStore,
+    private readonly compare?: CompareStore,
+  ) {
     this.sub = store.onDidChange(() => {
       this.changeEmitter.fire();
       this.describe();
     });
+    this.compareSub = compare?.onDidChange(() => this.changeEmitter.fire());
   }
 
   attach(view: vscode.TreeView<HitsNode>): void {
@@ -54,10 +67,14 @@ export class HitsTreeProvider implements vscode.TreeDataProvider<HitsNode>, vsco
   }
 
   getChildren(node?: HitsNode): HitsNode[] {
+    if (node?.kind === 'compareGroup') return (this.compare?.changed(CHANGED_LINES) ?? []).map((row) => ({ kind: 'compareLine', row }));
+    const cmp = this.compare?.comparison;
+    const changed = cmp ? (cmp.diff.lines ?? []).filter((r) => r.diff !== 0).length : 0;
+    const compareNode: HitsNode[] = cmp && changed > 0 ? [{ kind: 'compareGroup', a: cmp.diff.a.name, b: cmp.diff.b.name, count: changed }] : [];
     const model = this.store.model;
-    if (!model) return [];
+    if (!model) return node === undefined ? compareNode : [];
     if (node === undefined) {
-      const out: HitsNode[] = model.byEvent.map((event) => ({ kind: 'event', event }));
+      const out: HitsNode[] = [...compareNode, ...model.byEvent.map((event): HitsNode => ({ kind: 'event', event }))];
       const unmapped = model.result.unmapped;
       if (unmapped.length > 0) out.push({ kind: 'unmappedGroup', count: unmapped.length });
       return out;
@@ -107,6 +124,24 @@ export class HitsTreeProvider implements vscode.TreeDataProvider<HitsNode>, vsco
         item.id = 'unmapped';
         return item;
       }
+      case 'compareGroup': {
+        const item = new vscode.TreeItem('Changed most', vscode.TreeItemCollapsibleState.Expanded);
+        item.description = `${node.a} → ${node.b} · ${plural(node.count, 'line')}`;
+        item.tooltip = `Source lines whose hits differ between ${node.a} (before) and ${node.b} (after), biggest change first`;
+        item.iconPath = new vscode.ThemeIcon('diff');
+        item.id = 'compare';
+        return item;
+      }
+      case 'compareLine': {
+        const r = node.row;
+        const item = new vscode.TreeItem(`${path.posix.basename(r.file)}:${r.line}`, vscode.TreeItemCollapsibleState.None);
+        item.description = `${beforeAfter(r.a, r.b)} · ${r.event}`;
+        item.tooltip = `${r.file}:${r.line} (${r.event}${r.function ? `, ${r.function}` : ''}): ${beforeAfter(r.a, r.b)}`;
+        item.iconPath = new vscode.ThemeIcon(r.b > r.a ? 'arrow-up' : 'arrow-down');
+        item.command = { command: OPEN_SITE_COMMAND, title: 'Open Line', arguments: [r.file, r.line] };
+        item.id = `compare:${r.file}:${r.line}:${r.event}`;
+        return item;
+      }
       case 'unmapped': {
         const item = new vscode.TreeItem(node.event, vscode.TreeItemCollapsibleState.None);
         item.description = `${plural(node.count, 'hit')} · ${node.reason}`;
@@ -144,6 +179,7 @@ export class HitsTreeProvider implements vscode.TreeDataProvider<HitsNode>, vsco
 
   dispose(): void {
     this.sub.dispose();
+    this.compareSub?.dispose();
     this.changeEmitter.dispose();
   }
 }

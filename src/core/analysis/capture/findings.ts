@@ -110,8 +110,8 @@ function icmpName(p: PacketInfo): string {
   return `${i.version === 6 ? 'ICMPv6' : 'ICMP'} type ${i.type}`;
 }
 
-/** What a packet is, for conversations and periodic flows (addresses excluded). */
-function kindOf(p: PacketInfo): string {
+/** What a packet is, for conversations and periodic flows (addresses excluded); diff/ counts flows by it too. */
+export function kindOf(p: PacketInfo): string {
   if (p.icmp) return icmpName(p);
   if (p.ospf) return `OSPF ${p.ospf.typeName}`;
   if (p.ports) return `${p.protocol.toUpperCase()} port ${Math.min(p.ports.src, p.ports.dst)}`;
