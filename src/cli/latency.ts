@@ -1,5 +1,5 @@
 /** `ktl latency`: durations between paired events (core/analysis/latency.ts has the pairing rule). */
-import { pairLatency, type LatencyResult } from '../core/analysis/latency';
+import { latencyFigures, pairLatency, type LatencyResult } from '../core/analysis/latency';
 import type { Trace } from '../core/trace/trace';
 import { loadTrace } from './load';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
@@ -44,14 +44,7 @@ export interface LatencyJson {
 
 function latencyJson(trace: Trace, r: LatencyResult): LatencyJson {
   return {
-    count: r.count,
-    minNs: r.minNs,
-    p50Ns: r.p50Ns,
-    p90Ns: r.p90Ns,
-    p99Ns: r.p99Ns,
-    maxNs: r.maxNs,
-    unmatchedOpens: r.unmatchedOpens,
-    unmatchedCloses: r.unmatchedCloses,
+    ...latencyFigures(r),
     worst: r.worst.map((p) => ({ openLine: trace.line(p.open), closeLine: trace.line(p.close), durNs: p.durNs })),
   };
 }

@@ -4,7 +4,7 @@
  * event latency with its histogram and instances. Latency results are kept for the last query so
  * brushing the histogram lists instances without pairing again.
  */
-import { pairLatency, type LatencyResult } from '../core/analysis/latency';
+import { latencyFigures, pairLatency, type LatencyResult } from '../core/analysis/latency';
 import { eventText } from '../core/formats/decode';
 import { compileQuery } from '../core/query/compile';
 import { QueryError } from '../core/query/parse';
@@ -67,14 +67,7 @@ export class LatencyService {
   latency(q: LatencyQuery): LatencyData {
     const r = this.pairs(q);
     return {
-      count: r.count,
-      minNs: r.minNs,
-      p50Ns: r.p50Ns,
-      p90Ns: r.p90Ns,
-      p99Ns: r.p99Ns,
-      maxNs: r.maxNs,
-      unmatchedOpens: r.unmatchedOpens,
-      unmatchedCloses: r.unmatchedCloses,
+      ...latencyFigures(r),
       histogram: logHistogram(r.durNs),
       worst: r.worst.map((p) => this.instance(p.open, p.close, p.durNs)),
     };

@@ -56,6 +56,23 @@ export interface LatencyResult {
   readonly durNs: Float64Array;
 }
 
+/** The figures of a result, as `ktl latency --json` and the Latency view show them. */
+export interface LatencyFigures {
+  readonly count: number;
+  readonly minNs: number | null;
+  readonly p50Ns: number | null;
+  readonly p90Ns: number | null;
+  readonly p99Ns: number | null;
+  readonly maxNs: number | null;
+  readonly unmatchedOpens: number;
+  readonly unmatchedCloses: number;
+}
+
+export function latencyFigures(r: LatencyResult): LatencyFigures {
+  const { count, minNs, p50Ns, p90Ns, p99Ns, maxNs, unmatchedOpens, unmatchedCloses } = r;
+  return { count, minNs, p50Ns, p90Ns, p99Ns, maxNs, unmatchedOpens, unmatchedCloses };
+}
+
 const DEFAULT_WORST = 10;
 const COMMON = new Set(['cpu', 'pid', 'tgid', 'comm']);
 

@@ -54,3 +54,32 @@ export function firstLine(s: string): string {
   const nl = s.indexOf('\n');
   return nl < 0 ? s : s.slice(0, nl);
 }
+
+/**
+ * C escapes back to their characters (`\n`, `\t`, `\x41`, `\101`, `\\`, `\"`): as trace.dat's
+ * printk_formats and print fmt strings write them, and as strace quotes the buffers it prints.
+ */
+export function unescapeC(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => {
+    switch (e[0]) {
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case 'a':
+        return '\x07';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'v':
+        return '\v';
+      case 'x':
+        return String.fromCharCode(parseInt(e.slice(1), 16));
+      default:
+        return /^[0-7]+$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : e;
+    }
+  });
+}

@@ -37,7 +37,7 @@ import type { RelNs } from '../../trace/time';
 import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
 import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './lines';
 import { rememberSource } from './source';
-import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
+import { finishLines, preview, pushLines, stopLines, unescapeC, utf8Length } from '../text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -487,15 +487,6 @@ function ownOutput(args: string): string {
     if (written.startsWith(glued) || glued.startsWith(written.split('\n')[0] as string)) return glued;
   }
   return '';
-}
-
-/** strace's C-style escapes (`\n`, `\t`, `\\`, `\"`, `\x41`, `\101`) back to the characters. */
-function unescapeC(s: string): string {
-  return s.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_all, e: string) => {
-    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
-    if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8));
-    return ({ n: '\n', t: '\t', r: '\r', v: '\v', f: '\f', a: '\x07', b: '\b', e: '\x1b' } as Record<string, string>)[e] ?? e;
-  });
 }
 
 /** The kernel's comm: the file name, at most 15 bytes (TASK_COMM_LEN - 1). */

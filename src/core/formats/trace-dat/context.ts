@@ -12,6 +12,7 @@ import { inflate, type Codec } from './compress';
 import type { Endian } from './bytes';
 import type { CommonLayout, EventFormat } from './event-format';
 import { eventAt } from './ring';
+import { unescapeC } from '../text-util';
 
 /** First virtual address of decompressed data: above any real file offset, exact in a double. */
 export const VIRTUAL_BASE = 2 ** 44;
@@ -182,28 +183,3 @@ export function parsePrintkFormats(text: string, into: Map<bigint, string>): voi
   }
 }
 
-/** C escapes as printk_formats and print fmt strings write them. */
-export function unescapeC(s: string): string {
-  return s.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => {
-    switch (e[0]) {
-      case 'n':
-        return '\n';
-      case 't':
-        return '\t';
-      case 'r':
-        return '\r';
-      case 'a':
-        return '\x07';
-      case 'b':
-        return '\b';
-      case 'f':
-        return '\f';
-      case 'v':
-        return '\v';
-      case 'x':
-        return String.fromCharCode(parseInt(e.slice(1), 16));
-      default:
-        return /^[0-7]+$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : e;
-    }
-  });
-}

@@ -18,7 +18,8 @@
  */
 import { arraySpan, decodeFields } from './fields';
 import { FIELD_ARRAY, FIELD_DYNAMIC, FIELD_SIGNED, type EventFormat, type FieldDef } from './event-format';
-import { unescapeC, type DatContext } from './context';
+import type { DatContext } from './context';
+import { unescapeC } from '../text-util';
 
 type Node =
   | { readonly t: 'num'; readonly v: bigint }
