@@ -5,6 +5,7 @@
  * the events are printed side by side, one column per CPU, as in seed 004's "CPU 2 | CPU 0".
  */
 import type { Trace } from '../core/trace/trace';
+import { nsSecondsText } from '../core/trace/time';
 import { loadTrace } from './load';
 import { interleave, parseObjectKey } from '../core/analysis/lifecycle/interleave';
 import { interleaveJson, type InterleaveJson } from '../core/analysis/lifecycle/json';
@@ -43,8 +44,7 @@ export const interleaveCommand: Command = {
 const COL = 56;
 
 function absTime(trace: Trace, tsNs: number): string {
-  const abs = trace.originNs + BigInt(Math.round(tsNs));
-  return `${abs / 1_000_000_000n}.${String(abs % 1_000_000_000n).padStart(9, '0')}`;
+  return nsSecondsText(trace.originNs + BigInt(Math.round(tsNs)));
 }
 
 function cell(text: string): string {

@@ -1,5 +1,6 @@
 /** `ktl packets`: one JSON object (or one text line) per captured packet, in file order. */
 import type { Trace } from '../core/trace/trace';
+import { nsSecondsText } from '../core/trace/time';
 import { packetJson } from '../core/formats/capture/decode';
 import { isCapture } from '../core/formats/capture/common';
 import { loadTrace } from './load';
@@ -53,15 +54,8 @@ async function writePackets(trace: Trace, o: PacketsOptions, out: Output): Promi
     }
     const p = packetJson(trace, i);
     if (o.json) out.line(JSON.stringify(p));
-    else out.line(`${String(p.index).padStart(6)} ${relativeSeconds(trace, i)} ${p.interface} ${p.protocol} ${p.summary}`);
+    else out.line(`${String(p.index).padStart(6)} ${nsSecondsText(trace.absNs(i) - trace.originNs)} ${p.interface} ${p.protocol} ${p.summary}`);
     if (++written % DRAIN_EVERY === 0) await out.drained();
   }
   if (o.count) out.line(String(written));
-}
-
-/** Seconds since the first packet, exact to the ns at any distance (`12.000000345`, `-0.5`). */
-function relativeSeconds(trace: Trace, i: number): string {
-  const d = trace.absNs(i) - trace.originNs;
-  const a = d < 0n ? -d : d;
-  return `${d < 0n ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
 }

@@ -54,6 +54,12 @@ export function absNsText(ns: AbsNs): AbsNsText {
   return ns.toString() as AbsNsText;
 }
 
+/** ns as seconds with all nine decimals, exact at any size (`12.000000345`, `-0.500000000`). */
+export function nsSecondsText(ns: bigint): string {
+  const a = ns < 0n ? -ns : ns;
+  return `${ns < 0n ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
+}
+
 /** An absolute time back from its wire form; null when the text is not one (untrusted input). */
 export function parseAbsNsText(text: string): AbsNs | null {
   return /^-?\d{1,30}$/.test(text) ? absNs(BigInt(text)) : null;
