@@ -35,7 +35,7 @@ import { NUL } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
 import type { RelNs } from '../../trace/time';
 import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
-import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix } from './lines';
+import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix, type StraceResult } from './lines';
 import { rememberSource } from './source';
 import { finishLines, preview, pushLines, stopLines, unescapeC, utf8Length } from '../text-util';
 
@@ -62,8 +62,6 @@ interface Split extends Pending {
   pid: number;
   lineNo: number;
   offset: number;
-  /** Clone flags seen in the arguments (for the thread group of the child). */
-  thread: boolean;
 }
 
 const SUMMARY_HEAD = /^% time\s+seconds\s+usecs\/call\s+calls\s+errors\s+syscall\s*$/;
@@ -221,10 +219,8 @@ export class StraceReader implements TraceReader, LineSink {
       }
       case 'unfinished': {
         this.shapes.calls++;
-        if (CLONES.has(shape.name)) this.cloning.set(pid, /CLONE_THREAD/.test(body));
         this.event(pid, shape.name, tsNs, offset, length, payloadStart, lineNo);
-        const exec = shape.name === 'execve' || shape.name === 'execveat' ? execPath(shape.name, body.slice(shape.argsStart, shape.argsEnd)) : null;
-        this.pending.set(pid, { index: b.length - 1, name: shape.name, exec });
+        this.pending.set(pid, this.openCall(pid, shape.name, body.slice(shape.argsStart, shape.argsEnd)));
         return true;
       }
       case 'resumed': {
@@ -234,23 +230,7 @@ export class StraceReader implements TraceReader, LineSink {
         if (open && (open.name === shape.name || shape.name === '????' || shape.name === '')) {
           if (shape.unfinishedAgain) return false;
           this.pending.delete(pid);
-          const r = parseResult(rest);
-          this.shapes.paired++;
-          if (r && r.durNs !== null) this.shapes.durations++;
-          this.setResult(open.index, r?.durNs ?? null, r?.retval ?? NaN, r?.errno ?? null);
-          this.resumeLine.set(open.index, lineNo);
-          this.resumeOffset.set(open.index, offset);
-          this.resumeLength.set(open.index, length);
-          if (open.exec !== null && r && r.retval === 0) {
-            const id = this.b.strings.intern(basename(open.exec));
-            this.comm.set(pid, id);
-            this.b.cols.comm.set(open.index, id);
-          }
-          if (CLONES.has(shape.name) && r) {
-            const thread = this.cloning.get(pid) ?? false;
-            this.cloning.delete(pid);
-            this.afterClone(pid, thread ? 'CLONE_THREAD' : '', r.retval);
-          }
+          this.completeCall(open, pid, parseResult(rest), lineNo, offset, length);
           return false;
         }
         // The start of the call is not in the file (or was cut): an event of its own.
@@ -291,9 +271,34 @@ export class StraceReader implements TraceReader, LineSink {
     const junk = ownOutput(args);
     const junkBytes = junk === '' ? 0 : utf8Length(text, text.length) - utf8Length(text, text.length - junk.length);
     this.event(pid, name, tsNs, offset, length - junkBytes, payloadStart, lineNo);
-    const exec = name === 'execve' || name === 'execveat' ? execPath(name, args) : null;
+    this.split = { ...this.openCall(pid, name, args), pid, lineNo, offset };
+  }
+
+  /** A call whose result comes on a later line (the last event): what completing it needs. */
+  private openCall(pid: number, name: string, args: string): Pending {
     if (CLONES.has(name)) this.cloning.set(pid, /CLONE_THREAD/.test(args));
-    this.split = { index: this.b.length - 1, name, exec, pid, lineNo, offset, thread: /CLONE_THREAD/.test(args) };
+    const exec = name === 'execve' || name === 'execveat' ? execPath(name, args) : null;
+    return { index: this.b.length - 1, name, exec };
+  }
+
+  /** The result of an open call arrived (`<... resumed>` or the rest of a cut line) at lineNo. */
+  private completeCall(open: Pending, pid: number, r: StraceResult | null, lineNo: number, offset: number, length: number): void {
+    this.shapes.paired++;
+    if (r && r.durNs !== null) this.shapes.durations++;
+    this.setResult(open.index, r?.durNs ?? null, r?.retval ?? NaN, r?.errno ?? null);
+    this.resumeLine.set(open.index, lineNo);
+    this.resumeOffset.set(open.index, offset);
+    this.resumeLength.set(open.index, length);
+    if (open.exec !== null && r && r.retval === 0) {
+      const id = this.b.strings.intern(basename(open.exec));
+      this.comm.set(pid, id);
+      this.b.cols.comm.set(open.index, id);
+    }
+    if (CLONES.has(open.name) && r) {
+      const thread = this.cloning.get(pid) ?? false;
+      this.cloning.delete(pid);
+      this.afterClone(pid, thread ? 'CLONE_THREAD' : '', r.retval);
+    }
   }
 
   /** The rest of a split call: `) = RET`, ` => {...}) = RET` or ` <unfinished ...>`. */
@@ -311,18 +316,7 @@ export class StraceReader implements TraceReader, LineSink {
     const r = parseResult(text);
     if (!r) return false;
     this.split = null;
-    this.shapes.paired++;
-    if (r.durNs !== null) this.shapes.durations++;
-    this.setResult(split.index, r.durNs, r.retval, r.errno);
-    this.resumeLine.set(split.index, lineNo);
-    this.resumeOffset.set(split.index, offset);
-    this.resumeLength.set(split.index, e - s);
-    if (split.exec !== null && r.retval === 0) {
-      const id = this.b.strings.intern(basename(split.exec));
-      this.comm.set(split.pid, id);
-      this.b.cols.comm.set(split.index, id);
-    }
-    if (CLONES.has(split.name)) this.afterClone(split.pid, split.thread ? 'CLONE_THREAD' : '', r.retval);
+    this.completeCall(split, split.pid, r, lineNo, offset, e - s);
     this.lastWasEvent = true;
     return true;
   }
