@@ -1,5 +1,5 @@
 /** `ktl latency`: durations between paired events (core/analysis/latency.ts has the pairing rule). */
-import { latencyFigures, pairLatency, type LatencyResult } from '../core/analysis/latency';
+import { latencyFigures, pairLatency, type LatencyFigures, type LatencyResult } from '../core/analysis/latency';
 import type { Trace } from '../core/trace/trace';
 import { loadTrace } from './load';
 import { nonNegative, oneFile, UsageError, type Command } from './commands';
@@ -29,15 +29,7 @@ export const latencyCommand: Command = {
   },
 };
 
-export interface LatencyJson {
-  count: number;
-  minNs: number | null;
-  p50Ns: number | null;
-  p90Ns: number | null;
-  p99Ns: number | null;
-  maxNs: number | null;
-  unmatchedOpens: number;
-  unmatchedCloses: number;
+export interface LatencyJson extends LatencyFigures {
   /** Lines are 1-based lines of the trace file (packet numbers in a capture). */
   worst: { openLine: number; closeLine: number; durNs: number }[];
 }

@@ -7,6 +7,7 @@
  * Every inbound message is untrusted on both sides; see guards.ts.
  */
 import type { EventFilter } from '../core/analysis/event-filter';
+import type { LatencyFigures } from '../core/analysis/latency';
 import type { AbsNsText } from '../core/trace/time';
 
 /** What the table and the timeline keep; its meaning (the matcher) is core's. */
@@ -641,15 +642,7 @@ export interface LatencyInstance {
   readonly durNs: number;
 }
 
-export interface LatencyData {
-  readonly count: number;
-  readonly minNs: number | null;
-  readonly p50Ns: number | null;
-  readonly p90Ns: number | null;
-  readonly p99Ns: number | null;
-  readonly maxNs: number | null;
-  readonly unmatchedOpens: number;
-  readonly unmatchedCloses: number;
+export interface LatencyData extends LatencyFigures {
   readonly histogram: LatencyHistogram;
   /** Longest first, at most MAX_LATENCY_INSTANCES. */
   readonly worst: readonly LatencyInstance[];

@@ -38,7 +38,8 @@ export interface LatencyPair {
   readonly durNs: number;
 }
 
-export interface LatencyResult {
+/** The figures of pairing, as `ktl latency --json` and the Latency view show them. */
+export interface LatencyFigures {
   readonly count: number;
   /** null when there is no pair. */
   readonly minNs: number | null;
@@ -48,6 +49,9 @@ export interface LatencyResult {
   readonly maxNs: number | null;
   readonly unmatchedOpens: number;
   readonly unmatchedCloses: number;
+}
+
+export interface LatencyResult extends LatencyFigures {
   /** Longest first (ties: earlier open first). */
   readonly worst: readonly LatencyPair[];
   /** Every pair in close order: open index, close index, duration ns (for the histogram and brushing). */
@@ -56,18 +60,7 @@ export interface LatencyResult {
   readonly durNs: Float64Array;
 }
 
-/** The figures of a result, as `ktl latency --json` and the Latency view show them. */
-export interface LatencyFigures {
-  readonly count: number;
-  readonly minNs: number | null;
-  readonly p50Ns: number | null;
-  readonly p90Ns: number | null;
-  readonly p99Ns: number | null;
-  readonly maxNs: number | null;
-  readonly unmatchedOpens: number;
-  readonly unmatchedCloses: number;
-}
-
+/** Just the figures of a result (no pairs). */
 export function latencyFigures(r: LatencyResult): LatencyFigures {
   const { count, minNs, p50Ns, p90Ns, p99Ns, maxNs, unmatchedOpens, unmatchedCloses } = r;
   return { count, minNs, p50Ns, p90Ns, p99Ns, maxNs, unmatchedOpens, unmatchedCloses };
