@@ -12,8 +12,7 @@
 import * as vscode from 'vscode';
 import type { CaptureFinding } from '../protocol/messages';
 import type { TraceDocument } from './trace-document';
-import { sideGroup } from './side-group';
-import { TRACE_VIEW_TYPE, type TraceEditorProvider } from './trace-editor';
+import type { TraceEditorProvider } from './trace-editor';
 
 export const SELECT_PACKET_COMMAND = 'kernelTrace.selectPacket';
 const SOURCE = 'Kernel Trace Lens';
@@ -71,10 +70,7 @@ export class CaptureDiagnostics implements vscode.Disposable {
   /** `kernelTrace.selectPacket(uri, packet)`: open the capture (or reveal its editor) and select packet `packet` (1-based). */
   private async selectPacket(uriArg: unknown, packet: unknown): Promise<void> {
     if (typeof uriArg !== 'string' || typeof packet !== 'number' || !Number.isSafeInteger(packet) || packet < 1) return;
-    const uri = vscode.Uri.parse(uriArg);
-    if (this.provider.selectPacket(uri, packet - 1)) return;
-    await sideGroup.openWith(uri, TRACE_VIEW_TYPE);
-    this.provider.selectPacket(uri, packet - 1);
+    await this.provider.revealPacket(vscode.Uri.parse(uriArg), packet - 1);
   }
 
   dispose(): void {

@@ -57,9 +57,9 @@ class SideGroup {
     return editor;
   }
 
-  /** Opens `uri` with the custom editor `viewType` in the side group. */
-  async openWith(uri: vscode.Uri, viewType: string): Promise<void> {
-    await vscode.commands.executeCommand('vscode.openWith', uri, viewType, { viewColumn: this.column(), preview: false });
+  /** Opens `uri` with the custom editor `viewType` in the side group (of `panel`, default: the last active trace editor). */
+  async openWith(uri: vscode.Uri, viewType: string, opts: { panel?: vscode.WebviewPanel; preserveFocus?: boolean } = {}): Promise<void> {
+    await vscode.commands.executeCommand('vscode.openWith', uri, viewType, { viewColumn: this.column(opts.panel), preview: false, preserveFocus: opts.preserveFocus ?? false });
   }
 }
 
