@@ -17,13 +17,10 @@ import type { Trace } from '../../src/core/trace/trace';
 import { loadTraceFile } from '../../src/core/io/file-source';
 import { TraceService } from '../../src/worker/trace-service';
 import { CaptureOverlay } from '../../src/worker/capture-overlay';
-import { ROOT, assertBuilt, cspViolations, launch, openWebview, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, trackGeometry, type WebviewPage } from './harness';
 import { ServiceHost } from './service-host';
 
 const WAIT_MS = 10_000;
-/** Track geometry of webview/timeline.ts: slices lane, marks lane, gap; the marks lane's middle. */
-const TRACK_PX = 12 + 20 + 6;
-const MARKS_MID_PX = 3 + 12 + 1 + 10;
 
 /** The shared host, plus the worker's capture overlay: its tracks in every timeline answer, its offset messages. */
 class OverlayHost extends ServiceHost {
@@ -119,7 +116,7 @@ describe('capture on the trace timeline (Chromium, real trace and capture)', () 
     assert.ok(picked, 'an isolated packet mark');
     const { k, index, ts } = picked;
     const row = summary.cpus.length + k;
-    await page.mouse.click(box.x + pxOf(ts), box.y + row * TRACK_PX + MARKS_MID_PX);
+    await page.mouse.click(box.x + pxOf(ts), box.y + (await trackGeometry(page)).markMid(row));
     await page.waitForFunction((n) => (document.getElementById('timeline-details') as HTMLElement).dataset.packet === String(n), index + 1, { timeout: WAIT_MS });
     assert.match((await page.textContent('#timeline-details')) ?? '', new RegExp(`bridge-multi\\.pcapng · ${info.interfaces[k]} · packet ${index + 1} · `));
     assert.equal(w.posted.filter((m) => m.type === 'eventAt').length, 0, 'a packet is not looked up as a trace event');
