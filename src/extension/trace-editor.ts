@@ -81,9 +81,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
    * event `index` (after the page has loaded when it was hidden). False when no editor shows it.
    */
   selectPacket(uri: vscode.Uri, index: number, preserveFocus = false): boolean {
-    const doc = [...this.panels.keys()].find((d) => d.uri.toString() === uri.toString());
-    const handles = doc ? (this.panels.get(doc) ?? []) : [];
-    const h = handles.reduce<PanelHandle | undefined>((best, x) => (best === undefined || x.lastActive > best.lastActive ? x : best), undefined);
+    const h = this.latestHandle(uri);
     if (!h) return false;
     if (h.ready && h.panel.visible) h.post({ type: 'selectPacket', index });
     else h.pendingPacket = index;
@@ -99,24 +97,39 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   private readonly pendingReveals = new Map<string, number>();
 
   /**
-   * Opens the capture at `uri` in our editor and selects the packet at event `index` (0-based):
-   * revealed where it is already open, else opened in the side group beside `beside` (default:
-   * the last active trace editor).
+   * Opens the capture at `uri` in our editor and selects the packet at event `index` (0-based;
+   * null: none, the editor only): revealed where it is already open, else opened in the side
+   * group beside `beside` (default: the last active trace editor), else (no trace editor open)
+   * in `fallbackColumn`.
    */
-  async revealPacket(uri: vscode.Uri, index: number, opts: { beside?: vscode.WebviewPanel; preserveFocus?: boolean } = {}): Promise<void> {
-    if (this.selectPacket(uri, index, opts.preserveFocus)) return;
+  async revealPacket(uri: vscode.Uri, index: number | null, opts: { beside?: vscode.WebviewPanel; preserveFocus?: boolean; fallbackColumn?: vscode.ViewColumn } = {}): Promise<void> {
+    if (index === null ? this.revealDocument(uri, opts.preserveFocus) : this.selectPacket(uri, index, opts.preserveFocus)) return;
     const key = uri.toString();
-    this.pendingReveals.set(key, index);
+    if (index !== null) this.pendingReveals.set(key, index);
     try {
-      await sideGroup.openWith(uri, TRACE_VIEW_TYPE, { panel: opts.beside, preserveFocus: opts.preserveFocus });
+      await sideGroup.openWith(uri, TRACE_VIEW_TYPE, { panel: opts.beside, preserveFocus: opts.preserveFocus, fallbackColumn: opts.fallbackColumn });
     } finally {
       // Opened: its panel took the packet in resolveCustomEditor. Still here: the open failed, or
       // VS Code showed an editor it already had (no resolve): select in that one.
-      if (this.pendingReveals.get(key) === index) {
+      if (index !== null && this.pendingReveals.get(key) === index) {
         this.pendingReveals.delete(key);
         this.selectPacket(uri, index, opts.preserveFocus);
       }
     }
+  }
+
+  /** Reveals the most recently active editor of `uri` in its group; false when none shows it. */
+  private revealDocument(uri: vscode.Uri, preserveFocus = false): boolean {
+    const h = this.latestHandle(uri);
+    if (h) revealInPlace(h.panel, preserveFocus);
+    return h !== undefined;
+  }
+
+  /** The most recently active editor of the document at `uri`. */
+  private latestHandle(uri: vscode.Uri): PanelHandle | undefined {
+    const doc = [...this.panels.keys()].find((d) => d.uri.toString() === uri.toString());
+    const handles = doc ? (this.panels.get(doc) ?? []) : [];
+    return handles.reduce<PanelHandle | undefined>((best, x) => (best === undefined || x.lastActive > best.lastActive ? x : best), undefined);
   }
 
   /**
