@@ -57,6 +57,7 @@ export class CaptureBar {
     remove.title = 'Remove the capture from the timeline';
     remove.addEventListener('click', () => this.post({ type: 'detachCapture' }));
     this.linksLabel.id = 'capture-links';
+    this.linksLabel.title = 'Each line joins a captured packet to the net_dev_xmit / netif_receive_skb event it is (same interface and length, within 1 ms under the offset)';
     this.element.append(this.label, this.input, this.estimateButton, remove, this.linksLabel);
   }
 
@@ -82,10 +83,10 @@ export class CaptureBar {
     const text = !links
       ? ''
       : links.total === 0
-        ? 'no packet in view is linked to a net_dev_xmit / netif_receive_skb event'
+        ? 'no packet in view matches a net_dev_xmit / netif_receive_skb event'
         : links.drawn === 0 && links.total > 0
-          ? `${links.total} packets in view linked to their events: zoom in to draw the links`
-          : `${links.drawn} packets in view linked to their net_dev_xmit / netif_receive_skb events (lines); click a packet to open it in the capture`;
+          ? `${links.total} packets in view linked to their events: zoom in to draw the lines`
+          : `${links.drawn} packets linked to their events (lines) · click one to open it`;
     if (this.linksLabel.textContent !== text) setText(this.linksLabel, text);
     this.linksLabel.dataset.total = links ? String(links.total) : '';
   }

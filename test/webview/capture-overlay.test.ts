@@ -168,7 +168,7 @@ describe('capture on the trace timeline (Chromium, real trace and capture)', () 
     assert.ok(links.total > 100 && links.packet.length === links.total, `${links.total} links listed for the whole trace`);
     // Every listed link has an end in view: each is drawn.
     assert.equal(await page.$eval('#timeline-canvas', (c) => (c as HTMLElement).dataset.links), String(links.total));
-    assert.match(await page.innerText('#capture-links'), new RegExp(`^${links.total} packets in view linked`));
+    assert.match(await page.innerText('#capture-links'), new RegExp(`^${links.total} packets linked to their events`));
 
     // Zoom in around one link whose packet mark stands alone, until marks are listed one by one.
     const box = await (await page.$('#timeline-canvas'))?.boundingBox();
