@@ -57,7 +57,7 @@ export class CaptureBar {
     setTitle(remove, 'Remove the capture from the timeline');
     remove.addEventListener('click', () => this.post({ type: 'detachCapture' }));
     this.linksLabel.id = 'capture-links';
-    this.linksLabel.title = 'Each line joins a captured packet to the net_dev_xmit / netif_receive_skb event it is (same interface and length, within 1 ms under the offset)';
+    setTitle(this.linksLabel, 'Each line joins a captured packet to the net_dev_xmit / netif_receive_skb event it is (same interface and length, within 1 ms under the offset)');
     this.element.append(this.label, this.input, this.estimateButton, remove, this.linksLabel);
   }
 
