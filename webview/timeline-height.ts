@@ -9,15 +9,21 @@ import { MARK_PX, SLICE_PX, TRACK_GAP_PX } from './tracks/event-track';
 /** A track at its least (slices, marks, gap) and at its most, CSS px. */
 export const MIN_TRACK_PX = SLICE_PX + MARK_PX + TRACK_GAP_PX;
 export const MAX_TRACK_PX = 80;
-/** Share of the editor's height the tracks area takes before it is dragged. */
-const DEFAULT_SHARE = 0.3;
+/** Share of the editor's height the tracks area takes before it is dragged; more (up to MAX_DEFAULT_SHARE) to show every track at its least. */
+const DEFAULT_SHARE = 0.25;
+const MAX_DEFAULT_SHARE = 0.4;
 /** Least and most a drag leaves the tracks area, CSS px (most: a share of the editor, so the views under it keep room). */
 const MIN_AREA_PX = MIN_TRACK_PX;
 const MAX_AREA_SHARE = 0.8;
 
-/** The tracks area before the user drags it, for an editor `editorPx` tall: 30 %, at least two tracks. */
-export function defaultAreaPx(editorPx: number): number {
-  return Math.round(Math.max(2 * MIN_TRACK_PX, editorPx * DEFAULT_SHARE));
+/**
+ * The tracks area before the user drags it, for `tracks` tracks in an editor `editorPx` tall: a
+ * quarter of it (the table under it keeps most), or what every track needs at its least when
+ * that is more, up to 40 %; at least two tracks.
+ */
+export function defaultAreaPx(editorPx: number, tracks: number): number {
+  const fit = Math.min(tracks * MIN_TRACK_PX, editorPx * MAX_DEFAULT_SHARE);
+  return Math.round(Math.max(2 * MIN_TRACK_PX, editorPx * DEFAULT_SHARE, fit));
 }
 
 /** A dragged height kept within what the editor has (`editorPx` tall; 0: not laid out yet, no upper bound). */

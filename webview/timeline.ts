@@ -214,7 +214,8 @@ export class TimelineView {
     grip.id = 'timeline-grip';
     this.element.append(bar, this.legend.element, this.captureBar.element, body, grip, this.details, this.rangePanel.element);
     window.addEventListener('resize', () => {
-      if (this.areaPx === null) this.layoutTracks();
+      // Following the editor's height (not dragged): lay out again only when the tracks change size.
+      if (this.areaPx === null && this.summary && this.tracksHeightChanged()) this.layoutTracks(true);
     });
     this.showHint();
 
@@ -271,8 +272,22 @@ export class TimelineView {
     return (t.kind === 'task' ? s.taskTracks?.find((x) => x.id === t.id)?.label : undefined) ?? trackName(s, t.id);
   }
 
-  /** One track per CPU (strace: per task), then one per interface of an attached capture. */
-  private layoutTracks(): void {
+  /** The tracks area or a track's height would differ from what is laid out. */
+  private tracksHeightChanged(): boolean {
+    const area = this.areaPx ?? defaultAreaPx(window.innerHeight, this.tracks.length);
+    return trackPxFor(area, this.tracks.length) !== this.trackPx || this.body.style.height !== this.bodyHeight(area);
+  }
+
+  /** The body's CSS height for a tracks area `area` px tall: the tracks, or the area when they are taller (they scroll). */
+  private bodyHeight(area: number): string {
+    return `${AXIS_PX + RULER_PX + Math.min(this.tracksPx, Math.max(area, this.trackPx))}px`;
+  }
+
+  /**
+   * One track per CPU (strace: per task), then one per interface of an attached capture.
+   * `keepData`: the same tracks at another height (the data still holds; no flash while dragging).
+   */
+  private layoutTracks(keepData = false): void {
     const s = this.summary;
     if (!s) return;
     const base = s.taskTracks
@@ -280,7 +295,7 @@ export class TimelineView {
       : s.cpus.map((cpu) => ({ id: trackIdOf(s, cpu), label: trackName(s, cpu), title: trackName(s, cpu) }));
     const all = [...base, ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
     // The area the tracks share: dragged, or a share of the editor; few tracks grow to fill it.
-    const area = this.areaPx ?? defaultAreaPx(window.innerHeight);
+    const area = this.areaPx ?? defaultAreaPx(window.innerHeight, all.length);
     const trackPx = trackPxFor(area, all.length);
     this.trackPx = trackPx;
     this.tracks = all.map((x, k) => ({ track: new EventTrack(x.id), top: k * trackPx + TRACK_GAP_PX / 2 }));
@@ -300,15 +315,15 @@ export class TimelineView {
     this.canvas.dataset.trackPx = String(trackPx);
     this.plot.style.height = `${AXIS_PX + RULER_PX + this.tracksPx}px`;
     // Taller than the area (many tracks): the body scrolls them under the axis; else it fits them.
-    this.body.style.height = `${AXIS_PX + RULER_PX + Math.min(this.tracksPx, Math.max(area, trackPx))}px`;
-    this.setData(null);
+    this.body.style.height = this.bodyHeight(area);
+    this.setData(keepData ? this.data : null);
     this.layout();
   }
 
   /** Sets the tracks area's height (the grip's drag); returns the height set, CSS px. */
   private setAreaPx(px: number): number {
     this.areaPx = clampAreaPx(px, window.innerHeight);
-    this.layoutTracks();
+    this.layoutTracks(true);
     return this.areaPx;
   }
 

@@ -151,7 +151,7 @@ describe('resizable panes (Chromium, real TraceService)', () => {
     for (let i = 1; i < boxes.length; i++) assert.ok((boxes[i] as { left: number }).left >= (boxes[i - 1] as { right: number }).right, `labels ${i - 1} and ${i} overlap`);
   });
 
-  it('the timeline: two tracks grow to fill its height; its bottom edge dragged resizes it, saved and restored; too many to fit scroll under the axis', async () => {
+  it('the timeline: two tracks grow to fill its quarter of the editor; its bottom edge dragged resizes it, saved and restored; too many to fit scroll under the axis', async () => {
     const w = await open();
     const page = w.page;
     const tracksBox = async (): Promise<{ body: number; canvas: number }> =>
@@ -159,9 +159,9 @@ describe('resizable panes (Chromium, real TraceService)', () => {
         body: (document.querySelector('.ktl-tl-body') as HTMLElement).getBoundingClientRect().height,
         canvas: (document.getElementById('timeline-canvas') as HTMLElement).getBoundingClientRect().height,
       }));
-    // veth-ping has two CPUs: at 800 px tall the timeline's 30 % (240 px) gives each the most, 80 px.
+    // veth-ping has two CPUs: at 800 px tall the timeline's quarter (200 px) gives each the most, 80 px.
     const g0 = await trackGeometry(page);
-    assert.equal(g0.trackPx, 80, 'two tracks in a 240 px area are 80 px tall each');
+    assert.equal(g0.trackPx, 80, 'two tracks in a 200 px area are 80 px tall each');
     const b0 = await tracksBox();
     assert.equal(Math.round(b0.canvas), 160);
 
