@@ -60,6 +60,34 @@ export class BlockColumn<T extends TypedArray> {
     this.size = n;
   }
 
+  /** The blocks (the last one filled up to `length`): moved whole between threads (trace-part.ts). */
+  get blockList(): readonly T[] {
+    return this.blocks;
+  }
+
+  /** Takes over `blocks` holding `length` values as this (empty) column's own, without copying. */
+  adoptBlocks(blocks: readonly T[], length: number): void {
+    if (this.size !== 0 || this.blocks.length !== 0) throw new Error('adoptBlocks needs an empty column');
+    this.blocks.push(...blocks);
+    this.current = blocks.at(-1) ?? null;
+    this.size = length;
+  }
+
+  /** Appends `src[start, end)` (bulk copies into the blocks, not one value at a time). */
+  appendValues(src: T, start: number, end: number): void {
+    while (start < end) {
+      const offset = this.size & BLOCK_MASK;
+      if (offset === 0 || this.current === null) {
+        this.current = new this.ctor(BLOCK_SIZE);
+        this.blocks.push(this.current);
+      }
+      const n = Math.min(end - start, BLOCK_SIZE - offset);
+      this.current.set(src.subarray(start, start + n) as never, offset);
+      start += n;
+      this.size += n;
+    }
+  }
+
   get(index: number): number {
     return (this.blocks[index >>> BLOCK_SHIFT] as T)[index & BLOCK_MASK] as number;
   }
