@@ -46,7 +46,11 @@ export interface ParallelOptions {
    * (tests of the split and merge without a worker's start-up per file).
    */
   rangeRunner?: 'worker' | 'same-thread';
+  /** Told how the file is read: the ranges' start offsets, or why it is read in order. */
+  onPlan?: (plan: ReadPlan) => void;
 }
+
+export type ReadPlan = { readonly starts: readonly number[] } | { readonly inOrder: string };
 
 /** What the loader needs besides ParallelOptions (a subset of file-source.ts's LoadOptions). */
 export interface ParallelLoadOptions extends ParallelOptions {
@@ -87,17 +91,24 @@ export async function startParallelRead(
   what: string,
   opts: ParallelLoadOptions,
 ): Promise<ParallelRead | null> {
+  const inOrder = (why: string): null => {
+    opts.onPlan?.({ inOrder: why });
+    return null;
+  };
   const jobs = parseJobs(opts.jobs);
   const rangeBytes = Math.max(1, opts.rangeBytes ?? DEFAULT_RANGE_BYTES);
   const k = Math.min(jobs, Math.ceil(size / rangeBytes));
+  if (jobs < 2) return inOrder('one job');
+  if (k < 2) return inOrder(`smaller than two ranges of ${rangeBytes} bytes`);
   const support = formatSpec(format).ranges;
-  if (k < 2 || !support) return null;
+  if (!support) return inOrder(`${format} is read in order (its lines depend on the lines before them)`);
   const nl = head.lastIndexOf(0x0a);
-  if (nl < 0) return null;
+  if (nl < 0) return inOrder('no whole line in the head');
   const plan = support.plan(head.subarray(0, nl + 1), opts.readerOptions ?? {});
-  if (!plan.ok) return null;
+  if (!plan.ok) return inOrder(plan.reason);
   const starts = await cutRanges(fh, size, k, plan.minStart, support);
-  if (starts.length < 2) return null;
+  if (starts.length < 2) return inOrder('no line to start a second range at');
+  opts.onPlan?.({ starts });
   return new ParallelRead(path, size, starts, format, plan.seed, support, budget, what, opts);
 }
 
@@ -230,10 +241,12 @@ export class ParallelRead {
     }
     const results = await Promise.all(this.runs.map((r) => r.result));
     this.done();
-    if (results.some((r) => 'part' in r && r.part.inOrderOnly !== null)) {
+    const late = results.find((r) => 'part' in r && r.part.inOrderOnly !== null);
+    if (late && 'part' in late) {
       // A later range met what only reading in order gets right (function_graph lines past the head).
+      this.opts.onPlan?.({ inOrder: late.part.inOrderOnly as string });
       const { loadTraceFile } = await import('./file-source');
-      return loadTraceFile(this.path, { ...this.opts, jobs: 1 });
+      return loadTraceFile(this.path, { ...this.opts, jobs: 1, onPlan: undefined });
     }
     const parts: (TracePart | null)[] = [tracePart(reader.finish(null), this.firstLines, true, null).part];
     for (let i = 0; i < results.length; i++) {
