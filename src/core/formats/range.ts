@@ -26,6 +26,8 @@ export interface RangeStart {
 export interface RangeReader extends TraceReader {
   /** Why the range cannot be read apart after all (function_graph lines met), or null. */
   readonly inOrderOnly: string | null;
+  /** Lines read so far (a last line without a newline counts once finished): the next range's first line number follows. */
+  readonly linesSeen: number;
 }
 
 export type RangePlan =

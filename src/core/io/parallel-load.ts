@@ -20,7 +20,7 @@ import type { FormatId, Trace } from '../trace/trace';
 import type { ByteSource } from '../trace/byte-source';
 import type { TraceReader } from '../formats/reader';
 import type { ReaderOptions } from '../formats/reader-options';
-import type { RangeSeed, RangeSupport } from '../formats/range';
+import type { RangeReader, RangeSeed, RangeSupport } from '../formats/range';
 import { formatSpec } from '../formats/registry';
 import type { MemoryBudget } from '../trace/memory-budget';
 import { mergeTraceParts, tracePart, type TracePart } from '../trace/trace-part';
@@ -179,9 +179,8 @@ export class ParallelRead {
   /** Where the calling thread's reader stops: the second range's start. */
   readonly firstEnd: number;
   private readonly runs: RangeRun[];
-  /** Bytes and lines the calling thread has read (its range), for progress and line numbers. */
+  /** Bytes the calling thread has read (its range), for progress. */
   private firstBytes = 0;
-  private firstLines = 0;
   private stopping = false;
   private readonly onAbort = (): void => this.stopAll(`reading cancelled at byte offset {offset} of ${this.size}; the ${this.what} before it are kept`);
 
@@ -189,7 +188,7 @@ export class ParallelRead {
     private readonly path: string,
     private readonly size: number,
     starts: readonly number[],
-    format: FormatId,
+    private readonly format: FormatId,
     seed: RangeSeed,
     private readonly support: RangeSupport,
     private readonly budget: MemoryBudget,
@@ -217,7 +216,6 @@ export class ParallelRead {
   /** After each chunk the calling thread pushes to the first range's reader. */
   firstChunk(chunk: Uint8Array): void {
     this.firstBytes += chunk.length;
-    for (let k = chunk.indexOf(0x0a); k >= 0; k = chunk.indexOf(0x0a, k + 1)) this.firstLines++;
   }
 
   /** Total bytes read by every thread. */
@@ -248,7 +246,10 @@ export class ParallelRead {
       const { loadTraceFile } = await import('./file-source');
       return loadTraceFile(this.path, { ...this.opts, jobs: 1, onPlan: undefined });
     }
-    const parts: (TracePart | null)[] = [tracePart(reader.finish(null), this.firstLines, true, null).part];
+    // The calling thread's reader is the format's own (createReader), which counts its lines as a range reader does.
+    const firstLines = (reader as Partial<RangeReader>).linesSeen;
+    if (typeof firstLines !== 'number') throw new Error(`the ${this.format} reader does not count its lines`);
+    const parts: (TracePart | null)[] = [tracePart(reader.finish(null), firstLines, true, null).part];
     for (let i = 0; i < results.length; i++) {
       const res = results[i] as RunResult;
       const run = this.runs[i] as RangeRun;

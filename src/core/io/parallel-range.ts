@@ -54,12 +54,10 @@ export async function readRange(task: RangeTask, control: RangeControl): Promise
   const budget = new MemoryBudget(Infinity);
   const reader = withMemoryBudget(budget, () => support.createRangeReader(task.readerOptions, { offset: task.start, seed: task.seed }));
   const fh = await open(task.path, 'r');
-  let lines = 0;
   let stopped = false;
   let pos = task.start;
   try {
     const buf = new Uint8Array(CHUNK_BYTES);
-    let last = -1;
     while (pos < task.end) {
       const why = control.stopText();
       if (why !== null) {
@@ -71,17 +69,14 @@ export async function readRange(task: RangeTask, control: RangeControl): Promise
       if (bytesRead === 0) break;
       // The reader copies whatever it keeps past a push: one buffer serves every read.
       const chunk = buf.subarray(0, bytesRead);
-      for (let k = chunk.indexOf(0x0a); k >= 0; k = chunk.indexOf(0x0a, k + 1)) lines++;
-      last = chunk[bytesRead - 1] as number;
       reader.push(chunk);
       pos += bytesRead;
       control.progress({ bytes: pos - task.start, events: budget.events, columnBytes: budget.columnBytes, stringBytes: budget.stringBytes });
     }
-    if (last !== -1 && last !== 0x0a) lines++;
   } finally {
     await fh.close();
   }
   const trace = reader.finish(null);
-  const { part, transfer } = tracePart(trace, lines, true, reader.inOrderOnly);
+  const { part, transfer } = tracePart(trace, reader.linesSeen, true, reader.inOrderOnly);
   return { part, transfer, stopped };
 }

@@ -119,11 +119,11 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
       ids[id] = b.strings.intern(part.strings[id] as string);
       if (ids[id] !== id) identity = false;
     }
-    const shift = (blocks: readonly Blocks[], map: (block: Blocks, n: number) => void): Blocks[] => {
-      // Rewritten in place: the blocks are this part's own (moved here, or read in this thread).
-      const out = blocks.slice();
-      for (let k = 0; k < out.length; k++) map(out[k] as Blocks, Math.min(BLOCK_SIZE, part.length - k * BLOCK_SIZE));
-      return out;
+    // Ids and line numbers are Uint32 columns, rewritten in place: the blocks are this part's own
+    // (moved here, or read in this thread).
+    const shift = (blocks: readonly Blocks[], map: (block: Uint32Array, n: number) => void): readonly Blocks[] => {
+      for (let k = 0; k < blocks.length; k++) map(blocks[k] as Uint32Array, Math.min(BLOCK_SIZE, part.length - k * BLOCK_SIZE));
+      return blocks;
     };
     for (const name of Object.keys(b.cols) as ColumnName[]) {
       let blocks = part.columns[name];
@@ -176,10 +176,10 @@ function appendBlocks(col: BlockColumn<Blocks>, blocks: readonly Blocks[], lengt
   }
 }
 
-function remap(block: Blocks, n: number, ids: Uint32Array): void {
+function remap(block: Uint32Array, n: number, ids: Uint32Array): void {
   for (let k = 0; k < n; k++) block[k] = ids[block[k] as number] as number;
 }
 
-function add(block: Blocks, n: number, delta: number): void {
+function add(block: Uint32Array, n: number, delta: number): void {
   for (let k = 0; k < n; k++) block[k] = (block[k] as number) + delta;
 }

@@ -109,6 +109,10 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
     }
   }
 
+  get linesSeen(): number {
+    return this.splitter.linesSeen;
+  }
+
   /** Whether function_graph lines were read (their times and tasks depend on the lines before them). */
   get sawFuncGraph(): boolean {
     return this.graph.size > 0;
