@@ -65,17 +65,24 @@ async function compareSplits(path: string, settings: readonly { jobs: number; ra
 }
 
 test('every text fixture: ranges of forced small sizes give the same trace as reading in order', async () => {
-  let split = 0;
+  const split = new Map<string, number>();
   for (const path of fixtures) {
     const size = statSync(path).size;
-    split += await compareSplits(path, [
+    const n = await compareSplits(path, [
       { jobs: 2, rangeBytes: Math.ceil(size / 2) },
       { jobs: 3, rangeBytes: 97 },
       { jobs: 4, rangeBytes: 1 },
     ]);
+    const dir = path.split('/').at(-2) as string;
+    split.set(dir, (split.get(dir) ?? 0) + n);
   }
-  // Most ftrace fixtures are split (function_graph and the systrace page are read in order).
-  assert.ok(split >= 20, `${split} reads were split`);
+  // The formats read in ranges were split (function_graph and the systrace page are read in
+  // order, and so are strace and printf).
+  assert.ok((split.get('ftrace') ?? 0) >= 30, JSON.stringify([...split]));
+  assert.ok((split.get('trace-cmd-report') ?? 0) >= 9, JSON.stringify([...split]));
+  assert.ok((split.get('perf') ?? 0) >= 8, JSON.stringify([...split]));
+  assert.equal(split.get('strace') ?? 0, 0);
+  assert.equal(split.get('printf') ?? 0, 0);
 });
 
 test('third-party text traces (shared corpus): ranges give the same trace as reading in order', { skip: corpus.length === 0 ? `shared corpus absent (${SHARED_CORPUS})` : false }, async () => {
@@ -143,6 +150,29 @@ test('cuts at every kind of line (stack frames, blank lines, CRLF, annotations, 
     for (const parts of [2, 3, 5]) settings.push({ jobs: parts, rangeBytes: Math.ceil(size / parts) });
     const split = await compareSplits(path, settings);
     assert.equal(split, settings.length);
+  }
+});
+
+test('trace-cmd report with several buffers and perf script callchains, cut everywhere: same trace', async () => {
+  const report = ['cpus=2'];
+  const perf: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const ts = `${2000 + Math.floor(i / 100)}.${String(100000 + i * 37).padStart(6, '0')}`;
+    const buffer = ['', 'net: ', 'sched: ', 'a-much-longer-instance-name: '][(i * 7) % 4] as string;
+    report.push(`${buffer}            ping-${400 + (i % 3)}   [00${i % 2}]  ${ts}: net_dev_xmit:         dev=veth${i % 5} skbaddr=0xffff${i} len=98 rc=0`);
+    perf.push(`ping   ${500 + (i % 4)} [00${i % 2}]  ${ts}:      net:net_dev_xmit: dev=veth${i % 5} skbaddr=0xffff${i} len=98`);
+    for (let f = 0; f < i % 4; f++) perf.push(`\tffffffff81e6${String(f).padStart(4, '0')} frame_${i % 9}_${f}+0x16e ([kernel.kallsyms])`);
+    if (i % 4 !== 0 || i % 3 === 0) perf.push('');
+  }
+  for (const [name, text] of [
+    ['buffers.report', report.join('\n')],
+    ['callchains.perf', perf.join('\n')],
+  ] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, `${text}\n`);
+    const settings = [];
+    for (let jobs = 2; jobs <= 24; jobs++) settings.push({ jobs, rangeBytes: 1 });
+    assert.equal(await compareSplits(path, settings), settings.length, name);
   }
 });
 

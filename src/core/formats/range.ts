@@ -14,6 +14,8 @@ export interface RangeSeed {
   readonly originNs: AbsNs;
   /** `# tracer:` of the header (ftrace: the function tracer's payloads are classified by it). */
   readonly tracer: string | null;
+  /** perf script: whether the samples carry the time column (the first sample decides). */
+  readonly timed?: boolean;
 }
 
 /** Where a later range starts: a line start past the first event, and the head's seed. */
@@ -42,7 +44,7 @@ export interface RangeSupport {
    * continues the record before it (a stack frame, a perf script callchain). `previousBlank`:
    * the line before it was blank.
    */
-  canStartAt(line: Uint8Array, previousBlank: boolean): boolean;
+  canStartAt(line: Uint8Array, previousBlank: boolean, seed: RangeSeed): boolean;
   createRangeReader(options: ReaderOptions, start: RangeStart): RangeReader;
   /** Extra columns that hold string ids (remapped when the ranges' string tables are merged). */
   readonly stringExtras?: readonly string[];

@@ -59,6 +59,9 @@ export interface ParallelLoadOptions extends ParallelOptions {
   readerOptions?: ReaderOptions;
 }
 
+/** Whether a range may start at `line` (RangeSupport.canStartAt with the file's seed). */
+type CanStartAt = (line: Uint8Array, previousBlank: boolean) => boolean;
+
 type RunResult = { readonly part: TracePart; readonly stopped: boolean } | { readonly error: string };
 
 /** One later range being read, by a worker or in this thread. */
@@ -106,7 +109,7 @@ export async function startParallelRead(
   if (nl < 0) return inOrder('no whole line in the head');
   const plan = support.plan(head.subarray(0, nl + 1), opts.readerOptions ?? {});
   if (!plan.ok) return inOrder(plan.reason);
-  const starts = await cutRanges(fh, size, k, plan.minStart, support);
+  const starts = await cutRanges(fh, size, k, plan.minStart, (line, previousBlank) => support.canStartAt(line, previousBlank, plan.seed));
   if (starts.length < 2) return inOrder('no line to start a second range at');
   opts.onPlan?.({ starts });
   return new ParallelRead(path, size, starts, format, plan.seed, support, budget, what, opts);
@@ -117,12 +120,12 @@ export async function startParallelRead(
  * (and after `minStart`) where the format lets a range begin; cuts that find none within
  * CUT_SCAN_BYTES, or land on an earlier cut, are dropped.
  */
-export async function cutRanges(fh: FileHandle, size: number, k: number, minStart: number, support: RangeSupport): Promise<number[]> {
+export async function cutRanges(fh: FileHandle, size: number, k: number, minStart: number, canStartAt: CanStartAt): Promise<number[]> {
   const starts = [0];
   const buf = new Uint8Array(CUT_WINDOW_BYTES);
   for (let i = 1; i < k; i++) {
     const target = Math.max(minStart, Math.floor((i * size) / k), (starts.at(-1) as number) + 1);
-    const at = await lineStartFrom(fh, buf, target, size, support);
+    const at = await lineStartFrom(fh, buf, target, size, canStartAt);
     if (at !== null && at < size && at > (starts.at(-1) as number)) starts.push(at);
   }
   return starts;
@@ -133,7 +136,7 @@ export async function cutRanges(fh: FileHandle, size: number, k: number, minStar
  * the first newline at or after `from` is not judged (its start, before `from`, is unknown:
  * "previous line blank" needs the whole line).
  */
-async function lineStartFrom(fh: FileHandle, buf: Uint8Array, from: number, size: number, support: RangeSupport): Promise<number | null> {
+async function lineStartFrom(fh: FileHandle, buf: Uint8Array, from: number, size: number, canStartAt: CanStartAt): Promise<number | null> {
   let pos = from;
   let prevLineStart = -1; // file offset of the line before the candidate, once known
   let prevBlank = false;
@@ -147,9 +150,10 @@ async function lineStartFrom(fh: FileHandle, buf: Uint8Array, from: number, size
     for (let nl = w.indexOf(0x0a); nl >= 0; nl = w.indexOf(0x0a, lineStart)) {
       const line = carry ? concat(carry, w.subarray(lineStart, nl)) : w.subarray(lineStart, nl);
       carry = null;
-      if (prevLineStart >= 0 && support.canStartAt(line, prevBlank)) return pos + lineStart;
+      if (prevLineStart >= 0 && canStartAt(line, prevBlank)) return pos + lineStart;
+      // The first line is seen from `from` on only: whether it is blank is not known.
+      prevBlank = prevLineStart >= 0 && isBlank(line);
       prevLineStart = pos + lineStart;
-      prevBlank = isBlank(line);
       lineStart = nl + 1;
     }
     if (lineStart < bytesRead) carry = carry ? concat(carry, w.subarray(lineStart)) : w.slice(lineStart);
@@ -158,7 +162,7 @@ async function lineStartFrom(fh: FileHandle, buf: Uint8Array, from: number, size
     pos += bytesRead;
   }
   // The last line of the file, without a newline: a range may start there too.
-  if (pos >= size && carry && prevLineStart >= 0 && support.canStartAt(carry, prevBlank)) return size - carry.length;
+  if (pos >= size && carry && prevLineStart >= 0 && canStartAt(carry, prevBlank)) return size - carry.length;
   return null;
 }
 
