@@ -12,6 +12,7 @@ import { loadTraceFile, NotATraceError, type LoadOptions } from '../../src/core/
 import type { ReadPlan } from '../../src/core/io/parallel-load';
 import type { Trace } from '../../src/core/trace/trace';
 import { fullDump } from '../helpers/full-dump';
+import { BLOCK_SIZE, uint32Column } from '../../src/core/trace/columns';
 import { SHARED_CORPUS } from '../helpers/third-party';
 import { rng } from '../helpers/rng';
 
@@ -254,6 +255,55 @@ test('a worker that fails becomes an issue naming its byte range, and reading st
   full.close();
 });
 
+test('BlockColumn.takeBlocks: blocks taken over at any fill of the last block hold the values in order', () => {
+  const r = rng(5);
+  for (let round = 0; round < 60; round++) {
+    const col = uint32Column();
+    const expected: number[] = [];
+    for (let part = 0; part < 3; part++) {
+      const length = [0, 1, BLOCK_SIZE - 1, BLOCK_SIZE, BLOCK_SIZE + 1, 3 * BLOCK_SIZE + 17][Math.floor(r() * 6)] as number;
+      const blocks: Uint32Array[] = [];
+      for (let i = 0; i < length; i++) {
+        if (i % BLOCK_SIZE === 0) blocks.push(new Uint32Array(BLOCK_SIZE).fill(0xdead));
+        const v = Math.floor(r() * 2 ** 32);
+        (blocks.at(-1) as Uint32Array)[i % BLOCK_SIZE] = v;
+        expected.push(v);
+      }
+      col.takeBlocks(blocks, length);
+      assert.equal(col.length, expected.length);
+    }
+    for (let i = 0; i < expected.length; i++) if (col.get(i) !== expected[i]) assert.fail(`round ${round}: value ${i} is ${col.get(i)}, not ${expected[i]}`);
+    assert.ok(col.byteLength() <= (Math.ceil(expected.length / BLOCK_SIZE) + 1) * BLOCK_SIZE * 4, 'no block beyond the values and one spare');
+  }
+});
+
+/** Every column of every event, compared without building a dump (traces of many blocks). */
+function assertSameColumns(got: Trace, want: Trace): void {
+  assert.equal(got.length, want.length);
+  assert.equal(got.strings.size, want.strings.size);
+  for (let id = 0; id < want.strings.size; id++) assert.equal(got.strings.get(id), want.strings.get(id));
+  for (let i = 0; i < want.length; i++) {
+    const a = got.record(i);
+    const b = want.record(i);
+    if (
+      got.tsNs(i) !== want.tsNs(i) ||
+      got.cpu(i) !== want.cpu(i) ||
+      got.pid(i) !== want.pid(i) ||
+      got.tgid(i) !== want.tgid(i) ||
+      got.commId(i) !== want.commId(i) ||
+      got.eventId(i) !== want.eventId(i) ||
+      got.flags(i) !== want.flags(i) ||
+      got.line(i) !== want.line(i) ||
+      a.offset !== b.offset ||
+      a.length !== b.length ||
+      a.payloadStart !== b.payloadStart
+    ) {
+      assert.fail(`event ${i} differs: ${JSON.stringify([got.line(i), a])} vs ${JSON.stringify([want.line(i), b])}`);
+    }
+  }
+  assert.deepEqual([got.meta, got.originNs, got.bytesRead, got.issueCount, got.issues, got.lost, got.bufferStarts], [want.meta, want.originNs, want.bytesRead, want.issueCount, want.issues, want.lost, want.bufferStarts]);
+}
+
 /** A trace big enough for several column blocks (65,536 events each). */
 function bigTrace(events: number): string {
   const out = ['# tracer: nop', '#'];
@@ -261,9 +311,20 @@ function bigTrace(events: number): string {
   return `${out.join('\n')}\n`;
 }
 
-test('cancelling stops every range; what is kept is what reading in order had read up to a point', async (t) => {
+test('ranges of many column blocks (worker threads): the same columns as reading in order', async () => {
   const path = join(dir, 'big.trace');
   writeFileSync(path, bigTrace(400_000));
+  const want = await loadTraceFile(path, { jobs: 1 });
+  for (const jobs of [2, 3]) {
+    const got = await loadTraceFile(path, { jobs, rangeBytes: 1 });
+    assertSameColumns(got, want);
+    got.close();
+  }
+  want.close();
+});
+
+test('cancelling stops every range; what is kept is what reading in order had read up to a point', async (t) => {
+  const path = join(dir, 'big.trace');
   const full = await loadTraceFile(path, { jobs: 1 });
   for (const rangeRunner of ['same-thread', 'worker'] as const) {
     await t.test(rangeRunner, async () => {

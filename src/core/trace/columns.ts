@@ -65,26 +65,38 @@ export class BlockColumn<T extends TypedArray> {
     return this.blocks;
   }
 
-  /** Takes over `blocks` holding `length` values as this (empty) column's own, without copying. */
-  adoptBlocks(blocks: readonly T[], length: number): void {
-    if (this.size !== 0 || this.blocks.length !== 0) throw new Error('adoptBlocks needs an empty column');
-    this.blocks.push(...blocks);
-    this.current = blocks.at(-1) ?? null;
-    this.size = length;
-  }
-
-  /** Appends `src[start, end)` (bulk copies into the blocks, not one value at a time). */
-  appendValues(src: T, start: number, end: number): void {
-    while (start < end) {
-      const offset = this.size & BLOCK_MASK;
-      if (offset === 0 || this.current === null) {
-        this.current = new this.ctor(BLOCK_SIZE);
-        this.blocks.push(this.current);
-      }
-      const n = Math.min(end - start, BLOCK_SIZE - offset);
-      this.current.set(src.subarray(start, start + n) as never, offset);
-      start += n;
+  /**
+   * Appends `length` values held in `blocks` (BLOCK_SIZE values each, the last one filled up to
+   * `length`) by taking the blocks over (blocks moved from another thread, trace-part.ts): when
+   * this column ends mid-block, the first values fill that block and the rest move down within
+   * their own blocks (memmove), so no block is allocated or copied whole and memory does not grow.
+   * The caller must not use `blocks` afterwards.
+   */
+  takeBlocks(blocks: readonly T[], length: number): void {
+    if (length <= 0) return;
+    const r = this.size & BLOCK_MASK;
+    if (r === 0) {
+      // This column's last block is full (or it has none): the blocks fit as they are.
+      const n = Math.ceil(length / BLOCK_SIZE);
+      for (let j = 0; j < n; j++) this.blocks.push(blocks[j] as T);
+      this.current = this.blocks.at(-1) ?? null;
+      this.size += length;
+      return;
+    }
+    const fill = Math.min(BLOCK_SIZE - r, length);
+    (this.current as T).set((blocks[0] as T).subarray(0, fill) as never, r);
+    this.size += fill;
+    let left = length - fill;
+    for (let j = 0; left > 0; j++) {
+      // Block j becomes values [fill + j * BLOCK_SIZE, +BLOCK_SIZE): its own tail, then the head of block j + 1.
+      const dst = blocks[j] as T;
+      dst.copyWithin(0, fill, BLOCK_SIZE);
+      const n = Math.min(BLOCK_SIZE, left);
+      if (n > BLOCK_SIZE - fill) dst.set((blocks[j + 1] as T).subarray(0, n - (BLOCK_SIZE - fill)) as never, BLOCK_SIZE - fill);
+      this.blocks.push(dst);
+      this.current = dst;
       this.size += n;
+      left -= n;
     }
   }
 

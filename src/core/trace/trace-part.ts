@@ -91,8 +91,8 @@ export interface MergeRules {
  * One Trace of `parts` read from consecutive ranges of one file, as reading the file in one
  * go makes it. The first part's meta is the header's (only the first range has one); the
  * others add what their events showed (tgid columns, counter clocks, latency format). `parts`
- * is emptied as it goes: each part's blocks can be freed once copied, so the merge holds one
- * part twice at most (the first part's blocks are taken over, not copied).
+ * is emptied as it goes. The parts' blocks are taken over, not copied (BlockColumn.takeBlocks):
+ * the merge allocates no column memory.
  */
 export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource | null, rules: MergeRules = {}): Trace {
   const first = parts[0];
@@ -129,12 +129,12 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
       let blocks = part.columns[name];
       if (STRING_COLUMNS.includes(name) && !identity) blocks = shift(blocks, (x, n) => remap(x, n, ids));
       else if (name === 'line' && lineBase > 0) blocks = shift(blocks, (x, n) => add(x, n, lineBase));
-      appendBlocks(b.cols[name] as BlockColumn<Blocks>, blocks, part.length);
+      (b.cols[name] as BlockColumn<Blocks>).takeBlocks(blocks, part.length);
     }
     for (const e of part.extras) {
       const col = extraCols.get(e.name);
       if (!col) throw new Error(`extra column ${e.name} is missing from the first part`);
-      appendBlocks(col, stringExtras.has(e.name) && !identity ? shift(e.blocks, (x, n) => remap(x, n, ids)) : e.blocks, part.length);
+      col.takeBlocks(stringExtras.has(e.name) && !identity ? shift(e.blocks, (x, n) => remap(x, n, ids)) : e.blocks, part.length);
     }
     for (const [i, t] of part.exactNs) if (b.exactNs.size < MAX_EXACT_TIMES) b.exactNs.set(i + events, t);
     for (const l of part.lost) b.lost.push({ ...l, line: l.line + lineBase, beforeEvent: l.beforeEvent + events });
@@ -160,20 +160,6 @@ function mergeMeta(into: TraceMeta, m: TraceMeta): void {
   if (m.hasTgid) into.hasTgid = true;
   if (m.timeSource === 'counter') into.timeSource = 'counter';
   else if (m.timeSource !== 'timestamps' && into.timeSource === 'timestamps') into.timeSource = m.timeSource;
-}
-
-function appendBlocks(col: BlockColumn<Blocks>, blocks: readonly Blocks[], length: number): void {
-  if (col.length === 0) {
-    // Nothing before it (the first part, in this thread): its blocks become the column's.
-    col.adoptBlocks(blocks, length);
-    return;
-  }
-  let left = length;
-  for (const block of blocks) {
-    const n = Math.min(block.length, left);
-    col.appendValues(block, 0, n);
-    left -= n;
-  }
 }
 
 function remap(block: Uint32Array, n: number, ids: Uint32Array): void {
