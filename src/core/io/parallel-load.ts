@@ -74,10 +74,13 @@ interface RangeRun {
   terminate(): void;
 }
 
-/** How many threads `jobs` asks for (0 or undefined: the cores there are). */
+/** Most threads one file is read with: each holds an isolate of its own (tens of MiB). */
+export const MAX_JOBS = 64;
+
+/** How many threads `jobs` asks for (0 or undefined: the cores there are), at most MAX_JOBS. */
 export function parseJobs(jobs: number | undefined): number {
-  if (jobs === undefined || !Number.isFinite(jobs) || jobs <= 0) return availableParallelism();
-  return Math.max(1, Math.floor(jobs));
+  if (jobs === undefined || !Number.isFinite(jobs) || jobs <= 0) return Math.min(MAX_JOBS, availableParallelism());
+  return Math.min(MAX_JOBS, Math.max(1, Math.floor(jobs)));
 }
 
 /**
