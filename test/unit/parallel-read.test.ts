@@ -15,6 +15,7 @@ import { fullDump } from '../helpers/full-dump';
 import { BLOCK_SIZE, uint32Column } from '../../src/core/trace/columns';
 import { SHARED_CORPUS } from '../helpers/third-party';
 import { rng } from '../helpers/rng';
+import { runKtlStatus } from '../helpers/lifecycle-golden';
 
 const TEXT_DIRS = ['test/fixtures/ftrace', 'test/fixtures/trace-cmd-report', 'test/fixtures/perf', 'test/fixtures/strace', 'test/fixtures/printf'];
 const CORPUS_DIRS = ['ftrace', 'trace-cmd', 'perf', 'strace', 'bpf', 'systrace'].map((d) => join(SHARED_CORPUS, d));
@@ -356,4 +357,15 @@ test('the memory budget holds across the threads: every range stops, the kept ev
     got.close();
   }
   full.close();
+});
+
+test('ktl --jobs: a number of threads, the same output; anything else is a usage error', () => {
+  const file = fixtures.find((p) => p.endsWith('veth-ping.trace')) as string;
+  const one = runKtlStatus(['stats', file, '--json', '--jobs', '1']);
+  const two = runKtlStatus(['stats', file, '--json', '--jobs', '2']);
+  assert.equal(one.status, 0, one.stderr);
+  assert.equal(two.stdout, one.stdout);
+  const bad = runKtlStatus(['stats', file, '--jobs', 'many']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--jobs expects a number of threads \(1 reads in order, 0 one per core\), got "many"/);
 });
