@@ -93,8 +93,9 @@ interface FlowModel {
 export async function exportPerfetto(trace: Trace, sink: TextSink, opts: PerfettoOptions = {}): Promise<PerfettoSummary> {
   const out = new TextBatcher(sink);
   let first = true;
-  const emit = async (e: Json): Promise<void> => {
-    await out.push(`${first ? '' : ',\n'}${JSON.stringify(e)}`);
+  // Synchronous: the loop awaits the sink once per ~1 MiB chunk (out.due), not once per event.
+  const emit = (e: Json): void => {
+    out.add(`${first ? '' : ',\n'}${JSON.stringify(e)}`);
     first = false;
   };
   const capture = isCapture(trace.meta.format);
@@ -117,8 +118,8 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
   await out.push(`{"displayTimeUnit":"ns","otherData":${JSON.stringify(other)},"traceEvents":[\n`);
 
   const trackPid = capture ? IFACE_PID : CPU_PID;
-  await emit({ ph: 'M', name: 'process_name', pid: trackPid, tid: 0, ts: 0, args: { name: capture ? 'Interfaces' : 'CPUs' } });
-  await emit({ ph: 'M', name: 'process_sort_index', pid: trackPid, tid: 0, ts: 0, args: { sort_index: -1 } });
+  emit({ ph: 'M', name: 'process_name', pid: trackPid, tid: 0, ts: 0, args: { name: capture ? 'Interfaces' : 'CPUs' } });
+  emit({ ph: 'M', name: 'process_sort_index', pid: trackPid, tid: 0, ts: 0, args: { sort_index: -1 } });
   const namedTracks = new Set<number>();
 
   let flowId = 1;
@@ -148,8 +149,8 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
     }
     const k = pairIndex.length;
     pairIndex.push({ name: `${spec.open}→${spec.close}`, openOf, closeOf, keyOf: spec.openKey !== null ? keyReader(trace, spec.openKey) : null });
-    if (k === 0) await emit({ ph: 'M', name: 'process_name', pid: PAIR_PID, tid: 0, ts: 0, args: { name: 'Pairs' } });
-    await emit({ ph: 'M', name: 'thread_name', pid: PAIR_PID, tid: k, ts: 0, args: { name: `${spec.open} → ${spec.close}${spec.openKey !== null ? ` by ${spec.openKey}${spec.closeKey !== null && spec.closeKey !== spec.openKey ? `/${spec.closeKey}` : ''}` : ''}` } });
+    if (k === 0) emit({ ph: 'M', name: 'process_name', pid: PAIR_PID, tid: 0, ts: 0, args: { name: 'Pairs' } });
+    emit({ ph: 'M', name: 'thread_name', pid: PAIR_PID, tid: k, ts: 0, args: { name: `${spec.open} → ${spec.close}${spec.openKey !== null ? ` by ${spec.openKey}${spec.closeKey !== null && spec.closeKey !== spec.openKey ? `/${spec.closeKey}` : ''}` : ''}` } });
   }
   let pairs = 0;
 
@@ -161,13 +162,13 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
 
   /** Task pid -> the process pid its track was named under (tgid when known then). */
   const taskProc = new Map<number, number>();
-  const taskTrack = async (pid: number, tgid: number, comm: string): Promise<number> => {
+  const taskTrack = (pid: number, tgid: number, comm: string): number => {
     const known = taskProc.get(pid);
     if (known !== undefined) return known;
     const proc = tgid >= 0 ? tgid : pid;
     taskProc.set(pid, proc);
-    await emit({ ph: 'M', name: 'thread_name', pid: proc, tid: pid, ts: 0, args: { name: `${comm}-${pid}` } });
-    if (proc === pid) await emit({ ph: 'M', name: 'process_name', pid: proc, tid: pid, ts: 0, args: { name: comm } });
+    emit({ ph: 'M', name: 'thread_name', pid: proc, tid: pid, ts: 0, args: { name: `${comm}-${pid}` } });
+    if (proc === pid) emit({ ph: 'M', name: 'process_name', pid: proc, tid: pid, ts: 0, args: { name: comm } });
     return proc;
   };
   // Steps of each model by event (steps are in file order; events may be walked in time order).
@@ -180,11 +181,11 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
     if (!namedTracks.has(cpu)) {
       namedTracks.add(cpu);
       const name = capture ? `interface ${info?.interfaces[cpu]?.name ?? cpu}` : `CPU ${cpu}`;
-      await emit({ ph: 'M', name: 'thread_name', pid: trackPid, tid: cpu, ts: 0, args: { name } });
-      await emit({ ph: 'M', name: 'thread_sort_index', pid: trackPid, tid: cpu, ts: 0, args: { sort_index: cpu } });
+      emit({ ph: 'M', name: 'thread_name', pid: trackPid, tid: cpu, ts: 0, args: { name } });
+      emit({ ph: 'M', name: 'thread_sort_index', pid: trackPid, tid: cpu, ts: 0, args: { sort_index: cpu } });
     }
     const j = eventJson(trace, i);
-    await emit({ ph: 'i', s: 't', cat: 'event', name: j.event, ts: rel(tsNs), pid: trackPid, tid: cpu, args: { ...j.fields, 'ktl.line': j.line, 'ktl.pid': j.pid, 'ktl.comm': j.comm } });
+    emit({ ph: 'i', s: 't', cat: 'event', name: j.event, ts: rel(tsNs), pid: trackPid, tid: cpu, args: { ...j.fields, 'ktl.line': j.line, 'ktl.pid': j.pid, 'ktl.comm': j.comm } });
     instants++;
 
     for (let m = 0; m < flowModels.length; m++) {
@@ -197,7 +198,7 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
         const k = f.seen[o] as number;
         f.seen[o] = k + 1;
         const ph = k === 0 ? 's' : k === obj.steps - 1 ? 'f' : 't';
-        await emit({ ph, id: f.idBase + o, cat: `lifecycle.${f.a.model.name}`, name: obj.key, ts: rel(tsNs), pid: trackPid, tid: cpu, bp: 'e' });
+        emit({ ph, id: f.idBase + o, cat: `lifecycle.${f.a.model.name}`, name: obj.key, ts: rel(tsNs), pid: trackPid, tid: cpu, bp: 'e' });
         flows++;
       }
     }
@@ -206,18 +207,18 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
       const x = pairIndex[k] as PairIndex;
       const closes = x.closeOf[i] as number;
       if (closes >= 0) {
-        await emit({ ph: 'e', cat: 'pair', id: `${k}:${closes}`, name: x.name, ts: rel(tsNs), pid: PAIR_PID, tid: k, args: { 'ktl.line': trace.line(i) } });
+        emit({ ph: 'e', cat: 'pair', id: `${k}:${closes}`, name: x.name, ts: rel(tsNs), pid: PAIR_PID, tid: k, args: { 'ktl.line': trace.line(i) } });
         pairs++;
       }
       const opens = x.openOf[i] as number;
-      if (opens >= 0) await emit({ ph: 'b', cat: 'pair', id: `${k}:${opens}`, name: x.name, ts: rel(tsNs), pid: PAIR_PID, tid: k, args: { ...(x.keyOf ? { key: x.keyOf(i) } : {}), 'ktl.line': trace.line(i) } });
+      if (opens >= 0) emit({ ph: 'b', cat: 'pair', id: `${k}:${opens}`, name: x.name, ts: rel(tsNs), pid: PAIR_PID, tid: k, args: { ...(x.keyOf ? { key: x.keyOf(i) } : {}), 'ktl.line': trace.line(i) } });
     }
 
     if (trace.eventId(i) === switchId && switchId >= 0) {
       const prev = running.get(cpu);
       if (prev && prev.pid > 0) {
-        const proc = await taskTrack(prev.pid, prev.tgid, prev.comm);
-        await emit({ ph: 'X', cat: 'sched', name: prev.comm, ts: rel(prev.startNs), dur: us(Math.max(0, tsNs - prev.startNs)), pid: proc, tid: prev.pid, args: { cpu } });
+        const proc = taskTrack(prev.pid, prev.tgid, prev.comm);
+        emit({ ph: 'X', cat: 'sched', name: prev.comm, ts: rel(prev.startNs), dur: us(Math.max(0, tsNs - prev.startNs)), pid: proc, tid: prev.pid, args: { cpu } });
         slices++;
       }
       const nextPid = Number(j.fields.next_pid);
@@ -229,12 +230,13 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
       const r = running.get(cpu);
       if (r && r.pid === trace.pid(i) && r.tgid < 0) r.tgid = trace.tgid(i);
     }
+    if (out.due) await out.flush();
   }
   // Tasks still on a CPU at the end: their slice ends at the last event.
   for (const [cpu, r] of [...running].sort((x, y) => x[0] - y[0])) {
     if (r.pid <= 0) continue;
-    const proc = await taskTrack(r.pid, r.tgid, r.comm);
-    await emit({ ph: 'X', cat: 'sched', name: r.comm, ts: rel(r.startNs), dur: us(Math.max(0, lastNs - r.startNs)), pid: proc, tid: r.pid, args: { cpu } });
+    const proc = taskTrack(r.pid, r.tgid, r.comm);
+    emit({ ph: 'X', cat: 'sched', name: r.comm, ts: rel(r.startNs), dur: us(Math.max(0, lastNs - r.startNs)), pid: proc, tid: r.pid, args: { cpu } });
     slices++;
   }
   await out.push('\n]}\n');
