@@ -71,6 +71,24 @@ export interface LoadOptions {
    * `kernelTrace.maxMemory`); default half of the machine's memory, at most 8 GiB.
    */
   maxMemoryBytes?: number;
+  /**
+   * Called with what is read so far (a Trace with `partial` set, sharing the reader's columns):
+   * after the first chunk, then no more often than every `snapshotIntervalMs`, and never more
+   * often than 4x the time the previous call took (so that showing the prefix costs the read at
+   * most a fifth of its time). Formats without a partial view (trace.dat) are never snapshot.
+   * Returning 'stop' ends the read there: loadTraceFile returns a snapshot of what was read.
+   */
+  onSnapshot?: (trace: Trace) => 'stop' | undefined;
+  /** Minimum ms between snapshots after the first (0: after every chunk). */
+  snapshotIntervalMs?: number;
+}
+
+/** Default for LoadOptions.snapshotIntervalMs: the editor fills in about three times a second. */
+export const SNAPSHOT_INTERVAL_MS = 300;
+
+/** The file's bytes for snapshots: they must not close the source the finished trace owns. */
+function borrowed(source: ByteSource): ByteSource {
+  return { size: source.size, read: (offset, length) => source.read(offset, length), close: () => undefined };
 }
 
 export class NotATraceError extends Error {
@@ -124,6 +142,8 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
   const fh = await open(path, 'r');
   /** The read in flight, if any: settled before the file is closed. */
   let next: Promise<{ bytesRead: number }> | null = null;
+  /** Random access for the trace's records, until the trace returned owns it. */
+  let source: FileByteSource | null = null;
   try {
     const { size } = await fh.stat();
     // Two buffers: the next read runs on the thread pool while the reader parses the current
@@ -140,6 +160,11 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     const what = formatSpec(detection.format).lineKind === 'packet' ? 'packets' : 'events';
     let pos = 0;
     let k = 0;
+    const snapshots = opts.onSnapshot && reader.snapshot ? { onSnapshot: opts.onSnapshot, take: reader.snapshot.bind(reader) } : null;
+    const intervalMs = opts.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS;
+    /** Earliest time (performance.now() ms) of the next snapshot; 0: the first chunk's. */
+    let nextSnapshotMs = 0;
+    if (snapshots) source = new FileByteSource(path);
     next = fh.read(bufs[0], 0, CHUNK_BYTES, 0);
     for (;;) {
       const { bytesRead }: { bytesRead: number } = await next;
@@ -160,9 +185,22 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
         reader.stop(`${overBudget} at byte offset ${pos} (${budget.events.toLocaleString('en-US')} ${what} read); the ${what} read so far are kept`);
         break;
       }
+      if (snapshots && source && pos < size && performance.now() >= nextSnapshotMs) {
+        const t0 = performance.now();
+        if (snapshots.onSnapshot(snapshots.take(borrowed(source))) === 'stop') {
+          const owner = source;
+          source = null;
+          return snapshots.take(owner);
+        }
+        const t1 = performance.now();
+        nextSnapshotMs = t1 + Math.max(intervalMs, 4 * (t1 - t0));
+      }
     }
-    return reader.finish(new FileByteSource(path));
+    const owner = source ?? new FileByteSource(path);
+    source = null;
+    return reader.finish(owner);
   } finally {
+    source?.close();
     await next?.catch(() => undefined);
     await fh.close();
   }
