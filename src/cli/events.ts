@@ -47,7 +47,7 @@ export const eventsCommand: Command = {
   },
 };
 
-interface EventsOptions {
+export interface EventsOptions {
   json: boolean;
   /** Print only how many events pass. */
   count: boolean;
@@ -61,7 +61,7 @@ interface EventsOptions {
  * reads its first chunk or so. The output is the same as after a whole read: the rows are the
  * first `limit` matches in file order either way. trace.dat has no partial view: read whole.
  */
-function stopAfter(limit: number, filter: EventFilter): Pick<LoadOptions, 'onSnapshot' | 'snapshotIntervalMs'> {
+export function stopAfter(limit: number, filter: EventFilter): Pick<LoadOptions, 'onSnapshot' | 'snapshotIntervalMs'> {
   let checked = 0;
   let found = 0;
   return {
@@ -79,7 +79,7 @@ function stopAfter(limit: number, filter: EventFilter): Pick<LoadOptions, 'onSna
 /** Events between waits for stdout to drain. */
 const DRAIN_EVERY = 4096;
 
-async function writeEvents(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
+export async function writeEvents(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
   const keep = whereErrors(() => eventMatcher(trace, o.filter));
   let written = 0;
   for (let i = 0; i < trace.length && written < o.limit && !out.isClosed; i++) {

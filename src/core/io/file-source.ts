@@ -81,6 +81,8 @@ export interface LoadOptions {
   onSnapshot?: (trace: Trace) => 'stop' | undefined;
   /** Minimum ms between snapshots after the first (0: after every chunk). */
   snapshotIntervalMs?: number;
+  /** Bytes per read (default CHUNK_BYTES); tests read small fixtures in several chunks. */
+  chunkBytes?: number;
 }
 
 /** Default for LoadOptions.snapshotIntervalMs: the editor fills in about three times a second. */
@@ -148,8 +150,9 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     const { size } = await fh.stat();
     // Two buffers: the next read runs on the thread pool while the reader parses the current
     // chunk (readers copy whatever they keep past a push, so a buffer is free once pushed).
-    const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
-    const head = await fh.read(bufs[0], 0, Math.min(DETECT_SAMPLE_BYTES, CHUNK_BYTES), 0);
+    const chunkBytes = Math.max(1, opts.chunkBytes ?? CHUNK_BYTES);
+    const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(Math.max(chunkBytes, DETECT_SAMPLE_BYTES)), new Uint8Array(chunkBytes)];
+    const head = await fh.read(bufs[0], 0, DETECT_SAMPLE_BYTES, 0);
     const headBytes = bufs[0].subarray(0, head.bytesRead);
     const textHead = await textHeadAfterBlankLines(fh, headBytes, size);
     const detection = detectFormat(headBytes, size, opts.readerOptions, textHead);
@@ -165,7 +168,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     /** Earliest time (performance.now() ms) of the next snapshot; 0: the first chunk's. */
     let nextSnapshotMs = 0;
     if (snapshots) source = new FileByteSource(path);
-    next = fh.read(bufs[0], 0, CHUNK_BYTES, 0);
+    next = fh.read(bufs[0], 0, chunkBytes, 0);
     for (;;) {
       const { bytesRead }: { bytesRead: number } = await next;
       next = null;
@@ -176,7 +179,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
       }
       const chunk = (k === 0 ? bufs[0] : bufs[1]).subarray(0, bytesRead);
       k ^= 1;
-      next = fh.read(k === 0 ? bufs[0] : bufs[1], 0, CHUNK_BYTES, pos + bytesRead);
+      next = fh.read(k === 0 ? bufs[0] : bufs[1], 0, chunkBytes, pos + bytesRead);
       reader.push(chunk);
       pos += bytesRead;
       opts.onProgress?.(pos, size);
