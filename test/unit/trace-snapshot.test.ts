@@ -11,6 +11,11 @@ import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import type { FormatId, Trace } from '../../src/core/trace/trace';
 import { canonicalDump } from '../helpers/dump';
 import { readFormat } from '../helpers/text-formats';
+import { eventMatcher } from '../../src/core/analysis/event-filter';
+import { relNs } from '../../src/core/trace/time';
+import { Session } from '../../src/worker/session';
+import { TraceService } from '../../src/worker/trace-service';
+import { answerWebview } from '../../src/worker/webview-handlers';
 
 const LINE_FORMATS: readonly { format: FormatId; file: string }[] = [
   { format: 'ftrace', file: 'test/fixtures/ftrace/veth-ping.trace' },
@@ -132,4 +137,41 @@ test('snapshot ftrace: the last event is not settled until the next line shows i
     settledTexts.map((t) => t.length),
     [0, 0, 1, 1, 1, 2],
   );
+});
+
+test('worker services over snapshots: the filter, sort and timeline caches are of the latest snapshot, never an earlier one', async () => {
+  const bytes = new Uint8Array(readFileSync('test/fixtures/ftrace/veth-ping.trace'));
+  const source = new MemoryByteSource(bytes);
+  const reader = createReader('ftrace');
+  const take = (reader.snapshot as NonNullable<typeof reader.snapshot>).bind(reader);
+  reader.push(bytes.slice(0, 40_000));
+  const first = take(source);
+  const session = new Session(new TraceService(first), first, 'veth-ping.trace');
+  const filter = { text: 'ping' };
+  const sort = { column: 'ts', descending: true } as const;
+  const stats = async (): Promise<number> => {
+    const r = await answerWebview({ type: 'rangeStats', requestId: 1, startNs: relNs(0), endNs: relNs(1e15), filter }, session, {});
+    return r.type === 'rangeStats' ? r.stats.total : -1;
+  };
+  const counts = (t: Trace): number => {
+    const m = eventMatcher(t, filter);
+    let n = 0;
+    for (let i = 0; i < t.length; i++) if (m?.test(i)) n++;
+    return n;
+  };
+  const before = { rows: session.service.rows(0, 10, filter).total, sorted: session.service.rows(0, 10, filter, sort).total, range: await stats() };
+  assert.deepEqual(before, { rows: counts(first), sorted: counts(first), range: counts(first) });
+  reader.push(bytes.slice(40_000, 120_000));
+  const second = take(source);
+  session.update(second);
+  const after = { rows: session.service.rows(0, 10, filter).total, sorted: session.service.rows(0, 10, filter, sort).total, range: await stats() };
+  assert.ok(counts(second) > counts(first), 'the second snapshot has more matching events');
+  assert.deepEqual(after, { rows: counts(second), sorted: counts(second), range: counts(second) });
+  // Sorted by time, descending: the first row is the latest matching event read so far.
+  const top = session.service.rows(0, 1, filter, sort).rows[0];
+  assert.equal(top?.tsNs, Math.max(...Array.from({ length: second.length }, (_, i) => i).filter((i) => eventMatcher(second, filter)?.test(i)).map((i) => second.tsNs(i))));
+  const whole = reader.finish(source);
+  session.update(whole);
+  assert.equal(session.service.rows(0, 10, filter).total, counts(whole));
+  assert.equal(session.service.summary('veth-ping.trace').reading, undefined, 'the whole trace has no reading note');
 });
