@@ -16,6 +16,12 @@ import { MemoryBudget, defaultMemoryBudgetBytes, withMemoryBudget } from '../tra
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;
 
+/**
+ * The first read is smaller: its snapshot is the first screen (and `ktl events --limit 10`
+ * needs a few lines), so it should come after parsing KiBs, not a MiB with a cold JIT.
+ */
+const FIRST_CHUNK_BYTES = 64 * 1024;
+
 /** Bytes read around each request: sequential scans (filters, exports) hit the window. */
 const WINDOW_BYTES = 256 * 1024;
 
@@ -73,9 +79,10 @@ export interface LoadOptions {
   maxMemoryBytes?: number;
   /**
    * Called with what is read so far (a Trace with `partial` set, sharing the reader's columns):
-   * after the first chunk, then no more often than every `snapshotIntervalMs`, and never more
-   * often than 4x the time the previous call took (so that showing the prefix costs the read at
-   * most a fifth of its time). Formats without a partial view (trace.dat) are never snapshot.
+   * after the first chunk, then no more often than every `snapshotIntervalMs`, and only once
+   * the time spent showing the last one (this call, and the requests answered between chunks
+   * since) is at most a fifth of the time since it: showing the prefix costs the read at most
+   * about a fifth of its time. Formats without a partial view (trace.dat) are never snapshot.
    * Returning 'stop' ends the read there: loadTraceFile returns a snapshot of what was read.
    */
   onSnapshot?: (trace: Trace) => 'stop' | undefined;
@@ -165,11 +172,23 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     let k = 0;
     const snapshots = opts.onSnapshot && reader.snapshot ? { onSnapshot: opts.onSnapshot, take: reader.snapshot.bind(reader) } : null;
     const intervalMs = opts.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS;
-    /** Earliest time (performance.now() ms) of the next snapshot; 0: the first chunk's. */
-    let nextSnapshotMs = 0;
+    /** When the last snapshot was done (performance.now() ms); null before the first. */
+    let lastSnapshotMs: number | null = null;
+    /**
+     * ms the read lost to showing the prefix since the last snapshot: the snapshot call itself
+     * and the yields between chunks, where the requests over it are answered.
+     */
+    let shownMs = 0;
     if (snapshots) source = new FileByteSource(path);
-    next = fh.read(bufs[0], 0, chunkBytes, 0);
+    next = fh.read(bufs[0], 0, snapshots ? Math.min(chunkBytes, FIRST_CHUNK_BYTES) : chunkBytes, 0);
     for (;;) {
+      if (snapshots) {
+        // Let messages in (requests over the snapshot) between chunks: a read that completed
+        // while the last chunk was parsed resolves without returning to the event loop.
+        const y0 = performance.now();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        shownMs += performance.now() - y0;
+      }
       const { bytesRead }: { bytesRead: number } = await next;
       next = null;
       if (bytesRead === 0) break;
@@ -188,15 +207,17 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
         reader.stop(`${overBudget} at byte offset ${pos} (${budget.events.toLocaleString('en-US')} ${what} read); the ${what} read so far are kept`);
         break;
       }
-      if (snapshots && source && pos < size && performance.now() >= nextSnapshotMs) {
-        const t0 = performance.now();
+      // The next snapshot once the interval has passed and showing the last one (its summary,
+      // the pages and timeline asked of it) took at most a fifth of the time since.
+      const t0 = performance.now();
+      if (snapshots && source && pos < size && (lastSnapshotMs === null || t0 - lastSnapshotMs >= Math.max(intervalMs, 4 * shownMs))) {
         if (snapshots.onSnapshot(snapshots.take(borrowed(source))) === 'stop') {
           const owner = source;
           source = null;
           return snapshots.take(owner);
         }
-        const t1 = performance.now();
-        nextSnapshotMs = t1 + Math.max(intervalMs, 4 * (t1 - t0));
+        lastSnapshotMs = performance.now();
+        shownMs = lastSnapshotMs - t0;
       }
     }
     const owner = source ?? new FileByteSource(path);
