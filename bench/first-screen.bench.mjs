@@ -12,7 +12,6 @@
 // Env: BENCH_SIZES (default 300M,1G), BENCH_RUNS (default 3), BENCH_WHOLE_UP_TO (default 1.5G),
 // BENCH_BASELINE_WORKER (a worker.js built from before the partial view, e.g. main's dist/worker.js:
 // measured the same way, for the before/after ratio of first rows and of the whole read).
-/* global document -- inside page.waitForFunction: runs in the page */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
