@@ -119,6 +119,31 @@ describe('row cache', () => {
     assert.match(c.lastError ?? '', /malformed/);
   });
 
+  it('refresh (the trace grew while read) keeps showing cached rows, asks for them again and takes the new ones', () => {
+    const sent: RowsRequest[] = [];
+    const c = new RowCache((r) => sent.push(r), new Rpc(() => undefined).nextId);
+    c.reset({}, 300);
+    c.ensure(0, 10, 0);
+    assert.equal(c.accept({ requestId: sent[0]!.requestId, total: 300, start: 0, rows: page(0, PAGE_ROWS) }), true);
+    const inFlight = sent.length;
+    c.ensure(PAGE_ROWS, PAGE_ROWS + 10, PAGE_ROWS);
+    const stale = sent[inFlight]!;
+    c.refresh(5_000);
+    assert.equal(c.total, 5_000);
+    assert.equal(c.get(3)?.index, 3, 'the rows on screen stay until their new page comes');
+    const version = c.version;
+    c.ensure(0, 10, 0);
+    const again = sent.at(-1)!;
+    assert.equal(again.start, 0, 'the cached page is asked for again');
+    assert.equal(c.accept({ requestId: stale.requestId, total: 300, start: PAGE_ROWS, rows: page(PAGE_ROWS, 100) }), false, 'a reply asked before the refresh is dropped');
+    const completed = page(0, PAGE_ROWS).map((r) => (r.index === 3 ? { ...r, text: 'completed' } : r));
+    assert.equal(c.accept({ requestId: again.requestId, total: 5_000, start: 0, rows: completed }), true);
+    assert.equal(c.get(3)?.text, 'completed');
+    assert.ok(c.version > version, 'rows drawn from the old page are drawn again');
+    c.ensure(0, 10, 0);
+    assert.equal(sent.at(-1), again, 'a fresh page is not asked for again');
+  });
+
   it('keeps at most four requests in flight', () => {
     const sent: RowsRequest[] = [];
     const c = new RowCache((r) => sent.push(r), new Rpc(() => undefined).nextId);
