@@ -56,7 +56,8 @@ async function openOnce(browser, file, waitWhole, workerJs = 'dist/worker.js') {
   const log = (what) => trace && console.log(`${(now() - t0).toFixed(0).padStart(6)} ms ${what}`);
   const post = (m) => {
     if (m.type !== 'progress') log(`-> page ${m.type}${m.type === 'summary' ? ` ${m.summary.events}` : ''}`);
-    const sent = send?.(m);
+    // A message still coming from the worker as the page closes: nobody to show it to.
+    const sent = send?.(m)?.catch(() => undefined);
     if (trace && m.type !== 'progress') void sent?.then(() => log(`   delivered ${m.type}`));
   };
   worker.on('message', (m) => {
@@ -109,8 +110,8 @@ async function openOnce(browser, file, waitWhole, workerJs = 'dist/worker.js') {
     times.rows = now() - t0;
     if (waitWhole) await whole;
   } finally {
-    await w.close();
     await worker.terminate();
+    await w.close();
   }
   return times;
 }
