@@ -81,8 +81,8 @@ export interface LoadOptions {
    * Called with what is read so far (a Trace with `partial` set, sharing the reader's columns):
    * after the first chunk, then no more often than every `snapshotIntervalMs`, and only once
    * the time spent showing the last one (this call, and the requests answered between chunks
-   * since) is at most a fifth of the time since it: showing the prefix costs the read at most
-   * about a fifth of its time. Formats without a partial view (trace.dat) are never snapshot.
+   * since) is at most a tenth of the time since it: the snapshots grow rarer as the trace and
+   * its summary grow. Formats without a partial view (trace.dat) are never snapshot.
    * Returning 'stop' ends the read there: loadTraceFile returns a snapshot of what was read.
    */
   onSnapshot?: (trace: Trace) => 'stop' | undefined;
@@ -94,6 +94,9 @@ export interface LoadOptions {
 
 /** Default for LoadOptions.snapshotIntervalMs: the editor fills in about three times a second. */
 export const SNAPSHOT_INTERVAL_MS = 300;
+
+/** Time since the last snapshot, as a multiple of the time showing it took, before the next. */
+const SHOWN_SHARE = 10;
 
 /** The file's bytes for snapshots: they must not close the source the finished trace owns. */
 function borrowed(source: ByteSource): ByteSource {
@@ -182,14 +185,14 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     if (snapshots) source = new FileByteSource(path);
     next = fh.read(bufs[0], 0, snapshots ? Math.min(chunkBytes, FIRST_CHUNK_BYTES) : chunkBytes, 0);
     for (;;) {
-      if (snapshots) {
-        // Let messages in (requests over the snapshot) between chunks: a read that completed
-        // while the last chunk was parsed resolves without returning to the event loop.
-        const y0 = performance.now();
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        shownMs += performance.now() - y0;
-      }
+      const y0 = performance.now();
+      // Let messages in (requests over the snapshot) between chunks: a read that completed
+      // while the last chunk was parsed resolves without returning to the event loop.
+      if (snapshots) await new Promise<void>((resolve) => setImmediate(resolve));
       const { bytesRead }: { bytesRead: number } = await next;
+      // Requests are answered here; a read from a cold disk waits here too (which only makes
+      // the snapshots of a disk-bound read rarer).
+      if (snapshots) shownMs += performance.now() - y0;
       next = null;
       if (bytesRead === 0) break;
       if (opts.signal?.aborted) {
@@ -208,9 +211,10 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
         break;
       }
       // The next snapshot once the interval has passed and showing the last one (its summary,
-      // the pages and timeline asked of it) took at most a fifth of the time since.
+      // the pages and timeline asked of it) took at most a tenth of the time since (the garbage
+      // it leaves costs about as much again, measured: bench/first-screen.bench.mjs).
       const t0 = performance.now();
-      if (snapshots && source && pos < size && (lastSnapshotMs === null || t0 - lastSnapshotMs >= Math.max(intervalMs, 4 * shownMs))) {
+      if (snapshots && source && pos < size && (lastSnapshotMs === null || t0 - lastSnapshotMs >= Math.max(intervalMs, SHOWN_SHARE * shownMs))) {
         if (snapshots.onSnapshot(snapshots.take(borrowed(source))) === 'stop') {
           const owner = source;
           source = null;
