@@ -86,7 +86,7 @@ export interface LoadOptions {
    * Returning 'stop' ends the read there: loadTraceFile returns a snapshot of what was read.
    */
   onSnapshot?: (trace: Trace) => 'stop' | undefined;
-  /** Minimum ms between snapshots after the first (0: after every chunk). */
+  /** Minimum ms between snapshots after the first (0: after every chunk, unthrottled: `ktl events --limit`). */
   snapshotIntervalMs?: number;
   /** Bytes per read (default CHUNK_BYTES); tests read small fixtures in several chunks. */
   chunkBytes?: number;
@@ -214,7 +214,8 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
       // the pages and timeline asked of it) took at most a tenth of the time since (the garbage
       // it leaves costs about as much again, measured: bench/first-screen.bench.mjs).
       const t0 = performance.now();
-      if (snapshots && source && pos < size && (lastSnapshotMs === null || t0 - lastSnapshotMs >= Math.max(intervalMs, SHOWN_SHARE * shownMs))) {
+      const due = lastSnapshotMs === null || intervalMs === 0 || t0 - lastSnapshotMs >= Math.max(intervalMs, SHOWN_SHARE * shownMs);
+      if (snapshots && source && pos < size && due) {
         if (snapshots.onSnapshot(snapshots.take(borrowed(source))) === 'stop') {
           const owner = source;
           source = null;
