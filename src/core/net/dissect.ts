@@ -24,7 +24,18 @@ export function dissectPacket(bytes: Uint8Array, linkType: number, origLen: numb
     d.problem('malformed', `decoder error: ${err instanceof Error ? err.message : String(err)}`, 0);
   }
   if (d.summary === '') d.summary = `${d.protocol}, ${bytes.length} bytes`;
+  if (d.infoText === '') d.infoText = infoFromSummary(d.summary, d.src, d.dst);
   return d.info();
+}
+
+/**
+ * The Info column of a packet whose dissector wrote none: its summary, less the `SRC > DST: ` head
+ * that the Source and Destination columns already show.
+ */
+function infoFromSummary(summary: string, src: string | null, dst: string | null): string {
+  if (src === null || dst === null) return summary;
+  const head = `${src} > ${dst}: `;
+  return summary.startsWith(head) ? summary.slice(head.length) : summary;
 }
 
 /** Protocol name for an IP protocol number whose payload the full decoder does not descend into. */
