@@ -16,6 +16,7 @@ import { eventMatcher } from '../core/analysis/event-filter';
 import { interfacesJson } from '../core/formats/capture/common';
 import { absNsText } from '../core/trace/time';
 import { sortedRows } from './row-sort';
+import { packetRow } from './packet-rows';
 
 /** Errors listed in the summary; the count covers all of them. */
 const SUMMARY_ERRORS = 50;
@@ -87,6 +88,7 @@ export class TraceService {
   private row(i: number): EventRow {
     const t = this.trace;
     const tgid = t.tgid(i);
+    const packet = packetRow(t, i);
     return {
       index: i,
       line: t.line(i),
@@ -98,6 +100,7 @@ export class TraceService {
       flags: t.flags(i),
       event: t.event(i),
       text: eventText(t, i),
+      ...(packet ? { packet } : {}),
     };
   }
 
