@@ -67,7 +67,7 @@ const table = new EventTable({
   selectedRow: (row) => {
     if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
   },
-  layoutChanged: ({ columns, detailsPx }) => host.saveState({ layout: { ...host.getState().layout, columns, ...(detailsPx !== null ? { detailsPx } : {}) } }),
+  layoutChanged: ({ columns, detailsPx, timeMode }) => host.saveState({ layout: { ...host.getState().layout, columns, timeMode, ...(detailsPx !== null ? { detailsPx } : {}) } }),
 });
 const packetView = new PacketView(
   rpc,
@@ -119,6 +119,7 @@ const timeline = new TimelineView({
 });
 const savedAtLoad = host.getState();
 table.restoreLayout(savedAtLoad.layout?.columns, savedAtLoad.layout?.detailsPx);
+if (savedAtLoad.layout?.timeMode) table.setTimeMode(savedAtLoad.layout.timeMode);
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
 const lifecycles = new LifecycleView(
   {

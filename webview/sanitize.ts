@@ -63,6 +63,7 @@ function isPacketRow(v: unknown): boolean {
     isRecord(v) &&
     typeof v.timeNs === 'string' &&
     /^-?\d{1,30}$/.test(v.timeNs) &&
+    (v.prevTimeNs === null || (typeof v.prevTimeNs === 'string' && /^-?\d{1,30}$/.test(v.prevTimeNs))) &&
     isCount(v.digits) &&
     v.digits <= 9 &&
     typeof v.source === 'string' &&

@@ -106,6 +106,11 @@ export interface EventRow {
 export interface PacketRowView {
   /** Absolute time, decimal ns since 1970 (Trace.absNs as a string). */
   readonly timeNs: AbsNsText;
+  /**
+   * Time of the previous displayed packet in file order (the packets passing the row request's
+   * filter, whatever the sort), null for the first: Wireshark's "delta time displayed".
+   */
+  readonly prevTimeNs: AbsNsText | null;
   /** Decimal digits of the interface's timestamp resolution (pcap µs 6, ns 9; pcapng if_tsresol), at most 9. */
   readonly digits: number;
   readonly source: string;

@@ -18,14 +18,33 @@ export function resolutionDigits(tsresol: string): number {
   return 9;
 }
 
-/** The packet-list row of packet `i`, or undefined when the trace is not a capture. */
-export function packetRow(trace: Trace, i: number): PacketRowView | undefined {
+/**
+ * The packet-list row of packet `i`, or undefined when the trace is not a capture. `displayed`:
+ * the indices passing the filter in file order (null: every packet), for the previous displayed
+ * packet's time.
+ */
+export function packetRow(trace: Trace, i: number, displayed: Uint32Array | null): PacketRowView | undefined {
   const info = captureInfo(trace);
   if (!info) return undefined;
   const iface = info.interfaces[trace.cpu(i)];
+  const prev = previousDisplayed(i, displayed);
   return {
     timeNs: absNsText(trace.absNs(i)),
+    prevTimeNs: prev === null ? null : absNsText(trace.absNs(prev)),
     digits: iface ? resolutionDigits(iface.tsresol) : 9,
     ...packetColumns(trace, i),
   };
+}
+
+/** The displayed packet before `i` in file order (binary search in the ascending list), or null. */
+export function previousDisplayed(i: number, displayed: Uint32Array | null): number | null {
+  if (!displayed) return i > 0 ? i - 1 : null;
+  let lo = 0;
+  let hi = displayed.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((displayed[mid] as number) < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? (displayed[lo - 1] as number) : null;
 }

@@ -72,7 +72,9 @@ export class TraceService {
     const total = index ? index.length : this.trace.length;
     const rows: EventRow[] = [];
     const end = Math.min(total, start + count);
-    for (let k = start; k < end; k++) rows.push(this.row(index ? (index[k] as number) : k));
+    // Captures: each packet's previous displayed one is in the filter's file-order list.
+    const displayed = this.matching(filter);
+    for (let k = start; k < end; k++) rows.push(this.row(index ? (index[k] as number) : k, displayed));
     return { total, rows };
   }
 
@@ -85,10 +87,10 @@ export class TraceService {
     this.trace.close();
   }
 
-  private row(i: number): EventRow {
+  private row(i: number, displayed: Uint32Array | null = null): EventRow {
     const t = this.trace;
     const tgid = t.tgid(i);
-    const packet = packetRow(t, i);
+    const packet = packetRow(t, i, displayed);
     return {
       index: i,
       line: t.line(i),

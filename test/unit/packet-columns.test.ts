@@ -76,11 +76,16 @@ test('packet rows carry the exact absolute time and the interface precision', ()
   assert.equal(resolutionDigits('2^-10'), 4);
   assert.equal(resolutionDigits('2^-40'), 9);
   const t = readCaptureFile(HOST_A);
-  const row = packetRow(t, 11);
+  const row = packetRow(t, 11, null);
   assert.ok(row);
   assert.equal(row.digits, 6, 'a microsecond pcap');
   assert.equal(BigInt(row.timeNs), t.absNs(11));
   assert.equal(BigInt(row.timeNs) % 1000n, 0n);
+  assert.equal(row.prevTimeNs, String(t.absNs(10)));
+  assert.equal(packetRow(t, 0, null)?.prevTimeNs, null);
+  // Under a filter, the previous displayed packet in file order (not the previous row of a sort).
+  assert.equal(packetRow(t, 11, Uint32Array.from([3, 7, 11, 12]))?.prevTimeNs, String(t.absNs(7)));
+  assert.equal(packetRow(t, 3, Uint32Array.from([3, 7, 11, 12]))?.prevTimeNs, null);
 });
 
 /** The list a sort must give: file indices by (key, index), either way. */
