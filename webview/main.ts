@@ -61,7 +61,7 @@ const table = new EventTable({
     revealTableSelection();
   },
   totalChanged: (total) => {
-    if (summary) filterBar.showCount(total, summary.events);
+    if (summary) filterBar.showCount(total, summary.events, isCaptureSummary(summary) ? 'packets' : 'events');
   },
   // Captures: the selected packet's layers and bytes below the table.
   selectedRow: (row) => {
@@ -234,7 +234,7 @@ function showSummary(s: TraceSummary): void {
     const f = filters.current;
     table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null);
   }
-  filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events);
+  filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events, isCaptureSummary(s) ? 'packets' : 'events');
   // Captures: packet details under the table, findings in the sidebar (render() rebuilt it).
   packetView.element.hidden = !isCaptureSummary(s);
   if (isCaptureSummary(s)) {

@@ -130,6 +130,13 @@ describe('capture webview: the packet table in Wireshark’s shape (Chromium, ho
       assertNoOverlap(r, `row ${k}`, c.table);
       r.forEach((cell, j) => assert.ok(Math.abs(cell.left - (c.head[j] as Cell).left) < 1 && Math.abs(cell.right - (c.head[j] as Cell).right) < 1, `row ${k} column ${j} under its header`));
     }
+    // The summary speaks of packets and interfaces: no CPUs, tracer, lost events, tasks.
+    const strip = await page.locator('.ktl-summary, #summary-events').first().evaluate((e) => (e.closest('header') ?? e.parentElement?.parentElement ?? e).textContent ?? '');
+    assert.match(strip, /packets/);
+    assert.match(strip, /interfaces/);
+    assert.doesNotMatch(strip, /CPUs|tracer|lost/);
+    assert.equal(await page.$$eval('#summary-cpus, #summary-tracer, #summary-lost, #summary-task-list', (e) => e.length), 0);
+    assert.match(await page.locator('body').innerText(), /68 of 68 packets/);
     // No trace columns (CPU, Task-PID, Event) in a capture's table.
     assert.equal(await page.$$eval('.ktl-table .c-cpu, .ktl-table .c-task, .ktl-table .c-event', (e) => e.length), 0);
     // Every shown row is core's packet columns of its packet.
