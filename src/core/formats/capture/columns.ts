@@ -16,6 +16,8 @@
 import type { Trace } from '../../trace/trace';
 import type { PacketInfo } from '../../net/packet';
 import { decodePacket } from './decode';
+import { packetBytes } from './common';
+import { ipEndpoints } from '../../net/dissect';
 
 export interface PacketColumns {
   readonly source: string;
@@ -89,6 +91,16 @@ export function packetAddresses(p: PacketInfo): { source: string; destination: s
   const sllSrc = sll?.fields.find((f) => f.name === 'sll.src.eth' || f.name === 'sll.src');
   if (sllSrc) return { source: sllSrc.value, destination: '' };
   return { source: p.src ?? '', destination: p.dst ?? '' };
+}
+
+/**
+ * Source and Destination of packet `i` without dissecting it when its IP header says them
+ * (net/dissect.ts ipEndpoints, the same answer); the full decoder for every other packet.
+ */
+export function packetEndpoints(trace: Trace, i: number): { source: string; destination: string } {
+  const bytes = packetBytes(trace, i);
+  const fast = bytes ? ipEndpoints(bytes, 0, bytes.length, trace.extra('linkType')?.get(i) ?? 1) : null;
+  return fast ? { source: fast.src, destination: fast.dst } : packetAddresses(decodePacket(trace, i));
 }
 
 /** The packet-list row of packet `i` of a capture (decodes the packet). */
