@@ -117,6 +117,8 @@ export class EventTable {
   private columns: readonly TableColumn[] = COLUMNS;
   /** A capture's Time column format (packet-time.ts). */
   private timeMode: TimeMode = 'relative';
+  /** Digits the capture's No. column is sized for. */
+  private noDigits = 0;
   /** False until the first reset(): no rows are asked for before the summary arrived. */
   private started = false;
 
@@ -278,6 +280,8 @@ export class EventTable {
     this.element.classList.toggle('ktl-packets', kind === 'packet');
     this.element.setAttribute('aria-label', kind === 'packet' ? 'Packets' : 'Trace events');
     this.element.dataset.timeMode = this.timeMode;
+    this.noDigits = 0;
+    if (!this.columnWidths.has('c-no')) this.element.style.setProperty('--c-no', 'calc(3ch + 12px)');
     this.sort = null;
     this.buildHead();
     for (const s of this.slots) s.row.remove();
@@ -535,6 +539,12 @@ export class EventTable {
     }
     row.dataset.line = String(ev.line);
     row.dataset.index = String(ev.index);
+    // No. is as wide as the longest packet number shown so far, no wider (unless dragged): room for Info.
+    const digits = String(ev.line).length;
+    if (digits > this.noDigits && !this.columnWidths.has('c-no')) {
+      this.noDigits = digits;
+      this.element.style.setProperty('--c-no', `calc(${digits}ch + 12px)`);
+    }
     fillPacketCells(cells, ev, this.timeMode, this.originNs);
   }
 
