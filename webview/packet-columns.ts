@@ -38,16 +38,16 @@ export function timeModeSelect(current: TimeMode, changed: (mode: TimeMode) => v
   for (const m of TIME_MODES) {
     const o = el('option', '', m.label);
     o.value = m.mode;
-    o.title = m.title;
+    setTitle(o, m.title);
     select.append(o);
   }
   select.value = current;
-  select.title = TIME_MODES.find((m) => m.mode === current)?.title ?? '';
+  setTitle(select, TIME_MODES.find((m) => m.mode === current)?.title ?? '');
   for (const type of ['click', 'keydown', 'pointerdown'] as const) select.addEventListener(type, (e) => e.stopPropagation());
   select.addEventListener('change', () => {
     const mode = TIME_MODES.find((m) => m.mode === select.value)?.mode;
     if (!mode) return;
-    select.title = TIME_MODES.find((m) => m.mode === mode)?.title ?? '';
+    setTitle(select, TIME_MODES.find((m) => m.mode === mode)?.title ?? '');
     changed(mode);
   });
   return select;
@@ -64,7 +64,7 @@ export function fillPacketCells(cells: readonly HTMLElement[], ev: EventRow, mod
     return;
   }
   setText(time, packetTimeText(mode, p, originNs));
-  time.title = `${packetTimeText('absolute', p, originNs)} UTC · ${packetTimeText('relative', p, originNs)} s since the first packet`;
+  setTitle(time, `${packetTimeText('absolute', p, originNs)} UTC · ${packetTimeText('relative', p, originNs)} s since the first packet`);
   setText(src, p.source);
   setTitle(src, p.source);
   setText(dst, p.destination);
@@ -72,7 +72,7 @@ export function fillPacketCells(cells: readonly HTMLElement[], ev: EventRow, mod
   setText(proto, p.protocol);
   setText(len, String(p.length));
   len.classList.toggle('ktl-cut', p.caplen < p.length);
-  len.title = p.caplen < p.length ? `${formatCount(p.length)} bytes on the wire, ${formatCount(p.caplen)} captured` : `${formatCount(p.length)} bytes`;
+  setTitle(len, p.caplen < p.length ? `${formatCount(p.length)} bytes on the wire, ${formatCount(p.caplen)} captured` : `${formatCount(p.length)} bytes`);
   setText(info, p.info);
   setTitle(info, p.info);
 }
