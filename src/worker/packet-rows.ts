@@ -8,6 +8,7 @@ import { captureInfo } from '../core/formats/capture/common';
 import { packetColumns } from '../core/formats/capture/columns';
 import { absNsText } from '../core/trace/time';
 import type { Trace } from '../core/trace/trace';
+import type { PacketInfo } from '../core/net/packet';
 
 /** Decimal digits a timestamp resolution needs (`10^-6` 6, `10^-9` 9, `2^-10` 4), at most 9 (ns). */
 export function resolutionDigits(tsresol: string): number {
@@ -23,7 +24,7 @@ export function resolutionDigits(tsresol: string): number {
  * the indices passing the filter in file order (null: every packet), for the previous displayed
  * packet's time.
  */
-export function packetRow(trace: Trace, i: number, displayed: Uint32Array | null): PacketRowView | undefined {
+export function packetRow(trace: Trace, i: number, displayed: Uint32Array | null, decoded?: PacketInfo): PacketRowView | undefined {
   const info = captureInfo(trace);
   if (!info) return undefined;
   const iface = info.interfaces[trace.cpu(i)];
@@ -32,7 +33,7 @@ export function packetRow(trace: Trace, i: number, displayed: Uint32Array | null
     timeNs: absNsText(trace.absNs(i)),
     prevTimeNs: prev === null ? null : absNsText(trace.absNs(prev)),
     digits: iface ? resolutionDigits(iface.tsresol) : 9,
-    ...packetColumns(trace, i),
+    ...packetColumns(trace, i, decoded),
   };
 }
 

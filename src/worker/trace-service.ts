@@ -13,7 +13,8 @@ import { timelineTracksByTask } from './timeline-service';
 import { MAX_SUMMARY_GAPS, MAX_TASK_TRACKS } from '../protocol/messages';
 import { traceGaps } from '../core/analysis/trace-gaps';
 import { eventMatcher } from '../core/analysis/event-filter';
-import { interfacesJson } from '../core/formats/capture/common';
+import { captureInfo, interfacesJson } from '../core/formats/capture/common';
+import { decodePacket } from '../core/formats/capture/decode';
 import { absNsText } from '../core/trace/time';
 import { sortedRows } from './row-sort';
 import { packetRow } from './packet-rows';
@@ -90,7 +91,9 @@ export class TraceService {
   private row(i: number, displayed: Uint32Array | null = null): EventRow {
     const t = this.trace;
     const tgid = t.tgid(i);
-    const packet = packetRow(t, i, displayed);
+    // A capture's packet is decoded once for its text (the summary) and its packet-list columns.
+    const decoded = captureInfo(t) ? decodePacket(t, i) : null;
+    const packet = decoded ? packetRow(t, i, displayed, decoded) : undefined;
     return {
       index: i,
       line: t.line(i),
@@ -101,7 +104,7 @@ export class TraceService {
       comm: t.comm(i),
       flags: t.flags(i),
       event: t.event(i),
-      text: eventText(t, i),
+      text: decoded ? decoded.summary : eventText(t, i),
       ...(packet ? { packet } : {}),
     };
   }

@@ -10,6 +10,7 @@ import { CORPUS_CAPTURES, corpusCapture, readCapture } from '../helpers/capture'
 import { packetBytes } from '../../src/core/formats/capture/common';
 import { decodePacket } from '../../src/core/formats/capture/decode';
 import { ipEndpoints } from '../../src/core/net/dissect';
+import { eventText } from '../../src/core/formats/decode';
 import { addressKey, compareAddresses, sortAddresses } from '../../src/core/net/address-order';
 import { packetRow, resolutionDigits } from '../../src/worker/packet-rows';
 import { TraceService } from '../../src/worker/trace-service';
@@ -147,6 +148,11 @@ test('the worker sorts every packet column, stable, both ways, under a filter ex
         assert.equal(gotF.total, filtered.length);
         assert.deepEqual(gotF.rows.map((r) => r.index), expected(keys, filtered, descending, compare), `${column} under the filter`);
       }
+    }
+    // A row's text is the packet's summary (decoded once with its columns), as eventText gives it.
+    for (const r of svc.rows(0, 5000, {}).rows) {
+      assert.equal(r.text, eventText(t, r.index));
+      assert.deepEqual(r.packet && { ...r.packet, timeNs: undefined, prevTimeNs: undefined, digits: undefined }, { ...packetColumns(t, r.index), timeNs: undefined, prevTimeNs: undefined, digits: undefined });
     }
     // Rows of a capture carry the packet columns; the first page of a Source sort starts at the lowest address.
     const first = svc.rows(0, 1, {}, { column: 'source', descending: false }).rows[0];

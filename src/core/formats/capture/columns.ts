@@ -103,9 +103,8 @@ export function packetEndpoints(trace: Trace, i: number): { source: string; dest
   return fast ? { source: fast.src, destination: fast.dst } : packetAddresses(decodePacket(trace, i));
 }
 
-/** The packet-list row of packet `i` of a capture (decodes the packet). */
-export function packetColumns(trace: Trace, i: number): PacketColumns {
-  const p = decodePacket(trace, i);
+/** The packet-list row of packet `i` of a capture (decodes the packet unless given its decode `p`). */
+export function packetColumns(trace: Trace, i: number, p: PacketInfo = decodePacket(trace, i)): PacketColumns {
   const caplen = trace.extra('caplen')?.get(i) ?? 0;
   return {
     ...packetAddresses(p),
