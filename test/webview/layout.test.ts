@@ -62,9 +62,9 @@ describe('resizable panes (Chromium, real TraceService)', () => {
   let service: TraceService;
   const pages: WebviewPage[] = [];
 
-  async function open(initialState?: unknown): Promise<WebviewPage> {
+  async function open(initialState?: unknown, viewport = HALF): Promise<WebviewPage> {
     const trace = await service.withTrace(async (t) => t);
-    const w = await openWebview(browser, new ServiceHost(service, trace, 'veth-ping.trace'), { viewport: HALF, initialState });
+    const w = await openWebview(browser, new ServiceHost(service, trace, 'veth-ping.trace'), { viewport, initialState });
     pages.push(w);
     await w.page.waitForSelector('#event-table .ktl-row[data-index]', { timeout: WAIT_MS });
     await w.page.waitForSelector('.ktl-tl-axis .tick text', { timeout: WAIT_MS });
@@ -149,6 +149,32 @@ describe('resizable panes (Chromium, real TraceService)', () => {
     assert.match(first.text, /^0(\.0+)? /, `first label ${first.text}`);
     assert.ok(first.left >= svg - 0.5, `the first label "${first.text}" starts at ${first.left}, left of its SVG at ${svg}: cut off`);
     for (let i = 1; i < boxes.length; i++) assert.ok((boxes[i] as { left: number }).left >= (boxes[i - 1] as { right: number }).right, `labels ${i - 1} and ${i} overlap`);
+  });
+
+  it('the time axis zoomed to ~2.7 ms 1000 s into a trace: labels as long as "1055120.4 ms" never overlap', async () => {
+    // markers-hostile.trace spans 1055 s (two recordings' markers): deep in it a 0.1 ms tick's
+    // label has 7 digits and a decimal, wider than d3's nicest step leaves it at 800 px.
+    const long = await TraceService.open('test/fixtures/ftrace/markers-hostile.trace');
+    const trace = await long.withTrace(async (t) => t);
+    const s = long.summary('markers-hostile.trace');
+    const from = s.firstTsNs + s.durationNs - 3_000_000;
+    const w = await openWebview(browser, new ServiceHost(long, trace, 'markers-hostile.trace'), { viewport: HALF, initialState: { version: 1, timeline: { range: [from, from + 2_700_000], selection: null } } });
+    pages.push(w);
+    const page = w.page;
+    await page.waitForFunction(() => document.querySelectorAll('.ktl-tl-axis .tick text').length >= 2, undefined, { timeout: WAIT_MS });
+    const boxes = await page.$$eval('.ktl-tl-axis .tick text', (ts) =>
+      ts.map((t) => {
+        const b = t.getBoundingClientRect();
+        return { left: b.left, right: b.right, text: t.textContent ?? '' };
+      }),
+    );
+    assert.ok(boxes.length >= 2, `ticks drawn: ${boxes.map((b) => b.text).join(' | ')}`);
+    assert.ok(boxes.every((b) => /^\d{7,}(\.\d+)? ms$/.test(b.text)), `long labels: ${boxes.map((b) => b.text).join(' | ')}`);
+    for (let i = 1; i < boxes.length; i++) {
+      const [a, b] = [boxes[i - 1] as { right: number; text: string }, boxes[i] as { left: number; text: string }];
+      assert.ok(b.left >= a.right, `"${a.text}" and "${b.text}" overlap (${a.right} > ${b.left})`);
+    }
+    long.dispose();
   });
 
   it('the timeline: two tracks grow to fill its quarter of the editor; its bottom edge dragged resizes it, saved and restored; too many to fit scroll under the axis', async () => {
