@@ -190,9 +190,11 @@ describe('capture webview: the packet table in Wireshark’s shape (Chromium, ho
     assert.ok(await page.$$eval('#event-table .ktl-row[data-index]:not([hidden]) .c-time', (e) => e.every((x) => x.scrollWidth <= x.clientWidth)), 'a time cell is cut');
     await page.screenshot({ path: join(SHOTS, 'capture-table-800-utc.png') });
 
-    // Kept per editor: a webview restored from the saved state starts in that format.
-    const saved = w.state.value as { layout?: { timeMode?: string } };
-    assert.equal(saved.layout?.timeMode, 'absolute');
+    // Kept per editor (host.ts batches setState: wait for it): a webview restored from the saved state starts in that format.
+    const savedMode = (): string | undefined => (w.state.value as { layout?: { timeMode?: string } } | null)?.layout?.timeMode;
+    for (let waited = 0; savedMode() !== 'absolute' && waited < WAIT_MS; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(savedMode(), 'absolute');
+    const saved = w.state.value;
     const again = await openCapture(saved);
     assert.equal(await again.page.inputValue('#packet-time-mode'), 'absolute');
     assert.equal((await timeTexts(again.page))[0], utc(trace.absNs(0)));
