@@ -166,16 +166,20 @@ describe('capture webview: the packet table in Wireshark’s shape (Chromium, ho
     const indices = await shownIndices(page);
     assert.deepEqual(await timeTexts(page), indices.map((i) => micro(trace.absNs(i) - first)), 'relative');
 
+    // The cells are redrawn on the next frame: wait for the last shown row's text.
+    const lastShows = (text: string): Promise<unknown> =>
+      page.waitForFunction((t) => Array.from(document.querySelectorAll('#event-table .ktl-row[data-index]:not([hidden]) .c-time')).some((c) => c.textContent === t), text, { timeout: WAIT_MS });
+    const last = indices[indices.length - 1] as number;
     await page.selectOption('#packet-time-mode', 'delta');
-    await page.waitForFunction(() => document.querySelector('.ktl-table')?.getAttribute('data-time-mode') === 'delta', undefined, { timeout: WAIT_MS });
+    await lastShows(micro(trace.absNs(last) - trace.absNs(last - 1)));
     assert.deepEqual(await timeTexts(page), indices.map((i) => micro(i === 0 ? 0n : trace.absNs(i) - trace.absNs(i - 1))), 'delta displayed');
 
-    await page.selectOption('#packet-time-mode', 'absolute');
-    await page.waitForFunction(() => document.querySelector('.ktl-table')?.getAttribute('data-time-mode') === 'absolute', undefined, { timeout: WAIT_MS });
     const utc = (ns: bigint): string => {
       const iso = new Date(Number(ns / 1_000_000_000n) * 1000).toISOString();
       return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0').slice(0, 6)}`;
     };
+    await page.selectOption('#packet-time-mode', 'absolute');
+    await lastShows(utc(trace.absNs(last)));
     assert.deepEqual(await timeTexts(page), indices.map((i) => utc(trace.absNs(i))), 'absolute UTC');
     // The date-time column is wider than 800 px leaves (style.css): the table scrolls sideways,
     // header and rows together: every header cell over its column, no cell over another.
