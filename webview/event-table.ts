@@ -163,7 +163,12 @@ export class EventTable {
     this.layer.addEventListener('click', (e) => this.onClick(e, false));
     this.layer.addEventListener('dblclick', (e) => this.onClick(e, true));
     new ResizeObserver(() => {
+      // A selected row on screen stays on screen when the viewport shrinks (a capture's packet
+      // pane opening below it on the first selection).
+      const sel = this.selected;
+      const wasShown = sel !== null && sel >= this.firstRow && sel + 1 <= this.firstRow + this.viewportPx / ROW_PX;
       this.viewportPx = this.viewport.clientHeight;
+      if (wasShown && sel + 1 > this.firstRow + this.viewportPx / ROW_PX) this.firstRow = clampFirstRow(sel + 1 - this.viewportPx / ROW_PX, this.geometry());
       // The header keeps its columns over the rows' whatever the scrollbar's width (VS Code's
       // 10 px, a browser's 15 px): columns that give way (a capture's addresses) then agree too.
       this.head.style.paddingRight = `${Math.max(0, this.viewport.offsetWidth - this.viewport.clientWidth)}px`;
@@ -579,7 +584,10 @@ export class EventTable {
     if (this.selected === null) {
       this.host.selectedRow?.(null);
       delete d.dataset.key;
-      d.replaceChildren(el('span', 'ktl-muted', 'Select a row (↑/↓, PgUp/PgDn, Home/End); Enter or double-click opens its line.'));
+      const packets = this.element.classList.contains('ktl-packets');
+      d.replaceChildren(
+        el('span', 'ktl-muted', packets ? 'Select a packet (↑/↓, PgUp/PgDn, Home/End): its layers and bytes open below; Enter moves to them.' : 'Select a row (↑/↓, PgUp/PgDn, Home/End); Enter or double-click opens its line.'),
+      );
       return;
     }
     const pos = this.selected;

@@ -60,6 +60,7 @@ export class PacketView {
       this.clear('Select a packet to see its layers and bytes.');
       return;
     }
+    this.element.classList.remove('ktl-packet-empty');
     this.journeyRequest.cancel();
     clearTimeout(this.journeyTimer);
     setText(this.header, `packet index ${formatCount(index)}: loading…`);
@@ -74,6 +75,8 @@ export class PacketView {
   }
 
   private clear(message: string): void {
+    // Nothing to show: the pane is its one line, and the packet list gets the height.
+    this.element.classList.add('ktl-packet-empty');
     this.header.replaceChildren(el('span', 'ktl-muted', message));
     this.problems.replaceChildren();
     this.problems.hidden = true;

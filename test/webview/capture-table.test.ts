@@ -237,4 +237,36 @@ describe('capture webview: the packet table in Wireshark’s shape (Chromium, ho
     assert.deepEqual(shown, byLen.slice(0, shown.length));
     assert.deepEqual(w.errors, []);
   });
+  it('no packet selected: the packet pane is its hint line and the list has the height; selecting a row at the bottom opens the pane and keeps the row in view', async () => {
+    const w = await openCapture();
+    const { page } = w;
+    const paneHeight = async (): Promise<number> => (await page.locator('#packet-details').boundingBox())?.height ?? -1;
+    const empty = await paneHeight();
+    assert.ok(empty > 0 && empty < 40, `the empty packet pane is ${empty} px high`);
+    // The last row wholly inside the table's viewport.
+    const last = await page.evaluate(() => {
+      const vp = (document.getElementById('event-table') as HTMLElement).getBoundingClientRect();
+      const rows = [...document.querySelectorAll<HTMLElement>('#event-table .ktl-row[data-index]:not([hidden])')].filter((r) => r.getBoundingClientRect().bottom <= vp.bottom + 0.5);
+      return rows.map((r) => Number(r.dataset.position)).sort((a, b) => b - a)[0] ?? -1;
+    });
+    assert.ok(last >= 10, `rows wholly shown without a selection: ${last + 1}`);
+    await page.click(`#event-table .ktl-row[data-position="${last}"] .c-src`);
+    // (This host answers no packet request: the pane opens on the selection, its header says loading.)
+    await page.waitForFunction(() => document.querySelector('#packet-details:not(.ktl-packet-empty)') !== null, undefined, { timeout: WAIT_MS });
+    const open = await paneHeight();
+    assert.ok(open > 150, `the packet pane opened: ${open} px`);
+    await page.waitForFunction(
+      (pos) => {
+        const vp = (document.getElementById('event-table') as HTMLElement).getBoundingClientRect();
+        const row = document.querySelector<HTMLElement>(`#event-table .ktl-row[data-position="${pos}"]:not([hidden])`);
+        if (!row || !row.classList.contains('ktl-selected')) return false;
+        const b = row.getBoundingClientRect();
+        return b.top >= vp.top - 0.5 && b.bottom <= vp.bottom + 0.5;
+      },
+      last,
+      { timeout: WAIT_MS },
+    );
+    await page.screenshot({ path: join(SHOTS, 'capture-table-selected-800.png') });
+    assert.deepEqual(w.errors, []);
+  });
 });
