@@ -7,7 +7,7 @@
  * Units: RelNs (nanoseconds from the trace origin); the range is half-open [startNs, endNs).
  */
 import type { Trace } from '../trace/trace';
-import { lowerBound, upperBound, type TaskSlices, type TimelineEvents } from './timeline';
+import { lowerBound, type TaskSlices, type TimelineEvents } from './timeline';
 
 export interface TaskCount {
   readonly comm: string;
@@ -88,17 +88,13 @@ export function rangeStats(trace: Trace, events: TimelineEvents, slices: TaskSli
 /** Per CPU, each task's slices clipped to [startNs, endNs), summed. */
 function runTimes(slices: TaskSlices, startNs: number, endNs: number): CpuRunTime[] {
   const out: CpuRunTime[] = [];
-  for (const c of slices.cpus) {
-    // Slices are ascending and do not overlap, so their ends are ascending too.
-    const from = upperBound(c.endNs, startNs);
+  for (const cpu of slices.cpus()) {
     const sum = new Map<number, number>();
-    for (let k = from; k < c.startNs.length && (c.startNs[k] as number) < endNs; k++) {
-      const ns = Math.min(endNs, c.endNs[k] as number) - Math.max(startNs, c.startNs[k] as number);
-      if (ns <= 0) continue;
-      const task = c.task[k] as number;
-      sum.set(task, (sum.get(task) ?? 0) + ns);
-    }
-    const rows = [...sum].map(([task, runNs]) => ({ cpu: c.cpu, comm: slices.tasks[task]?.comm ?? '?', pid: slices.tasks[task]?.pid ?? -1, runNs }));
+    slices.forEach(cpu, startNs, endNs, (a, z, task) => {
+      const ns = Math.min(endNs, z) - Math.max(startNs, a);
+      if (ns > 0) sum.set(task, (sum.get(task) ?? 0) + ns);
+    });
+    const rows = [...sum].map(([task, runNs]) => ({ cpu, comm: slices.tasks[task]?.comm ?? '?', pid: slices.tasks[task]?.pid ?? -1, runNs }));
     rows.sort((x, y) => y.runNs - x.runNs || x.pid - y.pid);
     out.push(...rows);
   }
