@@ -57,7 +57,6 @@ const times = [];
 for (const [startNs, z] of queries) times.push((await timed({ type: 'timeline', startNs, endNs: z, resolution: 1400, cpus: null, filter: {} })).ms);
 const brushSmall = await timed({ type: 'timelineRange', startNs: endNs / 2, endNs: endNs / 2 + endNs / 1e4, cpus: null, filter: {} });
 const brushAll = await timed({ type: 'timelineRange', startNs: 0, endNs, cpus: null, filter: {} });
-t0 = process.hrtime.bigint();
 await worker.terminate();
 console.log(
   JSON.stringify({

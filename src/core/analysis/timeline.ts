@@ -229,16 +229,10 @@ export class TaskSlices {
     const cpuEnd = ts[ts.length - 1] as number;
     // The switch that starts the slice holding startNs (the last parseable one at or before it).
     let j = this.switchUpperBound(s, startNs) - 1;
-    let task = -1;
-    let since = cpuStart;
     const from = this.parseableAtOrBefore(s, j);
     if (from === null) return; // a hostile run of unparseable switches: nothing to show
-    if (from >= 0) {
-      task = this.taskAfter(s, from);
-      since = this.switchNs(s, from);
-    } else {
-      task = s.firstPrev;
-    }
+    let task = from >= 0 ? this.taskAfter(s, from) : s.firstPrev;
+    let since = from >= 0 ? this.switchNs(s, from) : cpuStart;
     let unparseable = 0;
     for (j++; j < s.at.length; j++) {
       const ts = this.switchNs(s, j);
