@@ -56,9 +56,9 @@ export function rangeStats(trace: Trace, events: TimelineEvents, slices: TaskSli
     cpus.push([c.cpu, hi - lo]);
     total += hi - lo;
     for (let k = lo; k < hi; k++) {
-      const id = c.eventId[k] as number;
-      perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
       const i = c.order[k] as number;
+      const id = trace.eventId(i);
+      perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
       const pid = trace.pid(i);
       const comm = trace.comm(i);
       const key = `${pid}\u0000${comm}`;

@@ -19,8 +19,6 @@ export interface CpuEvents {
   readonly order: Uint32Array;
   /** Their times, ascending. */
   readonly tsNs: Float64Array;
-  /** Their event-name string ids. */
-  readonly eventId: Uint32Array;
 }
 
 export interface TimelineEvents {
@@ -28,6 +26,12 @@ export interface TimelineEvents {
   readonly cpus: readonly CpuEvents[];
   /** Events indexed (after the filter, when one was given). */
   readonly count: number;
+  /**
+   * The event-name string id of event `i` (file order; the trace's own column). Not copied per
+   * CPU: 4 bytes per event is 300 MB at 10 GB of text (issue 17), and only sampled events
+   * (a bucket's dominant name, the listed events, brushed ranges) are looked up.
+   */
+  readonly eventId: (i: number) => number;
 }
 
 /** A task that ran on a CPU: one entry per (comm, pid) seen in sched_switch. */
@@ -57,12 +61,12 @@ export function buildTimelineEvents(trace: Trace, keep?: (i: number) => boolean,
     counts[c] = (counts[c] ?? 0) + 1;
     total++;
   }
-  const byCpu: { cpu: number; order: Uint32Array; tsNs: Float64Array; eventId: Uint32Array; fill: number; sorted: boolean }[] = [];
+  const byCpu: { cpu: number; order: Uint32Array; tsNs: Float64Array; fill: number; sorted: boolean }[] = [];
   const slot: number[] = [];
   counts.forEach((count, cpu) => {
     if (!count) return;
     slot[cpu] = byCpu.length;
-    byCpu.push({ cpu, order: new Uint32Array(count), tsNs: new Float64Array(count), eventId: new Uint32Array(count), fill: 0, sorted: true });
+    byCpu.push({ cpu, order: new Uint32Array(count), tsNs: new Float64Array(count), fill: 0, sorted: true });
   });
   for (let i = 0; i < n; i++) {
     if (kept && kept[i] === 0) continue;
@@ -73,27 +77,24 @@ export function buildTimelineEvents(trace: Trace, keep?: (i: number) => boolean,
     if (k > 0 && ts < (b.tsNs[k - 1] as number)) b.sorted = false;
     b.order[k] = i;
     b.tsNs[k] = ts;
-    b.eventId[k] = trace.eventId(i);
   }
-  const cpus: CpuEvents[] = byCpu.map((b) => (b.sorted ? { cpu: b.cpu, order: b.order, tsNs: b.tsNs, eventId: b.eventId } : sortByTime(b.cpu, b.order, b.tsNs, b.eventId)));
-  return { cpus, count: total };
+  const cpus: CpuEvents[] = byCpu.map((b) => (b.sorted ? { cpu: b.cpu, order: b.order, tsNs: b.tsNs } : sortByTime(b.cpu, b.order, b.tsNs)));
+  return { cpus, count: total, eventId: (i) => trace.eventId(i) };
 }
 
 /** Stable sort of one CPU's events by time (file order breaks ties). */
-function sortByTime(cpu: number, order: Uint32Array, tsNs: Float64Array, eventId: Uint32Array): CpuEvents {
+function sortByTime(cpu: number, order: Uint32Array, tsNs: Float64Array): CpuEvents {
   const perm = new Uint32Array(order.length);
   for (let k = 0; k < perm.length; k++) perm[k] = k;
   perm.sort((a, b) => (tsNs[a] as number) - (tsNs[b] as number) || a - b);
   const o = new Uint32Array(perm.length);
   const t = new Float64Array(perm.length);
-  const e = new Uint32Array(perm.length);
   for (let k = 0; k < perm.length; k++) {
     const p = perm[k] as number;
     o[k] = order[p] as number;
     t[k] = tsNs[p] as number;
-    e[k] = eventId[p] as number;
   }
-  return { cpu, order: o, tsNs: t, eventId: e };
+  return { cpu, order: o, tsNs: t };
 }
 
 /** First position in `ts[lo, hi)` whose time is >= `x` (ts ascending). */
@@ -195,11 +196,11 @@ export class TaskSlices {
     if (switchId < 0) return;
     for (const c of events.cpus) {
       let m = 0;
-      for (let k = 0; k < c.eventId.length; k++) if (c.eventId[k] === switchId) m++;
+      for (let k = 0; k < c.order.length; k++) if (trace.eventId(c.order[k] as number) === switchId) m++;
       if (m === 0) continue;
       const at = new Uint32Array(m);
       m = 0;
-      for (let k = 0; k < c.eventId.length; k++) if (c.eventId[k] === switchId) at[m++] = k;
+      for (let k = 0; k < c.order.length; k++) if (trace.eventId(c.order[k] as number) === switchId) at[m++] = k;
       this.byCpu.set(c.cpu, { events: c, at, next: new Int32Array(m).fill(UNPARSED), first: UNPARSED, firstPrev: UNPARSEABLE });
     }
   }
@@ -462,14 +463,14 @@ export function queryTimeline(events: TimelineEvents, slices: TaskSlices, q: Tim
         const to = b === res - 1 ? hi : lowerBound(ev.tsNs, q.startNs + (b + 1) * bucketNs, from, hi);
         const n = to - from;
         counts[b] = n;
-        if (n > 0) dominant[b] = local(dominantId(ev.eventId, from, to, votes));
+        if (n > 0) dominant[b] = local(dominantId(ev.order, from, to, events.eventId, votes));
         from = to;
       }
       if (total <= q.maxEvents) {
         const tsNs = ev.tsNs.slice(lo, hi);
         const index = ev.order.slice(lo, hi);
         const name = new Uint32Array(total);
-        for (let k = 0; k < total; k++) name[k] = local(ev.eventId[lo + k] as number);
+        for (let k = 0; k < total; k++) name[k] = local(events.eventId(ev.order[lo + k] as number));
         list = { tsNs, name, index };
       }
     }
@@ -500,15 +501,15 @@ export function queryTimeline(events: TimelineEvents, slices: TaskSlices, q: Tim
 }
 
 /** The most frequent event id among up to DOMINANT_SAMPLES evenly spaced events of [from, to). */
-function dominantId(ids: Uint32Array, from: number, to: number, votes: Map<number, number>): number {
+function dominantId(order: Uint32Array, from: number, to: number, eventId: (i: number) => number, votes: Map<number, number>): number {
   const n = to - from;
-  if (n === 1) return ids[from] as number;
+  if (n === 1) return eventId(order[from] as number);
   votes.clear();
   const step = n <= DOMINANT_SAMPLES ? 1 : n / DOMINANT_SAMPLES;
-  let best = ids[from] as number;
+  let best = eventId(order[from] as number);
   let bestVotes = 0;
   for (let s = 0; s < Math.min(n, DOMINANT_SAMPLES); s++) {
-    const id = ids[from + Math.floor(s * step)] as number;
+    const id = eventId(order[from + Math.floor(s * step)] as number);
     const v = (votes.get(id) ?? 0) + 1;
     votes.set(id, v);
     if (v > bestVotes) {
@@ -542,7 +543,7 @@ export function countRange(events: TimelineEvents, startNs: number, endNs: numbe
     perCpu.push([c.cpu, hi - lo]);
     total += hi - lo;
     for (let k = lo; k < hi; k++) {
-      const id = c.eventId[k] as number;
+      const id = events.eventId(c.order[k] as number);
       perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
     }
   }

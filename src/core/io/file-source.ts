@@ -19,6 +19,13 @@ const CHUNK_BYTES = 1 << 20;
 /** Bytes read around each request: sequential scans (filters, exports) hit the window. */
 const WINDOW_BYTES = 256 * 1024;
 
+/**
+ * Bytes read for a request far from the last window (a page): random access, such as the
+ * timeline's one sched_switch per bucket across a 10 GB trace, would otherwise read a whole
+ * WINDOW_BYTES per record (1400 buckets: 350 MB per request).
+ */
+const RANDOM_READ_BYTES = 4096;
+
 export class FileByteSource implements ByteSource {
   private fd: number | null;
   readonly size: number;
@@ -35,7 +42,9 @@ export class FileByteSource implements ByteSource {
     if (offset >= this.windowStart && end <= this.windowStart + this.window.length) {
       return this.window.subarray(offset - this.windowStart, end - this.windowStart);
     }
-    this.window = this.readAt(offset, Math.max(end - offset, WINDOW_BYTES));
+    // Sequential when it starts within a window's length after the last one.
+    const sequential = offset >= this.windowStart && offset - this.windowStart <= this.window.length + WINDOW_BYTES;
+    this.window = this.readAt(offset, Math.max(end - offset, sequential ? WINDOW_BYTES : RANDOM_READ_BYTES));
     this.windowStart = offset;
     return this.window.subarray(0, Math.max(0, end - offset));
   }

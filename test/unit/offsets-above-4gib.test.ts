@@ -1,0 +1,88 @@
+// Byte offsets past 2^32 (issue 17: 10 GB traces), without a 10 GB file: a sparse file whose
+// bytes sit above 4 GiB, read back through FileByteSource and through a Trace whose records
+// point there. An offset kept in a 32-bit integer anywhere on that path (a Uint32 column,
+// `| 0`, `>>> 0`) would read the bytes at the offset mod 2^32 instead: zeros here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileByteSource } from '../../src/core/io/file-source';
+import { TraceBuilder, newEventRecord } from '../../src/core/trace/trace';
+import { relNs } from '../../src/core/trace/time';
+
+const GiB4 = 2 ** 32;
+const LINE = '          ping-4242    [001] d..2.  1234.000001: sched_switch: prev_comm=ping prev_pid=4242 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120';
+
+/** A sparse file of 4 GiB + 1 MiB with `text` written at each offset; null where the file system has no sparse files. */
+function sparseFile(dir: string, at: readonly [number, string][]): string | null {
+  const path = join(dir, 'big.trace');
+  const fd = openSync(path, 'w');
+  try {
+    ftruncateSync(fd, GiB4 + 2 ** 20);
+    for (const [offset, text] of at) writeSync(fd, Buffer.from(text), 0, Buffer.byteLength(text), offset);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+const text = (b: Uint8Array) => Buffer.from(b).toString('latin1');
+
+test('FileByteSource reads at offsets above 2^32, across 2^32, at random and in sequence', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ktl-4gib-'));
+  try {
+    const path = sparseFile(dir, [
+      [GiB4 - 4, 'ACROSS4GiB'],
+      [GiB4 + 123_456, 'HIGH'],
+      [GiB4 + 123_456 + 300_000, 'NEXT'],
+      [100, 'LOW'],
+    ]);
+    if (!path) return t.skip('no sparse files on this file system');
+    const src = new FileByteSource(path);
+    try {
+      assert.equal(src.size, GiB4 + 2 ** 20);
+      assert.equal(text(src.read(GiB4 + 123_456, 4)), 'HIGH');
+      // Far from the last window (a random read), then near it (a sequential one), then low again.
+      assert.equal(text(src.read(GiB4 + 123_456 + 300_000, 4)), 'NEXT');
+      assert.equal(text(src.read(GiB4 - 4, 10)), 'ACROSS4GiB');
+      assert.equal(text(src.read(GiB4 - 2, 4)), 'ROSS');
+      assert.equal(text(src.read(100, 3)), 'LOW');
+      // Clipped at the end of the file.
+      assert.equal(src.read(GiB4 + 2 ** 20 - 2, 10).length, 2);
+    } finally {
+      src.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a trace whose records lie above 4 GiB gives their text and exact offsets back', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ktl-4gib-'));
+  try {
+    const at = GiB4 + 4096 + 17;
+    const path = sparseFile(dir, [[at, `${LINE}\n`]]);
+    if (!path) return t.skip('no sparse files on this file system');
+    const b = new TraceBuilder('ftrace');
+    const r = newEventRecord();
+    r.tsNs = relNs(0);
+    r.line = 2;
+    r.recOffset = at;
+    r.recLength = LINE.length;
+    r.payloadStart = LINE.indexOf('prev_comm');
+    b.push(r);
+    const trace = b.finish(new FileByteSource(path));
+    try {
+      assert.equal(trace.record(0).offset, at);
+      assert.equal(trace.recordText(0), LINE);
+      assert.match(trace.payloadText(0), /^prev_comm=ping prev_pid=4242 /);
+    } finally {
+      trace.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
