@@ -143,6 +143,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     const textHead = await textHeadAfterBlankLines(fh, headBytes, size);
     const detection = detectFormat(headBytes, size, opts.readerOptions, textHead);
     if (!detection.ok) throw new NotATraceError(path, detection.reason);
+    await formatSpec(detection.format).prepare?.();
     // Names live in the JS heap, whose limit (V8's, per thread) is far below the machine's memory.
     const budget = new MemoryBudget(opts.maxMemoryBytes ?? defaultMemoryBudgetBytes(totalmem()), getHeapStatistics().heap_size_limit / 2);
     const reader = withMemoryBudget(budget, () => createReader(detection.format, opts.readerOptions));
