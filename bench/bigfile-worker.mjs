@@ -55,6 +55,7 @@ for (const span of [endNs / 1e6, endNs / 1e3, endNs / 10]) {
 }
 const times = [];
 for (const [startNs, z] of queries) times.push((await timed({ type: 'timeline', startNs, endNs: z, resolution: 1400, cpus: null, filter: {} })).ms);
+if (process.env.BENCH_VERBOSE) queries.forEach(([a, z], k) => console.error(`span ${((z - a) / 1e9).toFixed(6)} s at ${(a / 1e9).toFixed(3)} s: ${times[k].toFixed(1)} ms`));
 const brushSmall = await timed({ type: 'timelineRange', startNs: endNs / 2, endNs: endNs / 2 + endNs / 1e4, cpus: null, filter: {} });
 const brushAll = await timed({ type: 'timelineRange', startNs: 0, endNs, cpus: null, filter: {} });
 await worker.terminate();

@@ -42,8 +42,9 @@ export class FileByteSource implements ByteSource {
     if (offset >= this.windowStart && end <= this.windowStart + this.window.length) {
       return this.window.subarray(offset - this.windowStart, end - this.windowStart);
     }
-    // Sequential when it starts within a window's length after the last one.
-    const sequential = offset >= this.windowStart && offset - this.windowStart <= this.window.length + WINDOW_BYTES;
+    // Sequential when it starts where the last window ends (a scan reading on); anything further
+    // is a jump (per-bucket records across a range are KiBs to MiBs apart).
+    const sequential = offset >= this.windowStart && offset <= this.windowStart + this.window.length + RANDOM_READ_BYTES;
     this.window = this.readAt(offset, Math.max(end - offset, sequential ? WINDOW_BYTES : RANDOM_READ_BYTES));
     this.windowStart = offset;
     return this.window.subarray(0, Math.max(0, end - offset));
