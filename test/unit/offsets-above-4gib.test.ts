@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { FileByteSource } from '../../src/core/io/file-source';
 import { TraceBuilder, newEventRecord } from '../../src/core/trace/trace';
 import { relNs } from '../../src/core/trace/time';
+import { BLOCK_SIZE } from '../../src/core/trace/columns';
 
 const GiB4 = 2 ** 32;
+const BLOCK = BLOCK_SIZE;
 const LINE = '          ping-4242    [001] d..2.  1234.000001: sched_switch: prev_comm=ping prev_pid=4242 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120';
 
 /** A sparse file of 4 GiB + 1 MiB with `text` written at each offset; null where the file system has no sparse files. */
@@ -85,4 +87,38 @@ test('a trace whose records lie above 4 GiB gives their text and exact offsets b
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('line numbers past 2^32 (a file of more than 4 Gi lines) stay exact, within and across blocks', () => {
+  const b = new TraceBuilder('ftrace');
+  const r = newEventRecord();
+  const lines: number[] = [];
+  // Block 0: ordinary lines, then a jump of more than 2^32 lines inside the block; block 1
+  // starts past 2^32 and jumps again; a line before its block's first (never from a reader,
+  // but the column must not wrap either).
+  for (let i = 0; i < BLOCK + 10; i++) {
+    const line = i < 5 ? i + 1 : i < BLOCK ? GiB4 + i * 3 : 3 * GiB4 + i;
+    lines.push(line);
+  }
+  lines.push(7);
+  for (const line of lines) {
+    r.line = line;
+    b.push(r);
+  }
+  const trace = b.finish(null);
+  for (let i = 0; i < lines.length; i++) {
+    if (trace.line(i) !== lines[i]) assert.fail(`event ${i}: line ${trace.line(i)}, expected ${lines[i]}`);
+  }
+});
+
+test('a record extended past 4 GiB of continuation lines keeps its length below 2^32, not wrapped', () => {
+  const b = new TraceBuilder('ftrace');
+  const r = newEventRecord();
+  r.recOffset = 100;
+  r.recLength = 50;
+  b.push(r);
+  b.extendLast(100 + 3000);
+  b.extendLast(100 + GiB4 + 10); // would wrap to 10
+  const trace = b.finish(null);
+  assert.equal(trace.record(0).length, 3000);
 });

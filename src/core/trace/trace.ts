@@ -8,7 +8,7 @@
  * traces, per-CPU buffers printed unmerged).
  */
 import type { ByteSource } from './byte-source';
-import { BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column, type BlockColumn } from './columns';
+import { BLOCK_SHIFT, BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column, type BlockColumn } from './columns';
 import { StringTable } from './strings';
 import { absAt, absNs, absFromSecNs, relNs, type AbsNs, type RelNs } from './time';
 import { activeMemoryBudget, type MemoryBudget } from './memory-budget';
@@ -98,6 +98,10 @@ export class Trace {
   private readonly extras: ReadonlyMap<string, ExtraColumn>;
   /** Exact absolute times of the events too far from the origin for a float64 of ns (see absNs). */
   private readonly exactNs: ReadonlyMap<number, AbsNs>;
+  /** Per block of events, the line the `line` column counts from (see TraceBuilder.push). */
+  private readonly lineBase: readonly number[];
+  /** Lines of the events whose line is not base + a 32-bit count (see TraceBuilder.push). */
+  private readonly farLines: ReadonlyMap<number, number>;
   private source: ByteSource | null;
 
   /** @internal built by TraceBuilder.finish */
@@ -113,6 +117,8 @@ export class Trace {
     this.cols = b.cols;
     this.extras = b.extras;
     this.exactNs = b.exactNs;
+    this.lineBase = b.lineBase;
+    this.farLines = b.farLines;
     this.source = source;
   }
 
@@ -167,7 +173,11 @@ export class Trace {
   }
   /** 1-based line number of the event in the source file. */
   line(i: number): number {
-    return this.cols.line.get(i);
+    if (this.farLines.size > 0) {
+      const far = this.farLines.get(i);
+      if (far !== undefined) return far;
+    }
+    return (this.lineBase[i >>> BLOCK_SHIFT] as number) + this.cols.line.get(i);
   }
   record(i: number): RecordRange {
     return { offset: this.cols.recOffset.get(i), length: this.cols.recLength.get(i), payloadStart: this.cols.payloadStart.get(i) };
@@ -268,6 +278,14 @@ export class TraceBuilder {
   originNs: AbsNs | null = null;
   /** Exact absolute times (ns) of events beyond 2^53 ns from the origin, at most MAX_EXACT_TIMES. */
   readonly exactNs = new Map<number, AbsNs>();
+  /**
+   * Line numbers: a file of 10 GB can pass 2^32 lines (blank and comment lines count too), so
+   * the Uint32 `line` column holds each event's line minus its block's first event's line
+   * (lineBase, one number per BLOCK_SIZE events). An event 2^32 or more lines past that, or
+   * before it, keeps its line here: at most a block's worth per 4 GiB of newlines.
+   */
+  readonly lineBase: number[] = [];
+  readonly farLines = new Map<number, number>();
   readonly meta: TraceMeta;
   /** Origin split as (whole seconds, nanoseconds) so per-event offsets need no bigint math. */
   private originSec = 0;
@@ -331,7 +349,7 @@ export class TraceBuilder {
   /** Appends one event (the record is copied; the reader reuses it). Returns its index. */
   push(r: EventRecord): number {
     // All columns grow in lockstep: one block check per event, then plain typed-array stores.
-    if (this.fill === BLOCK_SIZE) this.newBlocks();
+    if (this.fill === BLOCK_SIZE) this.newBlocks(r.line);
     const k = this.fill++;
     const w = this.w as Blocks;
     w.tsNs[k] = r.tsNs;
@@ -341,7 +359,9 @@ export class TraceBuilder {
     w.comm[k] = r.commId;
     w.event[k] = r.eventId;
     w.flags[k] = r.flagsId;
-    w.line[k] = r.line;
+    const dLine = r.line - (this.lineBase[this.lineBase.length - 1] as number);
+    if (dLine >= 0 && dLine <= 0xffffffff) w.line[k] = dLine;
+    else this.farLines.set(this.count, r.line); // the column keeps 0 (a fresh block holds zeros)
     w.recOffset[k] = r.recOffset;
     w.recLength[k] = r.recLength;
     // Readers that find the payload in decoded text convert its offset back to bytes; invalid
@@ -350,8 +370,9 @@ export class TraceBuilder {
     return this.count++;
   }
 
-  private newBlocks(): void {
+  private newBlocks(firstLine: number): void {
     const c = this.cols;
+    this.lineBase.push(firstLine);
     if (this.budget) {
       // Extra columns grow in lockstep (one value per event): count their next block now too.
       let rowBytes = 0;
@@ -375,11 +396,16 @@ export class TraceBuilder {
     this.fill = 0;
   }
 
-  /** Extends the last event's record to `end` (continuation lines such as stack frames). */
+  /**
+   * Extends the last event's record to `end` (continuation lines such as stack frames). Not past
+   * 4 GiB - 1 bytes (the Uint32 length column): a record of more continuation lines than that
+   * (a hostile file) keeps its first 4 GiB instead of wrapping to a length of a few bytes.
+   */
   extendLast(end: number): void {
     const i = this.count - 1;
     if (i < 0) return;
-    this.cols.recLength.set(i, end - this.cols.recOffset.get(i));
+    const length = end - this.cols.recOffset.get(i);
+    if (length <= 0xffffffff) this.cols.recLength.set(i, length);
   }
 
   setTs(i: number, tsNs: RelNs): void {
