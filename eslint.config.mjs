@@ -69,6 +69,18 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['**/core/**', '**/extension/**', '**/worker/**', '**/cli/**'], message: 'webview imports protocol only.' }], ...vscodeBan },
       ],
+      // Text reaches the page through dom.ts only (el/setText/setTitle put it through visibleText):
+      // a tooltip or text set directly would show a trace's U+202E or ESC as itself.
+      'no-restricted-syntax': [
+        'error',
+        ...['title', 'textContent', 'innerText', 'innerHTML', 'outerHTML'].map((name) => ({
+          selector: `AssignmentExpression > MemberExpression.left[property.name='${name}']`,
+          message: `set ${name} through dom.ts (el, setText, setTitle): trace text must pass visibleText.`,
+        })),
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'never render text as HTML.' },
+      ],
     },
   },
+  // dom.ts is where text meets the page.
+  { files: ['webview/dom.ts'], rules: { 'no-restricted-syntax': 'off' } },
 );

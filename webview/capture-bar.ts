@@ -9,7 +9,7 @@
  * `#capture-offset-label[data-offset-ns]`.
  */
 import type { CaptureOverlayInfo, CaptureToHost } from '../src/protocol/messages';
-import { el, setText } from './dom';
+import { el, setText, setTitle } from './dom';
 import { formatAbsoluteSeconds, formatDuration } from './format';
 
 /** Decimal ns (bigint text) as signed seconds with 9 decimals: `+1795314679.327837239`. */
@@ -39,7 +39,7 @@ export class CaptureBar {
     this.input.id = 'capture-offset';
     this.input.type = 'text';
     this.input.spellcheck = false;
-    this.input.title = 'Clock offset in seconds (capture wall clock − trace clock); Enter applies it';
+    setTitle(this.input, 'Clock offset in seconds (capture wall clock − trace clock); Enter applies it');
     this.input.setAttribute('aria-label', 'Capture clock offset in seconds');
     this.input.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter') return;
@@ -48,11 +48,11 @@ export class CaptureBar {
       if (ns !== null) this.post({ type: 'setCaptureOffset', offsetNs: ns });
     });
     this.estimateButton.type = 'button';
-    this.estimateButton.title = 'Go back to the offset estimated from matching events';
+    setTitle(this.estimateButton, 'Go back to the offset estimated from matching events');
     this.estimateButton.addEventListener('click', () => this.post({ type: 'setCaptureOffset', offsetNs: null }));
     const remove = el('button', 'ktl-tl-button', 'Remove');
     remove.type = 'button';
-    remove.title = 'Remove the capture from the timeline';
+    setTitle(remove, 'Remove the capture from the timeline');
     remove.addEventListener('click', () => this.post({ type: 'detachCapture' }));
     this.element.append(this.label, this.input, this.estimateButton, remove);
   }

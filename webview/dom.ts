@@ -38,6 +38,11 @@ export function setTitle(e: HTMLElement, text: string): void {
   e.title = visibleText(text);
 }
 
+/** A tooltip of several lines: each shown like `setTitle`, one per tooltip line. */
+export function setTitleLines(e: HTMLElement, lines: readonly string[]): void {
+  e.title = lines.map((l) => visibleText(l)).join('\n');
+}
+
 export function clear(e: Element): void {
   e.replaceChildren();
 }

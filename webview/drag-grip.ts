@@ -3,7 +3,7 @@
  * arrow keys (10 CSS px a press) to resize something: a table column, the details pane. It
  * reports the distance from where the drag started; `done` once the size is settled (to save it).
  */
-import { el } from './dom';
+import { el, setTitle } from './dom';
 
 export interface GripSpec {
   readonly className: string;
@@ -28,7 +28,7 @@ export function dragGrip(spec: GripSpec): HTMLElement {
   grip.setAttribute('role', 'separator');
   grip.setAttribute('aria-orientation', spec.axis === 'x' ? 'vertical' : 'horizontal');
   grip.setAttribute('aria-label', spec.label);
-  grip.title = `${spec.label}: drag, or focus and use the arrow keys`;
+  setTitle(grip, `${spec.label}: drag, or focus and use the arrow keys`);
   grip.tabIndex = 0;
   let from = 0;
   let base = 0;

@@ -139,14 +139,14 @@ export class EventTable {
     for (const c of COLUMNS) {
       const h = el('div', `ktl-cell ${c.cls}`, c.label);
       h.setAttribute('role', 'columnheader');
-      h.title = c.title;
+      setTitle(h, c.title);
       const key = c.sort;
       if (key) {
         // Sortable: click (or Enter/Space) cycles ascending, descending, file order.
         h.classList.add('ktl-sortable');
         h.tabIndex = 0;
         h.dataset.sort = key;
-        h.title = `${c.title}. Click to sort.`;
+        setTitle(h, `${c.title}. Click to sort.`);
         h.setAttribute('aria-sort', 'none');
         h.addEventListener('click', () => this.cycleSort(key));
         h.addEventListener('keydown', (e) => {
@@ -251,12 +251,15 @@ export class EventTable {
     this.timeOfDay = timeSource === 'time-of-day';
     const head = this.head.querySelector('.c-time');
     if (head) {
-      head.textContent = this.counter ? 'Time (count)' : this.untimed ? 'Time (none)' : 'Time (s)';
-      (head as HTMLElement).title = this.counter
+      setText(head, this.counter ? 'Time (count)' : this.untimed ? 'Time (none)' : 'Time (s)');
+      setTitle(
+        head as HTMLElement,
+        this.counter
         ? 'Trace clock counts since the first event (counter clock: no time unit)'
         : this.untimed
           ? 'The file has no timestamps (e.g. strace without -tt): events are in file order'
-          : (COLUMNS[0]?.title ?? '');
+          : (COLUMNS[0]?.title ?? ''),
+      );
     }
     for (const s of this.slots) s.key = '';
   }
@@ -457,8 +460,8 @@ export class EventTable {
       delete row.dataset.index;
       setText(time, '…');
       for (const c of [delta, cpu, task, tgid, flags, event, text]) setText(c, '');
-      time.title = '';
-      text.title = '';
+      setTitle(time, '');
+      setTitle(text, '');
       return;
     }
     row.className = `ktl-row${position % 2 ? ' ktl-odd' : ''}${selected ? ' ktl-selected' : ''}${MARKER_EVENTS.has(ev.event) ? ' ktl-marker' : ''}`;
@@ -466,7 +469,7 @@ export class EventTable {
     row.dataset.index = String(ev.index);
     setText(time, this.formatTime(ev.tsNs));
     const where = positionLabel(this.lineKind, ev.line);
-    time.title = `${this.formatAbsolute(ev.tsNs)} (absolute)${where ? ` · ${where}` : ''}`;
+    setTitle(time, `${this.formatAbsolute(ev.tsNs)} (absolute)${where ? ` · ${where}` : ''}`);
     setText(delta, prev && !this.untimed ? (this.counter ? `${ev.tsNs < prev.tsNs ? '' : '+'}${ev.tsNs - prev.tsNs}` : formatDelta(ev.tsNs - prev.tsNs)) : '');
     setText(cpu, String(ev.cpu));
     setText(task, formatTask(ev.comm, ev.pid));
@@ -516,7 +519,7 @@ export class EventTable {
     if (where !== null && this.lineKind === 'line') {
       const reveal = el('button', 'ktl-link', where);
       reveal.type = 'button';
-      reveal.title = 'Reveal this line in the text editor (Enter)';
+      setTitle(reveal, 'Reveal this line in the text editor (Enter)');
       reveal.addEventListener('click', () => this.host.revealLine(ev.line, ev.event));
       position = reveal;
     } else if (where !== null) {

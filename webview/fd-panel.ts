@@ -8,7 +8,7 @@
  * life, `.ktl-fd-stall` on stalled ones, `.ktl-fd-use[data-index]` per listed call.
  */
 import type { FdSummary, FdUseRow, ReplyTo, TraceSummary } from '../src/protocol/messages';
-import { clear, el } from './dom';
+import { clear, el, setTitle } from './dom';
 import { formatCount, formatSeconds } from './format';
 import { isFdSummary } from './sanitize';
 import { sectionTitle } from './summary';
@@ -71,7 +71,7 @@ export class FdPanel {
     head.append(row);
     const process = v.process < 0 ? '' : ` (process ${v.process})`;
     const span = this.untimed ? '' : ` ${formatSeconds(v.firstTsNs, 6)}–${formatSeconds(v.lastTsNs, 6)} s`;
-    head.title = `${v.path ?? `fd ${v.fd}`}${process}${span}${v.closed ? ', closed' : ''}`;
+    setTitle(head, `${v.path ?? `fd ${v.fd}`}${process}${span}${v.closed ? ', closed' : ''}`);
     // The verdict is part of the summary line: seen without opening the fd.
     if (v.stall) head.append(el('span', 'ktl-fd-verdict', stallText(v, this.untimed)));
     item.append(head);
@@ -97,7 +97,7 @@ export class FdPanel {
       const b = el('button', 'ktl-fd-use');
       b.type = 'button';
       b.dataset.index = String(u.index);
-      b.title = `Line ${u.line}: select in the table (double-click: reveal the line)`;
+      setTitle(b, `Line ${u.line}: select in the table (double-click: reveal the line)`);
       b.append(el('span', 'ktl-fd-time', this.untimed ? `line ${u.line}` : formatSeconds(u.tsNs, 6)), el('span', 'ktl-fd-call', useText(u)));
       b.addEventListener('click', () => this.host.pick(u.index));
       b.addEventListener('dblclick', () => this.host.revealLine(u.line));

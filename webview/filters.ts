@@ -5,7 +5,7 @@
  * the table can never disagree about what is filtered.
  */
 import type { EventFilter } from '../src/protocol/messages';
-import { el, setText } from './dom';
+import { el, setText, setTitleLines } from './dom';
 import { formatCount, formatDuration } from './format';
 import { EMPTY_FILTER, type FilterState } from './state';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
@@ -170,7 +170,7 @@ export class FilterBar {
     if (f.cpus.length) parts.push(`CPU ${f.cpus.join(', ')}`);
     if (f.timeRange) parts.push(`time: ${formatDuration(f.timeRange[1] - f.timeRange[0])} range`);
     setText(this.active, parts.join(' · '));
-    this.active.title = parts.join('\n');
+    setTitleLines(this.active, parts);
     this.clearButton.toggleAttribute('disabled', isEmptyFilter(f));
   }
 

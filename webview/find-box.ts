@@ -4,7 +4,7 @@
  * or a filter expression. The worker searches the table's whole list (filter + sort) from the
  * selected row, wrapping once, and answers the matching row's position, which the table selects.
  */
-import { el, setText } from './dom';
+import { el, setText, setTitle } from './dom';
 import { Latest, type Rpc } from './rpc';
 import type { EventTable } from './event-table';
 
@@ -31,20 +31,20 @@ export class FindBox {
     this.exprMode.type = 'checkbox';
     const modeLabel = el('label', 'ktl-find-mode');
     modeLabel.append(this.exprMode, el('span', undefined, ' Expression'));
-    modeLabel.title = 'Search with a filter expression (len > 64 && comm ~ "ping*") instead of text';
+    setTitle(modeLabel, 'Search with a filter expression (len > 64 && comm ~ "ping*") instead of text');
     const prev = el('button', 'ktl-tl-button', '↑');
     prev.id = 'find-prev';
     prev.type = 'button';
-    prev.title = 'Previous match (Shift+F3)';
+    setTitle(prev, 'Previous match (Shift+F3)');
     prev.addEventListener('click', () => this.find(-1));
     const next = el('button', 'ktl-tl-button', '↓');
     next.id = 'find-next';
     next.type = 'button';
-    next.title = 'Next match (F3)';
+    setTitle(next, 'Next match (F3)');
     next.addEventListener('click', () => this.find(1));
     const close = el('button', 'ktl-tl-button', '×');
     close.type = 'button';
-    close.title = 'Close (Escape)';
+    setTitle(close, 'Close (Escape)');
     close.setAttribute('aria-label', 'Close find');
     close.addEventListener('click', () => this.close());
     this.status.id = 'find-status';

@@ -5,7 +5,7 @@
  * Asked for once per summary; the same findings are in the Problems view.
  */
 import type { CaptureFinding } from '../src/protocol/messages';
-import { el } from './dom';
+import { el, setTitle } from './dom';
 import { formatCount } from './format';
 import { isCaptureFindings } from './packet-data';
 import { Latest, type Rpc } from './rpc';
@@ -50,7 +50,7 @@ export class FindingsPanel {
       row.setAttribute('role', 'listitem');
       row.dataset.kind = f.kind;
       if (f.packet !== null) row.dataset.packet = String(f.packet);
-      row.title = f.packet !== null ? `Select packet ${f.packet}` : f.message;
+      setTitle(row, f.packet !== null ? `Select packet ${f.packet}` : f.message);
       row.append(el('span', 'ktl-finding-where', f.packet !== null ? `#${f.packet}` : 'file'), el('span', 'ktl-finding-kind', f.kind), el('span', 'ktl-finding-message', f.message));
       const packet = f.packet;
       if (packet !== null) row.addEventListener('click', () => this.pickPacket(packet));

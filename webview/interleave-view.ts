@@ -9,7 +9,7 @@
  * line); click a window = mark its events. ↑/↓ in the listing move between events, Enter opens.
  */
 import type { EventRow, InterleaveData } from '../src/protocol/messages';
-import { el, setText } from './dom';
+import { el, setText, setTitle } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask } from './format';
 import { isInterleaveData } from './lifecycle-data';
 import { listboxStep } from './list-keys';
@@ -188,7 +188,7 @@ export class InterleaveView {
         if (c === ev.cpu) {
           cell.classList.add('ktl-il-here');
           cell.append(el('span', 'ktl-muted', `L${ev.line} `), el('span', 'ktl-il-ev', ev.event), el('span', '', ` ${ev.text}`));
-          cell.title = `${formatTask(ev.comm, ev.pid)} · line ${ev.line}: ${ev.text}`;
+          setTitle(cell, `${formatTask(ev.comm, ev.pid)} · line ${ev.line}: ${ev.text}`);
         }
         r.append(cell);
       }

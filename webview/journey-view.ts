@@ -8,7 +8,7 @@
  * `data-file`, `data-packet`, `data-what`; the last-seen hop has `ktl-hop-last`.
  */
 import type { PacketJourney } from '../src/protocol/messages';
-import { el } from './dom';
+import { el, setTitle } from './dom';
 import { formatDuration } from './format';
 
 export class JourneyView {
@@ -49,7 +49,7 @@ export class JourneyView {
       if (h.here) {
         const b = el('button', 'ktl-link', label);
         b.type = 'button';
-        b.title = `Select packet ${h.packet}`;
+        setTitle(b, `Select packet ${h.packet}`);
         b.addEventListener('click', () => this.pickPacket(h.packet));
         li.append(b);
       } else li.append(el('span', '', label));

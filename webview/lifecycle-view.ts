@@ -19,7 +19,7 @@
 import { select, type Selection } from 'd3-selection';
 import type { EventRow, LifecycleFinding, LifecycleLanes, LifecycleModelInfo, LifecycleSummary, ModelProblem } from '../src/protocol/messages';
 import { LANE_LOST_TEXT, MAX_LIFECYCLE_LANES, MAX_TIMELINE_RESOLUTION } from '../src/protocol/messages';
-import { el, setText } from './dom';
+import { el, setText, setTitle } from './dom';
 import { formatCount, formatSeconds, formatTask } from './format';
 import { listboxStep } from './list-keys';
 import { isFlightColumns, isLifecycleLanes, isLifecycleSummary, isModelList, isProblemList } from './lifecycle-data';
@@ -213,7 +213,7 @@ export class LifecycleView {
       ...models.map((m) => {
         const o = el('option', '', m.source === 'workspace' ? `${m.name} (workspace)` : m.name);
         o.value = m.id;
-        o.title = m.description;
+        setTitle(o, m.description);
         return o;
       }),
     );
@@ -279,7 +279,7 @@ export class LifecycleView {
     );
     if (s.findings.some((f) => f.kind === 'events-lost')) {
       const chip = el('span', 'ktl-lc-chip ktl-lc-lost-chip');
-      chip.title = 'The object was on a CPU when it lost events: where it went next is not in the trace';
+      setTitle(chip, 'The object was on a CPU when it lost events: where it went next is not in the trace');
       chip.append(el('span', 'ktl-lc-swatch ktl-lc-lost-swatch'), el('span', '', LANE_LOST_TEXT));
       this.legend.append(chip);
     }
@@ -311,7 +311,7 @@ export class LifecycleView {
         el('span', 'ktl-lc-num', String(f.line)),
         el('span', 'ktl-lc-msg', f.message),
       );
-      r.title = f.message;
+      setTitle(r, f.message);
       return r;
     });
     this.findingsList.replaceChildren(head, ...(rows.length > 0 ? rows : [el('div', 'ktl-muted ktl-lc-none', 'No findings.')]));
@@ -373,7 +373,7 @@ export class LifecycleView {
         row.dataset.index = String(r.index);
         row.dataset.line = String(r.line);
         row.dataset.event = r.event;
-        row.title = `line ${r.line}: ${r.text}`;
+        setTitle(row, `line ${r.line}: ${r.text}`);
         row.append(el('span', 'ktl-lc-num', formatSeconds(r.tsNs - first, 6)), el('span', 'ktl-lc-ftask', formatTask(r.comm, r.pid)), el('span', 'ktl-lc-fev', r.event), el('span', 'ktl-lc-ftext', r.text));
         col.append(row);
       }
@@ -582,7 +582,7 @@ export class LifecycleView {
       l.id = `lc-lane-${lane}`;
       l.setAttribute('role', 'option');
       l.setAttribute('aria-selected', String(lane === this.selectedLane));
-      if (info) l.title = `${info.key}: ${info.steps} steps, ends ${info.lost ? LANE_LOST_TEXT : (s.states[info.state] ?? '?')}, CPUs ${info.cpus.join(', ')}`;
+      if (info) setTitle(l, `${info.key}: ${info.steps} steps, ends ${info.lost ? LANE_LOST_TEXT : (s.states[info.state] ?? '?')}, CPUs ${info.cpus.join(', ')}`);
       if (info?.lost) l.dataset.lost = 'true';
       l.style.height = `${LANE_PX}px`;
       labels.push(l);

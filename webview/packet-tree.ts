@@ -10,7 +10,7 @@
  * `data-field` (fields), `data-offset`/`data-length`; the selected one has `aria-selected=true`.
  */
 import type { PacketLayerView } from '../src/protocol/messages';
-import { el } from './dom';
+import { el, setTitle } from './dom';
 
 /** Wireshark's layer titles for the short names the decoders use. */
 const LAYER_TITLES: Record<string, string> = {
@@ -93,7 +93,7 @@ export class PacketTree {
       l.fields.forEach((f, j) => {
         const row = treeItem('ktl-pt-field', `ktl-pt-l${k}-f${j}`, 2, f);
         row.dataset.field = f.name;
-        row.title = f.length > 0 ? `${f.name} · bytes ${f.offset}–${f.offset + f.length - 1}` : f.name;
+        setTitle(row, f.length > 0 ? `${f.name} · bytes ${f.offset}–${f.offset + f.length - 1}` : f.name);
         row.append(el('span', 'ktl-pt-name', `${f.name}: `), el('span', 'ktl-pt-value', f.value));
         group.append(row);
         this.items.push({ element: row, offset: f.offset, length: f.length, layer: k, isLayer: false });

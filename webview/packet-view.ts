@@ -7,7 +7,7 @@
  * packet no longer selected is dropped. Shown for captures only.
  */
 import type { PacketDetails } from '../src/protocol/messages';
-import { el, setText } from './dom';
+import { el, setText, setTitle } from './dom';
 import { formatCount } from './format';
 import { HexDump } from './hex-dump';
 import { PacketTree } from './packet-tree';
@@ -89,7 +89,7 @@ export class PacketView {
       el('span', 'ktl-muted', ` · ${p.interface} · ${p.linkType} · ${formatCount(p.caplen)} of ${formatCount(p.len)} bytes captured · `),
       el('span', 'ktl-packet-summary', p.summary),
     );
-    this.header.title = p.summary;
+    setTitle(this.header, p.summary);
     this.problems.replaceChildren(
       ...p.problems.map((x) => {
         const li = el('li', `ktl-packet-problem ktl-pp-${x.kind === 'truncated-frame' ? 'note' : 'error'}`, `${x.message} (byte ${x.offset})`);

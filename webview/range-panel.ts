@@ -6,7 +6,7 @@
  * Every name is trace text: textContent only.
  */
 import type { EventRow, RangeStatsView } from '../src/protocol/messages';
-import { el, setText } from './dom';
+import { el, setText, setTitle } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask } from './format';
 
 type Cell = string | number;
@@ -33,7 +33,7 @@ export class RangePanel {
     this.element.hidden = true;
     this.filterButton.type = 'button';
     this.filterButton.id = 'range-filter';
-    this.filterButton.title = 'Show only the events of this range in the table (Clear filters undoes it)';
+    setTitle(this.filterButton, 'Show only the events of this range in the table (Clear filters undoes it)');
     this.filterButton.addEventListener('click', () => {
       if (this.range) filterTo(this.range);
     });
@@ -91,7 +91,7 @@ function endRow(which: string, row: EventRow | null, t0: number): HTMLElement {
   }
   r.dataset.index = String(row.index);
   r.append(el('span', 'ktl-muted', `${which}: ${formatSeconds(row.tsNs - t0, 9)} s · CPU ${row.cpu} · `), el('span', '', `${formatTask(row.comm, row.pid)} ${row.event}`));
-  r.title = row.text;
+  setTitle(r, row.text);
   return r;
 }
 

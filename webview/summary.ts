@@ -10,7 +10,7 @@
  * DOM contract used by the tests: `#summary-events[data-value]` is the exact event (packet) count.
  */
 import type { CountEntry, TraceSummary } from '../src/protocol/messages';
-import { clear, el } from './dom';
+import { clear, el, setTitle, setTitleLines } from './dom';
 import { formatCount, formatDuration, formatTask, trackName } from './format';
 import type { FilterModel } from './filters';
 import type { FilterState } from './state';
@@ -76,7 +76,7 @@ export class SummaryView {
     clear(this.header);
     const name = el('span', 'ktl-file-name', s.fileName);
     name.id = 'summary-file';
-    name.title = s.fileName;
+    setTitle(name, s.fileName);
     this.header.append(name);
 
     const item = (label: string, value: string, id?: string, cls?: string): HTMLElement => {
@@ -91,17 +91,17 @@ export class SummaryView {
     item('format', s.format, 'summary-format');
     if (!capture) item('tracer', s.tracer ?? '—', 'summary-tracer');
     // A ktl recording names what ended it: the trigger that fired is where the bug is.
-    if (s.stoppedBy !== undefined) item('stopped by', s.stoppedBy, 'summary-stopped-by', 'ktl-stopped-by').title = s.stoppedBy;
+    if (s.stoppedBy !== undefined) setTitle(item('stopped by', s.stoppedBy, 'summary-stopped-by', 'ktl-stopped-by'), s.stoppedBy);
     const events = item(capture ? 'packets' : 'events', formatCount(s.events), 'summary-events');
     events.dataset.value = String(s.events);
     // A counter trace clock has no unit: its span is a count, not nanoseconds.
     const counter = s.timeSource === 'counter';
     const span = item('span', s.timeSource === 'none' ? 'no timestamps' : counter ? `${formatCount(s.durationNs)} counts` : formatDuration(s.durationNs), 'summary-span');
-    span.title = `${formatCount(s.durationNs)} ${counter ? 'counts' : 'ns'} (times: ${s.timeSource})`;
+    setTitle(span, `${formatCount(s.durationNs)} ${counter ? 'counts' : 'ns'} (times: ${s.timeSource})`);
     if (capture) {
       const names = (s.interfaces ?? []).map((i) => i.name);
       const ifs = item('interfaces', names.length > 0 ? names.join(', ') : '—', 'summary-interfaces');
-      ifs.title = (s.interfaces ?? []).map((i) => `${i.name}: ${i.linkType}`).join('\n');
+      setTitleLines(ifs, (s.interfaces ?? []).map((i) => `${i.name}: ${i.linkType}`));
     } else {
       item('CPUs', formatCpuList(s.cpus), 'summary-cpus');
       const lost = item('lost', formatCount(s.lostEvents), 'summary-lost', s.lostEvents > 0 ? 'ktl-warn' : undefined);
@@ -129,7 +129,7 @@ export class SummaryView {
       const box = el('input');
       box.type = 'checkbox';
       const name = el('span', 'ktl-facet-name', labelOf(entry));
-      name.title = entry.name;
+      setTitle(name, entry.name);
       const count = el('span', 'ktl-facet-count', formatCount(entry.count));
       // The bar is a share of the largest entry; CSSOM width is allowed by the CSP.
       const bar = el('span', 'ktl-facet-bar');
@@ -153,7 +153,7 @@ export class SummaryView {
     for (const t of tasks.slice(0, MAX_TASKS_SHOWN)) {
       const row = el('button', 'ktl-facet ktl-task');
       row.type = 'button';
-      row.title = t.pid >= 0 ? `Show only pid ${t.pid}` : `Show only ${t.comm}`;
+      setTitle(row, t.pid >= 0 ? `Show only pid ${t.pid}` : `Show only ${t.comm}`);
       row.dataset.pid = String(t.pid);
       const bar = el('span', 'ktl-facet-bar');
       bar.style.width = `${Math.max(1, (t.count / max) * 100).toFixed(1)}%`;
@@ -177,7 +177,7 @@ export class SummaryView {
     for (const e of s.errors) {
       const row = el('button', 'ktl-error-item');
       row.type = 'button';
-      row.title = `Reveal line ${e.line}`;
+      setTitle(row, `Reveal line ${e.line}`);
       row.append(el('span', 'ktl-error-line', `${e.line}:`), el('span', 'ktl-error-message', e.message));
       row.addEventListener('click', () => this.actions.revealLine(e.line));
       list.append(row);

@@ -4,7 +4,7 @@
  * lost-events mark when the trace has gaps. Event names are trace text: textContent only.
  */
 import type { TraceSummary } from '../src/protocol/messages';
-import { el } from './dom';
+import { el, setTitle } from './dom';
 import { formatCount } from './format';
 import { colourOf, EVENT_COLOURS } from './tracks/colours';
 
@@ -23,7 +23,7 @@ export class TimelineLegend {
       const chip = el('span', 'ktl-tl-chip');
       chip.dataset.event = e.name;
       chip.dataset.colour = String(colourOf(e.name));
-      chip.title = `${e.name}: ${formatCount(e.count)} events`;
+      setTitle(chip, `${e.name}: ${formatCount(e.count)} events`);
       chip.append(el('span', `ktl-lc-swatch ktl-ev-c${colourOf(e.name)}`), el('span', 'ktl-tl-chip-name', e.name), el('span', 'ktl-muted', formatCount(e.count)));
       return chip;
     });
@@ -37,7 +37,7 @@ export class TimelineLegend {
     if (gaps > 0) {
       const chip = el('span', 'ktl-tl-chip');
       chip.dataset.gaps = String(gaps);
-      chip.title = 'CPU:N [LOST M EVENTS] and "CPU N buffer started": the CPU\'s events there are not in the trace';
+      setTitle(chip, 'CPU:N [LOST M EVENTS] and "CPU N buffer started": the CPU\'s events there are not in the trace');
       chip.append(el('span', 'ktl-tl-gap-swatch'), el('span', '', `events lost (${formatCount(gaps)})`));
       chips.push(chip);
     }

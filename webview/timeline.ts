@@ -27,7 +27,7 @@ import { CaptureBar } from './capture-bar';
 import { TimelineLegend } from './timeline-legend';
 import { RangePanel } from './range-panel';
 import { isRangeStats } from './timeline-data';
-import { el, setText } from './dom';
+import { el, setText, setTitle, setTitleLines } from './dom';
 import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel, trackName } from './format';
 import { isEventRow } from './sanitize';
 import { isCountList, isTimelineData } from './timeline-data';
@@ -170,7 +170,7 @@ export class TimelineView {
     const reset = button('Fit', 'Fit the events that match the filter (the whole trace without one; 0 always shows the whole trace)', () => this.fitToMatches());
     this.rangeLabel.id = 'timeline-range';
     this.selectionLabel.id = 'timeline-selection';
-    this.selectionLabel.title = 'Drag on the ruler under the axis to select a range; Esc clears it';
+    setTitle(this.selectionLabel, 'Drag on the ruler under the axis to select a range; Esc clears it');
     bar.append(title, this.rangeLabel, el('span', 'ktl-spacer'), this.selectionLabel, out, zin, reset);
 
     const body = el('div', 'ktl-tl-body');
@@ -264,7 +264,7 @@ export class TimelineView {
     this.labels.replaceChildren(head);
     for (const x of all) {
       const l = el('div', `ktl-tl-label${x.id.kind === 'attached' ? ' ktl-tl-capture' : ''}`, x.label);
-      l.title = x.title;
+      setTitle(l, x.title);
       l.style.height = `${trackPx}px`;
       this.labels.append(l);
     }
@@ -604,7 +604,7 @@ export class TimelineView {
       .map((e) => `${e.name} ${formatCount(e.count)}`)
       .join(', ');
     setText(this.selectionLabel, `Selection ${formatDuration(dur)} · ${formatCount(total)} events${perCpu ? ` (${perCpu})` : ''}${top ? ` · ${top}` : ''}`);
-    this.selectionLabel.title = events.map((e) => `${e.name}: ${formatCount(e.count)}`).join('\n');
+    setTitleLines(this.selectionLabel, events.map((e) => `${e.name}: ${formatCount(e.count)}`));
   }
 
   private showHint(): void {
@@ -649,7 +649,7 @@ export class TimelineView {
       name,
       el('span', 'ktl-tl-text', ` ${row.text}`),
     );
-    this.details.title = row.text;
+    setTitle(this.details, row.text);
     this.schedule();
   }
 
@@ -798,7 +798,7 @@ export class TimelineView {
 function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
   const b = el('button', 'ktl-tl-button', label);
   b.type = 'button';
-  b.title = title;
+  setTitle(b, title);
   b.setAttribute('aria-label', title);
   b.addEventListener('click', onClick);
   return b;

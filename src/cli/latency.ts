@@ -1,8 +1,19 @@
 /** `ktl latency`: durations between paired events (core/analysis/latency.ts has the pairing rule). */
-import { latencyFigures, pairLatency, type LatencyFigures, type LatencyResult } from '../core/analysis/latency';
+import { latencyFigures, pairLatency, type LatencyFigures, type LatencyResult, type LatencySpec } from '../core/analysis/latency';
 import type { Trace } from '../core/trace/trace';
 import { loadTrace } from './load';
-import { nonNegative, oneFile, UsageError, type Command } from './commands';
+import { nonNegative, oneFile, UsageError, type Command, type ParsedArgs } from './commands';
+
+/** `--pair OPEN,CLOSE [--key FIELD | --key OPENFIELD,CLOSEFIELD]` as a pairing (ktl latency, ktl export). */
+export function pairSpecArgs(args: ParsedArgs): Omit<LatencySpec, 'worst'> {
+  const v = args.values;
+  const pair = typeof v.pair === 'string' ? v.pair.split(',') : [];
+  const [open, close] = pair;
+  if (pair.length !== 2 || !open || !close) throw new UsageError('--pair expects OPEN,CLOSE (two event names)');
+  const keys = typeof v.key === 'string' ? v.key.split(',') : [];
+  if (keys.length > 2 || keys.some((k) => k === '')) throw new UsageError('--key expects FIELD or OPENFIELD,CLOSEFIELD');
+  return { open, close, openKey: keys[0] ?? null, closeKey: keys[1] ?? null };
+}
 
 export const latencyCommand: Command = {
   name: 'latency',
@@ -11,15 +22,11 @@ export const latencyCommand: Command = {
   async run(args, out) {
     const v = args.values;
     const file = oneFile(args, 'latency');
-    const pair = typeof v.pair === 'string' ? v.pair.split(',') : [];
-    const [open, close] = pair;
-    if (pair.length !== 2 || !open || !close) throw new UsageError('--pair expects OPEN,CLOSE (two event names)');
-    const keys = typeof v.key === 'string' ? v.key.split(',') : [];
-    if (keys.length > 2 || keys.some((k) => k === '')) throw new UsageError('--key expects FIELD or OPENFIELD,CLOSEFIELD');
+    const spec = pairSpecArgs(args);
     const worst = typeof v.worst === 'string' ? nonNegative('--worst', v.worst) : undefined;
     const trace = await loadTrace(file, args);
     try {
-      const r = pairLatency(trace, { open, close, openKey: keys[0] ?? null, closeKey: keys[1] ?? null, ...(worst !== undefined ? { worst } : {}) });
+      const r = pairLatency(trace, { ...spec, ...(worst !== undefined ? { worst } : {}) });
       const json = latencyJson(trace, r);
       if (v.json === true) out.line(JSON.stringify(json));
       else out.line(latencyText(json));

@@ -6,9 +6,9 @@
  * MarkdownString is untrusted, without HTML or command links.
  */
 import * as vscode from 'vscode';
-import type { HitEntry } from '../core/analysis/hits';
 import { escapeMd } from './markdown-text';
 import { varStatsMarkdown } from './var-stats-markdown';
+import { mappingText, type VmlinuxState } from './mapping-text';
 import { formatCount, plural, type AnnotatedHit, type LineHits } from './hits/model';
 
 const MAX_ENTRIES = 8;
@@ -21,33 +21,6 @@ export function untrustedMarkdown(): vscode.MarkdownString {
   md.isTrusted = false;
   md.supportHtml = false;
   return md;
-}
-
-function mappingText(e: HitEntry, vmlinuxSet: boolean): string {
-  const fn = e.function === null ? null : escapeMd(e.function);
-  switch (e.mapping) {
-    case 'probe-line': {
-      const rel = /_L(\d+)(?:_\d+)?$/.exec(e.event)?.[1];
-      return rel !== undefined && fn !== null ? `perf probe on line ${rel} of ${fn}` : 'perf probe on this line';
-    }
-    case 'probe-entry':
-      return fn !== null ? `probe on the entry of ${fn}` : 'probe on a function entry';
-    case 'probe-return':
-      return fn !== null ? `return probe of ${fn} (shown on its closing brace)` : 'return probe';
-    case 'probe-symbol':
-      return (
-        `kprobe at an offset into ${fn ?? 'a function'}, shown on the function's first line: ` +
-        (vmlinuxSet ? 'addr2line on kernelTrace\\.vmlinux did not resolve the offset' : 'kernelTrace\\.vmlinux is not set, so the offset is not resolved to a line')
-      );
-    case 'probe-offset':
-      return `kprobe at an offset into ${fn ?? 'a function'}: this exact line, per addr2line on kernelTrace\\.vmlinux`;
-    case 'sample-symbol':
-      return `samples whose address is inside ${fn ?? 'a function'}, shown on its first line`;
-    case 'tracepoint-call':
-      return 'tracepoint call site';
-    case 'function-entry':
-      return fn !== null ? `function tracer: entry of ${fn}` : 'function tracer';
-  }
 }
 
 function counts(record: Record<string, number>, label: (k: string) => string, max: number): string {
@@ -65,8 +38,8 @@ function cpuCounts(cpus: Record<string, number>): string {
   return shown.join(' · ');
 }
 
-function entryMarkdown(md: vscode.MarkdownString, e: AnnotatedHit, vmlinuxSet: boolean): void {
-  md.appendMarkdown(`**${escapeMd(e.event)}** — ${plural(e.count, 'hit')} · ${mappingText(e, vmlinuxSet)}\n\n`);
+function entryMarkdown(md: vscode.MarkdownString, e: AnnotatedHit, vmlinux: VmlinuxState): void {
+  md.appendMarkdown(`**${escapeMd(e.event)}** — ${plural(e.count, 'hit')} · ${mappingText(e, vmlinux)}\n\n`);
   md.appendMarkdown(`Per CPU: ${cpuCounts(e.cpus)}\n\n`);
   md.appendMarkdown(`Per task: ${counts(e.tasks, (k) => escapeMd(k, 40), MAX_TASKS)}\n\n`);
   if (e.sites > 1 && !e.picked) {
@@ -81,13 +54,13 @@ function entryMarkdown(md: vscode.MarkdownString, e: AnnotatedHit, vmlinuxSet: b
   md.appendMarkdown(varStatsMarkdown(e.vars, MAX_VARS));
 }
 
-export function lineHover(lh: LineHits, traceName: string, vmlinuxSet: boolean): vscode.MarkdownString {
+export function lineHover(lh: LineHits, traceName: string, vmlinux: VmlinuxState): vscode.MarkdownString {
   const md = untrustedMarkdown();
   md.appendMarkdown(`**Kernel Trace Lens** · ${plural(lh.count, 'hit')} on line ${lh.line} · ${escapeMd(traceName)}\n\n`);
   const shown = lh.entries.slice(0, MAX_ENTRIES);
   shown.forEach((e, i) => {
     if (i > 0) md.appendMarkdown('---\n\n');
-    entryMarkdown(md, e, vmlinuxSet);
+    entryMarkdown(md, e, vmlinux);
   });
   if (lh.entries.length > MAX_ENTRIES) md.appendMarkdown(`${lh.entries.length - MAX_ENTRIES} more events on this line (see the Kernel Trace view)\n`);
   return md;

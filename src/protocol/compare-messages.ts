@@ -4,8 +4,9 @@
  * two untrusted files: the page writes every string with textContent.
  */
 import type { TraceDiff } from '../core/analysis/diff/trace-diff';
+import type { ActivityDiff, ActivityRow } from '../core/analysis/diff/activity';
 
-export type { TraceDiff };
+export type { TraceDiff, ActivityDiff, ActivityRow };
 
 export type CompareToWebview = { readonly type: 'diff'; readonly diff: TraceDiff; readonly hasSource: boolean };
 

@@ -14,6 +14,9 @@ import type { ReaderOptions } from '../core/formats/reader-options';
 import type { SourceConfig } from '../protocol/worker-messages';
 import { traceHits } from './source-service';
 
+/** Buckets per side of the Compare page's stacked timelines: ~3 px each at 800 px. */
+const ACTIVITY_BUCKETS = 240;
+
 function models(): LifecycleModel[] {
   return builtinModelNames().map((n) => builtinModel(n) as LifecycleModel);
 }
@@ -23,7 +26,7 @@ export async function compareWith(trace: Trace, name: string, other: { path: str
   try {
     const hitsA = source ? (await traceHits(trace, source)).hits : undefined;
     const hitsB = source ? (await traceHits(b, source)).hits : undefined;
-    return diffTraces({ name, trace, ...(hitsA ? { hits: hitsA } : {}) }, { name: other.name, trace: b, ...(hitsB ? { hits: hitsB } : {}) }, { models: models() });
+    return diffTraces({ name, trace, ...(hitsA ? { hits: hitsA } : {}) }, { name: other.name, trace: b, ...(hitsB ? { hits: hitsB } : {}) }, { models: models(), activityBuckets: ACTIVITY_BUCKETS });
   } finally {
     b.close();
   }

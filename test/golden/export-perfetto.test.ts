@@ -74,6 +74,45 @@ test('perfetto export: the checker catches what a viewer would choke on', () => 
   assert.equal(problems([{ ...base, ph: 's', id: 1, cat: 'c', ts: 1 }, { ...base, ph: 'f', id: 1, cat: 'c', ts: 2 }]).length, 0);
   assert.equal(problems([{ ...base, ph: 'X', ts: 1, dur: 5 }, { ...base, ph: 'X', ts: 2, dur: 10 }]).length, 1);
   assert.equal(checkTraceEvents({ traceEvents: [{ ...base, pid: 2, ph: 'i', ts: 1 }] }).problems.length, 1);
+  // Async slices: b then e, same name, not backwards.
+  const b = { ...base, ph: 'b', id: '0:1', cat: 'pair', ts: 1 };
+  assert.deepEqual(problems([b, { ...b, ph: 'e', ts: 3 }]), []);
+  assert.equal(problems([b]).length, 1);
+  assert.equal(problems([{ ...b, ph: 'e', ts: 3 }, b]).length, 1);
+  assert.equal(problems([b, { ...b, ph: 'e', ts: 0.5 }]).length, 1);
+  assert.equal(problems([b, { ...b, ph: 'e', ts: 3, name: 'y' }]).length, 1);
+});
+
+test('perfetto export --pair: one async slice per pair ktl latency finds, from the opening line to the closing one', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ktl-export-pair-'));
+  try {
+    const file = 'test/fixtures/ftrace/veth-ping.trace';
+    const path = join(out, 'p.json');
+    const pair = ['--pair', 'sched_wakeup,sched_switch', '--key', 'pid,next_pid'];
+    const said = JSON.parse(runKtl(['export', file, '--to', 'perfetto', '--out', path, ...pair])) as { pairs: { written: number; backwards: number } };
+    const latency = JSON.parse(runKtl(['latency', file, ...pair, '--json', '--worst', '1000000'])) as { count: number; worst: { openLine: number; closeLine: number; durNs: number }[] };
+    assert.ok(latency.count > 100, `the fixture has wakeups: ${latency.count}`);
+    assert.deepEqual(said.pairs, { written: latency.count, backwards: 0 });
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as { traceEvents: { ph: string; id?: string; ts: number; args?: Record<string, unknown> }[] };
+    const r = checkTraceEvents(doc);
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.asyncIds, latency.count);
+    // Each slice spans its pair's lines and duration (µs in the file, ns in ktl latency).
+    const begin = new Map<string, { ts: number; line: unknown }>();
+    const slices: string[] = [];
+    for (const e of doc.traceEvents) {
+      if (e.ph === 'b') begin.set(e.id as string, { ts: e.ts, line: e.args?.['ktl.line'] });
+      if (e.ph === 'e') {
+        const b0 = begin.get(e.id as string);
+        assert.ok(b0);
+        slices.push(`${String(b0.line)}>${String(e.args?.['ktl.line'])}:${Math.round((e.ts - b0.ts) * 1000)}`);
+      }
+    }
+    assert.deepEqual(slices.sort(), latency.worst.map((w) => `${w.openLine}>${w.closeLine}:${w.durNs}`).sort());
+    assert.throws(() => runKtl(['export', file, '--to', 'jsonl', '--out', path, ...pair]), /--pair is for --to perfetto/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test('ktl export --to perfetto writes the file (through .partial) with as many events as ktl stats', () => {

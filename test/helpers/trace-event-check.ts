@@ -8,6 +8,7 @@
  *   - timestamps never go backwards on one track (pid, tid) for i / X / B / E;
  *   - B/E balance per track (and X slices nest: none ends inside another it started after);
  *   - flows (s/t/f) pair up per (cat, id): one s first, one f last, steps between, ts in order;
+ *   - async slices (b/e) pair up per (cat, id): one b, then one e with the same name, not earlier;
  *   - every track with events is named by a thread_name metadata event.
  * Returns the problems (empty when the document is valid) and counts by phase.
  */
@@ -21,6 +22,8 @@ export interface CheckResult {
   /** Instants of category `event`: one per trace event in our exports. */
   readonly eventInstants: number;
   readonly flowIds: number;
+  /** Async slices (b/e pairs by cat and id). */
+  readonly asyncIds: number;
 }
 
 type Ev = Record<string, unknown>;
@@ -31,7 +34,7 @@ export function checkTraceEvents(doc: unknown, maxProblems = 20): CheckResult {
   const bad = (i: number, msg: string): void => {
     if (problems.length < maxProblems) problems.push(`event ${i}: ${msg}`);
   };
-  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as Ev).traceEvents)) return { problems: ['top level is not an object with a traceEvents array'], byPhase, eventInstants: 0, flowIds: 0 };
+  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as Ev).traceEvents)) return { problems: ['top level is not an object with a traceEvents array'], byPhase, eventInstants: 0, flowIds: 0, asyncIds: 0 };
   const top = doc as Ev;
   if (top.displayTimeUnit !== undefined && top.displayTimeUnit !== 'ms' && top.displayTimeUnit !== 'ns') problems.push(`displayTimeUnit ${String(top.displayTimeUnit)}`);
   const events = top.traceEvents as unknown[];
@@ -41,6 +44,7 @@ export function checkTraceEvents(doc: unknown, maxProblems = 20): CheckResult {
   const named = new Set<string>();
   const used = new Set<string>();
   const flows = new Map<string, { phases: string[]; ts: number[] }>();
+  const asyncs = new Map<string, { phases: string[]; ts: number[]; names: string[] }>();
   let eventInstants = 0;
   events.forEach((raw, i) => {
     if (typeof raw !== 'object' || raw === null) return bad(i, 'not an object');
@@ -71,6 +75,18 @@ export function checkTraceEvents(doc: unknown, maxProblems = 20): CheckResult {
       }
       f.phases.push(ph);
       f.ts.push(ts);
+      used.add(track);
+      return;
+    }
+    if (ph === 'b' || ph === 'e') {
+      if (e.id === undefined) return bad(i, 'async event without id');
+      if (typeof e.cat !== 'string') bad(i, 'async event without cat');
+      const key = `${String(e.cat)}#${String(e.id)}`;
+      const a = asyncs.get(key) ?? { phases: [], ts: [], names: [] };
+      asyncs.set(key, a);
+      a.phases.push(ph);
+      a.ts.push(ts);
+      a.names.push(String(e.name));
       used.add(track);
       return;
     }
@@ -108,6 +124,11 @@ export function checkTraceEvents(doc: unknown, maxProblems = 20): CheckResult {
     if (p[0] !== 's' || p[p.length - 1] !== 'f' || p.filter((x) => x === 's').length !== 1 || p.filter((x) => x === 'f').length !== 1 || p.length < 2) problems.push(`flow ${key}: phases ${p.join('')}`);
     for (let k = 1; k < f.ts.length; k++) if ((f.ts[k] as number) < (f.ts[k - 1] as number)) problems.push(`flow ${key}: goes back in time`);
   }
+  for (const [key, a] of asyncs) {
+    if (a.phases.join('') !== 'be') problems.push(`async ${key}: phases ${a.phases.join('')}`);
+    else if ((a.ts[1] as number) < (a.ts[0] as number)) problems.push(`async ${key}: ends before it begins`);
+    else if (a.names[0] !== a.names[1]) problems.push(`async ${key}: b named ${a.names[0]}, e named ${a.names[1]}`);
+  }
   for (const t of used) if (!named.has(t)) problems.push(`track ${t} has no thread_name`);
-  return { problems: problems.slice(0, maxProblems), byPhase, eventInstants, flowIds: flows.size };
+  return { problems: problems.slice(0, maxProblems), byPhase, eventInstants, flowIds: flows.size, asyncIds: asyncs.size };
 }

@@ -316,6 +316,13 @@ test('events lost: a live skb on the CPU that lost events is incomplete, counted
     ],
   );
   assert.equal(a.losses.length, lost.length);
+  // Each finding sits at its loss on the timeline (its line and index stay the last step's).
+  const { traceGaps } = await import('../../src/core/analysis/trace-gaps');
+  const gapTs = new Map(traceGaps(t).map((g) => [g.line, g.tsNs]));
+  for (const f of lost) {
+    assert.equal(f.tsNs, gapTs.get(f.gapLine as number), `${f.key} drawn at the loss of line ${f.gapLine}`);
+    assert.ok(f.tsNs > t.tsNs(f.eventIndex), 'after its last step');
+  }
   // Its lane: QUEUED up to the loss, then "incomplete: events lost" up to the next step.
   const q = a.objects.findIndex((o) => o.key === '000000004f0f044d' && o.firstEvent <= t.length && t.line(o.firstEvent) === 450);
   assert.ok(q >= 0);

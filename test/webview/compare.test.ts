@@ -33,7 +33,7 @@ async function comparison(): Promise<TraceDiff> {
   try {
     const hitsA = Array.from({ length: 30 }, (_, k) => hit(`net/core/file${k}.c`, 100 + k, 'net_dev_xmit', 5 + k));
     const hitsB = [hit('net/core/file0.c', 100, 'net_dev_xmit', 0)];
-    return diffTraces({ name: HOSTILE_A, trace: a, hits: hitsA }, { name: HOSTILE_B, trace: b, hits: hitsB }, { models: [builtinModel('skb') as LifecycleModel] });
+    return diffTraces({ name: HOSTILE_A, trace: a, hits: hitsA }, { name: HOSTILE_B, trace: b, hits: hitsB }, { models: [builtinModel('skb') as LifecycleModel], activityBuckets: 240 });
   } finally {
     a.close();
     b.close();
@@ -71,7 +71,7 @@ describe('Compare with… page (Chromium)', () => {
     assert.ok(head.includes(HOSTILE_A) && head.includes(HOSTILE_B), head);
     assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.equal(await w.page.locator('img, script:not([src])').count(), 0);
-    const first = w.page.locator('.cmp-section').first().locator('tbody tr');
+    const first = w.page.locator('.cmp-section', { has: w.page.locator('h2', { hasText: /^Events$/ }) }).locator('tbody tr');
     assert.equal(await first.count(), diff.events.length);
     const cells = await first.first().locator('td').allInnerTexts();
     const r = diff.events[0];
@@ -81,6 +81,49 @@ describe('Compare with… page (Chromium)', () => {
   });
 
   it('is legible at 800 px: no horizontal scroll', async () => {
+    const { scroll, client } = await w.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `page ${scroll} px wide in ${client} px`);
+  });
+
+  it('stacks both timelines (A above B per event) and aligns them at the first occurrence of an event', async () => {
+    const act = diff.activity;
+    assert.ok(act);
+    const sec = w.page.locator('.cmp-section', { hasText: 'Over time' });
+    assert.equal(await sec.locator('.cmp-activity-label').count(), act.rows.length);
+    const names = await sec.locator('.cmp-activity-name').allInnerTexts();
+    assert.deepEqual(names, act.rows.map((r) => r.event ?? 'all events'));
+    // The canvas fills the width beside the labels and both strips of "all events" are painted.
+    const box = await sec.locator('canvas').boundingBox();
+    assert.ok(box && box.width > 500 && box.x + box.width <= 800, JSON.stringify(box));
+    const painted = await sec.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d') as CanvasRenderingContext2D;
+      const dpr = c.width / c.getBoundingClientRect().width;
+      const out: number[] = [];
+      // Row 0 (all events): the middle pixel row of the A strip, then of the B strip (12 px each).
+      for (const side of [0, 1]) {
+        const d = ctx.getImageData(0, Math.round((side * 12 + 6) * dpr), c.width, 1).data;
+        let n = 0;
+        for (let k = 3; k < d.length; k += 4) if ((d[k] as number) > 40) n++;
+        out.push(n);
+      }
+      return out;
+    });
+    assert.ok(painted[0] > 50 && painted[1] > 50, `A and B strips painted: ${painted}`);
+    // Both starts, then the first kfree_skb of each side at 0: the axis starts before 0 by the later one's offset.
+    const axis = sec.locator('.cmp-activity-axis');
+    assert.match(await axis.innerText(), /0 = first event of each/);
+    const row = act.rows.find((r) => r.event === 'kfree_skb');
+    assert.ok(row && row.firstA !== null && row.firstB !== null);
+    await sec.locator('select').selectOption('kfree_skb');
+    await w.page.waitForFunction(() => /first kfree_skb/.test(document.querySelector('.cmp-activity-axis')?.textContent ?? ''), undefined, { timeout: WAIT_MS });
+    const lo = await sec.locator('.cmp-axis-lo').innerText();
+    const m = /^−([\d.]+) (s|ms|µs|ns)$/.exec(lo);
+    assert.ok(m, lo);
+    const ns = Number(m[1]) * { s: 1e9, ms: 1e6, µs: 1e3, ns: 1 }[m[2] as 's' | 'ms' | 'µs' | 'ns'];
+    assert.ok(Math.abs(ns - Math.max(row.firstA, row.firstB)) < 1, `${lo} for the later first kfree_skb at ${Math.max(row.firstA, row.firstB)} ns`);
+    // Hovering a strip reads its counts out.
+    await sec.locator('canvas').hover({ position: { x: 5, y: 6 } });
+    assert.match(await sec.locator('.cmp-activity-readout').innerText(), /^all events at .*: A \d+ \(per .*\), B /);
     const { scroll, client } = await w.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     assert.ok(scroll <= client, `page ${scroll} px wide in ${client} px`);
   });

@@ -7,6 +7,7 @@
  */
 import './compare.css';
 import { el } from '../dom';
+import { ActivityView } from './activity';
 import type { CompareFromWebview, CompareToWebview, TraceDiff } from '../../src/protocol/compare-messages';
 
 interface VsCodeApi {
@@ -104,6 +105,14 @@ function render(diff: TraceDiff, hasSource: boolean): void {
   );
   if (diff.rates) head.append(el('p', 'cmp-note', 'The spans differ by more than 1%: events per second are shown beside the counts.'));
   app.append(head);
+
+  if (diff.activity && diff.activity.rows.length > 0) {
+    const s0 = section('Over time', 'A above B for every event and the busiest names; darker is busier (each row on its own scale, the same for A and B). Hover for counts.');
+    const view = new ActivityView(diff.activity);
+    s0.append(view.element);
+    app.append(s0);
+    view.draw();
+  }
 
   const s1 = section('Events');
   s1.append(table(diff.events, { rates: diff.rates }));

@@ -129,7 +129,7 @@ export function pairLatency(trace: Trace, spec: LatencySpec): LatencyResult {
 }
 
 /** Reads one key of event i as text, null when the event lacks it; always '' with no key. */
-function keyReader(trace: Trace, name: string | null): (i: number) => string | null {
+export function keyReader(trace: Trace, name: string | null): (i: number) => string | null {
   if (name === null) return () => '';
   const common = COMMON.has(name) ? name : null;
   const quick = ftraceFieldReader(trace);

@@ -18,6 +18,7 @@ import { isCapture } from '../formats/capture/common';
 import type { HitEntry } from '../analysis/hits';
 import type { TextSink } from '../analysis/export/text-sink';
 import type { ExportFormat } from '../analysis/export/formats';
+import type { LatencySpec } from '../analysis/latency';
 
 export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from '../analysis/export/formats';
 
@@ -30,11 +31,15 @@ export interface ExportRequest {
   readonly file: string;
   readonly models?: readonly LifecycleModel[];
   readonly batchRows?: number;
+  /** perfetto: pairings drawn as async slices (analysis/latency.ts). */
+  readonly pairs?: readonly LatencySpec[];
 }
 
 export interface ExportResult {
   readonly events: number;
   readonly files: string[];
+  /** perfetto with pairs: slices written, and pairs left out because their close precedes their open. */
+  readonly pairs?: { readonly written: number; readonly backwards: number };
 }
 
 /**
@@ -108,8 +113,8 @@ export async function exportToFile(trace: Trace, req: ExportRequest): Promise<Ex
       return { events, files: [req.out] };
     }
     case 'perfetto': {
-      const s = await toFile(req.out, (fd) => exportPerfetto(trace, new FileTextSink(fd), { file: req.file, ...(req.models ? { models: req.models } : {}) }));
-      return { events: s.instants, files: [req.out] };
+      const s = await toFile(req.out, (fd) => exportPerfetto(trace, new FileTextSink(fd), { file: req.file, ...(req.models ? { models: req.models } : {}), ...(req.pairs ? { pairs: req.pairs } : {}) }));
+      return { events: s.instants, files: [req.out], ...(req.pairs ? { pairs: { written: s.pairs, backwards: s.pairsBackwards } } : {}) };
     }
     case 'parquet': {
       const meta = siblingPath(req.out, 'meta');

@@ -14,6 +14,6 @@ export class HitsHoverProvider implements vscode.HoverProvider {
     const rel = this.store.relativePath(document.uri);
     const lh = rel === undefined ? undefined : this.store.model?.at(rel, position.line + 1);
     if (!lh) return undefined;
-    return new vscode.Hover(lineHover(lh, this.store.traceName ?? 'trace', vmlinuxPath() !== undefined), document.lineAt(position.line).range);
+    return new vscode.Hover(lineHover(lh, this.store.traceName ?? 'trace', !vscode.workspace.isTrusted ? 'restricted' : vmlinuxPath() !== undefined ? 'set' : 'unset'), document.lineAt(position.line).range);
   }
 }

@@ -11,6 +11,7 @@ import { plural, siteKey, type EventSites } from './model';
 import type { HitsStore } from './store';
 import { beforeAfter, type CompareStore } from '../compare/store';
 import type { HitsDiffRow } from '../../core/analysis/diff/hits-diff';
+import { visibleText } from '../../core/trace/visible-text';
 
 export const OPEN_SITE_COMMAND = 'kernelTrace.openSite';
 /** Above this many events the event nodes start collapsed. */
@@ -84,7 +85,20 @@ export class HitsTreeProvider implements vscode.TreeDataProvider<HitsNode>, vsco
     return [];
   }
 
+  /**
+   * Event names, file names and functions come from the trace and the workspace: their control
+   * and direction characters are shown as escapes (`\u202e`) in the label, description and
+   * tooltip, as everywhere else (core/trace/visible-text.ts).
+   */
   getTreeItem(node: HitsNode): vscode.TreeItem {
+    const item = this.treeItem(node);
+    if (typeof item.label === 'string') item.label = visibleText(item.label);
+    if (typeof item.description === 'string') item.description = visibleText(item.description);
+    if (typeof item.tooltip === 'string') item.tooltip = visibleText(item.tooltip, true);
+    return item;
+  }
+
+  private treeItem(node: HitsNode): vscode.TreeItem {
     switch (node.kind) {
       case 'event': {
         const e = node.event;

@@ -22,6 +22,7 @@ import { compareCounts, rateSpans, type CountRow } from './count-rows';
 import { diffFindings, type ComparableFinding, type FindingsDiff } from './finding-diff';
 import { flowCounts } from './flow-counts';
 import { diffHits, type HitsDiffRow } from './hits-diff';
+import { activityDiff, type ActivityDiff } from './activity';
 
 export interface DiffSide {
   readonly name: string;
@@ -52,6 +53,8 @@ export interface TraceDiff {
   readonly findings: FindingsDiff;
   /** Both captures: packets per flow; null unless both inputs are captures. */
   readonly flows: { rows: CountRow[]; onlyA: CountRow[]; onlyB: CountRow[] } | null;
+  /** Events over time on each side (activity.ts), when asked for (the Compare page draws it). */
+  readonly activity?: ActivityDiff;
 }
 
 export interface DiffInput {
@@ -64,6 +67,8 @@ export interface DiffInput {
 export interface DiffOptions {
   /** Lifecycle models to run on traces (captures get none). */
   readonly models?: readonly LifecycleModel[];
+  /** Add the activity over time in this many buckets per side (the Compare page's stacked timelines). */
+  readonly activityBuckets?: number;
 }
 
 function side(input: DiffInput, events: number, durationNs: number): DiffSide {
@@ -132,5 +137,6 @@ export function diffTraces(a: DiffInput, b: DiffInput, opts: DiffOptions = {}): 
     lifecycle: lifecycle.filter((l) => l.outcomes.length > 0 || l.findings.kinds.length > 0),
     findings: diffFindings(ownFindings(found, 0), ownFindings(found, 1)),
     flows,
+    ...(opts.activityBuckets !== undefined ? { activity: activityDiff(a.trace, b.trace, opts.activityBuckets) } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { TextBatcher, type TextSink } from './text-sink';
 
 export async function exportJsonl(trace: Trace, sink: TextSink): Promise<number> {
   const out = new TextBatcher(sink);
-  for (let i = 0; i < trace.length; i++) await out.push(`${JSON.stringify(eventJson(trace, i))}\n`);
+  for (let i = 0; i < trace.length; i++) if (out.add(`${JSON.stringify(eventJson(trace, i))}\n`)) await out.flush();
   await out.flush();
   return trace.length;
 }

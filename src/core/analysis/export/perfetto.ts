@@ -11,6 +11,10 @@
  *   process "Interfaces" (pid IFACE_PID), thread per interface: one instant per packet;
  *   process per task (pid = tgid when known, else pid), thread = pid: `X` complete slices for
  *       the time sched_switch shows the task on a CPU (args.cpu);
+ *   process "Pairs" (pid PAIR_PID), thread per pairing: with `pairs` (ktl export --pair, the
+ *       pairing of ktl latency, analysis/latency.ts), one nestable async slice `b`/`e` per pair,
+ *       id `k:n` (pairing k, pair n), from the opening event to the closing one; async, because
+ *       pairs of different keys overlap without nesting, which `X` slices on one track may not;
  *   flows: each lifecycle object of the built-in models with two or more steps gets one flow
  *       id; `s` at its first step, `t` at the middle ones, `f` at the last (bp "e": bound to the
  *       instant of that step on its CPU track), so Perfetto draws arrows across CPUs.
@@ -26,16 +30,20 @@ import { captureInfo, isCapture } from '../../formats/capture/common';
 import { analyzeLifecycles, type LifecycleAnalysis } from '../lifecycle/analyze';
 import type { LifecycleModel } from '../lifecycle/model';
 import { TextBatcher, type TextSink } from './text-sink';
+import { keyReader, pairLatency, type LatencySpec } from '../latency';
 
 /** Synthetic pids above PID_MAX_LIMIT (2^22), so they never collide with a real task. */
 export const CPU_PID = 4_194_305;
 export const IFACE_PID = 4_194_306;
+export const PAIR_PID = 4_194_307;
 
 export interface PerfettoOptions {
   /** Lifecycle models whose objects become flows (captures get none). */
   readonly models?: readonly LifecycleModel[];
   /** Shown in otherData. */
   readonly file?: string;
+  /** Pairings (open/close events, keys) drawn as async slices. */
+  readonly pairs?: readonly LatencySpec[];
 }
 
 export interface PerfettoSummary {
@@ -43,6 +51,22 @@ export interface PerfettoSummary {
   readonly instants: number;
   readonly slices: number;
   readonly flows: number;
+  /** Async slices written (b/e pairs), over all pairings. */
+  readonly pairs: number;
+  /**
+   * Pairs not written because their close is earlier than their open (a clock that went back
+   * between them): a slice cannot end before it begins.
+   */
+  readonly pairsBackwards: number;
+}
+
+/** Where a pairing's slices begin and end: per event, the pair it opens / closes (-1: none). */
+interface PairIndex {
+  readonly name: string;
+  readonly openOf: Int32Array;
+  readonly closeOf: Int32Array;
+  /** The opening event's key (null: the pairing has no key). */
+  readonly keyOf: ((i: number) => string | null) | null;
 }
 
 type Json = Record<string, unknown>;
@@ -69,8 +93,9 @@ interface FlowModel {
 export async function exportPerfetto(trace: Trace, sink: TextSink, opts: PerfettoOptions = {}): Promise<PerfettoSummary> {
   const out = new TextBatcher(sink);
   let first = true;
-  const emit = async (e: Json): Promise<void> => {
-    await out.push(`${first ? '' : ',\n'}${JSON.stringify(e)}`);
+  // Synchronous: the loop awaits the sink once per ~1 MiB chunk (out.due), not once per event.
+  const emit = (e: Json): void => {
+    out.add(`${first ? '' : ',\n'}${JSON.stringify(e)}`);
     first = false;
   };
   const capture = isCapture(trace.meta.format);
@@ -93,8 +118,8 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
   await out.push(`{"displayTimeUnit":"ns","otherData":${JSON.stringify(other)},"traceEvents":[\n`);
 
   const trackPid = capture ? IFACE_PID : CPU_PID;
-  await emit({ ph: 'M', name: 'process_name', pid: trackPid, tid: 0, ts: 0, args: { name: capture ? 'Interfaces' : 'CPUs' } });
-  await emit({ ph: 'M', name: 'process_sort_index', pid: trackPid, tid: 0, ts: 0, args: { sort_index: -1 } });
+  emit({ ph: 'M', name: 'process_name', pid: trackPid, tid: 0, ts: 0, args: { name: capture ? 'Interfaces' : 'CPUs' } });
+  emit({ ph: 'M', name: 'process_sort_index', pid: trackPid, tid: 0, ts: 0, args: { sort_index: -1 } });
   const namedTracks = new Set<number>();
 
   let flowId = 1;
@@ -108,6 +133,27 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
     }
   }
 
+  let pairsBackwards = 0;
+  const pairIndex: PairIndex[] = [];
+  for (const spec of opts.pairs ?? []) {
+    const r = pairLatency(trace, spec);
+    const openOf = new Int32Array(n).fill(-1);
+    const closeOf = new Int32Array(n).fill(-1);
+    for (let p = 0; p < r.count; p++) {
+      if ((r.durNs[p] as number) < 0) {
+        pairsBackwards++;
+        continue;
+      }
+      openOf[r.opens[p] as number] = p;
+      closeOf[r.closes[p] as number] = p;
+    }
+    const k = pairIndex.length;
+    pairIndex.push({ name: `${spec.open}→${spec.close}`, openOf, closeOf, keyOf: spec.openKey !== null ? keyReader(trace, spec.openKey) : null });
+    if (k === 0) emit({ ph: 'M', name: 'process_name', pid: PAIR_PID, tid: 0, ts: 0, args: { name: 'Pairs' } });
+    emit({ ph: 'M', name: 'thread_name', pid: PAIR_PID, tid: k, ts: 0, args: { name: `${spec.open} → ${spec.close}${spec.openKey !== null ? ` by ${spec.openKey}${spec.closeKey !== null && spec.closeKey !== spec.openKey ? `/${spec.closeKey}` : ''}` : ''}` } });
+  }
+  let pairs = 0;
+
   const switchId = trace.strings.find('sched_switch');
   const running = new Map<number, Running>();
   let instants = 0;
@@ -116,13 +162,13 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
 
   /** Task pid -> the process pid its track was named under (tgid when known then). */
   const taskProc = new Map<number, number>();
-  const taskTrack = async (pid: number, tgid: number, comm: string): Promise<number> => {
+  const taskTrack = (pid: number, tgid: number, comm: string): number => {
     const known = taskProc.get(pid);
     if (known !== undefined) return known;
     const proc = tgid >= 0 ? tgid : pid;
     taskProc.set(pid, proc);
-    await emit({ ph: 'M', name: 'thread_name', pid: proc, tid: pid, ts: 0, args: { name: `${comm}-${pid}` } });
-    if (proc === pid) await emit({ ph: 'M', name: 'process_name', pid: proc, tid: pid, ts: 0, args: { name: comm } });
+    emit({ ph: 'M', name: 'thread_name', pid: proc, tid: pid, ts: 0, args: { name: `${comm}-${pid}` } });
+    if (proc === pid) emit({ ph: 'M', name: 'process_name', pid: proc, tid: pid, ts: 0, args: { name: comm } });
     return proc;
   };
   // Steps of each model by event (steps are in file order; events may be walked in time order).
@@ -135,11 +181,11 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
     if (!namedTracks.has(cpu)) {
       namedTracks.add(cpu);
       const name = capture ? `interface ${info?.interfaces[cpu]?.name ?? cpu}` : `CPU ${cpu}`;
-      await emit({ ph: 'M', name: 'thread_name', pid: trackPid, tid: cpu, ts: 0, args: { name } });
-      await emit({ ph: 'M', name: 'thread_sort_index', pid: trackPid, tid: cpu, ts: 0, args: { sort_index: cpu } });
+      emit({ ph: 'M', name: 'thread_name', pid: trackPid, tid: cpu, ts: 0, args: { name } });
+      emit({ ph: 'M', name: 'thread_sort_index', pid: trackPid, tid: cpu, ts: 0, args: { sort_index: cpu } });
     }
     const j = eventJson(trace, i);
-    await emit({ ph: 'i', s: 't', cat: 'event', name: j.event, ts: rel(tsNs), pid: trackPid, tid: cpu, args: { ...j.fields, 'ktl.line': j.line, 'ktl.pid': j.pid, 'ktl.comm': j.comm } });
+    emit({ ph: 'i', s: 't', cat: 'event', name: j.event, ts: rel(tsNs), pid: trackPid, tid: cpu, args: { ...j.fields, 'ktl.line': j.line, 'ktl.pid': j.pid, 'ktl.comm': j.comm } });
     instants++;
 
     for (let m = 0; m < flowModels.length; m++) {
@@ -152,16 +198,27 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
         const k = f.seen[o] as number;
         f.seen[o] = k + 1;
         const ph = k === 0 ? 's' : k === obj.steps - 1 ? 'f' : 't';
-        await emit({ ph, id: f.idBase + o, cat: `lifecycle.${f.a.model.name}`, name: obj.key, ts: rel(tsNs), pid: trackPid, tid: cpu, bp: 'e' });
+        emit({ ph, id: f.idBase + o, cat: `lifecycle.${f.a.model.name}`, name: obj.key, ts: rel(tsNs), pid: trackPid, tid: cpu, bp: 'e' });
         flows++;
       }
+    }
+
+    for (let k = 0; k < pairIndex.length; k++) {
+      const x = pairIndex[k] as PairIndex;
+      const closes = x.closeOf[i] as number;
+      if (closes >= 0) {
+        emit({ ph: 'e', cat: 'pair', id: `${k}:${closes}`, name: x.name, ts: rel(tsNs), pid: PAIR_PID, tid: k, args: { 'ktl.line': trace.line(i) } });
+        pairs++;
+      }
+      const opens = x.openOf[i] as number;
+      if (opens >= 0) emit({ ph: 'b', cat: 'pair', id: `${k}:${opens}`, name: x.name, ts: rel(tsNs), pid: PAIR_PID, tid: k, args: { ...(x.keyOf ? { key: x.keyOf(i) } : {}), 'ktl.line': trace.line(i) } });
     }
 
     if (trace.eventId(i) === switchId && switchId >= 0) {
       const prev = running.get(cpu);
       if (prev && prev.pid > 0) {
-        const proc = await taskTrack(prev.pid, prev.tgid, prev.comm);
-        await emit({ ph: 'X', cat: 'sched', name: prev.comm, ts: rel(prev.startNs), dur: us(Math.max(0, tsNs - prev.startNs)), pid: proc, tid: prev.pid, args: { cpu } });
+        const proc = taskTrack(prev.pid, prev.tgid, prev.comm);
+        emit({ ph: 'X', cat: 'sched', name: prev.comm, ts: rel(prev.startNs), dur: us(Math.max(0, tsNs - prev.startNs)), pid: proc, tid: prev.pid, args: { cpu } });
         slices++;
       }
       const nextPid = Number(j.fields.next_pid);
@@ -173,17 +230,18 @@ export async function exportPerfetto(trace: Trace, sink: TextSink, opts: Perfett
       const r = running.get(cpu);
       if (r && r.pid === trace.pid(i) && r.tgid < 0) r.tgid = trace.tgid(i);
     }
+    if (out.due) await out.flush();
   }
   // Tasks still on a CPU at the end: their slice ends at the last event.
   for (const [cpu, r] of [...running].sort((x, y) => x[0] - y[0])) {
     if (r.pid <= 0) continue;
-    const proc = await taskTrack(r.pid, r.tgid, r.comm);
-    await emit({ ph: 'X', cat: 'sched', name: r.comm, ts: rel(r.startNs), dur: us(Math.max(0, lastNs - r.startNs)), pid: proc, tid: r.pid, args: { cpu } });
+    const proc = taskTrack(r.pid, r.tgid, r.comm);
+    emit({ ph: 'X', cat: 'sched', name: r.comm, ts: rel(r.startNs), dur: us(Math.max(0, lastNs - r.startNs)), pid: proc, tid: r.pid, args: { cpu } });
     slices++;
   }
   await out.push('\n]}\n');
   await out.flush();
-  return { instants, slices, flows };
+  return { instants, slices, flows, pairs, pairsBackwards };
 }
 
 /** Event indices by time, stable (file order among equal times). */

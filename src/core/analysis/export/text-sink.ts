@@ -19,9 +19,23 @@ export class TextBatcher {
 
   /** Adds text; writes a chunk when enough has gathered (await it to respect back-pressure). */
   async push(text: string): Promise<void> {
+    if (this.add(text)) await this.flush();
+  }
+
+  /**
+   * Adds text without awaiting; true when a chunk's worth has gathered and `flush` is due. For
+   * per-event loops: an `await` per event costs a microtask turn each (measured: ~20% of a
+   * JSON Lines export), one per ~1 MiB chunk does not.
+   */
+  add(text: string): boolean {
     this.parts.push(text);
     this.size += text.length;
-    if (this.size >= CHUNK_CHARS) await this.flush();
+    return this.due;
+  }
+
+  /** A chunk's worth has gathered: `flush` it. */
+  get due(): boolean {
+    return this.size >= CHUNK_CHARS;
   }
 
   async flush(): Promise<void> {

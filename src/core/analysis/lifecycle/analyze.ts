@@ -73,7 +73,10 @@ export interface Finding {
   readonly key: string;
   /** Generation of the object (0 = first object with this key; poison keys: 0). */
   readonly generation: number;
-  /** Time, CPU, 1-based file line and index of the event the finding is about. */
+  /**
+   * Time, CPU, 1-based file line and index of the event the finding is about. events-lost: the
+   * object's last step before the loss, but `tsNs` is the loss's (where the marker is drawn).
+   */
   readonly tsNs: number;
   readonly cpu: number;
   readonly line: number;
@@ -662,6 +665,8 @@ export function analyzeLifecycles(trace: Trace, model: LifecycleModel, opts: Ana
         findings.push({
           kind: 'events-lost',
           ...base(o.lastEvent, o.key, o.generation),
+          // Drawn at the loss, where the lane turns "incomplete", not back at the last step.
+          tsNs: g.tsNs,
           state: sn(o.state),
           gapLine: g.line,
           message: `${o.key} was ${sn(o.state)} when ${gapText(g)}: incomplete, what happened to it next is not in the trace`,
