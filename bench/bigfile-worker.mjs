@@ -3,7 +3,7 @@
 // `open`, the first table page, the summary timeline (which builds the per-CPU index), then
 // timeline requests as zooming and panning make them, and a brushed range's counts.
 // Prints one JSON line: times in ms, peak RSS in KiB (process.resourceUsage().maxRSS).
-// Usage: node bench/bigfile-worker.mjs FILE
+// Usage: node bench/bigfile-worker.mjs FILE  (BENCH_VERBOSE=1: each timeline request's span and time on stderr)
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
