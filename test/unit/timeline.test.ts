@@ -40,8 +40,8 @@ test('per-CPU index is time-sorted and covers every event once', async () => {
     for (let k = 0; k < c.order.length; k++) {
       const i = c.order[k] as number;
       assert.equal(t.cpu(i), c.cpu);
-      assert.equal(t.tsNs(i), c.tsNs[k]);
-      if (k > 0) assert.ok((c.tsNs[k - 1] as number) <= (c.tsNs[k] as number));
+      assert.equal(t.tsNs(i), c.ts(k));
+      if (k > 0) assert.ok(c.ts(k - 1) <= c.ts(k));
       seen.add(i);
     }
   }
@@ -279,19 +279,19 @@ function eagerSlices(t: Trace, cpu: number): string[] {
   if (!ev) return [];
   const out: string[] = [];
   let current: string | null = null;
-  let since = ev.tsNs[0] as number;
+  let since = ev.ts(0);
   let any = false;
   for (let k = 0; k < ev.order.length; k++) {
     if (t.event(ev.order[k] as number) !== 'sched_switch') continue;
     const f = parseSchedSwitch(t.payloadText(ev.order[k] as number));
     if (!f) continue;
     any = true;
-    const ts = ev.tsNs[k] as number;
+    const ts = ev.ts(k);
     if (ts > since) out.push(`${since}-${ts}:${current ?? `${f.prevComm}-${f.prevPid}`}`);
     current = `${f.nextComm}-${f.nextPid}`;
     since = ts;
   }
-  const last = ev.tsNs[ev.tsNs.length - 1] as number;
+  const last = ev.ts(ev.order.length - 1);
   if (any && last > since) out.push(`${since}-${last}:${current}`);
   return out;
 }

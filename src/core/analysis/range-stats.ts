@@ -50,8 +50,8 @@ export function rangeStats(trace: Trace, events: TimelineEvents, slices: TaskSli
   let last = -1;
   let lastNs = -Infinity;
   for (const c of events.cpus) {
-    const lo = lowerBound(c.tsNs, startNs);
-    const hi = lowerBound(c.tsNs, endNs, lo);
+    const lo = lowerBound(c.ts, startNs, 0, c.order.length);
+    const hi = lowerBound(c.ts, endNs, lo, c.order.length);
     if (hi === lo) continue;
     cpus.push([c.cpu, hi - lo]);
     total += hi - lo;
@@ -67,13 +67,13 @@ export function rangeStats(trace: Trace, events: TimelineEvents, slices: TaskSli
       else perTask.set(key, { comm, pid, count: 1 });
     }
     const a = c.order[lo] as number;
-    const aNs = c.tsNs[lo] as number;
+    const aNs = c.ts(lo);
     if (aNs < firstNs || (aNs === firstNs && a < first)) {
       first = a;
       firstNs = aNs;
     }
     const b = c.order[hi - 1] as number;
-    const bNs = c.tsNs[hi - 1] as number;
+    const bNs = c.ts(hi - 1);
     if (bNs > lastNs || (bNs === lastNs && b > last)) {
       last = b;
       lastNs = bNs;
