@@ -30,6 +30,8 @@ export class CaptureBar {
   private readonly label = el('span', 'ktl-capture-label');
   private readonly input = el('input', 'ktl-capture-offset');
   private readonly estimateButton = el('button', 'ktl-tl-button', 'Use estimate');
+  /** How many packets in view are linked to their trace events (the lines on the timeline). */
+  private readonly linksLabel = el('span', 'ktl-capture-links');
   private overlay: CaptureOverlayInfo | null = null;
 
   constructor(private readonly post: (m: CaptureToHost) => void) {
@@ -54,7 +56,9 @@ export class CaptureBar {
     remove.type = 'button';
     setTitle(remove, 'Remove the capture from the timeline');
     remove.addEventListener('click', () => this.post({ type: 'detachCapture' }));
-    this.element.append(this.label, this.input, this.estimateButton, remove);
+    this.linksLabel.id = 'capture-links';
+    setTitle(this.linksLabel, 'Each line joins a captured packet to the net_dev_xmit / netif_receive_skb event it is (same interface and length, within 1 ms under the offset)');
+    this.element.append(this.label, this.input, this.estimateButton, remove, this.linksLabel);
   }
 
   show(overlay: CaptureOverlayInfo | null): void {
@@ -72,6 +76,19 @@ export class CaptureBar {
     if (document.activeElement !== this.input) this.input.value = nsText(overlay.offsetNs);
     this.input.classList.remove('ktl-invalid');
     this.estimateButton.disabled = !overlay.userSet || !e;
+  }
+
+  /** The link lines drawn (`drawn` of `total` in view; null: no capture). */
+  showLinks(links: { drawn: number; total: number } | null): void {
+    const text = !links
+      ? ''
+      : links.total === 0
+        ? 'no packet in view matches a net_dev_xmit / netif_receive_skb event'
+        : links.drawn === 0 && links.total > 0
+          ? `${links.total} packets in view linked to their events: zoom in to draw the lines`
+          : `${links.drawn} packets linked to their events (lines) · click one to open it`;
+    if (this.linksLabel.textContent !== text) setText(this.linksLabel, text);
+    this.linksLabel.dataset.total = links ? String(links.total) : '';
   }
 
   get current(): CaptureOverlayInfo | null {

@@ -116,10 +116,12 @@ const timeline = new TimelineView({
     filters.setTimeRange(range);
     tabs.select('events');
   },
+  heightChanged: (timelinePx) => host.saveState({ layout: { ...host.getState().layout, timelinePx } }),
 });
 const savedAtLoad = host.getState();
 table.restoreLayout(savedAtLoad.layout?.columns, savedAtLoad.layout?.detailsPx);
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
+timeline.restoreHeight(savedAtLoad.layout?.timelinePx);
 const lifecycles = new LifecycleView(
   {
     rpc,

@@ -43,6 +43,8 @@ export interface LayoutState {
   readonly columns?: Readonly<Record<string, number>>;
   /** Height of the selected event's details under the table. */
   readonly detailsPx?: number;
+  /** Height of the timeline's tracks area (its bottom edge dragged). */
+  readonly timelinePx?: number;
 }
 
 /** A pane size worth keeping: a finite number of CSS px within what any screen has. */
@@ -54,6 +56,7 @@ export function parseLayoutState(v: unknown): LayoutState | undefined {
   if (!isRecord(v)) return undefined;
   const sidebarPx = paneSize(v.sidebarPx);
   const detailsPx = paneSize(v.detailsPx);
+  const timelinePx = paneSize(v.timelinePx);
   const columns: Record<string, number> = {};
   if (isRecord(v.columns)) {
     for (const [k, w] of Object.entries(v.columns).slice(0, MAX_ITEMS)) {
@@ -64,6 +67,7 @@ export function parseLayoutState(v: unknown): LayoutState | undefined {
   const out = {
     ...(sidebarPx !== undefined ? { sidebarPx } : {}),
     ...(detailsPx !== undefined ? { detailsPx } : {}),
+    ...(timelinePx !== undefined ? { timelinePx } : {}),
     ...(Object.keys(columns).length > 0 ? { columns } : {}),
   };
   return Object.keys(out).length > 0 ? out : undefined;

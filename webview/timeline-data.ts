@@ -2,7 +2,7 @@
  * Deep checks of the timeline replies before they are drawn: the guard in src/protocol only
  * looks at the envelope, and the drawing loops index typed arrays by what these say.
  */
-import type { CountEntry, RangeStatsView, TimelineData, TimelineTrack, TrackId } from '../src/protocol/messages';
+import { MAX_TIMELINE_LINKS, type CountEntry, type RangeStatsView, type TimelineData, type TimelineLinks, type TimelineTrack, type TrackId } from '../src/protocol/messages';
 import { isEventRow } from './sanitize';
 
 const MAX_TRACKS = 4096;
@@ -62,7 +62,19 @@ export function isTimelineData(v: unknown): v is TimelineData {
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) return false;
   if (!Array.isArray(tasks) || !tasks.every((t) => isRecord(t) && typeof t.comm === 'string' && typeof t.pid === 'number')) return false;
   if (!Array.isArray(tracks) || tracks.length > MAX_TRACKS) return false;
+  if (v.links !== undefined && !isLinks(v.links)) return false;
   return tracks.every((t) => isTrack(t, resolution, names.length, tasks.length));
+}
+
+/** Packet links: equal-length columns of the right types, finite times, at most MAX_TIMELINE_LINKS. */
+function isLinks(v: unknown): v is TimelineLinks {
+  if (!isRecord(v) || !isIndex(v.total)) return false;
+  const { packet, iface, packetTsNs, event, cpu, eventTsNs } = v;
+  if (!(packet instanceof Uint32Array) || !(iface instanceof Uint32Array) || !(event instanceof Uint32Array) || !(cpu instanceof Uint32Array)) return false;
+  if (!(packetTsNs instanceof Float64Array) || !(eventTsNs instanceof Float64Array)) return false;
+  const n = packet.length;
+  if (n > MAX_TIMELINE_LINKS || n > v.total || [iface, packetTsNs, event, cpu, eventTsNs].some((c) => c.length !== n)) return false;
+  return packetTsNs.every(Number.isFinite) && eventTsNs.every(Number.isFinite);
 }
 
 export function isCountList(v: unknown): v is readonly CountEntry[] {

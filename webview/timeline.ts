@@ -34,7 +34,10 @@ import { isCountList, isTimelineData } from './timeline-data';
 import { TimeScale } from './timeline-scale';
 import { colourOf, type ThemeColours } from './tracks/colours';
 import { drawTimeAxis } from './tracks/axis';
-import { EventTrack, MARK_PX, SLICE_PX } from './tracks/event-track';
+import { EventTrack, SLICE_PX, TRACK_GAP_PX } from './tracks/event-track';
+import { PacketLinks } from './tracks/packet-links';
+import { clampAreaPx, defaultAreaPx, MIN_TRACK_PX, trackPxFor } from './timeline-height';
+import { dragGrip } from './drag-grip';
 import { sameTrack, type TrackId } from './tracks/track';
 import { trackIdOf } from './tracks/track-id';
 import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
@@ -43,7 +46,6 @@ import { Latest, OneInFlight, type RequestBody, type Rpc } from './rpc';
 const LABEL_PX = 64;
 const AXIS_PX = 22;
 const RULER_PX = 14;
-const TRACK_GAP_PX = 6;
 /** Pointer distance within which a click picks an event mark. */
 const HIT_PX = 4;
 /** User-timing name of one draw, and how many are kept before they are cleared. */
@@ -77,6 +79,8 @@ export interface TimelineHost {
   viewChanged?(range: [number, number], selection: [number, number] | null): void;
   /** "Filter table to range" in the range panel: the table (and timeline) keep only [startNs, endNs). */
   filterToRange?(range: readonly [number, number]): void;
+  /** The tracks area was dragged to `px` tall (CSS px; saved per editor). */
+  heightChanged?(px: number): void;
 }
 
 /** A track laid out: its renderer and its top edge on the canvas (CSS px). */
@@ -104,6 +108,12 @@ export class TimelineView {
   private summary: TraceSummary | null = null;
   private tracks: Placed[] = [];
   private tracksPx = 0;
+  /** One track's height (CSS px): a share of the tracks area (timeline-height.ts). */
+  private trackPx = MIN_TRACK_PX;
+  /** The tracks area's height the user dragged (CSS px); null: a share of the editor's height. */
+  private areaPx: number | null = null;
+  /** Scrolls the tracks (under the sticky axis) when they do not fit the area. */
+  private readonly body = el('div', 'ktl-tl-body');
   private data: TimelineData | null = null;
   private frame = 0;
   /** The data for the visible range: one request in flight, one more when it lands if the view moved. */
@@ -130,6 +140,8 @@ export class TimelineView {
 
   /** Interfaces of an attached capture, drawn after the CPUs. */
   private captureTracks: { id: TrackId; label: string }[] = [];
+  /** The attached capture's packets linked to this trace's events, and the highlighted link. */
+  private readonly links = new PacketLinks();
   private readonly captureBar: CaptureBar;
   private readonly legend = new TimelineLegend();
   /** What the brushed range holds (counts per event, CPU, task; run time; first/last). */
@@ -173,7 +185,7 @@ export class TimelineView {
     setTitle(this.selectionLabel, 'Drag on the ruler under the axis to select a range; Esc clears it');
     bar.append(title, this.rangeLabel, el('span', 'ktl-spacer'), this.selectionLabel, out, zin, reset);
 
-    const body = el('div', 'ktl-tl-body');
+    const body = this.body;
     this.labels.setAttribute('aria-hidden', 'true');
     this.labels.style.width = `${LABEL_PX}px`;
     this.canvas.id = 'timeline-canvas';
@@ -190,7 +202,21 @@ export class TimelineView {
     body.append(this.labels, this.plot);
     this.details.id = 'timeline-details';
     this.details.setAttribute('aria-live', 'polite');
-    this.element.append(bar, this.legend.element, this.captureBar.element, body, this.details, this.rangePanel.element);
+    // The tracks area's bottom edge: dragged (or arrow keys) to make the timeline taller or shorter.
+    const grip = dragGrip({
+      className: 'ktl-tl-grip',
+      label: 'Resize the timeline',
+      axis: 'y',
+      start: () => this.body.clientHeight - AXIS_PX - RULER_PX,
+      resize: (px) => this.setAreaPx(px),
+      done: (px) => host.heightChanged?.(px),
+    });
+    grip.id = 'timeline-grip';
+    this.element.append(bar, this.legend.element, this.captureBar.element, body, grip, this.details, this.rangePanel.element);
+    window.addEventListener('resize', () => {
+      // Following the editor's height (not dragged): lay out again only when the tracks change size.
+      if (this.areaPx === null && this.summary && this.tracksHeightChanged()) this.layoutTracks(true);
+    });
     this.showHint();
 
     this.zoom = d3zoom<HTMLCanvasElement, unknown>()
@@ -246,15 +272,32 @@ export class TimelineView {
     return (t.kind === 'task' ? s.taskTracks?.find((x) => x.id === t.id)?.label : undefined) ?? trackName(s, t.id);
   }
 
-  /** One track per CPU (strace: per task), then one per interface of an attached capture. */
-  private layoutTracks(): void {
+  /** The tracks area or a track's height would differ from what is laid out. */
+  private tracksHeightChanged(): boolean {
+    const area = this.areaPx ?? defaultAreaPx(window.innerHeight, this.tracks.length);
+    return trackPxFor(area, this.tracks.length) !== this.trackPx || this.body.style.height !== this.bodyHeight(area);
+  }
+
+  /** The body's CSS height for a tracks area `area` px tall: the tracks, or the area when they are taller (they scroll). */
+  private bodyHeight(area: number): string {
+    return `${AXIS_PX + RULER_PX + Math.min(this.tracksPx, Math.max(area, this.trackPx))}px`;
+  }
+
+  /**
+   * One track per CPU (strace: per task), then one per interface of an attached capture.
+   * `keepData`: the same tracks at another height (the data still holds; no flash while dragging).
+   */
+  private layoutTracks(keepData = false): void {
     const s = this.summary;
     if (!s) return;
-    const trackPx = SLICE_PX + MARK_PX + TRACK_GAP_PX;
     const base = s.taskTracks
       ? s.taskTracks.map((x) => ({ id: trackIdOf(s, x.id), label: x.label, title: `task ${x.label}` }))
       : s.cpus.map((cpu) => ({ id: trackIdOf(s, cpu), label: trackName(s, cpu), title: trackName(s, cpu) }));
     const all = [...base, ...this.captureTracks.map((c) => ({ ...c, title: `${this.captureBar.current?.name ?? 'capture'}: interface ${c.label}` }))];
+    // The area the tracks share: dragged, or a share of the editor; few tracks grow to fill it.
+    const area = this.areaPx ?? defaultAreaPx(window.innerHeight, all.length);
+    const trackPx = trackPxFor(area, all.length);
+    this.trackPx = trackPx;
     this.tracks = all.map((x, k) => ({ track: new EventTrack(x.id), top: k * trackPx + TRACK_GAP_PX / 2 }));
     // Lost events and late buffers are the CPU's: drawn on its track.
     for (const p of this.tracks) if (p.track.id.kind === 'cpu') p.track.gaps = (s.gaps ?? []).filter((g) => g.cpu === p.track.id.id);
@@ -269,14 +312,32 @@ export class TimelineView {
       this.labels.append(l);
     }
     this.canvas.style.height = `${this.tracksPx}px`;
+    this.canvas.dataset.trackPx = String(trackPx);
     this.plot.style.height = `${AXIS_PX + RULER_PX + this.tracksPx}px`;
-    this.setData(null);
+    // Taller than the area (many tracks): the body scrolls them under the axis; else it fits them.
+    this.body.style.height = this.bodyHeight(area);
+    this.setData(keepData ? this.data : null);
     this.layout();
+  }
+
+  /** Sets the tracks area's height (the grip's drag); returns the height set, CSS px. */
+  private setAreaPx(px: number): number {
+    this.areaPx = clampAreaPx(px, window.innerHeight);
+    this.layoutTracks(true);
+    return this.areaPx;
+  }
+
+  /** A saved tracks area height (the user dragged it before the page was hidden). */
+  restoreHeight(px: number | undefined): void {
+    if (px === undefined) return;
+    this.areaPx = clampAreaPx(px, window.innerHeight);
+    if (this.summary) this.layoutTracks();
   }
 
   /** A reply for the visible range (null: none yet): each track takes its part. */
   private setData(data: TimelineData | null): void {
     this.data = data;
+    this.links.current = data?.links ?? null;
     for (const p of this.tracks) p.track.current = null;
     if (!data) return;
     for (const t of data.tracks) {
@@ -479,7 +540,7 @@ export class TimelineView {
     ctx.strokeStyle = colours.border;
     ctx.lineWidth = 1;
     for (const tr of this.tracks) {
-      const y = Math.round(tr.top + SLICE_PX + MARK_PX + TRACK_GAP_PX / 2) + 0.5;
+      const y = Math.round(tr.top + this.trackPx - TRACK_GAP_PX / 2) + 0.5;
       ctx.beginPath();
       ctx.moveTo(0, y);
       ctx.lineTo(w, y);
@@ -489,7 +550,7 @@ export class TimelineView {
     const data = this.data;
     const dim = this.dimData;
     for (const p of this.tracks) {
-      const size = { width: w, height: SLICE_PX + MARK_PX };
+      const size = { width: w, height: this.trackPx - TRACK_GAP_PX };
       // Events the expression drops: drawn first, faint; then the matching ones over them.
       const dimTrack = dim?.tracks.find((t) => sameTrack(p.track.id, t.track));
       if (dim && dimTrack) {
@@ -503,6 +564,7 @@ export class TimelineView {
       p.track.render({ ctx, scale: this.scale, colours, top: p.top, size });
     }
     this.canvas.dataset.dimmed = dim ? String(dim.startNs) : '';
+    this.drawLinks(ctx);
 
     // The brushed range and the picked event.
     if (this.selection) {
@@ -529,7 +591,7 @@ export class TimelineView {
         ctx.stroke();
         ctx.setLineDash([]);
         ctx.lineWidth = 2;
-        ctx.strokeRect(x - 3, tr.top + SLICE_PX, 6, MARK_PX);
+        ctx.strokeRect(x - 3, tr.top + SLICE_PX, 6, this.markPx());
       }
     }
     this.canvas.dataset.drawn = data ? String(data.startNs) : '';
@@ -539,6 +601,29 @@ export class TimelineView {
       this.measures = 1;
     }
     performance.measure(DRAW_MEASURE, { start: t0 });
+  }
+
+  /** Height of a track's marks lane, CSS px. */
+  private markPx(): number {
+    return this.trackPx - TRACK_GAP_PX - SLICE_PX;
+  }
+
+  /** The y of a track's marks lane middle (CSS px on the canvas); undefined when not laid out. */
+  private markMid(id: TrackId): number | undefined {
+    const p = this.tracks.find((t) => sameTrack(t.track.id, id));
+    return p ? p.top + SLICE_PX + this.markPx() / 2 : undefined;
+  }
+
+  /** Packet ↔ event lines over the tracks; what is drawn goes to data attributes (tests, and the capture bar's count). */
+  private drawLinks(ctx: CanvasRenderingContext2D): void {
+    const s = this.summary;
+    if (!s) return;
+    const drawn = this.links.render(ctx, this.scale, this.host.colours.get(), (id) => this.markMid(id.kind === 'cpu' ? trackIdOf(s, id.id) : id), this.markPx());
+    const l = this.links.current;
+    const hi = this.links.highlighted();
+    this.canvas.dataset.links = l ? String(drawn) : '';
+    this.canvas.dataset.linkHighlight = hi ? `${hi.packet}>${hi.event}` : '';
+    this.captureBar.showLinks(l ? { drawn, total: l.total } : null);
   }
 
   // --- selection, details ----------------------------------------------------------------
@@ -624,20 +709,30 @@ export class TimelineView {
     );
   }
 
-  private showPacket(iface: number, index: number, tsNs: number, protocol: string): void {
+  /** A packet mark picked: its line in the details, its link (if any) highlighted, the packet opened in the capture's editor. */
+  private showPacket(iface: number, index: number, tsNs: number, protocol: string, open: boolean): void {
     const c = this.captureBar.current;
     const first = this.summary?.firstTsNs ?? 0;
+    this.picked = null;
+    this.links.pick = { packet: index };
+    const link = this.links.highlighted();
     this.details.replaceChildren(
       el('span', 'ktl-muted', `${formatSeconds(tsNs - first, 9)} s · ${c?.name ?? 'capture'} · ${c?.interfaces[iface] ?? `interface ${iface}`} · packet ${index + 1} · `),
       el('span', 'ktl-tl-ev', protocol),
+      el('span', 'ktl-muted', link ? ` · the event on CPU ${link.cpu} at ${formatSeconds(link.eventTsNs - first, 9)} s (${formatDuration(Math.abs(link.packetTsNs - link.eventTsNs))} apart)` : ''),
     );
     this.details.dataset.packet = String(index + 1);
+    this.details.dataset.index = '';
+    this.schedule();
+    if (open) this.host.post({ type: 'openCapturePacket', index });
   }
 
   private showEvent(row: EventRow): void {
     delete this.details.dataset.packet;
     delete this.details.dataset.gapLine;
     this.picked = row;
+    // The packet this event is (when a capture is attached and linked) is highlighted with it.
+    this.links.pick = { event: row.index };
     const first = this.summary?.firstTsNs ?? 0;
     this.details.dataset.index = String(row.index);
     delete this.details.dataset.slice;
@@ -746,7 +841,7 @@ export class TimelineView {
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
     this.canvas.focus({ preventScroll: true });
-    const placed = this.tracks.find((t) => y >= t.top - TRACK_GAP_PX / 2 && y < t.top + SLICE_PX + MARK_PX + TRACK_GAP_PX / 2);
+    const placed = this.tracks.find((t) => y >= t.top - TRACK_GAP_PX / 2 && y < t.top + this.trackPx - TRACK_GAP_PX / 2);
     const track = placed?.track;
     const d = track?.current;
     if (!placed || !track || !d) return;
@@ -762,7 +857,8 @@ export class TimelineView {
     if (ev && best >= 0) {
       if (track.id.kind === 'attached') {
         // A packet of the attached capture: not an event of this trace, so no table row to select.
-        this.showPacket(track.id.id, ev.index[best] as number, ev.tsNs[best] as number, d.data.names[ev.name[best] as number] ?? '');
+        // Opened in the capture's editor once per click: not again for a double-click's second click.
+        this.showPacket(track.id.id, ev.index[best] as number, ev.tsNs[best] as number, d.data.names[ev.name[best] as number] ?? '', !openLine && e.detail <= 1);
         return;
       }
       this.requestEvent(ev.index[best] as number, { kind: 'click', openLine });

@@ -57,9 +57,14 @@ class SideGroup {
     return editor;
   }
 
-  /** Opens `uri` with the custom editor `viewType` in the side group. */
-  async openWith(uri: vscode.Uri, viewType: string): Promise<void> {
-    await vscode.commands.executeCommand('vscode.openWith', uri, viewType, { viewColumn: this.column(), preview: false });
+  /**
+   * Opens `uri` with the custom editor `viewType` in the side group (of `panel`, default: the
+   * last active trace editor); with no trace editor known, in `fallbackColumn` when given.
+   */
+  async openWith(uri: vscode.Uri, viewType: string, opts: { panel?: vscode.WebviewPanel; preserveFocus?: boolean; fallbackColumn?: vscode.ViewColumn } = {}): Promise<void> {
+    const base = opts.panel ?? this.current;
+    const viewColumn = base === undefined && opts.fallbackColumn !== undefined ? opts.fallbackColumn : this.column(base);
+    await vscode.commands.executeCommand('vscode.openWith', uri, viewType, { viewColumn, preview: false, preserveFocus: opts.preserveFocus ?? false });
   }
 }
 

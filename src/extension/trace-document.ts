@@ -83,6 +83,8 @@ export class TraceDocument implements vscode.CustomDocument {
 
   /** The capture drawn on this trace's timeline, if any (kept for webviews that open or reload later). */
   overlay: CaptureOverlayInfo | null = null;
+  /** Its file (the host's: a webview names packets by index, never files). */
+  overlayUri: vscode.Uri | null = null;
 
   /** Reads a capture in the worker and draws it on the timeline (estimating the clock offset). */
   async attachCapture(capture: vscode.Uri): Promise<CaptureOverlayInfo | null> {
@@ -90,6 +92,7 @@ export class TraceDocument implements vscode.CustomDocument {
       (requestId) => this.send({ type: 'attachCapture', requestId, path: capture.fsPath, name: path.basename(capture.fsPath) }),
       (m) => (m.type === 'captureOverlay' ? m.overlay : undefined),
     );
+    this.overlayUri = this.overlay ? capture : null;
     return this.overlay;
   }
 
@@ -99,6 +102,7 @@ export class TraceDocument implements vscode.CustomDocument {
       (requestId) => this.send({ type: 'captureOffset', requestId, offsetNs, detach }),
       (m) => (m.type === 'captureOverlay' ? m.overlay : undefined),
     );
+    if (!this.overlay) this.overlayUri = null;
     return this.overlay;
   }
 

@@ -80,15 +80,56 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
    * Reveals the most recently active editor of the capture at `uri` and selects the packet at
    * event `index` (after the page has loaded when it was hidden). False when no editor shows it.
    */
-  selectPacket(uri: vscode.Uri, index: number): boolean {
-    const doc = [...this.panels.keys()].find((d) => d.uri.toString() === uri.toString());
-    const handles = doc ? (this.panels.get(doc) ?? []) : [];
-    const h = handles.reduce<PanelHandle | undefined>((best, x) => (best === undefined || x.lastActive > best.lastActive ? x : best), undefined);
+  selectPacket(uri: vscode.Uri, index: number, preserveFocus = false): boolean {
+    const h = this.latestHandle(uri);
     if (!h) return false;
     if (h.ready && h.panel.visible) h.post({ type: 'selectPacket', index });
     else h.pendingPacket = index;
-    revealInPlace(h.panel);
+    revealInPlace(h.panel, preserveFocus);
     return true;
+  }
+
+  /**
+   * Packets to select in captures not open yet, by URI: kept before the editor is opened, taken
+   * by the editor's panel when VS Code resolves it, and posted once its page is `ready` (the
+   * page keeps it until its summary is there), so no reveal is lost to the order of events.
+   */
+  private readonly pendingReveals = new Map<string, number>();
+
+  /**
+   * Opens the capture at `uri` in our editor and selects the packet at event `index` (0-based;
+   * null: none, the editor only): revealed where it is already open, else opened in the side
+   * group beside `beside` (default: the last active trace editor), else (no trace editor open)
+   * in `fallbackColumn`.
+   */
+  async revealPacket(uri: vscode.Uri, index: number | null, opts: { beside?: vscode.WebviewPanel; preserveFocus?: boolean; fallbackColumn?: vscode.ViewColumn } = {}): Promise<void> {
+    if (index === null ? this.revealDocument(uri, opts.preserveFocus) : this.selectPacket(uri, index, opts.preserveFocus)) return;
+    const key = uri.toString();
+    if (index !== null) this.pendingReveals.set(key, index);
+    try {
+      await sideGroup.openWith(uri, TRACE_VIEW_TYPE, { panel: opts.beside, preserveFocus: opts.preserveFocus, fallbackColumn: opts.fallbackColumn });
+    } finally {
+      // Opened: its panel took the packet in resolveCustomEditor. Still here: the open failed, or
+      // VS Code showed an editor it already had (no resolve): select in that one.
+      if (index !== null && this.pendingReveals.get(key) === index) {
+        this.pendingReveals.delete(key);
+        this.selectPacket(uri, index, opts.preserveFocus);
+      }
+    }
+  }
+
+  /** Reveals the most recently active editor of `uri` in its group; false when none shows it. */
+  private revealDocument(uri: vscode.Uri, preserveFocus = false): boolean {
+    const h = this.latestHandle(uri);
+    if (h) revealInPlace(h.panel, preserveFocus);
+    return h !== undefined;
+  }
+
+  /** The most recently active editor of the document at `uri`. */
+  private latestHandle(uri: vscode.Uri): PanelHandle | undefined {
+    const doc = [...this.panels.keys()].find((d) => d.uri.toString() === uri.toString());
+    const handles = doc ? (this.panels.get(doc) ?? []) : [];
+    return handles.reduce<PanelHandle | undefined>((best, x) => (best === undefined || x.lastActive > best.lastActive ? x : best), undefined);
   }
 
   /**
@@ -120,6 +161,12 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       void webview.postMessage(msg);
     };
     const handle: PanelHandle = { panel, ready: false, pending: undefined, lastActive: panel.active ? Date.now() : 0, post };
+    // A packet asked for before this editor existed (revealPacket): posted once the page is ready.
+    const reveal = this.pendingReveals.get(document.uri.toString());
+    if (reveal !== undefined) {
+      handle.pendingPacket = reveal;
+      this.pendingReveals.delete(document.uri.toString());
+    }
     this.panels.set(document, [...(this.panels.get(document) ?? []), handle]);
     if (panel.active) {
       sideGroup.noteTraceEditor(panel);
@@ -172,6 +219,11 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
             } catch (err) {
               void vscode.window.showErrorMessage(`Kernel Trace: ${err instanceof Error ? err.message : String(err)}`);
             }
+            break;
+          case 'openCapturePacket':
+            // A packet mark of the attached capture: the packet in the capture's own editor, in
+            // this trace editor's side group; the trace editor keeps the focus (and its place).
+            if (document.overlayUri) await this.revealPacket(document.overlayUri, raw.index, { beside: panel, preserveFocus: true });
             break;
           case 'revealEvent': {
             // Both in the one side group: the source line ends up in front, the trace line is its neighbour tab.

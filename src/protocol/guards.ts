@@ -71,6 +71,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return v.offsetNs === null || (typeof v.offsetNs === 'string' && /^-?\d{1,20}$/.test(v.offsetNs));
     case 'detachCapture':
       return true;
+    case 'openCapturePacket':
+      return isIndex(v.index);
     case 'packet':
       return isIndex(v.requestId) && isIndex(v.index);
     case 'findings':

@@ -210,6 +210,28 @@ export interface TimelineData {
   readonly names: readonly string[];
   readonly tasks: readonly { readonly comm: string; readonly pid: number }[];
   readonly tracks: readonly TimelineTrack[];
+  /** An attached capture's packets linked to the trace's events in the range (absent: no capture attached). */
+  readonly links?: TimelineLinks;
+}
+
+/** Max packet links in one timeline reply; more in the range: none are listed (zoom in). */
+export const MAX_TIMELINE_LINKS = 512;
+
+/**
+ * Packets of an attached capture linked to the `net_dev_xmit` / `netif_receive_skb` event they
+ * are (core/analysis/capture/packet-links.ts), where either end is in the range: column k is
+ * one link. `total` counts them all; the columns are empty when total > MAX_TIMELINE_LINKS.
+ */
+export interface TimelineLinks {
+  readonly total: number;
+  /** The packet: event index in the capture, its interface (track `attached`), trace-relative time. */
+  readonly packet: Uint32Array;
+  readonly iface: Uint32Array;
+  readonly packetTsNs: Float64Array;
+  /** The trace event: its index, CPU and time. */
+  readonly event: Uint32Array;
+  readonly cpu: Uint32Array;
+  readonly eventTsNs: Float64Array;
 }
 
 export type TimelineToHost =
@@ -358,7 +380,9 @@ export interface CaptureOverlayInfo {
 export type CaptureToHost =
   /** Set the offset by hand (decimal ns, capture wall clock - trace clock); null = back to the estimate. */
   | { readonly type: 'setCaptureOffset'; readonly offsetNs: string | null }
-  | { readonly type: 'detachCapture' };
+  | { readonly type: 'detachCapture' }
+  /** Open packet `index` (0-based event index in the attached capture) in the capture's own editor. */
+  | { readonly type: 'openCapturePacket'; readonly index: number };
 
 export type CaptureToWebview = { readonly type: 'captureOverlay'; readonly overlay: CaptureOverlayInfo | null };
 // ---- packets (captures) -----------------------------------------------------------------

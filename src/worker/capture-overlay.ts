@@ -5,10 +5,13 @@
  *   d = trace.originNs + offsetNs - capture.originNs
  * (offsetNs = capture wall clock - trace clock), so a packet at capture-relative time c sits at
  * trace-relative time c - d. The tracks are appended to the trace's TimelineData with their
- * names merged and tracks `{ kind: 'attached', id: interface index }`.
+ * names merged and tracks `{ kind: 'attached', id: interface index }`, and the packets linked to
+ * their net_dev_xmit / netif_receive_skb events (packet-links.ts) where either end is in range.
  */
-import type { CaptureOverlayInfo, TimelineData, TimelineTrack } from '../protocol/messages';
-import { estimateClockOffset, type ClockEstimate } from '../core/analysis/capture/align';
+import { MAX_TIMELINE_LINKS, type CaptureOverlayInfo, type TimelineData, type TimelineLinks, type TimelineTrack } from '../protocol/messages';
+import { estimateClockOffset, scanNetEvents, WINDOW_NS, type ClockEstimate, type NetEventScan } from '../core/analysis/capture/align';
+import { linkPackets } from '../core/analysis/capture/packet-links';
+import { lowerBound } from '../core/analysis/timeline';
 import { interfacesJson } from '../core/formats/capture/common';
 import type { Trace } from '../core/trace/trace';
 import { TimelineService } from './timeline-service';
@@ -17,6 +20,10 @@ export class CaptureOverlay {
   private readonly timeline: TimelineService;
   private readonly estimate: ClockEstimate;
   private userOffset: bigint | null = null;
+  /** The trace's net events, read once for the estimate and every link computation. */
+  private readonly scan: NetEventScan;
+  /** Links under the offset they were made for, ordered by the event's trace-relative time. */
+  private links: { offsetNs: bigint; byEventTs: { packet: number; event: number; eventTsNs: number; packetTsNs: number }[]; eventTsNs: Float64Array } | null = null;
 
   constructor(
     private readonly trace: Trace,
@@ -24,7 +31,8 @@ export class CaptureOverlay {
     private readonly name: string,
   ) {
     this.timeline = new TimelineService(capture);
-    this.estimate = estimateClockOffset(trace, [capture]);
+    this.scan = scanNetEvents(trace);
+    this.estimate = estimateClockOffset(trace, [capture], this.scan);
   }
 
   /** Offset in use: the user's, else the estimate's, else the one that puts the first packet on the first event. */
@@ -72,7 +80,45 @@ export class CaptureOverlay {
       slices: null,
       sliceBuckets: null,
     }));
-    return { ...data, names, tracks: [...data.tracks, ...tracks] };
+    return { ...data, names, tracks: [...data.tracks, ...tracks], links: this.linksIn(data.startNs, data.endNs, shift) };
+  }
+
+  /** The links with either end in [startNs, endNs) (trace-relative ns); their columns empty beyond MAX_TIMELINE_LINKS. */
+  private linksIn(startNs: number, endNs: number, shift: number): TimelineLinks {
+    const offset = this.offsetNs;
+    if (this.links?.offsetNs !== offset) {
+      const byEventTs = linkPackets(this.trace, this.capture, offset, this.scan).map((l) => ({
+        packet: l.packet,
+        event: l.event,
+        eventTsNs: this.trace.tsNs(l.event) as number,
+        packetTsNs: (this.capture.tsNs(l.packet) as number) + shift,
+      }));
+      byEventTs.sort((a, b) => a.eventTsNs - b.eventTsNs);
+      this.links = { offsetNs: offset, byEventTs, eventTsNs: Float64Array.from(byEventTs, (l) => l.eventTsNs) };
+    }
+    const all = this.links.byEventTs;
+    // Both ends are within WINDOW_NS of each other: the event is within it of the range.
+    const reach = Number(WINDOW_NS);
+    let k = lowerBound(this.links.eventTsNs, startNs - reach);
+    const shown: typeof all = [];
+    let total = 0;
+    for (; k < all.length && (all[k] as (typeof all)[number]).eventTsNs < endNs + reach; k++) {
+      const l = all[k] as (typeof all)[number];
+      const inside = (t: number): boolean => t >= startNs && t < endNs;
+      if (!inside(l.eventTsNs) && !inside(l.packetTsNs)) continue;
+      total++;
+      if (shown.length <= MAX_TIMELINE_LINKS) shown.push(l);
+    }
+    const list = total > MAX_TIMELINE_LINKS ? [] : shown;
+    return {
+      total,
+      packet: Uint32Array.from(list, (l) => l.packet),
+      iface: Uint32Array.from(list, (l) => this.capture.cpu(l.packet)),
+      packetTsNs: Float64Array.from(list, (l) => l.packetTsNs),
+      event: Uint32Array.from(list, (l) => l.event),
+      cpu: Uint32Array.from(list, (l) => this.trace.cpu(l.event)),
+      eventTsNs: Float64Array.from(list, (l) => l.eventTsNs),
+    };
   }
 
   dispose(): void {

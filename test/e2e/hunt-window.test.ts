@@ -12,9 +12,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { samplePath, withWorkbench, type Workbench } from './harness';
 import { CLI, assertBuilt, statusBarCursor, traceFrame, waitFor, SUMMARY_EVENTS } from './ktl-helpers';
+import { editorGroups, inside, intersects, shownWebviews, traceGroup, type Box } from './window-layout';
 import type { LifecycleJson } from '../../src/core/analysis/lifecycle/json';
 import { KERNEL_SOURCE, kernelSourceSkip } from '../helpers/third-party';
 
@@ -22,80 +23,12 @@ const TRACE = 'traces/seed004-fifo-break.trace';
 const TRACE_NAME = basename(TRACE);
 /** VS Code polls webview focus every 250 ms; let the active group settle after a click into it. */
 const FOCUS_SETTLE_MS = 1_000;
-/** Box edges closer than this (CSS px) do not count as overlapping (sub-pixel rounding). */
-const OVERLAP_TOLERANCE_PX = 1;
 
 interface KtlHit {
   event: string;
   file: string;
   line: number;
   count: number;
-}
-
-interface Box {
-  readonly left: number;
-  readonly top: number;
-  readonly right: number;
-  readonly bottom: number;
-}
-
-interface GroupInfo extends Box {
-  /** The active tab's label. */
-  readonly active: string | null;
-  readonly tabs: readonly string[];
-  /** A text editor is drawn in the group. */
-  readonly text: boolean;
-}
-
-async function editorGroups(page: Page): Promise<GroupInfo[]> {
-  return page.locator('.editor-group-container').evaluateAll((gs) =>
-    gs.map((g) => {
-      // (No named helpers in here: the test runner's transform would wrap them in a __name() the page lacks.)
-      const r = g.getBoundingClientRect();
-      return {
-        left: r.left,
-        top: r.top,
-        right: r.right,
-        bottom: r.bottom,
-        active: g.querySelector('.tab.active .label-name')?.textContent ?? null,
-        tabs: Array.from(g.querySelectorAll('.tab .label-name')).map((t) => t.textContent ?? ''),
-        text: Array.from(g.querySelectorAll('.editor-container .monaco-editor')).some(
-          (e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0 && getComputedStyle(e).visibility !== 'hidden',
-        ),
-      };
-    }),
-  );
-}
-
-/** Boxes of the webview frames VS Code shows (they float over their group, outside its DOM). */
-async function shownWebviews(page: Page): Promise<Box[]> {
-  return page.locator('iframe.webview').evaluateAll((fs) =>
-    fs
-      .filter((f) => {
-        const b = f.getBoundingClientRect();
-        let e: Element | null = f;
-        while (e) {
-          const s = getComputedStyle(e);
-          if (s.visibility === 'hidden' || s.display === 'none') return false;
-          e = e.parentElement;
-        }
-        return b.width > 0 && b.height > 0;
-      })
-      .map((f) => {
-        const b = f.getBoundingClientRect();
-        return { left: b.left, top: b.top, right: b.right, bottom: b.bottom };
-      }),
-  );
-}
-
-function inside(inner: Box, outer: Box): boolean {
-  const cx = (inner.left + inner.right) / 2;
-  const cy = (inner.top + inner.bottom) / 2;
-  return cx > outer.left && cx < outer.right && cy > outer.top && cy < outer.bottom;
-}
-
-function intersects(a: Box, b: Box): boolean {
-  return Math.min(a.right, b.right) - Math.max(a.left, b.left) > OVERLAP_TOLERANCE_PX && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > OVERLAP_TOLERANCE_PX;
 }
 
 /** Pairs of non-empty text elements under `root` whose boxes intersect (none expected). */
@@ -120,13 +53,6 @@ async function overlappingText(frame: Frame, root: string, selector: string): Pr
     }
   }
   return out;
-}
-
-/** The group showing the trace editor (its webview), checked to be one. */
-function traceGroup(groups: readonly GroupInfo[], webviews: readonly Box[]): GroupInfo {
-  const withTrace = groups.filter((g) => g.active === TRACE_NAME && !g.text && webviews.some((w) => inside(w, g)));
-  assert.equal(withTrace.length, 1, `the trace editor is drawn in ${withTrace.length} groups: ${JSON.stringify(groups)}`);
-  return withTrace[0] as GroupInfo;
 }
 
 test('seed 004 at half width: one side group, the trace editor keeps its place and width, nothing blank, no text over text', { skip: kernelSourceSkip(), timeout: 600_000 }, async () => {
@@ -154,7 +80,7 @@ test('seed 004 at half width: one side group, the trace editor keeps its place a
         const groups = await editorGroups(page);
         const webviews = await shownWebviews(page);
         assert.ok(groups.length <= 2, `${what}: ${groups.length} editor groups (${groups.map((g) => g.tabs.join('|')).join(' ; ')}); see ${shot}`);
-        const tg = traceGroup(groups, webviews);
+        const tg = traceGroup(groups, webviews, TRACE_NAME);
         for (const g of groups) {
           const drawn = g.text || webviews.some((w) => inside(w, g));
           assert.ok(drawn, `${what}: group with "${g.active}" in front draws nothing (a blank editor); see ${shot}`);

@@ -17,7 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Trace } from '../../src/core/trace/trace';
 import { TraceService } from '../../src/worker/trace-service';
 import { TimelineService } from '../../src/worker/timeline-service';
-import { ROOT, assertBuilt, cspViolations, launch, openWebview, type Theme, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, trackGeometry, type Theme, type WebviewPage } from './harness';
 import { ServiceHost } from './service-host';
 import { runKtl } from '../helpers/lifecycle-golden';
 
@@ -25,8 +25,6 @@ const VETH = join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping.trace');
 const LOST = join(ROOT, 'test', 'fixtures', 'ftrace', 'lost-events-pipe.trace');
 const SHOTS = join(ROOT, 'test-output', 'webview');
 const WAIT_MS = 20_000;
-/** Track geometry of webview/timeline.ts: slices lane, marks lane, gap. */
-const TRACK_PX = 12 + 20 + 6;
 
 interface Loaded {
   service: TraceService;
@@ -188,7 +186,7 @@ describe('colours, range panel and lost events (Chromium, real services)', () =>
     const ts = lost.trace.tsNs(first.beforeEvent);
     const x = ((ts - (a as number)) / ((b as number) - (a as number))) * box.width;
     const cpus = lost.service.summary('x').cpus;
-    const top = cpus.indexOf(first.cpu) * TRACK_PX + 3;
+    const top = (await trackGeometry(page)).top(cpus.indexOf(first.cpu));
     // The mark is painted in the warning colour at that x on that track's top row.
     const painted = await page.$eval(
       '#timeline-canvas',

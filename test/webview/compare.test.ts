@@ -108,7 +108,7 @@ describe('Compare with… page (Chromium)', () => {
       }
       return out;
     });
-    assert.ok(painted[0] > 50 && painted[1] > 50, `A and B strips painted: ${painted}`);
+    assert.ok((painted[0] ?? 0) > 50 && (painted[1] ?? 0) > 50, `A and B strips painted: ${painted.join(', ')}`);
     // Both starts, then the first kfree_skb of each side at 0: the axis starts before 0 by the later one's offset.
     const axis = sec.locator('.cmp-activity-axis');
     assert.match(await axis.innerText(), /0 = first event of each/);

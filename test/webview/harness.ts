@@ -200,3 +200,17 @@ export async function openWebview(browser: Browser, behaviour: HostBehaviour, op
 export async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
 }
+
+/**
+ * The timeline's tracks as drawn (webview/timeline.ts writes one track's height, CSS px, to its
+ * canvas's `data-track-px`; tracks grow to fill the timeline's height): the top of track `row`
+ * and the middle of its marks lane (under the 12 px slices lane), CSS px from the canvas top.
+ */
+export async function trackGeometry(page: Page): Promise<{ trackPx: number; top: (row: number) => number; markMid: (row: number) => number }> {
+  await page.waitForFunction(() => Number((document.getElementById('timeline-canvas') as HTMLElement | null)?.dataset.trackPx) > 0, undefined, { timeout: 10_000 });
+  const trackPx = Number(await page.$eval('#timeline-canvas', (c) => (c as HTMLElement).dataset.trackPx));
+  const gap = 6;
+  const slices = 12;
+  const top = (row: number): number => row * trackPx + gap / 2;
+  return { trackPx, top, markMid: (row) => top(row) + slices + 1 + (trackPx - gap - slices) / 2 };
+}

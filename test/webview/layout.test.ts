@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { TraceService } from '../../src/worker/trace-service';
-import { ROOT, assertBuilt, launch, openWebview, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, launch, openWebview, trackGeometry, type WebviewPage } from './harness';
 import { ServiceHost } from './service-host';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping.trace');
@@ -25,6 +25,7 @@ interface Layout {
   sidebarPx?: number;
   columns?: Record<string, number>;
   detailsPx?: number;
+  timelinePx?: number;
 }
 
 function layoutOf(w: WebviewPage): Layout | undefined {
@@ -61,9 +62,9 @@ describe('resizable panes (Chromium, real TraceService)', () => {
   let service: TraceService;
   const pages: WebviewPage[] = [];
 
-  async function open(initialState?: unknown): Promise<WebviewPage> {
+  async function open(initialState?: unknown, viewport = HALF): Promise<WebviewPage> {
     const trace = await service.withTrace(async (t) => t);
-    const w = await openWebview(browser, new ServiceHost(service, trace, 'veth-ping.trace'), { viewport: HALF, initialState });
+    const w = await openWebview(browser, new ServiceHost(service, trace, 'veth-ping.trace'), { viewport, initialState });
     pages.push(w);
     await w.page.waitForSelector('#event-table .ktl-row[data-index]', { timeout: WAIT_MS });
     await w.page.waitForSelector('.ktl-tl-axis .tick text', { timeout: WAIT_MS });
@@ -148,5 +149,77 @@ describe('resizable panes (Chromium, real TraceService)', () => {
     assert.match(first.text, /^0(\.0+)? /, `first label ${first.text}`);
     assert.ok(first.left >= svg - 0.5, `the first label "${first.text}" starts at ${first.left}, left of its SVG at ${svg}: cut off`);
     for (let i = 1; i < boxes.length; i++) assert.ok((boxes[i] as { left: number }).left >= (boxes[i - 1] as { right: number }).right, `labels ${i - 1} and ${i} overlap`);
+  });
+
+  it('the time axis zoomed to ~2.7 ms 1000 s into a trace: labels as long as "1055120.4 ms" never overlap', async () => {
+    // markers-hostile.trace spans 1055 s (two recordings' markers): deep in it a 0.1 ms tick's
+    // label has 7 digits and a decimal, wider than d3's nicest step leaves it at 800 px.
+    const long = await TraceService.open('test/fixtures/ftrace/markers-hostile.trace');
+    const trace = await long.withTrace(async (t) => t);
+    const s = long.summary('markers-hostile.trace');
+    const from = s.firstTsNs + s.durationNs - 3_000_000;
+    const w = await openWebview(browser, new ServiceHost(long, trace, 'markers-hostile.trace'), { viewport: HALF, initialState: { version: 1, timeline: { range: [from, from + 2_700_000], selection: null } } });
+    pages.push(w);
+    const page = w.page;
+    await page.waitForFunction(() => document.querySelectorAll('.ktl-tl-axis .tick text').length >= 2, undefined, { timeout: WAIT_MS });
+    const boxes = await page.$$eval('.ktl-tl-axis .tick text', (ts) =>
+      ts.map((t) => {
+        const b = t.getBoundingClientRect();
+        return { left: b.left, right: b.right, text: t.textContent ?? '' };
+      }),
+    );
+    assert.ok(boxes.length >= 2, `ticks drawn: ${boxes.map((b) => b.text).join(' | ')}`);
+    assert.ok(boxes.every((b) => /^\d{7,}(\.\d+)? ms$/.test(b.text)), `long labels: ${boxes.map((b) => b.text).join(' | ')}`);
+    for (let i = 1; i < boxes.length; i++) {
+      const [a, b] = [boxes[i - 1] as { right: number; text: string }, boxes[i] as { left: number; text: string }];
+      assert.ok(b.left >= a.right, `"${a.text}" and "${b.text}" overlap (${a.right} > ${b.left})`);
+    }
+    long.dispose();
+  });
+
+  it('the timeline: two tracks grow to fill its quarter of the editor; its bottom edge dragged resizes it, saved and restored; too many to fit scroll under the axis', async () => {
+    const w = await open();
+    const page = w.page;
+    const tracksBox = async (): Promise<{ body: number; canvas: number }> =>
+      page.evaluate(() => ({
+        body: (document.querySelector('.ktl-tl-body') as HTMLElement).getBoundingClientRect().height,
+        canvas: (document.getElementById('timeline-canvas') as HTMLElement).getBoundingClientRect().height,
+      }));
+    // veth-ping has two CPUs: at 800 px tall the timeline's quarter (200 px) gives each the most, 80 px.
+    const g0 = await trackGeometry(page);
+    assert.equal(g0.trackPx, 80, 'two tracks in a 200 px area are 80 px tall each');
+    const b0 = await tracksBox();
+    assert.equal(Math.round(b0.canvas), 160);
+
+    // Its bottom edge 40 px up: 120 px for two tracks, 60 px each, saved.
+    await drag(page, '#timeline-grip', 0, -40);
+    await waitFor(() => layoutOf(w)?.timelinePx !== undefined, 'the timeline height saved');
+    assert.equal(layoutOf(w)?.timelinePx, 120);
+    assert.equal((await trackGeometry(page)).trackPx, 60);
+    const b1 = await tracksBox();
+    assert.equal(Math.round(b1.canvas), 120);
+    assert.equal(Math.round(b1.body - b0.body), -40, 'the tracks area follows the mouse');
+    // The arrow keys on the focused grip: 10 px a press.
+    await page.focus('#timeline-grip');
+    await page.keyboard.press('ArrowDown');
+    await waitFor(() => layoutOf(w)?.timelinePx === 130, 'the timeline height 130 px saved');
+    await page.screenshot({ path: join(SHOTS, 'layout-timeline-height-800.png') });
+
+    // Reopened with its state: the same height.
+    const again = await open(w.state.value);
+    assert.equal((await trackGeometry(again.page)).trackPx, 65);
+
+    // Dragged below two tracks' least (38 px each): the tracks scroll, the axis stays on top.
+    await drag(again.page, '#timeline-grip', 0, -80);
+    await waitFor(() => (layoutOf(again)?.timelinePx ?? 1000) < 76, 'a short timeline saved');
+    assert.equal((await trackGeometry(again.page)).trackPx, 38);
+    const scrolled = await again.page.evaluate(() => {
+      const body = document.querySelector('.ktl-tl-body') as HTMLElement;
+      body.scrollTop = 20;
+      const svg = document.querySelector('.ktl-tl-svg') as SVGSVGElement;
+      return { scrollable: body.scrollHeight > body.clientHeight, scrollTop: body.scrollTop, axisTop: svg.getBoundingClientRect().top - body.getBoundingClientRect().top };
+    });
+    assert.ok(scrolled.scrollable && scrolled.scrollTop === 20, `the tracks scroll: ${JSON.stringify(scrolled)}`);
+    assert.ok(Math.abs(scrolled.axisTop) <= 1, `the axis stays at the top of the scrolled tracks: ${JSON.stringify(scrolled)}`);
   });
 });

@@ -16,15 +16,12 @@ import type { Trace } from '../../src/core/trace/trace';
 import { TraceService } from '../../src/worker/trace-service';
 import { TimelineService } from '../../src/worker/timeline-service';
 import { buildTaskSlices, buildTimelineEvents } from '../../src/core/analysis/timeline';
-import { ROOT, assertBuilt, cspViolations, launch, openWebview, type OpenOptions, type WebviewPage } from './harness';
+import { ROOT, assertBuilt, cspViolations, launch, openWebview, trackGeometry, type OpenOptions, type WebviewPage } from './harness';
 import { ServiceHost } from './service-host';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping.trace');
 const SHOTS = join(ROOT, 'test-output', 'webview');
 const WAIT_MS = 10_000;
-/** Track geometry of webview/timeline.ts: slices lane, marks lane, gap. */
-const TRACK_PX = 12 + 20 + 6;
-const MARKS_MID_PX = 3 + 12 + 1 + 10;
 
 type TimelineRequest = Extract<WebviewToHost, { type: 'timeline' }>;
 type RangeRequest = Extract<WebviewToHost, { type: 'timelineRange' }>;
@@ -135,6 +132,7 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
     assert.ok(Math.abs(req.endNs - (veth.summary.firstTsNs + veth.summary.durationNs + 1)) < 1e-3);
     assert.equal(req.cpus, null);
     // Each track has marks: painted pixels in its marks lane.
+    const geometry = await trackGeometry(page);
     const painted = await page.$eval(
       '#timeline-canvas',
       (c, { trackPx, mid }) => {
@@ -151,7 +149,7 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
         }
         return out;
       },
-      { trackPx: TRACK_PX, mid: MARKS_MID_PX },
+      { trackPx: geometry.trackPx, mid: geometry.markMid(0) },
     );
     assert.ok(painted.every((n) => n > 20), `marks painted on both tracks: ${painted}`);
     const [a, b] = await visibleRange(page);
@@ -269,14 +267,15 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
     }
     await waitDrawn(w);
     const track = veth.summary.cpus.indexOf(t.cpu(target));
-    await page.mouse.click(box.x + pxOf(t.tsNs(target)), box.y + track * TRACK_PX + MARKS_MID_PX);
+    const { markMid } = await trackGeometry(page);
+    await page.mouse.click(box.x + pxOf(t.tsNs(target)), box.y + markMid(track));
     await page.waitForFunction((i) => (document.getElementById('timeline-details') as HTMLElement).dataset.index === String(i), target, { timeout: WAIT_MS });
     const details = (await page.textContent('#timeline-details')) ?? '';
     assert.ok(details.includes(t.event(target)), details);
     assert.ok(details.includes(`${t.comm(target)}-${t.pid(target)}`), details);
     assert.ok(details.includes(`line ${t.line(target)}`), details);
     // A double-click opens its line in the trace text, as in the table.
-    await page.mouse.dblclick(box.x + pxOf(t.tsNs(target)), box.y + track * TRACK_PX + MARKS_MID_PX);
+    await page.mouse.dblclick(box.x + pxOf(t.tsNs(target)), box.y + markMid(track));
     const until = Date.now() + WAIT_MS;
     while (!w.posted.some((m) => m.type === 'revealEvent' && m.line === t.line(target) && m.event === t.event(target))) {
       if (Date.now() > until) throw new Error('no revealEvent for the double-clicked mark');
@@ -359,7 +358,7 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
       }
     }
     assert.ok(want, 'a slice runs at the middle of the trace on CPU 1');
-    await page.mouse.click(box.x + box.width * 0.5, box.y + TRACK_PX + 3 + 6);
+    await page.mouse.click(box.x + box.width * 0.5, box.y + (await trackGeometry(page)).top(1) + 6);
     await page.waitForFunction((v) => (document.getElementById('timeline-details') as HTMLElement).dataset.slice === v, want, { timeout: WAIT_MS });
     assert.match((await page.textContent('#timeline-details')) ?? '', / ran /);
     await assertClean(w);

@@ -23,6 +23,7 @@ const COLOURS: Colours = {
   error: 'error',
   warning: 'warning',
   selection: 'selection',
+  link: 'link',
   font: '10px sans-serif',
 };
 

@@ -11,9 +11,34 @@ import { tickFormatter, type TimeScale } from '../timeline-scale';
 const TICK_PX = 110;
 /** A tick closer than this (CSS px) to either end has its label anchored inwards. */
 const EDGE_PX = 40;
+/** Least gap between two neighbouring labels, CSS px. */
+const LABEL_GAP_PX = 6;
 
+/**
+ * Draws the axis with about one tick per TICK_PX, then with fewer while two labels would
+ * overlap: d3 rounds the count to a nice step (up to twice as many ticks as asked), and deep
+ * in a long trace a label ("10816.4 ms") is wider than a narrow editor's share of ticks.
+ */
 export function drawTimeAxis(g: Selection<SVGGElement, unknown, null, undefined>, scale: TimeScale, firstTsNs: number, counter = false): void {
-  const count = Math.max(2, Math.floor(scale.width / TICK_PX));
+  for (let count = Math.max(2, Math.floor(scale.width / TICK_PX)); ; count--) {
+    drawTicks(g, scale, firstTsNs, counter, count);
+    if (count <= 1 || !labelsOverlap(g)) return;
+  }
+}
+
+/** Whether two neighbouring tick labels (as laid out) come closer than LABEL_GAP_PX. */
+function labelsOverlap(g: Selection<SVGGElement, unknown, null, undefined>): boolean {
+  const boxes = g
+    .selectAll<SVGTextElement, unknown>('.tick text')
+    .nodes()
+    .map((t) => t.getBoundingClientRect())
+    .filter((b) => b.width > 0)
+    .sort((a, b) => a.left - b.left);
+  for (let k = 1; k < boxes.length; k++) if ((boxes[k] as DOMRect).left < (boxes[k - 1] as DOMRect).right + LABEL_GAP_PX) return true;
+  return false;
+}
+
+function drawTicks(g: Selection<SVGGElement, unknown, null, undefined>, scale: TimeScale, firstTsNs: number, counter: boolean, count: number): void {
   const ticks = scale.d3().ticks(count);
   const step = ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : scale.nsPerPx * 100;
   // A counter trace clock (trace_clock counter, x86-tsc) has counts, not nanoseconds.

@@ -44,6 +44,8 @@ export interface Colours {
   readonly warning: string;
   /** A selected row's background. */
   readonly selection: string;
+  /** Packet ↔ event link lines on the timeline (textLink.foreground). */
+  readonly link: string;
   /** Canvas font for labels drawn on the canvas (the UI font, 10 px). */
   readonly font: string;
 }
@@ -90,6 +92,7 @@ export class ThemeColours {
       error: probe(spans[EVENT_COLOURS + 1]),
       selection: probe(spans[EVENT_COLOURS + 2], 'backgroundColor'),
       warning: probe(spans[EVENT_COLOURS + 3]),
+      link: v('--vscode-textLink-foreground', ''),
       font: `10px ${css.fontFamily}`,
     };
   }

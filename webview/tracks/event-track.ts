@@ -11,9 +11,11 @@ import type { TimeScale } from '../timeline-scale';
 import { colourOf } from './colours';
 import type { Track, TrackId, TrackRenderContext } from './track';
 
-/** Layout inside the track, CSS px. */
+/** Layout inside the track, CSS px: the slices lane, and the marks lane at its least (a taller track's box gives it the rest). */
 export const SLICE_PX = 12;
 export const MARK_PX = 20;
+/** Space between two tracks (a separator line in its middle), CSS px. */
+export const TRACK_GAP_PX = 6;
 /** Width of a lost-events line, CSS px. */
 export const GAP_LINE_PX = 2;
 
@@ -36,7 +38,7 @@ export class EventTrack implements Track {
     const d = this.current;
     if (d) {
       this.drawSlices(rc, d.data, d.track);
-      this.drawMarks(rc, d.data, d.track, rc.top + SLICE_PX + 1);
+      this.drawMarks(rc, d.data, d.track, rc.top + SLICE_PX + 1, Math.max(MARK_PX, rc.size.height - SLICE_PX));
     }
     this.drawGaps(rc);
   }
@@ -58,7 +60,7 @@ export class EventTrack implements Track {
   private drawGaps(rc: TrackRenderContext): void {
     const { ctx, scale, colours: c, top } = rc;
     const w = scale.width;
-    const h = SLICE_PX + MARK_PX;
+    const h = rc.size.height;
     ctx.fillStyle = c.warning || c.error || c.fg;
     for (const g of this.gaps) {
       const x = Math.round(scale.toPx(g.tsNs));
@@ -161,7 +163,8 @@ export class EventTrack implements Track {
     }
   }
 
-  private drawMarks(rc: TrackRenderContext, data: TimelineData, track: TimelineTrack, top: number): void {
+  /** The marks lane: from `top`, `markPx` tall (CSS px). */
+  private drawMarks(rc: TrackRenderContext, data: TimelineData, track: TimelineTrack, top: number, markPx: number): void {
     const { ctx, scale, colours: c } = rc;
     const w = scale.width;
     if (track.events) {
@@ -171,7 +174,7 @@ export class EventTrack implements Track {
         if (x < -2 || x > w + 2) continue;
         const name = data.names[ev.name[k] as number] ?? '';
         ctx.fillStyle = c.events[colourOf(name)] ?? c.fg;
-        ctx.fillRect(Math.round(x) - 1, top + 2, 2, MARK_PX - 4);
+        ctx.fillRect(Math.round(x) - 1, top + 2, 2, markPx - 4);
       }
       return;
     }
@@ -187,10 +190,10 @@ export class EventTrack implements Track {
       if (n === 0) continue;
       const x = x0 + k * bw;
       if (x + bw < 0 || x > w) continue;
-      const h = Math.max(3, ((MARK_PX - 2) * Math.log1p(n)) / logMax);
+      const h = Math.max(3, ((markPx - 2) * Math.log1p(n)) / logMax);
       const name = data.names[track.dominant[k] as number] ?? '';
       ctx.fillStyle = c.events[colourOf(name)] ?? c.fg;
-      ctx.fillRect(x, top + MARK_PX - 1 - h, Math.max(1, bw - (bw > 3 ? 0.5 : 0)), h);
+      ctx.fillRect(x, top + markPx - 1 - h, Math.max(1, bw - (bw > 3 ? 0.5 : 0)), h);
     }
   }
 }

@@ -13,7 +13,7 @@
  * The events estimate is preferred when it has at least 3 matches; the user can override it.
  */
 import type { Trace } from '../../trace/trace';
-import { captureInfo } from '../../formats/capture/common';
+import { captureInfo, type CaptureInfo } from '../../formats/capture/common';
 import { decodeEvent } from '../../formats/decode';
 
 export interface ClockEstimate {
@@ -31,11 +31,12 @@ export interface ClockEstimate {
 /** The device key of packets from a capture that names no interface (classic pcap): not a valid device name (IFNAMSIZ, no '|'). */
 const ANY_DEVICE = '|any';
 const NET_EVENTS = new Set(['net_dev_xmit', 'net_dev_queue', 'netif_receive_skb', 'netif_rx']);
-const WINDOW_NS = 1_000_000n;
+/** Width of the window of offset proposals that wins (ns); also how far a packet link may stretch. */
+export const WINDOW_NS = 1_000_000n;
 const MAX_PAIRS_PER_BUCKET = 40_000;
 const MARKER = /^ktl-wallclock (\d{10,20})\b/;
 
-function median(xs: bigint[]): bigint {
+function median(xs: readonly bigint[]): bigint {
   const s = [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return s[Math.floor(s.length / 2)] as bigint;
 }
@@ -44,16 +45,24 @@ function abs(x: bigint): bigint {
   return x < 0n ? -x : x;
 }
 
-export function estimateClockOffset(trace: Trace, captures: readonly Trace[]): ClockEstimate {
-  // Trace side: (device, length, rx?) -> absolute trace-clock times.
-  const traceEvents = new Map<string, bigint[]>();
+/**
+ * The trace's side of a match, read once (decoding fields) and shared by the estimate and the
+ * packet links: its net events (trace indices in file order) by `device|frame length` and
+ * `|any|frame length`, and its wall-clock markers' offsets.
+ */
+export interface NetEventScan {
+  readonly events: ReadonlyMap<string, readonly number[]>;
+  readonly markerOffsets: readonly bigint[];
+}
+
+export function scanNetEvents(trace: Trace): NetEventScan {
+  const events = new Map<string, number[]>();
   const markerOffsets: bigint[] = [];
   for (let i = 0; i < trace.length; i++) {
     const ev = trace.event(i);
-    const ts = trace.absNs(i);
     if (ev === 'tracing_mark_write' || ev === 'print') {
       const m = MARKER.exec(decodeEvent(trace, i).fields.text ?? '');
-      if (m) markerOffsets.push(BigInt(m[1] as string) - ts);
+      if (m) markerOffsets.push(BigInt(m[1] as string) - trace.absNs(i));
       continue;
     }
     if (!NET_EVENTS.has(ev)) continue;
@@ -64,11 +73,31 @@ export function estimateClockOffset(trace: Trace, captures: readonly Trace[]): C
     const rx = ev === 'netif_receive_skb' || ev === 'netif_rx';
     const frameLen = rx ? len + 14 : len;
     for (const key of [`${dev}|${frameLen}`, `${ANY_DEVICE}|${frameLen}`]) {
-      const list = traceEvents.get(key);
-      if (list) list.push(ts);
-      else traceEvents.set(key, [ts]);
+      const list = events.get(key);
+      if (list) list.push(i);
+      else events.set(key, [i]);
     }
   }
+  return { events, markerOffsets };
+}
+
+/**
+ * The key of packet `i` of capture `c` in a NetEventScan (its interface's name, or any device
+ * for a capture that names none, and its length on the wire); null: not an Ethernet packet.
+ */
+export function packetKey(c: Trace, info: CaptureInfo, origLen: { get(i: number): number } | undefined, i: number): string | null {
+  const iface = info.interfaces[c.cpu(i)];
+  if (!iface || iface.linkType !== 1) return null;
+  // A classic pcap names no interface: its packets match events of any device by length
+  // (the densest window of proposals is then the one the order of packets agrees on).
+  return `${iface.named ? iface.name : ANY_DEVICE}|${origLen?.get(i)}`;
+}
+
+export function estimateClockOffset(trace: Trace, captures: readonly Trace[], scan: NetEventScan = scanNetEvents(trace)): ClockEstimate {
+  // Trace side: (device, length, rx?) -> absolute trace-clock times.
+  const traceEvents = new Map<string, bigint[]>();
+  for (const [key, list] of scan.events) traceEvents.set(key, list.map((i) => trace.absNs(i)));
+  const markerOffsets = scan.markerOffsets;
   // Capture side: every packet's proposals against trace events of its device and length.
   const proposals: bigint[] = [];
   for (const c of captures) {
@@ -77,13 +106,9 @@ export function estimateClockOffset(trace: Trace, captures: readonly Trace[]): C
     const perBucket = new Map<string, number>();
     const origLen = c.extra('origLen');
     for (let i = 0; i < c.length; i++) {
-      const iface = info.interfaces[c.cpu(i)];
-      if (!iface || iface.linkType !== 1) continue;
-      // A classic pcap names no interface: its packets match events of any device by length
-      // (the densest window of proposals is then the one the order of packets agrees on).
-      const key = `${iface.named ? iface.name : ANY_DEVICE}|${origLen?.get(i)}`;
-      const times = traceEvents.get(key);
-      if (!times) continue;
+      const key = packetKey(c, info, origLen, i);
+      const times = key === null ? undefined : traceEvents.get(key);
+      if (key === null || !times) continue;
       const used = perBucket.get(key) ?? 0;
       if (used > MAX_PAIRS_PER_BUCKET) continue;
       perBucket.set(key, used + times.length);
