@@ -7,7 +7,7 @@
  * Units: RelNs (nanoseconds from the trace origin); the range is half-open [startNs, endNs).
  */
 import type { Trace } from '../trace/trace';
-import { lowerBound, type TaskSlices, type TimelineEvents } from './timeline';
+import { lowerBoundBy, type TaskSlices, type TimelineEvents } from './timeline';
 
 export interface TaskCount {
   readonly comm: string;
@@ -50,8 +50,8 @@ export function rangeStats(trace: Trace, events: TimelineEvents, slices: TaskSli
   let last = -1;
   let lastNs = -Infinity;
   for (const c of events.cpus) {
-    const lo = lowerBound(c.ts, startNs, 0, c.order.length);
-    const hi = lowerBound(c.ts, endNs, lo, c.order.length);
+    const lo = lowerBoundBy(c.ts, startNs, 0, c.order.length);
+    const hi = lowerBoundBy(c.ts, endNs, lo, c.order.length);
     if (hi === lo) continue;
     cpus.push([c.cpu, hi - lo]);
     total += hi - lo;

@@ -90,8 +90,13 @@ export function buildTimelineEvents(trace: Trace, keep?: (i: number) => boolean,
   return { cpus, count: total, eventId: (i) => trace.eventId(i) };
 }
 
-/** First position k in [lo, hi) whose `ts(k)` is >= `x` (ts ascending in k). */
-export function lowerBound(ts: (k: number) => number, x: number, lo: number, hi: number): number {
+/** First position in `ts[lo, hi)` whose time is >= `x` (ts ascending). */
+export function lowerBound(ts: Float64Array, x: number, lo = 0, hi = ts.length): number {
+  return lowerBoundBy((k) => ts[k] as number, x, lo, hi);
+}
+
+/** First position k in [lo, hi) whose `ts(k)` is >= `x` (ts ascending in k): lowerBound over an accessor. */
+export function lowerBoundBy(ts: (k: number) => number, x: number, lo: number, hi: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (ts(mid) < x) lo = mid + 1;
@@ -437,12 +442,12 @@ export function queryTimeline(events: TimelineEvents, slices: TaskSlices, q: Tim
     let list: TrackResult['events'] = null;
     if (ev) {
       const n = ev.order.length;
-      const lo = lowerBound(ev.ts, q.startNs, 0, n);
-      const hi = lowerBound(ev.ts, q.endNs, lo, n);
+      const lo = lowerBoundBy(ev.ts, q.startNs, 0, n);
+      const hi = lowerBoundBy(ev.ts, q.endNs, lo, n);
       total = hi - lo;
       let from = lo;
       for (let b = 0; b < res && from < hi; b++) {
-        const to = b === res - 1 ? hi : lowerBound(ev.ts, q.startNs + (b + 1) * bucketNs, from, hi);
+        const to = b === res - 1 ? hi : lowerBoundBy(ev.ts, q.startNs + (b + 1) * bucketNs, from, hi);
         const n = to - from;
         counts[b] = n;
         if (n > 0) dominant[b] = local(dominantId(ev.order, from, to, events.eventId, votes));
@@ -521,8 +526,8 @@ export function countRange(events: TimelineEvents, startNs: number, endNs: numbe
   let total = 0;
   for (const c of events.cpus) {
     if (wanted && !wanted.has(c.cpu)) continue;
-    const lo = lowerBound(c.ts, startNs, 0, c.order.length);
-    const hi = lowerBound(c.ts, endNs, lo, c.order.length);
+    const lo = lowerBoundBy(c.ts, startNs, 0, c.order.length);
+    const hi = lowerBoundBy(c.ts, endNs, lo, c.order.length);
     perCpu.push([c.cpu, hi - lo]);
     total += hi - lo;
     for (let k = lo; k < hi; k++) {
