@@ -27,6 +27,8 @@ const nodeTargets = {
     extension: 'src/extension/main.ts',
     worker: 'src/worker/main.ts',
     cli: 'src/cli/main.ts',
+    // Reads one byte range of a text trace for core/io/parallel-load.ts, beside the bundle that starts it.
+    'parallel-worker': 'src/core/io/parallel-worker.ts',
   },
   outdir: 'dist',
 };

@@ -18,7 +18,7 @@ import { parseMemorySize } from '../core/trace/memory-budget';
 export const WORKSPACE_CONFIG = '.vscode/kernel-trace.json';
 
 /** The options every command takes (added to each command's options by main.ts). */
-export const LOAD_OPTIONS = { config: { type: 'string' }, 'max-memory': { type: 'string' } } as const;
+export const LOAD_OPTIONS = { config: { type: 'string' }, 'max-memory': { type: 'string' }, jobs: { type: 'string' } } as const;
 
 const cache = new Map<string, ReaderOptions>();
 
@@ -65,9 +65,17 @@ function maxMemory(args: ParsedArgs): number | undefined {
   return bytes;
 }
 
+/** `--jobs N`: threads reading a text trace (1: in order; 0: one per core, the default). */
+function jobs(args: ParsedArgs): number | undefined {
+  const v = args.values.jobs;
+  if (typeof v !== 'string') return undefined;
+  if (!/^\d{1,4}$/.test(v)) throw new UsageError(`--jobs expects a number of threads (1 reads in order, 0 one per core), got "${v}"`);
+  return Number(v);
+}
+
 /** Reads a trace or capture; what could not be read is reported on stderr at the end (problems.ts). */
 export async function loadTrace(path: string, args: ParsedArgs): Promise<Trace> {
-  const trace = await loadTraceFile(path, { readerOptions: readerOptions(args), maxMemoryBytes: maxMemory(args) });
+  const trace = await loadTraceFile(path, { readerOptions: readerOptions(args), maxMemoryBytes: maxMemory(args), jobs: jobs(args) });
   noteProblems(path, trace);
   return trace;
 }

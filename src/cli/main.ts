@@ -24,6 +24,7 @@ const USAGE = [
   "                 of the current directory, said on stderr when used; --config '' for none",
   '               --max-memory SIZE  memory budget for reading (512M, 2G, bytes; default half the RAM, at most 8G):',
   '                 reading stops there, naming the byte offset, and what was read is used',
+  '               --jobs N  threads reading a text trace in byte ranges (default 0: one per core; 1: in order)',
   'exit status: 0 ok, 1 usage error, 2 not a trace or unreadable, 3 internal error,',
   '  4 read with problems (damaged or cut short: the output covers what could be read, stderr names the problems)',
 ].join('\n');

@@ -54,7 +54,10 @@ export class TraceDocument implements vscode.CustomDocument {
       this.state = { kind: 'failed', message: `Kernel Trace Lens reads local files; ${uri.scheme}: URIs are not supported yet.` };
       return;
     }
-    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath), readerOptions, ...(maxMemoryBytes !== null ? { maxMemoryBytes } : {}) });
+    // A machine setting: a workspace's value is not used (it could only slow the reading down).
+    const parseJobs = vscode.workspace.getConfiguration('kernelTrace').get<number>('parseJobs', 0);
+    const jobs = Number.isInteger(parseJobs) && parseJobs >= 0 ? { parseJobs } : {};
+    this.send({ type: 'open', path: uri.fsPath, fileName: path.basename(uri.fsPath), readerOptions, ...(maxMemoryBytes !== null ? { maxMemoryBytes } : {}), ...jobs });
     void this.showProgressWhenLarge();
   }
 

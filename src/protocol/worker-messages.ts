@@ -31,9 +31,10 @@ export interface ProbeLineReply extends LineProbeScript {
 export type HostToWorker =
   /**
    * readerOptions: the workspace's kernel-trace.json reader options (a printf pattern);
-   * maxMemoryBytes: the `kernelTrace.maxMemory` budget (absent: the default).
+   * maxMemoryBytes: the `kernelTrace.maxMemory` budget (absent: the default); parseJobs: the
+   * `kernelTrace.parseJobs` threads for a text trace (absent or 0: one per core; 1: in order).
    */
-  | { readonly type: 'open'; readonly path: string; readonly fileName: string; readonly readerOptions: ReaderOptions; readonly maxMemoryBytes?: number }
+  | { readonly type: 'open'; readonly path: string; readonly fileName: string; readonly readerOptions: ReaderOptions; readonly maxMemoryBytes?: number; readonly parseJobs?: number }
   | { readonly type: 'cancel' }
   /** Hit counts of the loaded trace on the source tree (needs `open` first). */
   | { readonly type: 'hits'; readonly requestId: number; readonly source: SourceConfig }

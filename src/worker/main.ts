@@ -30,7 +30,7 @@ function post(msg: WorkerToHost): void {
 port.on('message', (msg: HostToWorker) => {
   switch (msg.type) {
     case 'open':
-      void open(msg.path, msg.fileName, msg.readerOptions, msg.maxMemoryBytes);
+      void open(msg.path, msg.fileName, msg.readerOptions, msg.maxMemoryBytes, msg.parseJobs);
       break;
     case 'cancel':
       abort.abort();
@@ -103,12 +103,13 @@ function reply(requestId: number, answer: Promise<WorkerToHost>): void {
   answer.then(post, (err: unknown) => post({ type: 'requestError', requestId, message: errorMessage(err) }));
 }
 
-async function open(path: string, fileName: string, readerOptions: ReaderOptions, maxMemoryBytes: number | undefined): Promise<void> {
+async function open(path: string, fileName: string, readerOptions: ReaderOptions, maxMemoryBytes: number | undefined, jobs: number | undefined): Promise<void> {
   let last = 0;
   try {
     const service = await TraceService.open(path, {
       readerOptions,
       ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
       signal: abort.signal,
       onProgress: (bytesRead, totalBytes) => {
         const now = Date.now();

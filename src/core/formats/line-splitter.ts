@@ -34,10 +34,15 @@ export class LineSplitter {
   /** True once the stream ended without a final newline (the last line may be cut short). */
   endedWithoutNewline = false;
 
+  /** `startOffset`: where the stream starts in the file (a range read apart): offsets stay the file's; line numbers count from the range. */
   constructor(
     private readonly sink: LineSink,
     private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
-  ) {}
+    startOffset = 0,
+  ) {
+    this.lineOffset = startOffset;
+    this.consumed = startOffset;
+  }
 
   get bytesConsumed(): number {
     return this.consumed;

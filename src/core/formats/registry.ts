@@ -7,6 +7,7 @@ import type { FormatId, Trace } from '../trace/trace';
 import type { TraceReader } from './reader';
 import type { ReaderOptions } from './reader-options';
 import type { DecodedPayload } from './decoded';
+import type { RangeSupport } from './range';
 import { PCAP, PCAPNG } from './capture';
 import { TRACE_CMD_DAT } from './trace-dat';
 import { TRACE_CMD_REPORT } from './trace-cmd-report';
@@ -40,6 +41,8 @@ export interface FormatSpec {
    * (packets) say something readable instead.
    */
   text?(trace: Trace, i: number): string;
+  /** Reading in byte ranges on several cores (range.ts); absent: the file is read in order. */
+  readonly ranges?: RangeSupport;
 }
 
 /** In detection order: captures and trace.dat by their magic, then the text formats, printf last. */

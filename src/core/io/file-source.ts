@@ -12,6 +12,7 @@ import { DETECT_SAMPLE_BYTES, blankLinesLength, createReader, detectFormat, type
 import type { ReaderOptions } from '../formats/reader-options';
 import { formatSpec } from '../formats/registry';
 import { MemoryBudget, defaultMemoryBudgetBytes, withMemoryBudget } from '../trace/memory-budget';
+import { startParallelRead, type ParallelOptions } from './parallel-load';
 
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;
@@ -69,7 +70,7 @@ export class FileByteSource implements ByteSource {
   }
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends ParallelOptions {
   /** Called after each chunk with bytes read so far and the file size. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Stops reading; the trace keeps what was read and records where it stopped. */
@@ -149,29 +150,37 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     const budget = new MemoryBudget(opts.maxMemoryBytes ?? defaultMemoryBudgetBytes(totalmem()), getHeapStatistics().heap_size_limit / 2);
     const reader = withMemoryBudget(budget, () => createReader(detection.format, opts.readerOptions));
     const what = formatSpec(detection.format).lineKind === 'packet' ? 'packets' : 'events';
+    // Text traces on several cores: this thread reads the first range, workers the others.
+    const par = await startParallelRead(fh, path, size, headBytes.slice(), detection.format, budget, what, opts);
+    const end = par?.firstEnd ?? size;
+    let stopped = false;
     let pos = 0;
     let k = 0;
-    next = fh.read(bufs[0], 0, CHUNK_BYTES, 0);
+    next = fh.read(bufs[0], 0, Math.min(CHUNK_BYTES, end), 0);
     for (;;) {
       const { bytesRead }: { bytesRead: number } = await next;
       next = null;
       if (bytesRead === 0) break;
       if (opts.signal?.aborted) {
         reader.stop(`reading cancelled at byte offset ${pos} of ${size}; the events before it are kept`);
+        stopped = true;
         break;
       }
       const chunk = (k === 0 ? bufs[0] : bufs[1]).subarray(0, bytesRead);
       k ^= 1;
-      next = fh.read(k === 0 ? bufs[0] : bufs[1], 0, CHUNK_BYTES, pos + bytesRead);
+      next = fh.read(k === 0 ? bufs[0] : bufs[1], 0, Math.min(CHUNK_BYTES, end - pos - bytesRead), pos + bytesRead);
       reader.push(chunk);
       pos += bytesRead;
-      opts.onProgress?.(pos, size);
+      par?.firstChunk(chunk);
+      opts.onProgress?.(par?.bytesRead ?? pos, size);
       const overBudget = budget.exceeded();
       if (overBudget !== null) {
         reader.stop(`${overBudget} at byte offset ${pos} (${budget.events.toLocaleString('en-US')} ${what} read); the ${what} read so far are kept`);
+        stopped = true;
         break;
       }
     }
+    if (par) return await par.finish(reader, stopped, () => new FileByteSource(path));
     return reader.finish(new FileByteSource(path));
   } finally {
     await next?.catch(() => undefined);

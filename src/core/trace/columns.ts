@@ -60,6 +60,46 @@ export class BlockColumn<T extends TypedArray> {
     this.size = n;
   }
 
+  /** The blocks (the last one filled up to `length`): moved whole between threads (trace-part.ts). */
+  get blockList(): readonly T[] {
+    return this.blocks;
+  }
+
+  /**
+   * Appends `length` values held in `blocks` (BLOCK_SIZE values each, the last one filled up to
+   * `length`) by taking the blocks over (blocks moved from another thread, trace-part.ts): when
+   * this column ends mid-block, the first values fill that block and the rest move down within
+   * their own blocks (memmove), so no block is allocated or copied whole and memory does not grow.
+   * The caller must not use `blocks` afterwards.
+   */
+  takeBlocks(blocks: readonly T[], length: number): void {
+    if (length <= 0) return;
+    const r = this.size & BLOCK_MASK;
+    if (r === 0) {
+      // This column's last block is full (or it has none): the blocks fit as they are.
+      const n = Math.ceil(length / BLOCK_SIZE);
+      for (let j = 0; j < n; j++) this.blocks.push(blocks[j] as T);
+      this.current = this.blocks.at(-1) ?? null;
+      this.size += length;
+      return;
+    }
+    const fill = Math.min(BLOCK_SIZE - r, length);
+    (this.current as T).set((blocks[0] as T).subarray(0, fill) as never, r);
+    this.size += fill;
+    let left = length - fill;
+    for (let j = 0; left > 0; j++) {
+      // Block j becomes values [fill + j * BLOCK_SIZE, +BLOCK_SIZE): its own tail, then the head of block j + 1.
+      const dst = blocks[j] as T;
+      dst.copyWithin(0, fill, BLOCK_SIZE);
+      const n = Math.min(BLOCK_SIZE, left);
+      if (n > BLOCK_SIZE - fill) dst.set((blocks[j + 1] as T).subarray(0, n - (BLOCK_SIZE - fill)) as never, BLOCK_SIZE - fill);
+      this.blocks.push(dst);
+      this.current = dst;
+      this.size += n;
+      left -= n;
+    }
+  }
+
   get(index: number): number {
     return (this.blocks[index >>> BLOCK_SHIFT] as T)[index & BLOCK_MASK] as number;
   }

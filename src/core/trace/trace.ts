@@ -202,6 +202,11 @@ export class Trace {
     return n;
   }
 
+  /** @internal The columns themselves, for moving a trace read in another thread (trace-part.ts). */
+  content(): { readonly cols: Columns; readonly extras: ReadonlyMap<string, ExtraColumn>; readonly exactNs: ReadonlyMap<number, AbsNs> } {
+    return { cols: this.cols, extras: this.extras, exactNs: this.exactNs };
+  }
+
   close(): void {
     this.source?.close();
     this.source = null;
@@ -230,7 +235,7 @@ function makeColumns() {
     payloadStart: uint32Column(),
   };
 }
-type Columns = ReturnType<typeof makeColumns>;
+export type Columns = ReturnType<typeof makeColumns>;
 /** The block currently being filled, per column. */
 type Blocks = { [K in keyof Columns]: ReturnType<Columns[K]['appendBlock']> };
 
@@ -410,6 +415,25 @@ export class TraceBuilder {
 
   setTs(i: number, tsNs: RelNs): void {
     this.cols.tsNs.set(i, tsNs);
+  }
+
+  /**
+   * Starts with the origin a reader of the file's head found (a byte range after it is read
+   * apart, io/parallel-load.ts): relativeNs then gives what reading the whole file would.
+   */
+  seedOrigin(origin: AbsNs): void {
+    const sec = origin / 1_000_000_000n;
+    this.relativeNs(Number(sec), Number(origin - sec * 1_000_000_000n));
+  }
+
+  /**
+   * @internal trace-part.ts appended `n` events to every column (`cols`, extras) itself, in
+   * bulk: counts them. Only finish may follow (push would not know the columns' fill).
+   */
+  countAppended(n: number): void {
+    this.count += n;
+    this.fill = BLOCK_SIZE;
+    this.w = null;
   }
 
   issue(line: number, offset: number, message: string): void {

@@ -3,6 +3,7 @@ import type { FormatSpec } from '../registry';
 import { firstLine } from '../text-util';
 import { FtraceTextReader } from './reader';
 import { decodeFtracePayload } from './payload';
+import { ftraceRanges } from './ranges';
 
 export const FTRACE: FormatSpec = {
   id: 'ftrace',
@@ -20,5 +21,6 @@ export const FTRACE: FormatSpec = {
     return `no ftrace event lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
   },
   createReader: () => new FtraceTextReader(),
+  ranges: ftraceRanges,
   decode: (trace, i) => decodeFtracePayload(trace.event(i), trace.payloadText(i), firstLine(trace.recordText(i))),
 };

@@ -47,6 +47,7 @@ import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
 import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './lines';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
 import { STOPPED_BY_PREFIX } from './ktl-header';
+import type { RangeReader, RangeStart } from '../range';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -69,9 +70,15 @@ export interface FtraceReaderOptions {
    * text) pass their own, to record their format and meta, and feed lines to `line()`.
    */
   builder?: TraceBuilder;
+  /**
+   * A byte range after the file's first event, read apart (io/parallel-load.ts): offsets are the
+   * file's, the origin and tracer are the head's, and header lines are ignored as they are
+   * after an event.
+   */
+  range?: RangeStart;
 }
 
-export class FtraceTextReader implements TraceReader, LineSink {
+export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
   private readonly b: TraceBuilder;
   /** The one record refilled for every event (TraceBuilder.push copies it). */
   private readonly rec = newEventRecord();
@@ -85,11 +92,30 @@ export class FtraceTextReader implements TraceReader, LineSink {
   private timestampedEvents = 0;
   /** Legacy systrace HTML: passes on only the lines of the trace inside the page. */
   private readonly envelope = new SystraceEnvelope();
+  /** Reading a range after the file's first event: events came before it. */
+  private readonly afterEvents: boolean;
+  /** Set when a range read apart meets function_graph lines (their nesting is per CPU, in file order). */
+  inOrderOnly: string | null = null;
 
   constructor(opts: FtraceReaderOptions = {}) {
     this.b = opts.builder ?? new TraceBuilder('ftrace');
-    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+    this.splitter = new LineSplitter(this, opts.maxLineBytes, opts.range?.offset);
     this.emptyId = this.b.strings.intern('');
+    this.afterEvents = opts.range !== undefined;
+    if (opts.range) {
+      this.b.seedOrigin(opts.range.seed.originNs);
+      this.b.meta.tracer = opts.range.seed.tracer;
+      this.envelope.startPlain();
+    }
+  }
+
+  get linesSeen(): number {
+    return this.splitter.linesSeen;
+  }
+
+  /** Whether function_graph lines were read (their times and tasks depend on the lines before them). */
+  get sawFuncGraph(): boolean {
+    return this.graph.size > 0;
   }
 
   push(chunk: Uint8Array): void {
@@ -329,6 +355,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
     if (/^-+$/.test(trimmed)) return false; // function_graph separator around `=>` lines
     const graph = parseFuncGraphLine(text);
     if (graph) {
+      if (this.afterEvents) this.inOrderOnly ??= `function_graph line at byte offset ${offset}: calls nest per CPU in file order`;
       this.graphLine(graph, text, offset, lineNo, e - s);
       return true;
     }
@@ -419,7 +446,7 @@ export class FtraceTextReader implements TraceReader, LineSink {
     let r: RegExpExecArray | null;
     if ((r = /^##### CPU (\d+) buffer started ####$/.exec(text))) {
       this.b.bufferStarts.push({ cpu: Number(r[1]), line: lineNo, beforeEvent: this.b.length });
-    } else if (this.b.length > 0) {
+    } else if (this.b.length > 0 || this.afterEvents) {
       // The header precedes the events; a `# tracer:` line later on is text a trace_marker
       // writer put there (markers may contain newlines), not the kernel's header.
       return;

@@ -48,6 +48,11 @@ export class SystraceEnvelope {
   private blocks = 0;
   private marker = false;
 
+  /** For a range of a file known to be plain text (read apart from its head): no page to look for. */
+  startPlain(): void {
+    this.state = State.Plain;
+  }
+
   /** Whether the file is an HTML page. */
   get isHtml(): boolean {
     return this.state !== State.Undecided && this.state !== State.Plain;

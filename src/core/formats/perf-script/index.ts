@@ -1,6 +1,6 @@
 /** `perf script` text: the format's entry in the registry. */
 import type { FormatSpec } from '../registry';
-import { PerfScriptReader, sniffPerfScript } from './reader';
+import { PerfScriptReader, perfScriptRanges, sniffPerfScript } from './reader';
 import { decodePerfPayload } from './payload';
 
 export const PERF_SCRIPT: FormatSpec = {
@@ -8,5 +8,6 @@ export const PERF_SCRIPT: FormatSpec = {
   lineKind: 'line',
   sniff: (head) => sniffPerfScript(head),
   createReader: () => new PerfScriptReader(),
+  ranges: perfScriptRanges,
   decode: (trace, i) => decodePerfPayload(trace.payloadText(i)),
 };

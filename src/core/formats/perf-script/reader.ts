@@ -28,6 +28,7 @@ import type { ByteSource } from '../../trace/byte-source';
 import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
 import { relNs } from '../../trace/time';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
+import type { RangeReader, RangeStart, RangeSupport } from '../range';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -40,9 +41,14 @@ const PERF_EVENT = /^(?:[\w.-]+:[\w.-]+|(?:cpu-|task-)?clock|cycles|instructions
 
 export interface PerfScriptOptions {
   maxLineBytes?: number;
+  /**
+   * A byte range after the file's first sample, read apart (io/parallel-load.ts): offsets are the
+   * file's, the origin and whether samples carry times are the head's, `#` lines are ignored.
+   */
+  range?: RangeStart;
 }
 
-export class PerfScriptReader implements TraceReader, LineSink {
+export class PerfScriptReader implements TraceReader, RangeReader, LineSink {
   private readonly b = new TraceBuilder('perf-script');
   /** The one record refilled for every event (TraceBuilder.push copies it). */
   private readonly rec = newEventRecord();
@@ -57,11 +63,24 @@ export class PerfScriptReader implements TraceReader, LineSink {
   private timed: boolean | null = null;
   /** Untimed samples whose event is not named as perf names events (for the sniffer). */
   private unlikelyUntimed = 0;
+  /** Reading a range after the file's first sample: the header is behind. */
+  private readonly afterEvents: boolean;
+  /** Nothing in perf script output depends on more than the sample before it and the head. */
+  readonly inOrderOnly = null;
 
   constructor(opts: PerfScriptOptions = {}) {
-    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+    this.splitter = new LineSplitter(this, opts.maxLineBytes, opts.range?.offset);
     this.period = this.b.extraColumn('period', 'f64');
     this.emptyId = this.b.strings.intern('');
+    this.afterEvents = opts.range !== undefined;
+    if (opts.range) {
+      this.b.seedOrigin(opts.range.seed.originNs);
+      this.timed = opts.range.seed.timed ?? null;
+    }
+  }
+
+  get linesSeen(): number {
+    return this.splitter.linesSeen;
   }
 
   push(chunk: Uint8Array): void {
@@ -106,7 +125,7 @@ export class PerfScriptReader implements TraceReader, LineSink {
       return;
     }
     if (buf[s] === HASH) {
-      if (this.b.length === 0) this.header(buf, s, e);
+      if (this.b.length === 0 && !this.afterEvents) this.header(buf, s, e);
       return;
     }
     if (buf.subarray(s, e).indexOf(NUL) >= 0) {
@@ -221,3 +240,24 @@ export function sniffPerfScript(head: Uint8Array): string | null {
   const first = t.issues[0];
   return `no perf script sample lines${first ? ` (line ${first.line}: ${first.message})` : ''}`;
 }
+
+/**
+ * perf script in byte ranges (range.ts): each sample line stands on its own once the head says
+ * whether samples carry times. A callchain belongs to the sample above it: a range starts after
+ * a blank line (which ends a callchain) or, when samples carry times (frames are indented
+ * then), at any line that is not indented.
+ */
+export const perfScriptRanges: RangeSupport = {
+  plan(head) {
+    const reader = new PerfScriptReader();
+    reader.push(head);
+    const t = reader.finish(null);
+    if (t.length === 0 || reader.hasTimes === null) return { ok: false, reason: `no sample line in the first ${head.length} bytes` };
+    const first = t.record(0);
+    return { ok: true, seed: { originNs: t.originNs, tracer: null, timed: reader.hasTimes }, minStart: first.offset + first.length };
+  },
+  canStartAt(line, previousBlank, seed) {
+    return previousBlank || (seed.timed === true && line.length > 0 && !isSpace(line[0]));
+  },
+  createRangeReader: (_options, range) => new PerfScriptReader({ range }),
+};

@@ -27,6 +27,7 @@ import { FtraceTextReader } from '../ftrace/reader';
 import { classifyPayload } from '../ftrace/lines';
 import type { ByteSource } from '../../trace/byte-source';
 import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
+import type { RangeReader, RangeStart } from '../range';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -41,9 +42,11 @@ const BUFFER_PREFIX = /^([^\s:[\]]+): +(?=\S)/;
 
 export interface TraceCmdReportOptions {
   maxLineBytes?: number;
+  /** A byte range after the file's first event, read apart (as FtraceReaderOptions.range). */
+  range?: RangeStart;
 }
 
-export class TraceCmdReportReader implements TraceReader, LineSink {
+export class TraceCmdReportReader implements TraceReader, RangeReader, LineSink {
   private readonly b = new TraceBuilder('trace-cmd-report');
   /** The one record refilled for every event (TraceBuilder.push copies it). */
   private readonly rec = newEventRecord();
@@ -61,12 +64,28 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
   /** The last buffer prefix seen (`name:` bytes) and its string id: most lines repeat it. */
   private lastPrefix: Uint8Array | null = null;
   private lastPrefixId = 0;
+  /** Reading a range after the file's first event: the preamble is behind. */
+  private readonly afterEvents: boolean;
 
   constructor(opts: TraceCmdReportOptions = {}) {
-    this.splitter = new LineSplitter(this, opts.maxLineBytes);
-    this.inner = new FtraceTextReader({ builder: this.b, maxLineBytes: opts.maxLineBytes });
+    this.splitter = new LineSplitter(this, opts.maxLineBytes, opts.range?.offset);
+    this.inner = new FtraceTextReader({ builder: this.b, maxLineBytes: opts.maxLineBytes, ...(opts.range ? { range: opts.range } : {}) });
     this.noBufferId = this.b.strings.intern('');
     this.bufferCol = this.b.extraColumn('buffer', 'u32');
+    this.afterEvents = opts.range !== undefined;
+  }
+
+  get inOrderOnly(): string | null {
+    return this.inner.inOrderOnly;
+  }
+
+  get linesSeen(): number {
+    return this.splitter.linesSeen;
+  }
+
+  /** Whether function_graph lines were read (see FtraceTextReader.sawFuncGraph). */
+  get sawFuncGraph(): boolean {
+    return this.inner.sawFuncGraph;
   }
 
   push(chunk: Uint8Array): void {
@@ -127,12 +146,13 @@ export class TraceCmdReportReader implements TraceReader, LineSink {
   /** `version = 6`, `cpus=N`, `CPU N is empty`, `CPU:N [M EVENTS DROPPED]`. */
   private preamble(text: string, lineNo: number): boolean {
     let m: RegExpExecArray | null;
-    if (this.b.length === 0 && PREAMBLE_VERSION.test(text)) {
+    const beforeEvents = this.b.length === 0 && !this.afterEvents;
+    if (beforeEvents && PREAMBLE_VERSION.test(text)) {
       this.evidence.preamble++;
       return true;
     }
     if ((m = PREAMBLE_CPUS.exec(text))) {
-      if (this.b.length === 0) this.b.meta.onlineCpus = Number(m[1]);
+      if (beforeEvents) this.b.meta.onlineCpus = Number(m[1]);
       this.evidence.preamble++;
       return true;
     }

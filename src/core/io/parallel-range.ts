@@ -1,0 +1,82 @@
+/**
+ * Reads one byte range of a text trace apart from the rest (a worker thread runs this; tests
+ * may run it in the calling thread): the format's range reader over the file's bytes
+ * [start, end), in chunks, until the end or until told to stop. Returns the range as a
+ * TracePart whose column buffers can be transferred.
+ */
+import { open } from 'node:fs/promises';
+import type { FormatId } from '../trace/trace';
+import type { ReaderOptions } from '../formats/reader-options';
+import type { RangeSeed } from '../formats/range';
+import { formatSpec } from '../formats/registry';
+import { MemoryBudget, withMemoryBudget } from '../trace/memory-budget';
+import { tracePart, type TracePart } from '../trace/trace-part';
+
+/** Read size, as the calling thread reads (file-source.ts). */
+const CHUNK_BYTES = 1 << 20;
+
+/** What a range's reader is given (structured-clonable: it is a worker's workerData). */
+export interface RangeTask {
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+  readonly format: FormatId;
+  readonly readerOptions: ReaderOptions;
+  readonly seed: RangeSeed;
+}
+
+/** What the range's reader has taken so far (bytes of the file, of columns, of names), after each chunk. */
+export interface RangeProgress {
+  readonly bytes: number;
+  readonly events: number;
+  readonly columnBytes: number;
+  readonly stringBytes: number;
+}
+
+export interface RangeControl {
+  /** Why to stop now (`{offset}` stands for the byte offset reached), or null to go on. */
+  stopText(): string | null;
+  progress(p: RangeProgress): void;
+}
+
+export interface RangeResult {
+  readonly part: TracePart;
+  /** Buffers to move with the part (its column blocks). */
+  readonly transfer: ArrayBuffer[];
+  /** Whether reading stopped before the range's end (cancelled, memory budget). */
+  readonly stopped: boolean;
+}
+
+export async function readRange(task: RangeTask, control: RangeControl): Promise<RangeResult> {
+  const support = formatSpec(task.format).ranges;
+  if (!support) throw new Error(`${task.format} is not read in ranges`);
+  // Counts what this thread allocates; the loader adds it to the file's budget and decides.
+  const budget = new MemoryBudget(Infinity);
+  const reader = withMemoryBudget(budget, () => support.createRangeReader(task.readerOptions, { offset: task.start, seed: task.seed }));
+  const fh = await open(task.path, 'r');
+  let stopped = false;
+  let pos = task.start;
+  try {
+    const buf = new Uint8Array(CHUNK_BYTES);
+    while (pos < task.end) {
+      const why = control.stopText();
+      if (why !== null) {
+        reader.stop(why.replace('{offset}', String(pos)));
+        stopped = true;
+        break;
+      }
+      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK_BYTES, task.end - pos), pos);
+      if (bytesRead === 0) break;
+      // The reader copies whatever it keeps past a push: one buffer serves every read.
+      const chunk = buf.subarray(0, bytesRead);
+      reader.push(chunk);
+      pos += bytesRead;
+      control.progress({ bytes: pos - task.start, events: budget.events, columnBytes: budget.columnBytes, stringBytes: budget.stringBytes });
+    }
+  } finally {
+    await fh.close();
+  }
+  const trace = reader.finish(null);
+  const { part, transfer } = tracePart(trace, reader.linesSeen, true, reader.inOrderOnly);
+  return { part, transfer, stopped };
+}
