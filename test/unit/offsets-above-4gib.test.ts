@@ -11,6 +11,7 @@ import { FileByteSource } from '../../src/core/io/file-source';
 import { TraceBuilder, newEventRecord } from '../../src/core/trace/trace';
 import { relNs } from '../../src/core/trace/time';
 import { BLOCK_SIZE } from '../../src/core/trace/columns';
+import { mergeTraceParts, tracePart } from '../../src/core/trace/trace-part';
 
 const GiB4 = 2 ** 32;
 const BLOCK = BLOCK_SIZE;
@@ -121,4 +122,24 @@ test('a record extended past 4 GiB of continuation lines keeps its length below 
   b.extendLast(100 + GiB4 + 10); // would wrap to 10
   const trace = b.finish(null);
   assert.equal(trace.record(0).length, 3000);
+});
+
+test('parts read from ranges past 2^32 lines merge with exact line numbers (parallel reading)', () => {
+  const part = (lines: readonly number[], rangeLines: number) => {
+    const b = new TraceBuilder('ftrace');
+    const r = newEventRecord();
+    for (const line of lines) {
+      r.line = line;
+      b.push(r);
+    }
+    return tracePart(b.finish(null), rangeLines, false, null).part;
+  };
+  // The first range holds 2^32 + 7 lines (its events near its end); the second counts from 1.
+  const first = part([3, GiB4 + 2, GiB4 + 6], GiB4 + 7);
+  const second = part([1, 2, 9], 10);
+  const merged = mergeTraceParts([first, second], null);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5].map((i) => merged.line(i)),
+    [3, GiB4 + 2, GiB4 + 6, GiB4 + 8, GiB4 + 9, GiB4 + 16],
+  );
 });

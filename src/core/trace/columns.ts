@@ -7,7 +7,7 @@
  */
 
 /** Entries per block (2^16): small enough that the last, partly filled block wastes little. */
-export const BLOCK_SHIFT = 16;
+const BLOCK_SHIFT = 16;
 export const BLOCK_SIZE = 1 << BLOCK_SHIFT;
 const BLOCK_MASK = BLOCK_SIZE - 1;
 

@@ -8,7 +8,7 @@
  * traces, per-CPU buffers printed unmerged).
  */
 import type { ByteSource } from './byte-source';
-import { BLOCK_SHIFT, BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column, type BlockColumn } from './columns';
+import { BLOCK_SIZE, float64Column, int32Column, uint16Column, uint32Column, type BlockColumn } from './columns';
 import { StringTable } from './strings';
 import { absAt, absNs, absFromSecNs, relNs, type AbsNs, type RelNs } from './time';
 import { activeMemoryBudget, type MemoryBudget } from './memory-budget';
@@ -78,6 +78,12 @@ export interface RecordRange {
   readonly payloadStart: number;
 }
 
+/** Events from `fromEvent` on count their lines (the `line` column) from `baseLine`. */
+export interface LineSegment {
+  readonly fromEvent: number;
+  readonly baseLine: number;
+}
+
 /** Events beyond 2^53 ns of the origin whose exact times are kept (~100 bytes each). */
 export const MAX_EXACT_TIMES = 1_000_000;
 
@@ -98,10 +104,8 @@ export class Trace {
   private readonly extras: ReadonlyMap<string, ExtraColumn>;
   /** Exact absolute times of the events too far from the origin for a float64 of ns (see absNs). */
   private readonly exactNs: ReadonlyMap<number, AbsNs>;
-  /** Per block of events, the line the `line` column counts from (see TraceBuilder.push). */
-  private readonly lineBase: readonly number[];
-  /** Lines of the events whose line is not base + a 32-bit count (see TraceBuilder.push). */
-  private readonly farLines: ReadonlyMap<number, number>;
+  /** Where the `line` column's counts start (see TraceBuilder.lineSegments). */
+  private readonly lineSegments: readonly LineSegment[];
   private source: ByteSource | null;
 
   /** @internal built by TraceBuilder.finish */
@@ -117,8 +121,7 @@ export class Trace {
     this.cols = b.cols;
     this.extras = b.extras;
     this.exactNs = b.exactNs;
-    this.lineBase = b.lineBase;
-    this.farLines = b.farLines;
+    this.lineSegments = b.lineSegments;
     this.source = source;
   }
 
@@ -173,11 +176,18 @@ export class Trace {
   }
   /** 1-based line number of the event in the source file. */
   line(i: number): number {
-    if (this.farLines.size > 0) {
-      const far = this.farLines.get(i);
-      if (far !== undefined) return far;
+    const segs = this.lineSegments;
+    let s = segs.length - 1;
+    if (s > 0) {
+      // The last segment starting at or before i (a file has one unless it passes 2^32 lines).
+      let lo = 0;
+      while (lo < s) {
+        const mid = (lo + s + 1) >>> 1;
+        if ((segs[mid] as LineSegment).fromEvent <= i) lo = mid;
+        else s = mid - 1;
+      }
     }
-    return (this.lineBase[i >>> BLOCK_SHIFT] as number) + this.cols.line.get(i);
+    return (s >= 0 ? (segs[s] as LineSegment).baseLine : 0) + this.cols.line.get(i);
   }
   record(i: number): RecordRange {
     return { offset: this.cols.recOffset.get(i), length: this.cols.recLength.get(i), payloadStart: this.cols.payloadStart.get(i) };
@@ -203,8 +213,8 @@ export class Trace {
   }
 
   /** @internal The columns themselves, for moving a trace read in another thread (trace-part.ts). */
-  content(): { readonly cols: Columns; readonly extras: ReadonlyMap<string, ExtraColumn>; readonly exactNs: ReadonlyMap<number, AbsNs> } {
-    return { cols: this.cols, extras: this.extras, exactNs: this.exactNs };
+  content(): { readonly cols: Columns; readonly extras: ReadonlyMap<string, ExtraColumn>; readonly exactNs: ReadonlyMap<number, AbsNs>; readonly lineSegments: readonly LineSegment[] } {
+    return { cols: this.cols, extras: this.extras, exactNs: this.exactNs, lineSegments: this.lineSegments };
   }
 
   close(): void {
@@ -285,16 +295,18 @@ export class TraceBuilder {
   readonly exactNs = new Map<number, AbsNs>();
   /**
    * Line numbers: a file of 10 GB can pass 2^32 lines (blank and comment lines count too), so
-   * the Uint32 `line` column holds each event's line minus its block's first event's line
-   * (lineBase, one number per BLOCK_SIZE events). An event 2^32 or more lines past that, or
-   * before it, keeps its line here: at most a block's worth per 4 GiB of newlines.
+   * the Uint32 `line` column holds each event's line minus the base line of its segment: a
+   * segment starts at the first event and wherever an event's line is 2^32 or more past the
+   * segment's base (or before it). One segment unless a file has 4 Gi lines; at most one more
+   * per 4 GiB of newlines. Segments move with the column (trace-part.ts merges them).
    */
-  readonly lineBase: number[] = [];
-  readonly farLines = new Map<number, number>();
+  readonly lineSegments: LineSegment[] = [];
   readonly meta: TraceMeta;
   /** Origin split as (whole seconds, nanoseconds) so per-event offsets need no bigint math. */
   private originSec = 0;
   private originFracNs = 0;
+  /** The base line of the last line segment. */
+  private segmentBase = 0;
   /** Events pushed, and the fill position in the current blocks (BLOCK_SIZE = start a new one). */
   private count = 0;
   private fill = BLOCK_SIZE;
@@ -354,7 +366,7 @@ export class TraceBuilder {
   /** Appends one event (the record is copied; the reader reuses it). Returns its index. */
   push(r: EventRecord): number {
     // All columns grow in lockstep: one block check per event, then plain typed-array stores.
-    if (this.fill === BLOCK_SIZE) this.newBlocks(r.line);
+    if (this.fill === BLOCK_SIZE) this.newBlocks();
     const k = this.fill++;
     const w = this.w as Blocks;
     w.tsNs[k] = r.tsNs;
@@ -364,9 +376,13 @@ export class TraceBuilder {
     w.comm[k] = r.commId;
     w.event[k] = r.eventId;
     w.flags[k] = r.flagsId;
-    const dLine = r.line - (this.lineBase[this.lineBase.length - 1] as number);
-    if (dLine >= 0 && dLine <= 0xffffffff) w.line[k] = dLine;
-    else this.farLines.set(this.count, r.line); // the column keeps 0 (a fresh block holds zeros)
+    let dLine = r.line - this.segmentBase;
+    if (!(dLine >= 0 && dLine <= 0xffffffff) || this.count === 0) {
+      this.lineSegments.push({ fromEvent: this.count, baseLine: r.line });
+      this.segmentBase = r.line;
+      dLine = 0;
+    }
+    w.line[k] = dLine;
     w.recOffset[k] = r.recOffset;
     w.recLength[k] = r.recLength;
     // Readers that find the payload in decoded text convert its offset back to bytes; invalid
@@ -375,9 +391,8 @@ export class TraceBuilder {
     return this.count++;
   }
 
-  private newBlocks(firstLine: number): void {
+  private newBlocks(): void {
     const c = this.cols;
-    this.lineBase.push(firstLine);
     if (this.budget) {
       // Extra columns grow in lockstep (one value per event): count their next block now too.
       let rowBytes = 0;
