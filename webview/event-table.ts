@@ -297,6 +297,17 @@ export class EventTable {
     this.render();
   }
 
+  /**
+   * The trace grew (more of the file is read, or reading ended): the same filter and order over
+   * more events. The position, selection and rows on screen stay; the rows are asked again.
+   */
+  grow(knownTotal: number | null): void {
+    if (!this.started) return;
+    this.knownTotal = knownTotal;
+    this.cache.refresh(knownTotal);
+    this.render();
+  }
+
   focus(): void {
     this.viewport.focus({ preventScroll: true });
   }
@@ -447,7 +458,7 @@ export class EventTable {
     const ev = this.cache.get(position);
     // The delta needs the previous row; it may arrive in a later page, so it is in the key.
     const prev = position > 0 ? this.cache.get(position - 1) : undefined;
-    const key = `${this.generation}:${position}:${ev ? 1 : 0}:${prev ? 1 : 0}`;
+    const key = `${this.generation}.${this.cache.version}:${position}:${ev ? 1 : 0}:${prev ? 1 : 0}`;
     if (key === slot.key) return;
     slot.key = key;
     row.setAttribute('aria-rowindex', String(position + 2));
@@ -509,8 +520,9 @@ export class EventTable {
       d.replaceChildren(el('span', 'ktl-muted', `row ${formatCount(pos + 1)} of ${formatCount(total)} (loading…)`));
       return;
     }
-    if (d.dataset.key === `${this.generation}:${pos}:${this.decimals}`) return;
-    d.dataset.key = `${this.generation}:${pos}:${this.decimals}`;
+    const key = `${this.generation}.${this.cache.version}:${pos}:${this.decimals}`;
+    if (d.dataset.key === key) return;
+    d.dataset.key = key;
     this.host.selectedRow?.(ev);
     const meta = el('div', 'ktl-details-meta');
     // A text line is a link to it; a packet number is only a label; trace.dat records have neither.

@@ -1,6 +1,8 @@
 /**
  * What shows before the summary: progress while the host parses the file, or the reason
  * it could not (loadError). Messages are host text and may quote the file: textContent.
+ * Once the summary of what is read so far arrives, the progress stays as a strip above the
+ * views (`reading`) until the whole file is read.
  */
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
 import { el, setText } from './dom';
@@ -29,14 +31,23 @@ export class LoadingView {
       this.bar.max = totalBytes;
       this.bar.value = done;
       const pct = Math.floor((done / totalBytes) * 100);
-      setText(this.label, `Reading trace… ${pct}% (${formatBytes(done)} of ${formatBytes(totalBytes)})`);
+      const shown = this.element.classList.contains('ktl-loading-strip') ? ' — showing what is read so far' : '';
+      setText(this.label, `Reading trace… ${pct}% (${formatBytes(done)} of ${formatBytes(totalBytes)})${shown}`);
       this.element.dataset.percent = String(pct);
     } else {
       setText(this.label, `Reading trace… ${formatBytes(bytesRead)}`);
     }
   }
 
+  /** The views show the first `bytesRead` bytes; the progress becomes a strip above them. */
+  reading(bytesRead: number, totalBytes: number): void {
+    this.element.classList.add('ktl-loading-strip');
+    this.element.hidden = false;
+    this.progress(bytesRead, totalBytes);
+  }
+
   fail(message: string): void {
+    this.element.classList.remove('ktl-loading-strip');
     this.bar.hidden = true;
     setText(this.label, 'Could not open this trace.');
     setText(this.error, message);
@@ -45,6 +56,7 @@ export class LoadingView {
   }
 
   hide(): void {
+    this.element.classList.remove('ktl-loading-strip');
     this.element.hidden = true;
   }
 }

@@ -215,7 +215,9 @@ function showSummary(s: TraceSummary): void {
   summary = s;
   // The ten busiest events get a colour each, before anything draws them.
   rankEventColours(s.eventCounts);
-  loading.hide();
+  // While the file is read the views show what is read so far; the progress stays above them.
+  if (s.reading) loading.reading(s.reading.bytesRead, s.reading.totalBytes);
+  else loading.hide();
   main.hidden = false;
   summaryView.render(s);
   // strace: the fd views first (seed 003's stall is the point of opening such a trace).
@@ -232,15 +234,16 @@ function showSummary(s: TraceSummary): void {
     table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null, saved.firstRow, saved.selected);
     if (document.activeElement === document.body || document.activeElement === null) table.focus();
   } else {
-    const f = filters.current;
-    table.reset(toEventFilter(f), isEmptyFilter(f) ? s.events : null);
+    // More of the file was read (or all of it): the same list, grown; the view stays where it is.
+    table.grow(isEmptyFilter(filters.current) ? s.events : null);
   }
   filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events);
   // Captures: packet details under the table, findings in the sidebar (render() rebuilt it).
   packetView.element.hidden = !isCaptureSummary(s);
   if (isCaptureSummary(s)) {
     summaryView.sidebar.prepend(findingsPanel.element);
-    findingsPanel.request();
+    // Findings are of the whole capture: asked for once it is read.
+    if (!s.reading) findingsPanel.request();
     if (pendingPacket !== null) timeline.pickIndex(pendingPacket);
     pendingPacket = null;
   }
@@ -256,7 +259,7 @@ function onMessage(msg: HostToWebview): void {
   if (rpc.settle(msg)) return;
   switch (msg.type) {
     case 'progress':
-      if (!summary) loading.progress(msg.bytesRead, msg.totalBytes);
+      if (!summary || summary.reading) loading.progress(msg.bytesRead, msg.totalBytes);
       break;
     case 'summary':
       if (isTraceSummary(msg.summary)) showSummary(msg.summary);

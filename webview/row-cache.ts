@@ -23,6 +23,8 @@ const MAX_IN_FLIGHT = 4;
 interface Pending {
   readonly page: number;
   readonly generation: number;
+  /** The refresh count when asked: a reply from before a refresh is of a shorter trace. */
+  readonly refreshes: number;
 }
 
 export type RowsRequest = Extract<WebviewToHost, { type: 'rows' }>;
@@ -41,12 +43,17 @@ export class RowCache {
   private readonly pendingPages = new Set<number>();
   /** Pages whose request failed under this generation; not retried until the filter changes. */
   private readonly failedPages = new Set<number>();
+  /** Pages kept from before `refresh`: shown until their new rows come, asked for again. */
+  private readonly stalePages = new Set<number>();
   private generation = 0;
+  private refreshes = 0;
   private filter: EventFilter = {};
   private sort: RowSort | null = null;
   /** Rows matching the filter, from the latest accepted reply; null until one arrives. */
   total: number | null = null;
   lastError: string | null = null;
+  /** Counts pages replaced after a refresh: rows already drawn from them are drawn again. */
+  version = 0;
 
   constructor(
     private readonly send: (request: RowsRequest) => void,
@@ -61,9 +68,25 @@ export class RowCache {
     this.pending.clear();
     this.pendingPages.clear();
     this.failedPages.clear();
+    this.stalePages.clear();
     this.filter = filter;
     this.sort = sort;
     this.total = knownTotal;
+    this.lastError = null;
+  }
+
+  /**
+   * The same list, grown (more of the file was read): the cached pages stay on screen but are
+   * asked for again (a row may have been completed, a filtered list has grown), so the view
+   * neither flashes nor moves; pages still on their way are taken when they come (the first
+   * screen must not wait for a reply that the next refresh would throw away) and asked again.
+   * `knownTotal` null keeps the last total until a reply brings one.
+   */
+  refresh(knownTotal: number | null): void {
+    this.refreshes++;
+    this.failedPages.clear();
+    for (const page of this.pages.keys()) this.stalePages.add(page);
+    if (knownTotal !== null) this.total = knownTotal;
     this.lastError = null;
   }
 
@@ -95,7 +118,7 @@ export class RowCache {
       if (rows) {
         this.pages.delete(page);
         this.pages.set(page, rows);
-        continue;
+        if (!this.stalePages.has(page)) continue;
       }
       if (this.pendingPages.has(page) || this.failedPages.has(page)) continue;
       if (this.pending.size >= MAX_IN_FLIGHT) break;
@@ -106,7 +129,7 @@ export class RowCache {
 
   private request(page: number): void {
     const requestId = this.nextId();
-    this.pending.set(requestId, { page, generation: this.generation });
+    this.pending.set(requestId, { page, generation: this.generation, refreshes: this.refreshes });
     this.pendingPages.add(page);
     this.send({ type: 'rows', requestId, start: page * PAGE_ROWS, count: PAGE_ROWS, filter: this.filter, ...(this.sort ? { sort: this.sort } : {}) });
   }
@@ -114,7 +137,9 @@ export class RowCache {
   private evict(keep: Set<number>): void {
     for (const page of this.pages.keys()) {
       if (this.pages.size <= MAX_CACHED_PAGES) break;
-      if (!keep.has(page)) this.pages.delete(page);
+      if (keep.has(page)) continue;
+      this.pages.delete(page);
+      this.stalePages.delete(page);
     }
   }
 
@@ -125,12 +150,16 @@ export class RowCache {
     this.pending.delete(reply.requestId);
     if (p.generation !== this.generation) return false;
     this.pendingPages.delete(p.page);
+    const before = p.refreshes !== this.refreshes;
+    if (this.stalePages.delete(p.page) || before) this.version++;
+    if (before) this.stalePages.add(p.page);
     if (reply.start !== p.page * PAGE_ROWS || reply.rows.length > PAGE_ROWS || !reply.rows.every(isEventRow)) {
       this.failedPages.add(p.page);
       this.lastError = 'The host sent a malformed page of rows.';
       return true;
     }
-    this.total = reply.total;
+    // A reply from before a refresh counted a shorter trace: its total is not the list's.
+    if (!before || this.total === null) this.total = reply.total;
     this.pages.set(p.page, reply.rows);
     return true;
   }

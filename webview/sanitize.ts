@@ -83,6 +83,7 @@ export function isTraceSummary(v: unknown): v is TraceSummary {
     Array.isArray(v.errors) &&
     v.errors.every(isErrorEntry) &&
     (v.interfaces === undefined || (Array.isArray(v.interfaces) && v.interfaces.every(isInterfaceEntry))) &&
+    (v.reading === undefined || (isRecord(v.reading) && isCount(v.reading.bytesRead) && isCount(v.reading.totalBytes))) &&
     (v.gaps === undefined || (Array.isArray(v.gaps) && v.gaps.length <= MAX_SUMMARY_GAPS && v.gaps.every(isGap))) &&
     (v.taskTracks === undefined || (Array.isArray(v.taskTracks) && v.taskTracks.length <= MAX_TASK_TRACKS && v.taskTracks.every((x) => isRecord(x) && isCount(x.id) && typeof x.label === 'string')))
   );

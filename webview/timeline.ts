@@ -234,9 +234,13 @@ export class TimelineView {
   /** A (new) trace summary: tracks for its CPUs, the whole span in view. */
   setSummary(s: TraceSummary): void {
     const first = this.summary === null;
+    // The trace grew while being read: a zoomed view keeps its range; the full view follows the new span.
+    const t = this.currentTransform();
+    const zoomedTo = !first && (t.k !== 1 || t.x !== 0) ? this.scale.visible() : null;
     this.summary = s;
     this.legend.set(s);
     this.scale.setDomain(s.firstTsNs, s.firstTsNs + s.durationNs + 1);
+    if (zoomedTo) this.zoomTo(zoomedTo[0], zoomedTo[1]);
     this.layoutTracks();
     if (first) {
       const saved = this.pendingRestore;

@@ -7,6 +7,7 @@ import type { Trace } from '../core/trace/trace';
 import { eventJson } from '../core/formats/decode';
 import { eventMatcher, type EventFilter } from '../core/analysis/event-filter';
 import { loadTrace } from './load';
+import type { LoadOptions } from '../core/io/file-source';
 import { nonNegative, oneFile, type Command } from './commands';
 import type { Output } from './output';
 import { whereExpr, whereErrors, WHERE_OPTION, WHERE_USAGE } from './where';
@@ -30,15 +31,15 @@ export const eventsCommand: Command = {
     const cpus = ((v.cpu as string[] | undefined) ?? []).map((c) => nonNegative('--cpu', c));
     const limit = typeof v.limit === 'string' ? nonNegative('--limit', v.limit) : Infinity;
     const expr = whereExpr(args);
-    const trace = await loadTrace(file, args);
+    const filter: EventFilter = {
+      events: (v.event as string[] | undefined) ?? [],
+      cpus,
+      task: typeof v.task === 'string' ? v.task : '',
+      text: typeof v.text === 'string' ? v.text : '',
+      ...(expr !== undefined ? { expr } : {}),
+    };
+    const trace = await loadTrace(file, args, Number.isFinite(limit) ? stopAfter(limit, filter) : {});
     try {
-      const filter: EventFilter = {
-        events: (v.event as string[] | undefined) ?? [],
-        cpus,
-        task: typeof v.task === 'string' ? v.task : '',
-        text: typeof v.text === 'string' ? v.text : '',
-        ...(expr !== undefined ? { expr } : {}),
-      };
       await writeEvents(trace, { json: v.json === true, count: v.count === true, filter, limit }, out);
     } finally {
       trace.close();
@@ -46,7 +47,7 @@ export const eventsCommand: Command = {
   },
 };
 
-interface EventsOptions {
+export interface EventsOptions {
   json: boolean;
   /** Print only how many events pass. */
   count: boolean;
@@ -54,10 +55,31 @@ interface EventsOptions {
   limit: number;
 }
 
+/**
+ * Reading stops once `limit` events passing `filter` are read and settled (no later line can
+ * change them: strace's unfinished calls wait for their result), so `--limit 10` on a 2 GB file
+ * reads its first chunk or so. The output is the same as after a whole read: the rows are the
+ * first `limit` matches in file order either way. trace.dat has no partial view: read whole.
+ */
+export function stopAfter(limit: number, filter: EventFilter): Pick<LoadOptions, 'onSnapshot' | 'snapshotIntervalMs'> {
+  let checked = 0;
+  let found = 0;
+  return {
+    snapshotIntervalMs: 0,
+    onSnapshot: (t) => {
+      // Names resolve against the strings read so far: a new matcher for each snapshot.
+      const keep = whereErrors(() => eventMatcher(t, filter));
+      const settled = t.partial?.settled ?? t.length;
+      for (; checked < settled && found < limit; checked++) if (!keep || keep.test(checked)) found++;
+      return found >= limit ? 'stop' : undefined;
+    },
+  };
+}
+
 /** Events between waits for stdout to drain. */
 const DRAIN_EVERY = 4096;
 
-async function writeEvents(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
+export async function writeEvents(trace: Trace, o: EventsOptions, out: Output): Promise<void> {
   const keep = whereErrors(() => eventMatcher(trace, o.filter));
   let written = 0;
   for (let i = 0; i < trace.length && written < o.limit && !out.isClosed; i++) {

@@ -6,7 +6,7 @@
  * `--config ''` reads without any.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { loadTraceFile } from '../core/io/file-source';
+import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import { ModelError } from '../core/config/kernel-trace-json';
@@ -73,9 +73,12 @@ function jobs(args: ParsedArgs): number | undefined {
   return Number(v);
 }
 
-/** Reads a trace or capture; what could not be read is reported on stderr at the end (problems.ts). */
-export async function loadTrace(path: string, args: ParsedArgs): Promise<Trace> {
-  const trace = await loadTraceFile(path, { readerOptions: readerOptions(args), maxMemoryBytes: maxMemory(args), jobs: jobs(args) });
+/**
+ * Reads a trace or capture; what could not be read is reported on stderr at the end (problems.ts).
+ * `early` lets a command stop reading once it has what it needs (`ktl events --limit`).
+ */
+export async function loadTrace(path: string, args: ParsedArgs, early: Pick<LoadOptions, 'onSnapshot' | 'snapshotIntervalMs'> = {}): Promise<Trace> {
+  const trace = await loadTraceFile(path, { readerOptions: readerOptions(args), maxMemoryBytes: maxMemory(args), jobs: jobs(args), ...early });
   noteProblems(path, trace);
   return trace;
 }

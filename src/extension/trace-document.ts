@@ -19,7 +19,8 @@ import { otherCaptures } from './capture-files';
 const NOTIFY_BYTES = 8 * 1024 * 1024;
 
 export type LoadState =
-  | { kind: 'loading'; bytesRead: number; totalBytes: number }
+  /** `partial`: the summary of what is read so far, once the worker has one (the editor shows it). */
+  | { kind: 'loading'; bytesRead: number; totalBytes: number; partial?: TraceSummary }
   | { kind: 'loaded'; summary: TraceSummary }
   | { kind: 'failed'; message: string };
 
@@ -157,7 +158,10 @@ export class TraceDocument implements vscode.CustomDocument {
     if (this.requests.settle(msg)) return;
     switch (msg.type) {
       case 'progress':
-        this.setState({ kind: 'loading', bytesRead: msg.bytesRead, totalBytes: msg.totalBytes });
+        this.setState({ kind: 'loading', bytesRead: msg.bytesRead, totalBytes: msg.totalBytes, ...(this.state.kind === 'loading' && this.state.partial ? { partial: this.state.partial } : {}) });
+        break;
+      case 'partial':
+        if (this.state.kind === 'loading') this.setState({ ...this.state, partial: msg.summary });
         break;
       case 'opened':
         this.setState({ kind: 'loaded', summary: msg.summary });

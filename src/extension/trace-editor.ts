@@ -5,7 +5,7 @@
  * document's worker in one envelope, with one error path. It never sends the whole trace.
  */
 import * as vscode from 'vscode';
-import type { CaptureOverlayInfo, EventFilter, HostToWebview } from '../protocol/messages';
+import type { CaptureOverlayInfo, EventFilter, HostToWebview, TraceSummary } from '../protocol/messages';
 import { isWebviewToHost } from '../protocol/guards';
 import { readerOptionsFor } from './workspace-config';
 import { TraceDocument } from './trace-document';
@@ -28,6 +28,8 @@ interface PanelHandle {
   readonly post: (msg: HostToWebview) => void;
   /** A packet (event index) to select once the page is ready. */
   pendingPacket?: number;
+  /** The summary of a file still being read last posted to the page (posted again only when it changes). */
+  sentPartial?: TraceSummary | undefined;
 }
 
 export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
@@ -175,7 +177,12 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const sendState = (): void => {
       if (!handle.ready) return;
       const s = document.loadState;
-      if (s.kind === 'loading') post({ type: 'progress', bytesRead: s.bytesRead, totalBytes: s.totalBytes });
+      if (s.kind === 'loading') {
+        // The first screen while reading: the summary of what is read so far, when it grew.
+        if (s.partial && s.partial !== handle.sentPartial) post({ type: 'summary', summary: s.partial });
+        handle.sentPartial = s.partial;
+        post({ type: 'progress', bytesRead: s.bytesRead, totalBytes: s.totalBytes });
+      }
       else if (s.kind === 'loaded') {
         post({ type: 'summary', summary: s.summary });
         if (document.overlay) post({ type: 'captureOverlay', overlay: document.overlay });
@@ -199,6 +206,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
         switch (raw.type) {
           case 'ready':
             handle.ready = true;
+            handle.sentPartial = undefined; // a new page: it has no summary yet
             sendState();
             if (handle.pending) {
               post({ type: 'applyFilter', filter: handle.pending });

@@ -67,6 +67,11 @@ export interface TraceSummary {
   readonly gaps?: readonly TraceGapView[];
   /** Captures: the interfaces (tracks) by index (the `cpu` column), named from the file. */
   readonly interfaces?: readonly { readonly index: number; readonly name: string; readonly linkType: string }[];
+  /**
+   * Present while the file is still being read: this summary, the rows and the timeline are of
+   * the events read so far (bytes of the file), and fill in as reading goes on.
+   */
+  readonly reading?: { readonly bytesRead: number; readonly totalBytes: number };
 }
 
 export interface TraceGapView {

@@ -66,6 +66,8 @@ export type HostToWorker =
 
 export type WorkerToHost =
   | { readonly type: 'progress'; readonly bytesRead: number; readonly totalBytes: number }
+  /** The summary of what is read so far (`summary.reading` set): the trace answers page requests from now on. */
+  | { readonly type: 'partial'; readonly summary: TraceSummary }
   | { readonly type: 'opened'; readonly summary: TraceSummary }
   | { readonly type: 'openError'; readonly message: string }
   | { readonly type: 'hits'; readonly requestId: number; readonly result: HitsResult }

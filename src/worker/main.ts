@@ -1,6 +1,8 @@
 /**
  * Worker thread entry: owns one trace. The extension host sends `open`, then page requests;
- * `cancel` stops a read in progress (the events read so far are kept and reported).
+ * `cancel` stops a read in progress (the events read so far are kept and reported). While the
+ * file is read the worker answers the table and timeline over what is read so far (`partial`
+ * summaries, throttled by loadTraceFile); analyses of the whole trace wait for the end.
  */
 import { parentPort } from 'node:worker_threads';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker-messages';
@@ -11,14 +13,19 @@ import { CaptureOverlay } from './capture-overlay';
 import { isCapture } from '../core/formats/capture/common';
 import type { ReaderOptions } from '../core/formats/reader-options';
 import { Session } from './session';
-import { answerWebview } from './webview-handlers';
+import { ANSWERED_WHILE_READING, answerWebview } from './webview-handlers';
+import type { Trace } from '../core/trace/trace';
 import { compareWith, exportTrace } from './compare-service';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
 
-/** The loaded trace and what is built over it; null until `open` succeeds. */
+/** The loaded trace (a snapshot while reading) and what is built over it; null until the first snapshot. */
 let session: Session | null = null;
+/** The session once the whole file is read (or reading stopped): what whole-trace analyses wait for. */
+let settleWhole: { resolve: (s: Session) => void; reject: (err: unknown) => void } | null = null;
+const whole = new Promise<Session>((resolve, reject) => (settleWhole = { resolve, reject }));
+whole.catch(() => undefined); // a failed open is reported as openError; waiting requests get its message
 const abort = new AbortController();
 /** Progress messages at most this often (ms): a fast read would otherwise flood the host. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -36,10 +43,10 @@ port.on('message', (msg: HostToWorker) => {
       abort.abort();
       break;
     case 'webview':
-      onTrace(msg.requestId, async (s) => ({ type: 'webview', requestId: msg.requestId, reply: await answerWebview(msg.request, s, msg.context) }));
+      (ANSWERED_WHILE_READING.has(msg.request.type) ? onTrace : onWholeTrace)(msg.requestId, async (s) => ({ type: 'webview', requestId: msg.requestId, reply: await answerWebview(msg.request, s, msg.context) }));
       break;
     case 'hits':
-      onTrace(msg.requestId, async (s) => ({ type: 'hits', requestId: msg.requestId, result: await traceHits(s.trace, msg.source) }));
+      onWholeTrace(msg.requestId, async (s) => ({ type: 'hits', requestId: msg.requestId, result: await traceHits(s.trace, msg.source) }));
       break;
     case 'probeLine':
       reply(msg.requestId, probeLine(msg.source, msg.file, msg.line, msg.variables).then((result) => ({ type: 'probeLine', requestId: msg.requestId, result })));
@@ -54,16 +61,16 @@ port.on('message', (msg: HostToWorker) => {
       forgetSourceIndexes();
       break;
     case 'compare':
-      onTrace(msg.requestId, async (s) => ({ type: 'compare', requestId: msg.requestId, diff: await compareWith(s.trace, s.fileName, msg, msg.source) }));
+      onWholeTrace(msg.requestId, async (s) => ({ type: 'compare', requestId: msg.requestId, diff: await compareWith(s.trace, s.fileName, msg, msg.source) }));
       break;
     case 'export':
-      onTrace(msg.requestId, async (s) => {
+      onWholeTrace(msg.requestId, async (s) => {
         const r = await exportTrace(s.trace, s.fileName, msg.format, msg.out, msg.source);
         return { type: 'exported', requestId: msg.requestId, events: r.events, files: r.files };
       });
       break;
     case 'attachCapture':
-      onTrace(msg.requestId, async (s) => {
+      onWholeTrace(msg.requestId, async (s) => {
         const capture = await loadTraceFile(msg.path);
         if (!isCapture(capture.meta.format)) {
           capture.close();
@@ -98,6 +105,18 @@ function onTrace(requestId: number, answer: (session: Session) => Promise<Worker
   reply(requestId, s.service.withTrace(() => answer(s)));
 }
 
+/** Like onTrace, but while the file is still being read the answer waits for the whole trace. */
+function onWholeTrace(requestId: number, answer: (session: Session) => Promise<WorkerToHost>): void {
+  if (!session?.trace.partial) {
+    onTrace(requestId, answer);
+    return;
+  }
+  reply(
+    requestId,
+    whole.then((s) => s.service.withTrace(() => answer(s))),
+  );
+}
+
 /** Posts the answer, or the error as a requestError for that request. */
 function reply(requestId: number, answer: Promise<WorkerToHost>): void {
   answer.then(post, (err: unknown) => post({ type: 'requestError', requestId, message: errorMessage(err) }));
@@ -105,22 +124,39 @@ function reply(requestId: number, answer: Promise<WorkerToHost>): void {
 
 async function open(path: string, fileName: string, readerOptions: ReaderOptions, maxMemoryBytes: number | undefined, jobs: number | undefined): Promise<void> {
   let last = 0;
+  let fileBytes = 0;
+  /** The session moved to `trace` (made at the first one). */
+  const show = (trace: Trace): Session => {
+    if (session) session.update(trace);
+    else session = new Session(new TraceService(trace), trace, fileName);
+    return session;
+  };
   try {
-    const service = await TraceService.open(path, {
+    const trace = await loadTraceFile(path, {
       readerOptions,
       ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
       signal: abort.signal,
       onProgress: (bytesRead, totalBytes) => {
+        fileBytes = totalBytes;
         const now = Date.now();
         if (now - last < PROGRESS_INTERVAL_MS && bytesRead < totalBytes) return;
         last = now;
         post({ type: 'progress', bytesRead, totalBytes });
       },
+      // The first screen while reading: each snapshot's summary (its cost throttles the next).
+      onSnapshot: (snapshot) => {
+        post({ type: 'partial', summary: show(snapshot).service.summary(fileName, fileBytes) });
+        return undefined;
+      },
     });
-    session = await service.withTrace(async (trace) => new Session(service, trace, fileName));
-    post({ type: 'opened', summary: service.summary(fileName) });
+    const s = show(trace);
+    settleWhole?.resolve(s);
+    post({ type: 'opened', summary: s.service.summary(fileName) });
   } catch (err) {
+    session?.service.dispose();
+    session = null;
+    settleWhole?.reject(err);
     post({ type: 'openError', message: err instanceof NotATraceError ? err.reason : errorMessage(err) });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The worker's loaded trace and what it builds over it on first use: the timeline's index,
  * the lifecycle analyses, an attached capture, the capture's findings. One per worker (one
- * worker per open document), made when `open` succeeds.
+ * worker per open document), made at the first snapshot of the file being read (or when
+ * `open` succeeds for formats without one); `update` moves it to the trace read further.
  */
 import type { EventRow, CaptureFinding } from '../protocol/messages';
 import type { Trace } from '../core/trace/trace';
@@ -22,10 +23,28 @@ export class Session {
 
   constructor(
     readonly service: TraceService,
-    readonly trace: Trace,
+    private current: Trace,
     /** The opened file's base name (findings name it). */
     readonly fileName: string,
   ) {}
+
+  get trace(): Trace {
+    return this.current;
+  }
+
+  /**
+   * More of the file is read: everything built over the old trace (indexes, analyses, the
+   * capture's findings) is dropped and built again over this one on next use. An attached
+   * capture is only attached once reading ends (main.ts waits for the whole trace).
+   */
+  update(trace: Trace): void {
+    this.current = trace;
+    this.service.replace(trace);
+    this.timelineService = null;
+    this.lifecycleService = null;
+    this.latencyService = null;
+    this.findings = null;
+  }
 
   get timeline(): TimelineService {
     return (this.timelineService ??= new TimelineService(this.trace));

@@ -1,7 +1,9 @@
 /**
  * A loaded trace and the queries the editor makes of it: the summary and pages of filtered
  * rows. Runs in the worker (and in tests); filtered index lists are cached per filter, so
- * scrolling a filtered table costs one pass over the trace, not one per page.
+ * scrolling a filtered table costs one pass over the trace, not one per page. While the file is
+ * read the trace is a snapshot, replaced by a longer one as reading goes on (`replace`): the
+ * caches are of one trace, and go with it.
  */
 import type { EventFilter, EventRow, RowSort, TraceSummary } from '../protocol/messages';
 import { computeStats } from '../core/analysis/stats';
@@ -28,20 +30,33 @@ export class TraceService {
   private readonly filterCache = new Map<string, Uint32Array>();
   private readonly sortCache = new Map<string, Uint32Array>();
 
-  private constructor(private readonly trace: Trace) {}
+  constructor(private trace: Trace) {}
 
   static async open(path: string, opts: LoadOptions = {}): Promise<TraceService> {
     return new TraceService(await loadTraceFile(path, opts));
+  }
+
+  /**
+   * The trace read further (a longer snapshot, or the whole trace at the end of reading).
+   * Filtered and sorted lists were of the old one: dropped, not extended, since a snapshot's
+   * unsettled events (an unfinished call) may have changed since.
+   */
+  replace(trace: Trace): void {
+    this.trace = trace;
+    this.filterCache.clear();
+    this.sortCache.clear();
   }
 
   get eventCount(): number {
     return this.trace.length;
   }
 
-  summary(fileName: string): TraceSummary {
+  /** `totalBytes`: the file's size, for the `reading` note of a snapshot's summary. */
+  summary(fileName: string, totalBytes = 0): TraceSummary {
     const t = this.trace;
     const s = computeStats(t);
     return {
+      ...(t.partial ? { reading: { bytesRead: t.bytesRead, totalBytes: Math.max(totalBytes, t.bytesRead) } } : {}),
       fileName,
       format: t.meta.format,
       tracer: t.meta.tracer,

@@ -68,6 +68,13 @@ export const WEBVIEW_HANDLERS: { readonly [K in RequestKind]: Handler<K> } = {
   interleave: (r, s, c) => sameKind(r, lifecycle(r, s, c)),
 };
 
+/**
+ * The kinds answered over the part of the file read so far (the first screen while reading:
+ * the table, the find box, the timeline); the other kinds are analyses of the whole trace
+ * (latency, fds, findings, journeys, lifecycles) and wait until reading ends (main.ts).
+ */
+export const ANSWERED_WHILE_READING: ReadonlySet<RequestKind> = new Set<RequestKind>(['rows', 'checkQuery', 'find', 'positionOf', 'timeline', 'timelineRange', 'rangeStats', 'eventAt', 'packet']);
+
 /** Answers one webview request over the loaded trace (throws what the handler throws). */
 export async function answerWebview(request: WebviewRequest, session: Session, context: RequestContext): Promise<WebviewReply> {
   // The table pairs each kind with its handler; indexing it by a union loses that pairing.

@@ -119,6 +119,40 @@ describe('row cache', () => {
     assert.match(c.lastError ?? '', /malformed/);
   });
 
+  it('refresh (the trace grew while read) keeps showing cached rows, asks for them again and takes the new ones', () => {
+    const sent: RowsRequest[] = [];
+    const c = new RowCache((r) => sent.push(r), new Rpc(() => undefined).nextId);
+    c.reset({}, 300);
+    c.ensure(0, 10, 0);
+    assert.equal(c.accept({ requestId: sent[0]!.requestId, total: 300, start: 0, rows: page(0, PAGE_ROWS) }), true);
+    const inFlight = sent.length;
+    c.ensure(PAGE_ROWS, PAGE_ROWS + 10, PAGE_ROWS);
+    const stale = sent[inFlight]!;
+    c.refresh(5_000);
+    assert.equal(c.total, 5_000);
+    assert.equal(c.get(3)?.index, 3, 'the rows on screen stay until their new page comes');
+    const version = c.version;
+    c.ensure(0, 10, 0);
+    const again = sent.at(-1)!;
+    assert.equal(again.start, 0, 'the cached page is asked for again');
+    // A reply asked before the refresh is shown (the first screen must not wait for the next),
+    // without its shorter total, and asked for again.
+    assert.equal(c.accept({ requestId: stale.requestId, total: 300, start: PAGE_ROWS, rows: page(PAGE_ROWS, 100) }), true);
+    assert.equal(c.get(PAGE_ROWS + 1)?.index, PAGE_ROWS + 1);
+    assert.equal(c.total, 5_000);
+    const n = sent.length;
+    c.ensure(PAGE_ROWS, PAGE_ROWS + 10, PAGE_ROWS);
+    assert.equal(sent.length, n + 1);
+    assert.equal(sent.at(-1)?.start, PAGE_ROWS);
+    const completed = page(0, PAGE_ROWS).map((r) => (r.index === 3 ? { ...r, text: 'completed' } : r));
+    assert.equal(c.accept({ requestId: again.requestId, total: 5_000, start: 0, rows: completed }), true);
+    assert.equal(c.get(3)?.text, 'completed');
+    assert.ok(c.version > version, 'rows drawn from the old page are drawn again');
+    const m = sent.length;
+    c.ensure(0, 10, 0);
+    assert.equal(sent.length, m, 'a fresh page is not asked for again');
+  });
+
   it('keeps at most four requests in flight', () => {
     const sent: RowsRequest[] = [];
     const c = new RowCache((r) => sent.push(r), new Rpc(() => undefined).nextId);

@@ -17,6 +17,12 @@ import { startParallelRead, type ParallelOptions } from './parallel-load';
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;
 
+/**
+ * The first read is smaller: its snapshot is the first screen (and `ktl events --limit 10`
+ * needs a few lines), so it should come after parsing KiBs, not a MiB with a cold JIT.
+ */
+const FIRST_CHUNK_BYTES = 64 * 1024;
+
 /** Bytes read around each request: sequential scans (filters, exports) hit the window. */
 const WINDOW_BYTES = 256 * 1024;
 
@@ -82,6 +88,30 @@ export interface LoadOptions extends ParallelOptions {
    * `kernelTrace.maxMemory`); default half of the machine's memory, at most 8 GiB.
    */
   maxMemoryBytes?: number;
+  /**
+   * Called with what is read so far (a Trace with `partial` set, sharing the reader's columns):
+   * after the first chunk, then no more often than every `snapshotIntervalMs`, and only once
+   * the time spent showing the last one (this call, and the requests answered between chunks
+   * since) is at most a tenth of the time since it: the snapshots grow rarer as the trace and
+   * its summary grow. Formats without a partial view (trace.dat) are never snapshot.
+   * Returning 'stop' ends the read there: loadTraceFile returns a snapshot of what was read.
+   */
+  onSnapshot?: (trace: Trace) => 'stop' | undefined;
+  /** Minimum ms between snapshots after the first (0: after every chunk, unthrottled: `ktl events --limit`). */
+  snapshotIntervalMs?: number;
+  /** Bytes per read (default CHUNK_BYTES); tests read small fixtures in several chunks. */
+  chunkBytes?: number;
+}
+
+/** Default for LoadOptions.snapshotIntervalMs: the editor fills in about three times a second. */
+export const SNAPSHOT_INTERVAL_MS = 300;
+
+/** Time since the last snapshot, as a multiple of the time showing it took, before the next. */
+const SHOWN_SHARE = 10;
+
+/** The file's bytes for snapshots: they must not close the source the finished trace owns. */
+function borrowed(source: ByteSource): ByteSource {
+  return { size: source.size, read: (offset, length) => source.read(offset, length), close: () => undefined };
 }
 
 export class NotATraceError extends Error {
@@ -135,12 +165,15 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
   const fh = await open(path, 'r');
   /** The read in flight, if any: settled before the file is closed. */
   let next: Promise<{ bytesRead: number }> | null = null;
+  /** Random access for the trace's records, until the trace returned owns it. */
+  let source: FileByteSource | null = null;
   try {
     const { size } = await fh.stat();
     // Two buffers: the next read runs on the thread pool while the reader parses the current
     // chunk (readers copy whatever they keep past a push, so a buffer is free once pushed).
-    const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
-    const head = await fh.read(bufs[0], 0, Math.min(DETECT_SAMPLE_BYTES, CHUNK_BYTES), 0);
+    const chunkBytes = Math.max(1, opts.chunkBytes ?? CHUNK_BYTES);
+    const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(Math.max(chunkBytes, DETECT_SAMPLE_BYTES)), new Uint8Array(chunkBytes)];
+    const head = await fh.read(bufs[0], 0, DETECT_SAMPLE_BYTES, 0);
     const headBytes = bufs[0].subarray(0, head.bytesRead);
     const textHead = await textHeadAfterBlankLines(fh, headBytes, size);
     const detection = detectFormat(headBytes, size, opts.readerOptions, textHead);
@@ -156,9 +189,26 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     let stopped = false;
     let pos = 0;
     let k = 0;
-    next = fh.read(bufs[0], 0, Math.min(CHUNK_BYTES, end), 0);
+    const snapshots = opts.onSnapshot && reader.snapshot ? { onSnapshot: opts.onSnapshot, take: reader.snapshot.bind(reader) } : null;
+    const intervalMs = opts.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS;
+    /** When the last snapshot was done (performance.now() ms); null before the first. */
+    let lastSnapshotMs: number | null = null;
+    /**
+     * ms the read lost to showing the prefix since the last snapshot: the snapshot call itself
+     * and the yields between chunks, where the requests over it are answered.
+     */
+    let shownMs = 0;
+    if (snapshots) source = new FileByteSource(path);
+    next = fh.read(bufs[0], 0, Math.min(snapshots ? Math.min(chunkBytes, FIRST_CHUNK_BYTES) : chunkBytes, end), 0);
     for (;;) {
+      const y0 = performance.now();
+      // Let messages in (requests over the snapshot) between chunks: a read that completed
+      // while the last chunk was parsed resolves without returning to the event loop.
+      if (snapshots) await new Promise<void>((resolve) => setImmediate(resolve));
       const { bytesRead }: { bytesRead: number } = await next;
+      // Requests are answered here; a read from a cold disk waits here too (which only makes
+      // the snapshots of a disk-bound read rarer).
+      if (snapshots) shownMs += performance.now() - y0;
       next = null;
       if (bytesRead === 0) break;
       if (opts.signal?.aborted) {
@@ -168,7 +218,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
       }
       const chunk = (k === 0 ? bufs[0] : bufs[1]).subarray(0, bytesRead);
       k ^= 1;
-      next = fh.read(k === 0 ? bufs[0] : bufs[1], 0, Math.min(CHUNK_BYTES, end - pos - bytesRead), pos + bytesRead);
+      next = fh.read(k === 0 ? bufs[0] : bufs[1], 0, Math.min(chunkBytes, end - pos - bytesRead), pos + bytesRead);
       reader.push(chunk);
       pos += bytesRead;
       par?.firstChunk(chunk);
@@ -179,10 +229,29 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
         stopped = true;
         break;
       }
+      // The next snapshot once the interval has passed and showing the last one (its summary,
+      // the pages and timeline asked of it) took at most a tenth of the time since (the garbage
+      // it leaves costs about as much again, measured: bench/first-screen.bench.mjs).
+      const t0 = performance.now();
+      const due = lastSnapshotMs === null || intervalMs === 0 || t0 - lastSnapshotMs >= Math.max(intervalMs, SHOWN_SHARE * shownMs);
+      // With ranges read by workers, the snapshots are of the first range (until the merge).
+      if (snapshots && source && pos < end && due) {
+        if (snapshots.onSnapshot(snapshots.take(borrowed(source))) === 'stop') {
+          par?.abandon();
+          const owner = source;
+          source = null;
+          return snapshots.take(owner);
+        }
+        lastSnapshotMs = performance.now();
+        shownMs = lastSnapshotMs - t0;
+      }
     }
-    if (par) return await par.finish(reader, stopped, () => new FileByteSource(path));
-    return reader.finish(new FileByteSource(path));
+    const owner = source ?? new FileByteSource(path);
+    source = null;
+    if (par) return await par.finish(reader, stopped, () => owner);
+    return reader.finish(owner);
   } finally {
+    source?.close();
     await next?.catch(() => undefined);
     await fh.close();
   }

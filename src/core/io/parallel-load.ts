@@ -248,9 +248,7 @@ export class ParallelRead {
   async finish(reader: TraceReader, stopped: boolean, source: () => ByteSource): Promise<Trace> {
     if (stopped) {
       // The first range stopped short: nothing after it is kept (reading in order stops there too).
-      this.stopAll('');
-      for (const r of this.runs) r.terminate();
-      this.done();
+      this.abandon();
       return reader.finish(source());
     }
     const results = await Promise.all(this.runs.map((r) => r.result));
@@ -280,6 +278,13 @@ export class ParallelRead {
       if (res.stopped) break;
     }
     return mergeTraceParts(parts, source(), { stringExtras: this.support.stringExtras ?? [] });
+  }
+
+  /** Stops and ends every later range without waiting for it (the caller keeps only the first range's events). */
+  abandon(): void {
+    this.stopAll('');
+    for (const r of this.runs) r.terminate();
+    this.done();
   }
 
   private done(): void {

@@ -107,17 +107,26 @@ export class Trace {
   /** Where the `line` column's counts start (see TraceBuilder.lineSegments). */
   private readonly lineSegments: readonly LineSegment[];
   private source: ByteSource | null;
+  /** Events in this trace: all the builder's, or (a snapshot) those pushed when it was taken. */
+  readonly length: number;
+  /**
+   * Null for a whole trace; for a snapshot of one still being read (TraceBuilder.snapshot), how
+   * far the read had got: events below `settled` no longer change as more is read.
+   */
+  readonly partial: { readonly settled: number } | null;
 
-  /** @internal built by TraceBuilder.finish */
-  constructor(b: TraceBuilder, source: ByteSource | null) {
+  /** @internal built by TraceBuilder.finish and TraceBuilder.snapshot */
+  constructor(b: TraceBuilder, source: ByteSource | null, frozen?: Frozen) {
     this.strings = b.strings;
-    this.meta = b.meta;
+    this.meta = frozen?.meta ?? b.meta;
     this.originNs = b.originNs ?? absNs(0n);
-    this.lost = b.lost;
-    this.bufferStarts = b.bufferStarts;
-    this.issues = b.issues;
-    this.issueCount = b.issueCount;
-    this.bytesRead = b.bytesRead;
+    this.lost = frozen?.lost ?? b.lost;
+    this.bufferStarts = frozen?.bufferStarts ?? b.bufferStarts;
+    this.issues = frozen?.issues ?? b.issues;
+    this.issueCount = frozen?.issueCount ?? b.issueCount;
+    this.bytesRead = frozen?.bytesRead ?? b.bytesRead;
+    this.length = frozen?.length ?? b.length;
+    this.partial = frozen ? { settled: frozen.settled } : null;
     this.cols = b.cols;
     this.extras = b.extras;
     this.exactNs = b.exactNs;
@@ -140,10 +149,6 @@ export class Trace {
    */
   extra(name: string): { get(i: number): number } | undefined {
     return this.extras.get(name);
-  }
-
-  get length(): number {
-    return this.cols.tsNs.length;
   }
 
   tsNs(i: number): RelNs {
@@ -229,6 +234,23 @@ export class Trace {
 }
 
 const utf8 = new TextDecoder('utf-8');
+
+/**
+ * What a snapshot copies of a builder still being filled: the lists and counts that grow. The
+ * columns, string table and exact times are shared, not copied: they are append-only, so a
+ * snapshot is a length over them (an event's own values may still be completed in place, e.g.
+ * continuation lines; `settled` says below which index they no longer are).
+ */
+interface Frozen {
+  readonly length: number;
+  readonly settled: number;
+  readonly meta: TraceMeta;
+  readonly lost: readonly LostEvents[];
+  readonly bufferStarts: readonly BufferStart[];
+  readonly issues: readonly TraceIssue[];
+  readonly issueCount: number;
+  readonly bytesRead: number;
+}
 
 function makeColumns() {
   return {
@@ -454,6 +476,26 @@ export class TraceBuilder {
   issue(line: number, offset: number, message: string): void {
     this.issueCount++;
     if (this.issues.length < MAX_STORED_ISSUES) this.issues.push({ line, offset, message });
+  }
+
+  /**
+   * A Trace over the events pushed so far, while the reader goes on pushing (the first screen
+   * of a file still being read). `meta` is what finish would make of the meta now (readers
+   * settle some fields at the end); `settled` is the number of leading events whose values no
+   * longer change (a reader may still extend the last record or complete an earlier call).
+   * Costs the copy of the issue and gap lists, not of the columns.
+   */
+  snapshot(source: ByteSource | null, meta: TraceMeta = this.meta, settled = this.count): Trace {
+    return new Trace(this, source, {
+      length: this.count,
+      settled: Math.max(0, Math.min(settled, this.count)),
+      meta: { ...meta },
+      lost: this.lost.slice(),
+      bufferStarts: this.bufferStarts.slice(),
+      issues: this.issues.slice(),
+      issueCount: this.issueCount,
+      bytesRead: this.bytesRead,
+    });
   }
 
   finish(source: ByteSource | null): Trace {

@@ -232,7 +232,16 @@ export class CaptureSink {
 
   finish(source: ByteSource | null, bytesRead: number): Trace {
     this.b.bytesRead = bytesRead;
-    const t = this.b.finish(source);
+    return this.remember(this.b.finish(source), source);
+  }
+
+  /** The packets read so far (each is whole once pushed: all settled). */
+  snapshot(source: ByteSource | null, bytesRead: number): Trace {
+    this.b.bytesRead = bytesRead;
+    return this.remember(this.b.snapshot(source), source);
+  }
+
+  private remember(t: Trace, source: ByteSource | null): Trace {
     infos.set(t, this.info);
     if (source) sources.set(t, source);
     return t;

@@ -80,6 +80,10 @@ export class PcapReader implements TraceReader, RecordHandler {
     return this.sink.finish(source, this.pump.pos);
   }
 
+  snapshot(source: ByteSource | null): Trace {
+    return this.sink.snapshot(source, this.pump.pos);
+  }
+
   private u32(b: Uint8Array, off: number): number {
     return this.little
       ? ((b[off] as number) | ((b[off + 1] as number) << 8) | ((b[off + 2] as number) << 16) | ((b[off + 3] as number) << 24)) >>> 0

@@ -43,7 +43,7 @@ import {
 } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
 import { relNs, ticks, ticksOnNsAxis, type RelNs } from '../../trace/time';
-import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
+import { TraceBuilder, newEventRecord, type TimeSource, type Trace } from '../../trace/trace';
 import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './lines';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
 import { STOPPED_BY_PREFIX } from './ktl-header';
@@ -130,8 +130,18 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
     finishLines(this.splitter, this.b);
     const page = this.envelope.problem();
     if (page !== null) this.b.issue(1, 0, page);
-    if (this.timestampedEvents === 0 && this.b.length > 0 && this.graph.size > 0) this.b.meta.timeSource = 'funcgraph-durations';
+    this.b.meta.timeSource = this.timeSource();
     return this.b.finish(source);
+  }
+
+  /** What is read so far; the last event may still get continuation lines (` => ` frames). */
+  snapshot(source: ByteSource | null): Trace {
+    return this.b.snapshot(source, { ...this.b.meta, timeSource: this.timeSource() }, this.b.length - 1);
+  }
+
+  /** function_graph without funcgraph-abstime has only estimated times: said once events are read. */
+  private timeSource(): TimeSource {
+    return this.timestampedEvents === 0 && this.b.length > 0 && this.graph.size > 0 ? 'funcgraph-durations' : this.b.meta.timeSource;
   }
 
   /** Whether the file is an HTML page that announces systrace trace data (for the sniffer). */

@@ -25,7 +25,7 @@ import { LineSplitter, type LineSink } from '../line-splitter';
 import type { TraceReader } from '../reader';
 import { HASH, NUL, isSpace } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
-import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type TimeSource, type Trace } from '../../trace/trace';
 import { relNs } from '../../trace/time';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
 import type { RangeReader, RangeStart, RangeSupport } from '../range';
@@ -93,8 +93,17 @@ export class PerfScriptReader implements TraceReader, RangeReader, LineSink {
 
   finish(source: ByteSource | null): Trace {
     finishLines(this.splitter, this.b);
-    if (this.timed === false && this.b.length > 0) this.b.meta.timeSource = 'none';
+    this.b.meta.timeSource = this.timeSource();
     return this.b.finish(source);
+  }
+
+  /** What is read so far; the last sample may still get frame lines. */
+  snapshot(source: ByteSource | null): Trace {
+    return this.b.snapshot(source, { ...this.b.meta, timeSource: this.timeSource() }, this.b.length - 1);
+  }
+
+  private timeSource(): TimeSource {
+    return this.timed === false && this.b.length > 0 ? 'none' : this.b.meta.timeSource;
   }
 
   /** Frame lines seen under events (for the sniffer and tests). */

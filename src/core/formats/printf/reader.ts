@@ -20,7 +20,7 @@ import { LineSplitter, type LineSink } from '../line-splitter';
 import type { TraceReader } from '../reader';
 import { NUL } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
-import { TraceBuilder, newEventRecord, type Trace } from '../../trace/trace';
+import { TraceBuilder, newEventRecord, type TimeSource, type Trace } from '../../trace/trace';
 import { compilePattern, type PrintfOptions } from './options';
 import { parseKeyValueLine, parsePatternLine, type TsUnit } from './lines';
 import { rememberPattern } from './payload';
@@ -76,8 +76,20 @@ export class PrintfReader implements TraceReader, LineSink {
 
   finish(source: ByteSource | null): Trace {
     finishLines(this.splitter, this.b);
-    if (!this.timed && this.b.length > 0) this.b.meta.timeSource = 'none';
-    const t = this.b.finish(source);
+    this.b.meta.timeSource = this.timeSource();
+    return this.remember(this.b.finish(source));
+  }
+
+  /** What is read so far: a printf line is one whole event, so every event is settled. */
+  snapshot(source: ByteSource | null): Trace {
+    return this.remember(this.b.snapshot(source, { ...this.b.meta, timeSource: this.timeSource() }));
+  }
+
+  private timeSource(): TimeSource {
+    return !this.timed && this.b.length > 0 ? 'none' : this.b.meta.timeSource;
+  }
+
+  private remember(t: Trace): Trace {
     if (this.pattern) rememberPattern(t, this.pattern);
     return t;
   }

@@ -34,7 +34,7 @@ import type { TraceReader } from '../reader';
 import { NUL } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
 import type { RelNs } from '../../trace/time';
-import { TraceBuilder, newEventRecord, type ExtraColumn, type Trace } from '../../trace/trace';
+import { TraceBuilder, newEventRecord, type ExtraColumn, type TimeSource, type Trace } from '../../trace/trace';
 import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix, type StraceResult } from './lines';
 import { rememberSource } from './source';
 import { finishLines, preview, pushLines, stopLines, unescapeC, utf8Length } from '../text-util';
@@ -143,12 +143,30 @@ export class StraceReader implements TraceReader, LineSink {
       const n = this.outputLines;
       this.b.issue(this.firstOutput.line, this.firstOutput.offset, `${n} line${n === 1 ? '' : 's'} of the traced program's own output (printed between a call and its result) skipped; the first is here`);
     }
-    if (!this.timed && this.b.length > 0) this.b.meta.timeSource = 'none';
-    // -t/-tt times are a wall clock: shown as strace wrote them (HH:MM:SS.uuuuuu), not as seconds.
-    else if (this.timeOfDay) this.b.meta.timeSource = 'time-of-day';
+    this.b.meta.timeSource = this.timeSource();
     const t = this.b.finish(source);
     if (source) rememberSource(t, source);
     return t;
+  }
+
+  /**
+   * What is read so far. Settled: the events before the first one a later line may still
+   * change (an unfinished or split call's result, a pid not yet known, the last call's frames).
+   */
+  snapshot(source: ByteSource | null): Trace {
+    let settled = this.b.length - 1;
+    for (const p of this.pending.values()) settled = Math.min(settled, p.index);
+    if (this.split) settled = Math.min(settled, this.split.index);
+    if (this.unknownPidEvents.length > 0) settled = Math.min(settled, this.unknownPidEvents[0] as number);
+    const t = this.b.snapshot(source, { ...this.b.meta, timeSource: this.timeSource() }, settled);
+    if (source) rememberSource(t, source);
+    return t;
+  }
+
+  private timeSource(): TimeSource {
+    if (!this.timed && this.b.length > 0) return 'none';
+    // -t/-tt times are a wall clock: shown as strace wrote them (HH:MM:SS.uuuuuu), not as seconds.
+    return this.timeOfDay ? 'time-of-day' : this.b.meta.timeSource;
   }
 
   overlong(lineNo: number, offset: number, maxLineBytes: number): void {

@@ -101,6 +101,11 @@ export class TraceCmdReportReader implements TraceReader, RangeReader, LineSink 
     return this.b.finish(source);
   }
 
+  /** What is read so far; the last event may still get continuation lines. */
+  snapshot(source: ByteSource | null): Trace {
+    return this.b.snapshot(source, this.b.meta, this.b.length - 1);
+  }
+
   overlong(lineNo: number, offset: number, maxLineBytes: number): void {
     this.inner.overlong(lineNo, offset, maxLineBytes);
   }
