@@ -9,8 +9,11 @@
  *
  * Keyboard: Up/Down/PageUp/PageDown/Home/End move the selection, Enter (or a double-click)
  * reveals the event's line in the text editor. Every trace string goes in with textContent.
+ * A capture's table has Wireshark's packet-list columns instead (packet-columns.ts).
  */
 import type { EventFilter, EventRow, RowSort, SortColumn, TraceSummary } from '../src/protocol/messages';
+import { fillPacketCells, packetDetails, PACKET_COLUMNS, timeModeSelect, type TableColumn } from './packet-columns';
+import type { TimeMode } from './packet-time';
 import { el, elLines, setText, setTitle } from './dom';
 import { dragGrip } from './drag-grip';
 import { formatAbsoluteCount, formatAbsoluteSeconds, formatTimeOfDay, formatCount, formatDelta, formatSeconds, formatTask, positionLabel } from './format';
@@ -36,15 +39,7 @@ const PREFETCH_ROWS = PAGE_ROWS / 2;
 /** Events that carry user text (trace_marker writes): drawn so they stand out. */
 const MARKER_EVENTS = new Set(['tracing_mark_write', 'print', 'bputs', 'bprint']);
 
-interface Column {
-  readonly cls: string;
-  readonly label: string;
-  readonly title: string;
-  /** The worker's sort key for this column (a click on the header sorts by it). */
-  readonly sort?: SortColumn;
-}
-
-const COLUMNS: readonly Column[] = [
+const COLUMNS: readonly TableColumn[] = [
   { cls: 'c-time', label: 'Time (s)', title: 'Seconds since the first event (hover a cell: absolute timestamp as in the file)', sort: 'ts' },
   { cls: 'c-delta', label: 'Δ', title: 'Time since the previous row of this (filtered) list' },
   { cls: 'c-cpu', label: 'CPU', title: 'CPU the event was recorded on', sort: 'cpu' },
@@ -72,8 +67,8 @@ export interface TableHost {
   totalChanged(total: number | null): void;
   /** The selected row, once loaded (null: no selection); may repeat the same row. */
   selectedRow?(row: EventRow | null): void;
-  /** The user resized a column or the details pane (CSS px), to keep per editor. */
-  layoutChanged?(layout: { columns: Record<string, number>; detailsPx: number | null }): void;
+  /** The user resized a column or the details pane (CSS px), or chose a capture time format, to keep per editor. */
+  layoutChanged?(layout: { columns: Record<string, number>; detailsPx: number | null; timeMode: TimeMode }): void;
 }
 
 /** Narrowest a column can be dragged to (CSS px): a few characters and the cell padding. */
@@ -118,6 +113,12 @@ export class EventTable {
   /** Column widths the user dragged (CSS px), by column class. */
   private readonly columnWidths = new Map<string, number>();
   private detailsPx: number | null = null;
+  /** The columns shown: the trace's, or a capture's packet list (setLineKind('packet')). */
+  private columns: readonly TableColumn[] = COLUMNS;
+  /** A capture's Time column format (packet-time.ts). */
+  private timeMode: TimeMode = 'relative';
+  /** Digits the capture's No. column is sized for. */
+  private noDigits = 0;
   /** False until the first reset(): no rows are asked for before the summary arrived. */
   private started = false;
 
@@ -136,40 +137,7 @@ export class EventTable {
     this.element.style.setProperty('--row-px', `${ROW_PX}px`);
 
     this.head.setAttribute('role', 'row');
-    for (const c of COLUMNS) {
-      const h = el('div', `ktl-cell ${c.cls}`, c.label);
-      h.setAttribute('role', 'columnheader');
-      setTitle(h, c.title);
-      const key = c.sort;
-      if (key) {
-        // Sortable: click (or Enter/Space) cycles ascending, descending, file order.
-        h.classList.add('ktl-sortable');
-        h.tabIndex = 0;
-        h.dataset.sort = key;
-        setTitle(h, `${c.title}. Click to sort.`);
-        h.setAttribute('aria-sort', 'none');
-        h.addEventListener('click', () => this.cycleSort(key));
-        h.addEventListener('keydown', (e) => {
-          if (e.key !== 'Enter' && e.key !== ' ') return;
-          e.preventDefault();
-          this.cycleSort(key);
-        });
-      }
-      // Every column but the last (it takes the rest) has a grip on its right edge.
-      if (c.cls !== 'c-text') {
-        h.append(
-          dragGrip({
-            className: 'ktl-col-grip',
-            label: `Resize column ${c.label}`,
-            axis: 'x',
-            start: () => h.getBoundingClientRect().width,
-            resize: (px) => this.setColumnWidth(c.cls, px),
-            done: () => this.reportLayout(),
-          }),
-        );
-      }
-      this.head.append(h);
-    }
+    this.buildHead();
 
     this.viewport.id = 'event-table';
     this.viewport.tabIndex = 0;
@@ -196,9 +164,71 @@ export class EventTable {
     this.layer.addEventListener('dblclick', (e) => this.onClick(e, true));
     new ResizeObserver(() => {
       this.viewportPx = this.viewport.clientHeight;
+      // The header keeps its columns over the rows' whatever the scrollbar's width (VS Code's
+      // 10 px, a browser's 15 px): columns that give way (a capture's addresses) then agree too.
+      this.head.style.paddingRight = `${Math.max(0, this.viewport.offsetWidth - this.viewport.clientWidth)}px`;
       this.layer.style.height = `${this.viewportPx}px`;
       this.schedule();
     }).observe(this.viewport);
+  }
+
+  /** The header row of the current columns; a capture's Time header holds its format picker. */
+  private buildHead(): void {
+    const last = this.columns[this.columns.length - 1];
+    this.head.replaceChildren();
+    for (const c of this.columns) {
+      const h = el('div', `ktl-cell ${c.cls}`, c.label);
+      h.setAttribute('role', 'columnheader');
+      setTitle(h, c.title);
+      const key = c.sort;
+      if (key) {
+        // Sortable: click (or Enter/Space) cycles ascending, descending, file order.
+        h.classList.add('ktl-sortable');
+        h.tabIndex = 0;
+        h.dataset.sort = key;
+        setTitle(h, `${c.title}. Click to sort.`);
+        h.setAttribute('aria-sort', 'none');
+        h.addEventListener('click', () => this.cycleSort(key));
+        h.addEventListener('keydown', (e) => {
+          if (e.key !== 'Enter' && e.key !== ' ') return;
+          e.preventDefault();
+          this.cycleSort(key);
+        });
+      }
+      if (this.columns === PACKET_COLUMNS && c.cls === 'c-time') {
+        h.replaceChildren(timeModeSelect(this.timeMode, (mode) => this.setTimeMode(mode, true)));
+      }
+      // Every column but the last (it takes the rest) has a grip on its right edge.
+      if (c !== last) {
+        h.append(
+          dragGrip({
+            className: 'ktl-col-grip',
+            label: `Resize column ${c.label}`,
+            axis: 'x',
+            start: () => h.getBoundingClientRect().width,
+            resize: (px) => this.setColumnWidth(c.cls, px),
+            done: () => this.reportLayout(),
+          }),
+        );
+      }
+      this.head.append(h);
+    }
+  }
+
+  /** A capture's Time column format; `save`: the user chose it (kept per editor). */
+  setTimeMode(mode: TimeMode, save = false): void {
+    if (mode === this.timeMode) return;
+    this.timeMode = mode;
+    this.element.dataset.timeMode = mode;
+    const select = this.head.querySelector<HTMLSelectElement>('#packet-time-mode');
+    if (select && select.value !== mode) select.value = mode;
+    for (const s of this.slots) s.key = '';
+    if (save) this.reportLayout();
+    this.schedule();
+  }
+
+  get currentTimeMode(): TimeMode {
+    return this.timeMode;
   }
 
   /** Column `cls` to `px` wide (clamped); returns the width set. */
@@ -219,7 +249,8 @@ export class EventTable {
 
   /** Sizes saved for this editor (state.ts LayoutState). */
   restoreLayout(columns: Readonly<Record<string, number>> | undefined, detailsPx: number | undefined): void {
-    for (const [cls, px] of Object.entries(columns ?? {})) if (COLUMNS.some((c) => c.cls === cls && cls !== 'c-text')) this.setColumnWidth(cls, px);
+    const resizable = (list: readonly TableColumn[], cls: string): boolean => list.slice(0, -1).some((c) => c.cls === cls);
+    for (const [cls, px] of Object.entries(columns ?? {})) if (resizable(COLUMNS, cls) || resizable(PACKET_COLUMNS, cls)) this.setColumnWidth(cls, px);
     if (detailsPx !== undefined) this.sizeDetails(detailsPx);
   }
 
@@ -232,7 +263,7 @@ export class EventTable {
   }
 
   private reportLayout(): void {
-    this.host.layoutChanged?.({ columns: Object.fromEntries(this.columnWidths), detailsPx: this.detailsPx });
+    this.host.layoutChanged?.({ columns: Object.fromEntries(this.columnWidths), detailsPx: this.detailsPx, timeMode: this.timeMode });
   }
 
   /**
@@ -242,6 +273,19 @@ export class EventTable {
   /** What EventRow.line is for this trace: only text lines can be revealed in the text editor. */
   setLineKind(kind: TraceSummary['lineKind']): void {
     this.lineKind = kind;
+    const columns = kind === 'packet' ? PACKET_COLUMNS : COLUMNS;
+    if (columns === this.columns) return;
+    // Another column set: new header, and row elements made again with its cells.
+    this.columns = columns;
+    this.element.classList.toggle('ktl-packets', kind === 'packet');
+    this.element.setAttribute('aria-label', kind === 'packet' ? 'Packets' : 'Trace events');
+    this.element.dataset.timeMode = this.timeMode;
+    this.noDigits = 0;
+    if (!this.columnWidths.has('c-no')) this.element.style.setProperty('--c-no', 'calc(3ch + 12px)');
+    this.sort = null;
+    this.buildHead();
+    for (const s of this.slots) s.row.remove();
+    this.slots.length = 0;
   }
 
   setTimeBase(originNs: string, timeSource: string): void {
@@ -249,7 +293,7 @@ export class EventTable {
     this.counter = timeSource === 'counter';
     this.untimed = timeSource === 'none';
     this.timeOfDay = timeSource === 'time-of-day';
-    const head = this.head.querySelector('.c-time');
+    const head = this.columns === COLUMNS ? this.head.querySelector('.c-time') : null;
     if (head) {
       setText(head, this.counter ? 'Time (count)' : this.untimed ? 'Time (none)' : 'Time (s)');
       setTitle(
@@ -433,7 +477,7 @@ export class EventTable {
       const row = el('div', 'ktl-row');
       row.setAttribute('role', 'row');
       row.id = `ktl-slot-${k}`;
-      const cells = COLUMNS.map((c) => {
+      const cells = this.columns.map((c) => {
         const cell = el('div', `ktl-cell ${c.cls}`);
         cell.setAttribute('role', 'gridcell');
         return cell;
@@ -463,6 +507,10 @@ export class EventTable {
     slot.key = key;
     row.setAttribute('aria-rowindex', String(position + 2));
     row.dataset.position = String(position);
+    if (this.columns === PACKET_COLUMNS) {
+      this.fillPacketSlot(row, cells, ev, position, selected);
+      return;
+    }
     const [time, delta, cpu, task, tgid, flags, event, text] = cells as [HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement];
 
     if (!ev) {
@@ -490,6 +538,28 @@ export class EventTable {
     event.className = `ktl-cell c-event ktl-ev-c${colourOf(ev.event)}`;
     setText(text, ev.text);
     setTitle(text, ev.text);
+  }
+
+  private fillPacketSlot(row: HTMLElement, cells: readonly HTMLElement[], ev: EventRow | undefined, position: number, selected: boolean): void {
+    row.className = `ktl-row${ev ? '' : ' ktl-pending'}${position % 2 ? ' ktl-odd' : ''}${selected ? ' ktl-selected' : ''}`;
+    if (!ev) {
+      delete row.dataset.line;
+      delete row.dataset.index;
+      cells.forEach((c, k) => {
+        setText(c, k === 0 ? '…' : '');
+        setTitle(c, '');
+      });
+      return;
+    }
+    row.dataset.line = String(ev.line);
+    row.dataset.index = String(ev.index);
+    // No. is as wide as the longest packet number shown so far, no wider (unless dragged): room for Info.
+    const digits = String(ev.line).length;
+    if (digits > this.noDigits && !this.columnWidths.has('c-no')) {
+      this.noDigits = digits;
+      this.element.style.setProperty('--c-no', `calc(${digits}ch + 12px)`);
+    }
+    fillPacketCells(cells, ev, this.timeMode, this.originNs);
   }
 
   private hideSlotsFrom(k: number): void {
@@ -524,6 +594,10 @@ export class EventTable {
     if (d.dataset.key === key) return;
     d.dataset.key = key;
     this.host.selectedRow?.(ev);
+    if (this.columns === PACKET_COLUMNS) {
+      d.replaceChildren(...packetDetails(ev, this.originNs));
+      return;
+    }
     const meta = el('div', 'ktl-details-meta');
     // A text line is a link to it; a packet number is only a label; trace.dat records have neither.
     const where = positionLabel(this.lineKind, ev.line);

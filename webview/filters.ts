@@ -174,9 +174,9 @@ export class FilterBar {
     this.clearButton.toggleAttribute('disabled', isEmptyFilter(f));
   }
 
-  /** "N of M events"; `matched` is null while the first reply for a new filter is out. */
-  showCount(matched: number | null, total: number): void {
-    setText(this.matchCount, `${matched === null ? '…' : formatCount(matched)} of ${formatCount(total)} events`);
+  /** "N of M events" ("packets" for a capture); `matched` is null while the first reply for a new filter is out. */
+  showCount(matched: number | null, total: number, unit: 'events' | 'packets' = 'events'): void {
+    setText(this.matchCount, `${matched === null ? '…' : formatCount(matched)} of ${formatCount(total)} ${unit}`);
     this.matchCount.dataset.total = String(total);
     if (matched === null) delete this.matchCount.dataset.matched;
     else this.matchCount.dataset.matched = String(matched);

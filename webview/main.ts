@@ -61,13 +61,13 @@ const table = new EventTable({
     revealTableSelection();
   },
   totalChanged: (total) => {
-    if (summary) filterBar.showCount(total, summary.events);
+    if (summary) filterBar.showCount(total, summary.events, isCaptureSummary(summary) ? 'packets' : 'events');
   },
   // Captures: the selected packet's layers and bytes below the table.
   selectedRow: (row) => {
     if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
   },
-  layoutChanged: ({ columns, detailsPx }) => host.saveState({ layout: { ...host.getState().layout, columns, ...(detailsPx !== null ? { detailsPx } : {}) } }),
+  layoutChanged: ({ columns, detailsPx, timeMode }) => host.saveState({ layout: { ...host.getState().layout, columns, timeMode, ...(detailsPx !== null ? { detailsPx } : {}) } }),
 });
 const packetView = new PacketView(
   rpc,
@@ -120,6 +120,7 @@ const timeline = new TimelineView({
 });
 const savedAtLoad = host.getState();
 table.restoreLayout(savedAtLoad.layout?.columns, savedAtLoad.layout?.detailsPx);
+if (savedAtLoad.layout?.timeMode) table.setTimeMode(savedAtLoad.layout.timeMode);
 if (savedAtLoad.timeline) timeline.restore(savedAtLoad.timeline.range, savedAtLoad.timeline.selection);
 timeline.restoreHeight(savedAtLoad.layout?.timelinePx);
 const lifecycles = new LifecycleView(
@@ -237,7 +238,7 @@ function showSummary(s: TraceSummary): void {
     // More of the file was read (or all of it): the same list, grown; the view stays where it is.
     table.grow(isEmptyFilter(filters.current) ? s.events : null);
   }
-  filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events);
+  filterBar.showCount(isEmptyFilter(filters.current) ? s.events : null, s.events, isCaptureSummary(s) ? 'packets' : 'events');
   // Captures: packet details under the table, findings in the sidebar (render() rebuilt it).
   packetView.element.hidden = !isCaptureSummary(s);
   if (isCaptureSummary(s)) {

@@ -53,7 +53,25 @@ export function isEventRow(v: unknown): v is EventRow {
     typeof v.comm === 'string' &&
     typeof v.flags === 'string' &&
     typeof v.event === 'string' &&
-    typeof v.text === 'string'
+    typeof v.text === 'string' &&
+    (v.packet === undefined || isPacketRow(v.packet))
+  );
+}
+
+function isPacketRow(v: unknown): boolean {
+  return (
+    isRecord(v) &&
+    typeof v.timeNs === 'string' &&
+    /^-?\d{1,30}$/.test(v.timeNs) &&
+    (v.prevTimeNs === null || (typeof v.prevTimeNs === 'string' && /^-?\d{1,30}$/.test(v.prevTimeNs))) &&
+    isCount(v.digits) &&
+    v.digits <= 9 &&
+    typeof v.source === 'string' &&
+    typeof v.destination === 'string' &&
+    typeof v.protocol === 'string' &&
+    isCount(v.length) &&
+    isCount(v.caplen) &&
+    typeof v.info === 'string'
   );
 }
 

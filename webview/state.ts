@@ -3,6 +3,7 @@
  * hidden): the filter, where the table was scrolled and which row was selected. Restored
  * state comes back as `unknown` (it may be from an older build), so it is parsed, not cast.
  */
+import { isTimeMode, type TimeMode } from './packet-time';
 
 export interface FilterState {
   readonly events: readonly string[];
@@ -43,6 +44,8 @@ export interface LayoutState {
   readonly columns?: Readonly<Record<string, number>>;
   /** Height of the selected event's details under the table. */
   readonly detailsPx?: number;
+  /** A capture's Time column format (packet-time.ts). */
+  readonly timeMode?: TimeMode;
   /** Height of the timeline's tracks area (its bottom edge dragged). */
   readonly timelinePx?: number;
 }
@@ -65,6 +68,7 @@ export function parseLayoutState(v: unknown): LayoutState | undefined {
     }
   }
   const out = {
+    ...(isTimeMode(v.timeMode) ? { timeMode: v.timeMode } : {}),
     ...(sidebarPx !== undefined ? { sidebarPx } : {}),
     ...(detailsPx !== undefined ? { detailsPx } : {}),
     ...(timelinePx !== undefined ? { timelinePx } : {}),

@@ -36,7 +36,7 @@ function isExpr(v: unknown): v is string {
   return typeof v === 'string' && v.length <= MAX_FILTER_EXPR;
 }
 
-const SORT_COLUMNS: ReadonlySet<unknown> = new Set<SortColumn>(['line', 'ts', 'cpu', 'pid', 'comm', 'event']);
+const SORT_COLUMNS: ReadonlySet<unknown> = new Set<SortColumn>(['line', 'ts', 'cpu', 'pid', 'comm', 'event', 'source', 'destination', 'protocol', 'length', 'info']);
 
 function isRowSort(v: unknown): v is RowSort {
   return isRecord(v) && SORT_COLUMNS.has(v.column) && typeof v.descending === 'boolean';

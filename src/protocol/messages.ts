@@ -100,6 +100,32 @@ export interface EventRow {
   readonly event: string;
   /** The event's payload text as written in the trace (untrusted: render with textContent). */
   readonly text: string;
+  /** Captures: the packet-list columns (Wireshark's), absent for other traces. */
+  readonly packet?: PacketRowView;
+}
+
+/**
+ * A packet as a row of Wireshark's packet list (core/formats/capture/columns.ts). No. is
+ * EventRow.line; the times are computed from `timeNs`, exact, never from float seconds.
+ */
+export interface PacketRowView {
+  /** Absolute time, decimal ns since 1970 (Trace.absNs as a string). */
+  readonly timeNs: AbsNsText;
+  /**
+   * Time of the previous displayed packet in file order (the packets passing the row request's
+   * filter, whatever the sort), null for the first: Wireshark's "delta time displayed".
+   */
+  readonly prevTimeNs: AbsNsText | null;
+  /** Decimal digits of the interface's timestamp resolution (pcap µs 6, ns 9; pcapng if_tsresol), at most 9. */
+  readonly digits: number;
+  readonly source: string;
+  readonly destination: string;
+  /** Our highest decoded layer, spelled as Wireshark spells it (`ICMPv6`). */
+  readonly protocol: string;
+  /** Bytes on the wire, and bytes captured (less when the snaplen cut the frame). */
+  readonly length: number;
+  readonly caplen: number;
+  readonly info: string;
 }
 
 export type WebviewToHost =
@@ -648,8 +674,11 @@ export interface QueryProblem {
   readonly column: number;
 }
 
-/** The table's sort: one column, either way; absent = file order. */
-export type SortColumn = 'line' | 'ts' | 'cpu' | 'pid' | 'comm' | 'event';
+/**
+ * The table's sort: one column, either way; absent = file order. `source` … `info` are a
+ * capture's packet-list columns (src/worker/row-sort.ts: addresses by value, as Wireshark).
+ */
+export type SortColumn = 'line' | 'ts' | 'cpu' | 'pid' | 'comm' | 'event' | 'source' | 'destination' | 'protocol' | 'length' | 'info';
 export interface RowSort {
   readonly column: SortColumn;
   readonly descending: boolean;

@@ -15,9 +15,11 @@ import { timelineTracksByTask } from './timeline-service';
 import { MAX_SUMMARY_GAPS, MAX_TASK_TRACKS } from '../protocol/messages';
 import { traceGaps } from '../core/analysis/trace-gaps';
 import { eventMatcher } from '../core/analysis/event-filter';
-import { interfacesJson } from '../core/formats/capture/common';
+import { captureInfo, interfacesJson } from '../core/formats/capture/common';
+import { decodePacket } from '../core/formats/capture/decode';
 import { absNsText } from '../core/trace/time';
 import { sortedRows } from './row-sort';
+import { packetRow } from './packet-rows';
 
 /** Errors listed in the summary; the count covers all of them. */
 const SUMMARY_ERRORS = 50;
@@ -86,7 +88,9 @@ export class TraceService {
     const total = index ? index.length : this.trace.length;
     const rows: EventRow[] = [];
     const end = Math.min(total, start + count);
-    for (let k = start; k < end; k++) rows.push(this.row(index ? (index[k] as number) : k));
+    // Captures: each packet's previous displayed one is in the filter's file-order list.
+    const displayed = this.matching(filter);
+    for (let k = start; k < end; k++) rows.push(this.row(index ? (index[k] as number) : k, displayed));
     return { total, rows };
   }
 
@@ -99,9 +103,12 @@ export class TraceService {
     this.trace.close();
   }
 
-  private row(i: number): EventRow {
+  private row(i: number, displayed: Uint32Array | null = null): EventRow {
     const t = this.trace;
     const tgid = t.tgid(i);
+    // A capture's packet is decoded once for its text (the summary) and its packet-list columns.
+    const decoded = captureInfo(t) ? decodePacket(t, i) : null;
+    const packet = decoded ? packetRow(t, i, displayed, decoded) : undefined;
     return {
       index: i,
       line: t.line(i),
@@ -112,7 +119,8 @@ export class TraceService {
       comm: t.comm(i),
       flags: t.flags(i),
       event: t.event(i),
-      text: eventText(t, i),
+      text: decoded ? decoded.summary : eventText(t, i),
+      ...(packet ? { packet } : {}),
     };
   }
 

@@ -80,6 +80,17 @@ export class LineSplitter {
     }
   }
 
+  /**
+   * The read stopped inside the stream (cancelled, over its memory budget): the pending partial
+   * line is a fragment of a line never read whole, not the file's last line. It is dropped, and
+   * the bytes consumed end where that line starts (where the next read would begin).
+   */
+  abandonPartial(): void {
+    if (this.carryLen > 0 || this.skipping) this.consumed = this.lineOffset;
+    this.carryLen = 0;
+    this.skipping = false;
+  }
+
   /** Flushes the last line when the input does not end with a newline. */
   finish(): void {
     if (this.carryLen > 0 && !this.skipping) {

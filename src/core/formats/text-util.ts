@@ -11,8 +11,14 @@ export function pushLines(splitter: LineSplitter, b: TraceBuilder, chunk: Uint8A
   b.bytesRead = splitter.bytesConsumed;
 }
 
-/** A read stopped early (cancelled): the issue names the next line and its byte offset. */
+/**
+ * A read stopped early (cancelled, over budget): the line it stopped in is dropped (only part of
+ * it was read; finishing would take it for a last line cut short), and the issue names that line
+ * and the byte offset it starts at.
+ */
 export function stopLines(splitter: LineSplitter, b: TraceBuilder, message: string): void {
+  splitter.abandonPartial();
+  b.bytesRead = splitter.bytesConsumed;
   b.issue(splitter.linesSeen + 1, splitter.bytesConsumed, message);
 }
 

@@ -39,6 +39,11 @@ export function dissectArp(d: Dissection, off: number, end: number, rarp: boolea
   d.src = spa;
   d.dst = tpa;
   const name = rarp ? 'RARP' : 'ARP';
+  // Info as Wireshark's ARP column text.
+  if (op === 1) d.infoText = spa === tpa ? `${name} Announcement for ${spa}` : `Who has ${tpa}? Tell ${spa}`;
+  else if (op === 2) d.infoText = `${spa} is at ${sha}`;
+  else if (op === 3) d.infoText = `Who is ${tha}? Tell ${sha}`;
+  else if (op === 4) d.infoText = `${tha} is at ${tpa}`;
   if (op === 1) d.summary = spa === tpa ? `${name}, Announcement ${spa}` : `${name}, Request who-has ${tpa} tell ${spa}`;
   else if (op === 2) d.summary = `${name}, Reply ${spa} is-at ${sha}`;
   else if (op === 3) d.summary = `${name}, Reverse Request who-is ${tha} tell ${sha}`;

@@ -13,6 +13,8 @@ export interface IpContext {
   readonly dst: string;
   /** Payload length from the IP header (bytes after the IP/extension headers). */
   readonly payloadLength: number;
+  /** IPv4 TTL / IPv6 hop limit (the Info column of an ICMP echo says it, as Wireshark's does). */
+  readonly hopLimit: number;
 }
 
 /** Dissects the payload of an IP header, b[off, end). */

@@ -7,7 +7,7 @@
  * shapes itself and hands everything else (tunnels, MPLS, LLC, IPv6 extension headers, short or
  * malformed headers) to the full decoder.
  */
-import { be16, be32, has, u8 } from './bytes';
+import { be16, be32, has, ipv4, ipv6, u8 } from './bytes';
 import './dissectors';
 import { UDP_PORT } from './dispatch';
 import { IP_PROTOCOL_NAMES } from './ip';
@@ -24,7 +24,18 @@ export function dissectPacket(bytes: Uint8Array, linkType: number, origLen: numb
     d.problem('malformed', `decoder error: ${err instanceof Error ? err.message : String(err)}`, 0);
   }
   if (d.summary === '') d.summary = `${d.protocol}, ${bytes.length} bytes`;
+  if (d.infoText === '') d.infoText = infoFromSummary(d.summary, d.src, d.dst);
   return d.info();
+}
+
+/**
+ * The Info column of a packet whose dissector wrote none: its summary, less the `SRC > DST: ` head
+ * that the Source and Destination columns already show.
+ */
+function infoFromSummary(summary: string, src: string | null, dst: string | null): string {
+  if (src === null || dst === null) return summary;
+  const head = `${src} > ${dst}: `;
+  return summary.startsWith(head) ? summary.slice(head.length) : summary;
 }
 
 /** Protocol name for an IP protocol number whose payload the full decoder does not descend into. */
@@ -35,11 +46,15 @@ function ipProtocolName(proto: number, version: 4 | 6): string {
 /** Payload shapes with a fixed minimum header whose protocol name is set before any length check. */
 const DIRECT: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 89: 'ospf', 132: 'sctp' };
 
+/** Where a frame's network layer starts, as linkPayload found it (one object, reused: no allocation per packet). */
+const LINK = { type: -1, offset: 0 };
+
 /**
- * The top protocol of the packet whose first captured bytes are b[start, end). Returns one of
- * a small set of constant strings (no allocation on the common paths).
+ * The EtherType and offset of the network layer in b[start, end) for the common link types
+ * (Ethernet with 802.1Q/802.1ad tags, Linux cooked SLL/SLL2, raw IP, BSD loopback), in LINK;
+ * type -1 when it is not one of those shapes. False for link types the full decoder must see.
  */
-export function classifyPacket(b: Uint8Array, start: number, end: number, linkType: number, origLen: number): string {
+function linkPayload(b: Uint8Array, start: number, end: number, linkType: number): boolean {
   let p = start;
   let type = -1;
   switch (linkType) {
@@ -84,8 +99,62 @@ export function classifyPacket(b: Uint8Array, start: number, end: number, linkTy
       p += 4;
       break;
     default:
-      return fallback(b, start, end, linkType, origLen);
+      return false;
   }
+  LINK.type = type;
+  LINK.offset = p;
+  return true;
+}
+
+/**
+ * Source and destination of a packet as the full decoder would give them (innermost IP
+ * addresses), read straight from the IP header for the common shapes: an untunnelled IPv4
+ * packet (no IP-in-IP, GRE, AH, UDP tunnel port) or IPv6 packet whose next header (after
+ * hop-by-hop, destination options and routing headers) is TCP, UDP (no tunnel port) or ICMPv6. Null for every other packet: decode it in full. Agreement with
+ * dissectPacket is tested on every fixture and corpus packet (test/unit/packet-columns.test.ts).
+ * Sorting a million packets by address must not dissect each one.
+ */
+export function ipEndpoints(b: Uint8Array, start: number, end: number, linkType: number): { src: string; dst: string } | null {
+  if (!linkPayload(b, start, end, linkType)) return null;
+  const p = LINK.offset;
+  if (LINK.type === 0x0800) {
+    if (!has(end, p, 20)) return null;
+    const vihl = u8(b, p);
+    const hl = (vihl & 15) * 4;
+    if (vihl >> 4 !== 4 || hl < 20 || !has(end, p, hl)) return null;
+    const proto = u8(b, p + 9);
+    if (proto === 4 || proto === 41 || proto === 47 || proto === 51 || proto === 59) return null;
+    if (proto === 17 && (be16(b, p + 6) & 0x1fff) === 0 && udpTunnel(b, p + hl, end)) return null;
+    return { src: ipv4(b, p + 12), dst: ipv4(b, p + 16) };
+  }
+  if (LINK.type === 0x86dd) {
+    const plen = has(end, p, 40) ? be16(b, p + 4) : 0;
+    if (plen === 0 || u8(b, p) >> 4 !== 6) return null;
+    // Hop-by-hop, destination options and routing headers (MLD reports carry hop-by-hop), as classifyPacket walks them.
+    let next = u8(b, p + 6);
+    let q = p + 40;
+    const limit = p + 40 + plen > end ? end : p + 40 + plen;
+    for (let n = 0; (next === 0 || next === 60 || next === 43) && n < 16; n++) {
+      if (!has(limit, q, 8)) return null;
+      const len = (u8(b, q + 1) + 1) * 8;
+      if (!has(limit, q, len)) return null;
+      next = u8(b, q);
+      q += len;
+    }
+    if (next !== 6 && next !== 58 && !(next === 17 && !udpTunnel(b, q, end))) return null;
+    return { src: ipv6(b, p + 8), dst: ipv6(b, p + 24) };
+  }
+  return null;
+}
+
+/**
+ * The top protocol of the packet whose first captured bytes are b[start, end). Returns one of
+ * a small set of constant strings (no allocation on the common paths).
+ */
+export function classifyPacket(b: Uint8Array, start: number, end: number, linkType: number, origLen: number): string {
+  if (!linkPayload(b, start, end, linkType)) return fallback(b, start, end, linkType, origLen);
+  const type = LINK.type;
+  const p = LINK.offset;
   if (type === 0x0800) {
     if (!has(end, p, 20)) return fallback(b, start, end, linkType, origLen);
     const vihl = u8(b, p);

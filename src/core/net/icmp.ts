@@ -114,6 +114,22 @@ function quoted(d: Dissection, q: number, end: number, version: 4 | 6): string {
   return ` (about ${src} > ${dst} proto ${proto})`;
 }
 
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * The Info column of an ICMP/ICMPv6 message, in Wireshark's manner: `Echo (ping) request id=0x0a5c,
+ * seq=1/256, ttl=64` (seq big- and little-endian, as Wireshark shows both), or the type with its code.
+ */
+function icmpInfo(name: string, code: string | null, id: number | null, seq: number | null, hops: string, version: 4 | 6): string {
+  if (id !== null && seq !== null) {
+    const le = ((seq & 0xff) << 8) | (seq >> 8);
+    return `${name} id=0x${id.toString(16).padStart(4, '0')}, seq=${version === 4 ? `${seq}/${le}` : seq}, ${hops}`;
+  }
+  return code === null ? name : `${name} (${code})`;
+}
+
 export function dissectIcmp(d: Dissection, off: number, end: number, ip: IpContext): void {
   d.protocol = 'icmp';
   if (!has(end, off, 4)) return d.short('ICMP header', off, 4, end);
@@ -149,6 +165,7 @@ export function dissectIcmp(d: Dissection, off: number, end: number, ip: IpConte
   }
   d.icmp = { version: 4, type, code, id, seq, echoRequest: type === 8 ? true : type === 0 ? false : null };
   d.summary = `${ip.src} > ${ip.dst}: ${text}, length ${length}`;
+  d.infoText = icmpInfo(type === 8 || type === 0 ? `Echo (ping) ${type === 8 ? 'request' : 'reply'}` : capital(ICMP_TYPES[type] ?? `Type ${type}`), type === 3 ? UNREACH[code] ?? `code ${code}` : code !== 0 ? `code ${code}` : null, id, seq, `ttl=${ip.hopLimit}`, 4);
 }
 
 export function dissectIcmpv6(d: Dissection, off: number, end: number, ip: IpContext): void {
@@ -162,6 +179,7 @@ export function dissectIcmpv6(d: Dissection, off: number, end: number, ip: IpCon
   d.field(l, 'icmpv6.code', code, off + 1, 1);
   d.field(l, 'icmpv6.checksum', hex16(be16(b, off + 2)), off + 2, 2);
   let text = `ICMP6, ${ICMPV6_TYPES[type] ?? `type ${type}`}`;
+  let target: string | null = null;
   if (type >= 1 && type <= 4) text += quoted(d, off + 8, end, 6);
   let id: number | null = null;
   let seq: number | null = null;
@@ -173,7 +191,7 @@ export function dissectIcmpv6(d: Dissection, off: number, end: number, ip: IpCon
     d.field(l, 'icmpv6.echo.sequence_number', seq, off + 6, 2);
     text += `, id ${id}, seq ${seq}`;
   } else if ((type === 135 || type === 136 || type === 137) && has(end, off, 24)) {
-    const target = ipv6(b, off + 8);
+    target = ipv6(b, off + 8);
     d.field(l, 'icmpv6.nd.target', target, off + 8, 16);
     text += type === 135 ? `, who has ${target}` : type === 136 ? `, tgt is ${target}` : `, target ${target}`;
   } else if ((type === 130 || type === 131 || type === 132) && has(end, off, 24)) {
@@ -183,6 +201,8 @@ export function dissectIcmpv6(d: Dissection, off: number, end: number, ip: IpCon
   }
   d.icmp = { version: 6, type, code, id, seq, echoRequest: type === 128 ? true : type === 129 ? false : null };
   d.summary = `${ip.src} > ${ip.dst}: ${text}, length ${ip.payloadLength}`;
+  const name = type === 128 || type === 129 ? `Echo (ping) ${type === 128 ? 'request' : 'reply'}` : capital(ICMPV6_TYPES[type] ?? `Type ${type}`);
+  d.infoText = icmpInfo(target === null ? name : `${name} ${type === 135 ? 'for ' : ''}${target}`, code !== 0 ? `code ${code}` : null, id, seq, `hop limit=${ip.hopLimit}`, 6);
 }
 
 IP_PROTO.add(1, dissectIcmp);

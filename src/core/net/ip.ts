@@ -128,7 +128,7 @@ export function dissectIpv4(d: Dissection, off: number, end: number): void {
     payloadEnd = off + totalLength;
   }
   const mf = (flagsFrag >> 13) & 1;
-  const ctx: IpContext = { version: 4, src, dst, payloadLength: totalLength === 0 ? available - hl : totalLength - hl };
+  const ctx: IpContext = { version: 4, src, dst, payloadLength: totalLength === 0 ? available - hl : totalLength - hl, hopLimit: ttl };
   if (fragOffset > 0) {
     d.protocol = 'ipv4';
     d.summary = `${src} > ${dst}: fragment id ${id}, offset ${fragOffset}${mf ? '+' : ''}, proto ${IP_PROTOCOL_NAMES[proto] ?? proto}, length ${totalLength}`;
@@ -241,7 +241,7 @@ export function dissectIpv6(d: Dissection, off: number, end: number): void {
     p += len;
   }
   if (d.ipProto === null) d.ipProto = next;
-  dissectIpPayload(d, next, p, payloadEnd, { version: 6, src, dst, payloadLength: payloadEnd - p });
+  dissectIpPayload(d, next, p, payloadEnd, { version: 6, src, dst, payloadLength: payloadEnd - p, hopLimit: u8(b, off + 7) });
 }
 
 /**

@@ -24,6 +24,8 @@ function tunnelled(d: Dissection, what: string, outer: IpContext): void {
 /** Decodes the inner bytes as an Ethernet frame or an EtherType payload. */
 function inner(d: Dissection, etherType: number, off: number, end: number): void {
   d.summary = '';
+  // The Info column is the inner packet's, as Wireshark's (the tunnel's UDP ports are not the flow).
+  d.infoText = '';
   if (etherType === 0x6558) dissectEthernet(d, off, end);
   else dissectEtherType(d, etherType, off, end);
 }

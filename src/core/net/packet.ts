@@ -83,6 +83,13 @@ export interface PacketInfo {
   readonly dst: string | null;
   /** One line, tcpdump-like: `10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64`. */
   readonly summary: string;
+  /**
+   * The packet list's Info column, in Wireshark's manner (the addresses are in their own columns):
+   * `45412 → 7878 [PSH, ACK] Seq=3674893120 Ack=1 Win=502 Len=8`, `Echo (ping) request id=0x0a5c, seq=1/256`,
+   * `Who has 10.78.0.2? Tell 10.78.0.1`. Set by the innermost dissector that knows its protocol's
+   * shape; otherwise the summary without its `SRC > DST: ` head (dissect.ts).
+   */
+  readonly info: string;
   readonly icmp: IcmpInfo | null;
   readonly ospf: OspfInfo | null;
   /** Transport ports (TCP/UDP/SCTP), innermost. */
@@ -102,6 +109,8 @@ export class Dissection {
   src: string | null = null;
   dst: string | null = null;
   summary = '';
+  /** PacketInfo.info (the Info column); '' until a dissector sets it. */
+  infoText = '';
   icmp: IcmpInfo | null = null;
   ospf: OspfInfo | null = null;
   ports: { src: number; dst: number } | null = null;
@@ -153,6 +162,7 @@ export class Dissection {
       src: this.src,
       dst: this.dst,
       summary: this.summary,
+      info: this.infoText,
       icmp: this.icmp,
       ospf: this.ospf,
       ports: this.ports,

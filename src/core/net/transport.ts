@@ -21,6 +21,25 @@ export function tcpFlagText(flags: number): string {
   return s === '' ? 'none' : s;
 }
 
+/** Wireshark's flag names in its Info column order (`[FIN, PSH, ACK]`). */
+const TCP_FLAG_NAMES: [number, string][] = [
+  [0x01, 'FIN'],
+  [0x02, 'SYN'],
+  [0x04, 'RST'],
+  [0x08, 'PSH'],
+  [0x10, 'ACK'],
+  [0x20, 'URG'],
+  [0x40, 'ECE'],
+  [0x80, 'CWR'],
+  [0x100, 'NS'],
+];
+
+/** `[SYN, ACK]`, `[<None>]` as Wireshark writes them. */
+export function tcpFlagNames(flags: number): string {
+  const names = TCP_FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n);
+  return `[${names.length === 0 ? '<None>' : names.join(', ')}]`;
+}
+
 const TCP_OPTION_NAMES: Record<number, string> = { 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 8: 'TS', 30: 'mptcp', 34: 'tfo' };
 
 function hostPort(addr: string, port: number, v: 4 | 6): string {
@@ -51,6 +70,9 @@ export function dissectTcp(d: Dissection, off: number, end: number, ip: IpContex
   // Innermost ports, as the innermost addresses (ip.ts): a tunnelled segment's own.
   d.ports = { src: sport, dst: dport };
   const head = `${hostPort(ip.src, sport, ip.version)} > ${hostPort(ip.dst, dport, ip.version)}: Flags [${tcpFlagText(flags)}]`;
+  // Info, as Wireshark's (with raw sequence numbers: a single packet knows no stream to be relative to).
+  const info = `${sport} → ${dport} ${tcpFlagNames(flags)} Seq=${seq}${flags & 0x10 ? ` Ack=${ack}` : ''} Win=${win}`;
+  d.infoText = info;
   if (hl < 20) {
     d.problem('malformed', `TCP header length ${hl} is less than 20`, off + 12);
     d.summary = `${head}, bogus header length ${hl}`;
@@ -62,6 +84,7 @@ export function dissectTcp(d: Dissection, off: number, end: number, ip: IpContex
     return;
   }
   const opts: string[] = [];
+  const infoOpts: string[] = [];
   for (let p = off + 20; p < off + hl; ) {
     const kind = u8(b, p);
     if (kind === 0) break;
@@ -77,9 +100,17 @@ export function dissectTcp(d: Dissection, off: number, end: number, ip: IpContex
     }
     const name = TCP_OPTION_NAMES[kind] ?? `opt-${kind}`;
     let value = name;
-    if (kind === 2 && len === 4) value = `mss ${be16(b, p + 2)}`;
-    else if (kind === 3 && len === 3) value = `wscale ${u8(b, p + 2)}`;
-    else if (kind === 8 && len === 10) value = `TS val ${be32(b, p + 2)} ecr ${be32(b, p + 6)}`;
+    if (kind === 2 && len === 4) {
+      value = `mss ${be16(b, p + 2)}`;
+      infoOpts.push(`MSS=${be16(b, p + 2)}`);
+    } else if (kind === 3 && len === 3) {
+      value = `wscale ${u8(b, p + 2)}`;
+      // Wireshark's WS= is the multiplier (2^shift), shifts above 14 are clamped (RFC 7323).
+      infoOpts.push(`WS=${2 ** Math.min(14, u8(b, p + 2))}`);
+    } else if (kind === 8 && len === 10) {
+      value = `TS val ${be32(b, p + 2)} ecr ${be32(b, p + 6)}`;
+      infoOpts.push(`TSval=${be32(b, p + 2)} TSecr=${be32(b, p + 6)}`);
+    } else if (kind === 4) infoOpts.push('SACK_PERM');
     d.field(l, 'tcp.option', value, p, len);
     opts.push(value);
     p += len;
@@ -90,6 +121,7 @@ export function dissectTcp(d: Dissection, off: number, end: number, ip: IpContex
   text += `, win ${win}`;
   if (opts.length > 0) text += `, options [${opts.join(',')}]`;
   d.summary = `${text}, length ${payload}`;
+  d.infoText = `${info} Len=${payload}${infoOpts.length > 0 ? ` ${infoOpts.join(' ')}` : ''}`;
 }
 
 export function dissectUdp(d: Dissection, off: number, end: number, ip: IpContext): void {
@@ -108,6 +140,7 @@ export function dissectUdp(d: Dissection, off: number, end: number, ip: IpContex
   if (len < 8 && !(len === 0 && ip.version === 6)) d.problem('malformed', `UDP length ${len} is less than 8`, off + 4);
   else if (len > ip.payloadLength && ip.payloadLength > 0) d.problem('malformed', `UDP length ${len} exceeds the IP payload length ${ip.payloadLength}`, off + 4);
   d.summary = `${hostPort(ip.src, sport, ip.version)} > ${hostPort(ip.dst, dport, ip.version)}: UDP, length ${Math.max(0, len - 8)}`;
+  d.infoText = `${sport} → ${dport} Len=${Math.max(0, len - 8)}`;
   // Tunnels on UDP (overlay.ts) by their well-known port, the destination first (Wireshark's order).
   const tunnel = UDP_PORT.get(dport) ?? UDP_PORT.get(sport);
   if (tunnel && d.depth < MAX_TUNNEL_DEPTH && len >= 8) {
@@ -128,6 +161,7 @@ export function dissectSctp(d: Dissection, off: number, end: number, ip: IpConte
   d.field(l, 'sctp.verification_tag', `0x${be32(b, off + 4).toString(16).padStart(8, '0')}`, off + 4, 4);
   d.ports = { src: sport, dst: dport };
   d.summary = `${ip.src}.${sport} > ${ip.dst}.${dport}: SCTP, length ${ip.payloadLength}`;
+  d.infoText = `${sport} → ${dport}`;
 }
 
 IP_PROTO.add(6, dissectTcp);
