@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { TraceDatReader } from '../../src/core/formats/trace-dat/reader';
+import { loadZstd, zstdDecoder } from '../../src/core/formats/trace-dat/compress';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import { eventJson } from '../../src/core/formats/decode';
 import { rng } from '../helpers/rng';
@@ -57,7 +58,10 @@ function mutate(input: Uint8Array, r: () => number): Uint8Array {
 }
 
 for (const file of FILES) {
-  test(`fuzz: ${file}`, { timeout: 300_000 }, () => {
+  test(`fuzz: ${file}`, { timeout: 300_000 }, async () => {
+    // The zstd decoder that ships (WebAssembly), as loadTraceFile loads it.
+    await loadZstd();
+    assert.equal(zstdDecoder(), 'wasm');
     const original = new Uint8Array(readFileSync(file));
     for (let it = 0; it < ITERATIONS; it++) {
       const seed = (it + 1) * 2654435761 + file.length;

@@ -40,9 +40,8 @@ test('per-CPU index is time-sorted and covers every event once', async () => {
     for (let k = 0; k < c.order.length; k++) {
       const i = c.order[k] as number;
       assert.equal(t.cpu(i), c.cpu);
-      assert.equal(t.tsNs(i), c.tsNs[k]);
-      assert.equal(t.eventId(i), c.eventId[k]);
-      if (k > 0) assert.ok((c.tsNs[k - 1] as number) <= (c.tsNs[k] as number));
+      assert.equal(t.tsNs(i), c.ts(k));
+      if (k > 0) assert.ok(c.ts(k - 1) <= c.ts(k));
       seen.add(i);
     }
   }
@@ -112,11 +111,8 @@ test('task slices follow sched_switch per CPU: contiguous, prev ends where next 
   const t = await loadTraceFile(FILE);
   const ev = buildTimelineEvents(t);
   const sl = buildTaskSlices(t, ev);
-  assert.deepEqual(
-    sl.cpus.map((c) => c.cpu),
-    [0, 1],
-  );
-  for (const c of sl.cpus) {
+  assert.deepEqual(sl.cpus(), [0, 1]);
+  for (const c of sl.cpus().map((cpu) => sl.all(cpu))) {
     const switches: { ts: number; prev: string; next: string }[] = [];
     for (let i = 0; i < t.length; i++) {
       if (t.cpu(i) !== c.cpu || t.event(i) !== 'sched_switch') continue;
@@ -233,8 +229,7 @@ test('above maxSlices a track gets the task running at each bucket middle', asyn
   assert.equal(r.tracks.length, 1);
   const track = r.tracks[0];
   assert.ok(track && track.slices === null && track.sliceBuckets && track.events === null);
-  const c = sl.cpus.find((x) => x.cpu === 1);
-  assert.ok(c);
+  const c = sl.all(1);
   const bucketNs = (end - first) / res;
   for (let b = 0; b < res; b++) {
     const mid = first + (b + 0.5) * bucketNs;
@@ -273,4 +268,109 @@ test('strace: one track per task (pid), each with exactly that task\'s calls; th
       service.dispose();
     }
   }
+});
+
+/**
+ * The slices as the timeline built them before issue 17 (every switch parsed up front, in time
+ * order): the reference the on-demand TaskSlices must equal.
+ */
+function eagerSlices(t: Trace, cpu: number): string[] {
+  const ev = buildTimelineEvents(t).cpus.find((c) => c.cpu === cpu);
+  if (!ev) return [];
+  const out: string[] = [];
+  let current: string | null = null;
+  let since = ev.ts(0);
+  let any = false;
+  for (let k = 0; k < ev.order.length; k++) {
+    if (t.event(ev.order[k] as number) !== 'sched_switch') continue;
+    const f = parseSchedSwitch(t.payloadText(ev.order[k] as number));
+    if (!f) continue;
+    any = true;
+    const ts = ev.ts(k);
+    if (ts > since) out.push(`${since}-${ts}:${current ?? `${f.prevComm}-${f.prevPid}`}`);
+    current = `${f.nextComm}-${f.nextPid}`;
+    since = ts;
+  }
+  const last = ev.ts(ev.order.length - 1);
+  if (any && last > since) out.push(`${since}-${last}:${current}`);
+  return out;
+}
+
+function lazySlices(sl: ReturnType<typeof buildTaskSlices>, cpu: number, a = -Infinity, b = Infinity): string[] {
+  const out: string[] = [];
+  sl.forEach(cpu, a, b, (s, e, task) => out.push(`${s}-${e}:${sl.tasks[task]?.comm}-${sl.tasks[task]?.pid}`));
+  return out;
+}
+
+test('on-demand task slices equal the slices of every switch parsed up front, in any window', async () => {
+  // A switch whose payload is not a sched_switch line is skipped; two switches at one time
+  // leave no zero-length slice; a CPU whose only switch is broken has no slices.
+  const dir = mkdtempSync(join(tmpdir(), 'ktl-slices-'));
+  const odd = join(dir, 'odd.trace');
+  writeFileSync(
+    odd,
+    [
+      '          a-1     [000] d..2.   100.000001: sched_wakeup: comm=b pid=2 prio=120 target_cpu=000',
+      '          a-1     [000] d..2.   100.000002: sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120',
+      '          b-2     [000] d..2.   100.000005: sched_switch: garbled',
+      '          b-2     [000] d..2.   100.000009: sched_switch: prev_comm=b prev_pid=2 prev_prio=120 prev_state=S ==> next_comm=c next_pid=3 next_prio=120',
+      '          c-3     [000] d..2.   100.000009: sched_switch: prev_comm=c prev_pid=3 prev_prio=120 prev_state=S ==> next_comm=d next_pid=4 next_prio=120',
+      '          d-4     [001] d..2.   100.000010: sched_switch: not one either',
+      '          d-4     [000] d..2.   100.000020: sched_wakeup: comm=a pid=1 prio=120 target_cpu=000',
+      '          d-4     [001] d..2.   100.000030: sched_wakeup: comm=a pid=1 prio=120 target_cpu=001',
+      '',
+    ].join('\n'),
+  );
+  try {
+    for (const file of [FILE, 'test/fixtures/ftrace/veth-ping-tgid.trace', odd]) {
+      const t = await loadTraceFile(file);
+      const sl = buildTaskSlices(t, buildTimelineEvents(t));
+      const [first, end] = span(t);
+      for (const cpu of [0, 1]) {
+        const want = eagerSlices(t, cpu);
+        assert.deepEqual(lazySlices(sl, cpu), want, `${file} cpu ${cpu}`);
+        assert.equal(sl.cpus().includes(cpu), want.length > 0);
+        // Windows: exactly the slices that overlap them, wherever they start.
+        for (let w = 0; w < 40; w++) {
+          const a = first + ((end - first) * ((w * 7919) % 97)) / 97;
+          const b = a + ((end - first) * (1 + (w % 5))) / 23;
+          const fresh = buildTaskSlices(t, buildTimelineEvents(t));
+          const inWindow = want.filter((s) => {
+            const [x, y] = s.split(':')[0]!.split('-').map(Number) as [number, number];
+            return y > a && x < b;
+          });
+          assert.deepEqual(lazySlices(fresh, cpu, a, b), inWindow, `${file} cpu ${cpu} [${a}, ${b})`);
+          assert.ok(fresh.countAtMost(cpu, a, b) >= inWindow.length);
+        }
+      }
+    }
+    const t = await loadTraceFile(odd);
+    assert.deepEqual(eagerSlices(t, 0), ['0-1000:a-1', '1000-8000:b-2', '8000-19000:d-4']);
+    assert.deepEqual(eagerSlices(t, 1), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a timeline request parses only the switches it shows, not the whole trace (issue 17: bounded per request)', async () => {
+  const t = await loadTraceFile(FILE);
+  const ev = buildTimelineEvents(t);
+  const switches = ev.cpus.map((c) => [...c.order].filter((i) => t.event(i) === 'sched_switch').length).reduce((x, y) => x + y, 0);
+  let parsed = 0;
+  const payloadText = t.payloadText.bind(t);
+  t.payloadText = (i: number) => (parsed++, payloadText(i));
+  const sl = buildTaskSlices(t, ev);
+  assert.equal(parsed, 0, 'building the index parses nothing');
+  const [first, end] = span(t);
+  const name = (id: number) => t.strings.get(id);
+  // Bucketed (more switches than maxSlices): at most one switch per bucket middle and CPU, plus each CPU's first.
+  queryTimeline(ev, sl, { startNs: first, endNs: end, resolution: 20, cpus: null, maxEvents: 0, maxSlices: 10 }, name);
+  assert.ok(parsed <= 2 * (20 + 2), `${parsed} payloads parsed for 20 buckets on 2 CPUs (the trace has ${switches} switches)`);
+  // Zoomed in: the listed slices' switches, plus the one before the window.
+  parsed = 0;
+  const mid = (first + end) / 2;
+  const r = queryTimeline(ev, sl, { startNs: mid, endNs: mid + (end - first) / 50, resolution: 100, cpus: null, maxEvents: 0, maxSlices: 10_000 }, name);
+  const listed = r.tracks.reduce((n, x) => n + (x.slices?.task.length ?? 0), 0);
+  assert.ok(listed > 0 && parsed <= listed + 4, `${parsed} payloads parsed to list ${listed} slices`);
+  assert.ok(switches > 200);
 });

@@ -348,12 +348,12 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
     const box = await plotBox(page);
     const view = await visibleRange(page);
     const ns = view[0] + (view[1] - view[0]) * 0.5;
-    const slices = buildTaskSlices(t, buildTimelineEvents(t)).cpus.find((c) => c.cpu === 1);
-    assert.ok(slices);
+    const index = buildTaskSlices(t, buildTimelineEvents(t));
+    const slices = index.all(1);
     let want = '';
     for (let k = 0; k < slices.startNs.length; k++) {
       if ((slices.startNs[k] as number) <= ns && ns < (slices.endNs[k] as number)) {
-        const task = buildTaskSlices(t, buildTimelineEvents(t)).tasks[slices.task[k] as number];
+        const task = index.tasks[slices.task[k] as number];
         want = `${task?.comm}-${task?.pid}`;
       }
     }

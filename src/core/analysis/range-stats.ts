@@ -7,7 +7,7 @@
  * Units: RelNs (nanoseconds from the trace origin); the range is half-open [startNs, endNs).
  */
 import type { Trace } from '../trace/trace';
-import { lowerBound, upperBound, type TaskSlices, type TimelineEvents } from './timeline';
+import { lowerBoundBy, type TaskSlices, type TimelineEvents } from './timeline';
 
 export interface TaskCount {
   readonly comm: string;
@@ -50,15 +50,15 @@ export function rangeStats(trace: Trace, events: TimelineEvents, slices: TaskSli
   let last = -1;
   let lastNs = -Infinity;
   for (const c of events.cpus) {
-    const lo = lowerBound(c.tsNs, startNs);
-    const hi = lowerBound(c.tsNs, endNs, lo);
+    const lo = lowerBoundBy(c.ts, startNs, 0, c.order.length);
+    const hi = lowerBoundBy(c.ts, endNs, lo, c.order.length);
     if (hi === lo) continue;
     cpus.push([c.cpu, hi - lo]);
     total += hi - lo;
     for (let k = lo; k < hi; k++) {
-      const id = c.eventId[k] as number;
-      perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
       const i = c.order[k] as number;
+      const id = trace.eventId(i);
+      perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
       const pid = trace.pid(i);
       const comm = trace.comm(i);
       const key = `${pid}\u0000${comm}`;
@@ -67,13 +67,13 @@ export function rangeStats(trace: Trace, events: TimelineEvents, slices: TaskSli
       else perTask.set(key, { comm, pid, count: 1 });
     }
     const a = c.order[lo] as number;
-    const aNs = c.tsNs[lo] as number;
+    const aNs = c.ts(lo);
     if (aNs < firstNs || (aNs === firstNs && a < first)) {
       first = a;
       firstNs = aNs;
     }
     const b = c.order[hi - 1] as number;
-    const bNs = c.tsNs[hi - 1] as number;
+    const bNs = c.ts(hi - 1);
     if (bNs > lastNs || (bNs === lastNs && b > last)) {
       last = b;
       lastNs = bNs;
@@ -88,17 +88,13 @@ export function rangeStats(trace: Trace, events: TimelineEvents, slices: TaskSli
 /** Per CPU, each task's slices clipped to [startNs, endNs), summed. */
 function runTimes(slices: TaskSlices, startNs: number, endNs: number): CpuRunTime[] {
   const out: CpuRunTime[] = [];
-  for (const c of slices.cpus) {
-    // Slices are ascending and do not overlap, so their ends are ascending too.
-    const from = upperBound(c.endNs, startNs);
+  for (const cpu of slices.cpus()) {
     const sum = new Map<number, number>();
-    for (let k = from; k < c.startNs.length && (c.startNs[k] as number) < endNs; k++) {
-      const ns = Math.min(endNs, c.endNs[k] as number) - Math.max(startNs, c.startNs[k] as number);
-      if (ns <= 0) continue;
-      const task = c.task[k] as number;
-      sum.set(task, (sum.get(task) ?? 0) + ns);
-    }
-    const rows = [...sum].map(([task, runNs]) => ({ cpu: c.cpu, comm: slices.tasks[task]?.comm ?? '?', pid: slices.tasks[task]?.pid ?? -1, runNs }));
+    slices.forEach(cpu, startNs, endNs, (a, z, task) => {
+      const ns = Math.min(endNs, z) - Math.max(startNs, a);
+      if (ns > 0) sum.set(task, (sum.get(task) ?? 0) + ns);
+    });
+    const rows = [...sum].map(([task, runNs]) => ({ cpu, comm: slices.tasks[task]?.comm ?? '?', pid: slices.tasks[task]?.pid ?? -1, runNs }));
     rows.sort((x, y) => y.runNs - x.runNs || x.pid - y.pid);
     out.push(...rows);
   }

@@ -28,6 +28,11 @@ export interface FormatSpec {
    */
   sniff(head: Uint8Array, fileSize: number, options: ReaderOptions): string | null;
   createReader(options: ReaderOptions): TraceReader;
+  /**
+   * What reading needs loaded first, awaited before the reader is created (trace.dat: the
+   * WebAssembly zstd decoder). Never rejects; a reader created without it still works.
+   */
+  prepare?(): Promise<void>;
   /** Fields of event `i`, decoded on demand from the bytes the reader left in the trace. */
   decode(trace: Trace, i: number): DecodedPayload;
   /**

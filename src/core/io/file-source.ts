@@ -26,6 +26,13 @@ const FIRST_CHUNK_BYTES = 64 * 1024;
 /** Bytes read around each request: sequential scans (filters, exports) hit the window. */
 const WINDOW_BYTES = 256 * 1024;
 
+/**
+ * Bytes read for a request far from the last window (a page): random access, such as the
+ * timeline's one sched_switch per bucket across a 10 GB trace, would otherwise read a whole
+ * WINDOW_BYTES per record (1400 buckets: 350 MB per request).
+ */
+const RANDOM_READ_BYTES = 4096;
+
 export class FileByteSource implements ByteSource {
   private fd: number | null;
   readonly size: number;
@@ -42,7 +49,10 @@ export class FileByteSource implements ByteSource {
     if (offset >= this.windowStart && end <= this.windowStart + this.window.length) {
       return this.window.subarray(offset - this.windowStart, end - this.windowStart);
     }
-    this.window = this.readAt(offset, Math.max(end - offset, WINDOW_BYTES));
+    // Sequential when it starts where the last window ends (a scan reading on); anything further
+    // is a jump (per-bucket records across a range are KiBs to MiBs apart).
+    const sequential = offset >= this.windowStart && offset <= this.windowStart + this.window.length + RANDOM_READ_BYTES;
+    this.window = this.readAt(offset, Math.max(end - offset, sequential ? WINDOW_BYTES : RANDOM_READ_BYTES));
     this.windowStart = offset;
     return this.window.subarray(0, Math.max(0, end - offset));
   }
@@ -168,6 +178,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     const textHead = await textHeadAfterBlankLines(fh, headBytes, size);
     const detection = detectFormat(headBytes, size, opts.readerOptions, textHead);
     if (!detection.ok) throw new NotATraceError(path, detection.reason);
+    await formatSpec(detection.format).prepare?.();
     // Names live in the JS heap, whose limit (V8's, per thread) is far below the machine's memory.
     const budget = new MemoryBudget(opts.maxMemoryBytes ?? defaultMemoryBudgetBytes(totalmem()), getHeapStatistics().heap_size_limit / 2);
     const reader = withMemoryBudget(budget, () => createReader(detection.format, opts.readerOptions));

@@ -12,7 +12,7 @@
  */
 import type { ByteSource } from './byte-source';
 import { BLOCK_SIZE, type BlockColumn } from './columns';
-import { MAX_EXACT_TIMES, MAX_STORED_ISSUES, TraceBuilder, type BufferStart, type Columns, type FormatId, type LostEvents, type Trace, type TraceIssue, type TraceMeta } from './trace';
+import { MAX_EXACT_TIMES, MAX_STORED_ISSUES, TraceBuilder, type BufferStart, type Columns, type FormatId, type LostEvents, type Trace, type TraceIssue, type TraceMeta, type LineSegment } from './trace';
 import { absNs, type AbsNs } from './time';
 
 type ColumnName = keyof Columns;
@@ -34,6 +34,8 @@ export interface TracePart {
   readonly columns: { readonly [K in ColumnName]: readonly Blocks[] };
   readonly extras: readonly { readonly name: string; readonly blocks: readonly Blocks[] }[];
   readonly exactNs: readonly (readonly [number, AbsNs])[];
+  /** Where its `line` column's counts start (event indices and lines from the range's start). */
+  readonly lineSegments: readonly LineSegment[];
   readonly lost: readonly LostEvents[];
   readonly bufferStarts: readonly BufferStart[];
   readonly issues: readonly TraceIssue[];
@@ -50,7 +52,7 @@ export interface TracePart {
  * whether the reader set an origin (Trace.originNs reads 0 without one).
  */
 export function tracePart(trace: Trace, lines: number, hasOrigin: boolean, inOrderOnly: string | null): { part: TracePart; transfer: ArrayBuffer[] } {
-  const { cols, extras, exactNs } = trace.content();
+  const { cols, extras, exactNs, lineSegments } = trace.content();
   const transfer: ArrayBuffer[] = [];
   const blocksOf = (c: BlockColumn<Blocks>): Blocks[] => {
     const blocks = c.blockList.slice();
@@ -72,6 +74,7 @@ export function tracePart(trace: Trace, lines: number, hasOrigin: boolean, inOrd
     columns,
     extras: [...extras].map(([name, c]) => ({ name, blocks: blocksOf(c as BlockColumn<Blocks>) })),
     exactNs: [...exactNs],
+    lineSegments: [...lineSegments],
     lost: trace.lost,
     bufferStarts: trace.bufferStarts,
     issues: trace.issues,
@@ -119,8 +122,9 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
       ids[id] = b.strings.intern(part.strings[id] as string);
       if (ids[id] !== id) identity = false;
     }
-    // Ids and line numbers are Uint32 columns, rewritten in place: the blocks are this part's own
-    // (moved here, or read in this thread).
+    // Ids are Uint32 columns, rewritten in place: the blocks are this part's own (moved here, or
+    // read in this thread). Line numbers are not rewritten: they count from line segments,
+    // which are shifted instead (a Uint32 plus the lines before the range would wrap past 2^32).
     const shift = (blocks: readonly Blocks[], map: (block: Uint32Array, n: number) => void): readonly Blocks[] => {
       for (let k = 0; k < blocks.length; k++) map(blocks[k] as Uint32Array, Math.min(BLOCK_SIZE, part.length - k * BLOCK_SIZE));
       return blocks;
@@ -128,7 +132,6 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
     for (const name of Object.keys(b.cols) as ColumnName[]) {
       let blocks = part.columns[name];
       if (STRING_COLUMNS.includes(name) && !identity) blocks = shift(blocks, (x, n) => remap(x, n, ids));
-      else if (name === 'line' && lineBase > 0) blocks = shift(blocks, (x, n) => add(x, n, lineBase));
       (b.cols[name] as BlockColumn<Blocks>).takeBlocks(blocks, part.length);
     }
     for (const e of part.extras) {
@@ -137,6 +140,7 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
       col.takeBlocks(stringExtras.has(e.name) && !identity ? shift(e.blocks, (x, n) => remap(x, n, ids)) : e.blocks, part.length);
     }
     for (const [i, t] of part.exactNs) if (b.exactNs.size < MAX_EXACT_TIMES) b.exactNs.set(i + events, t);
+    for (const seg of part.lineSegments) b.lineSegments.push({ fromEvent: seg.fromEvent + events, baseLine: seg.baseLine + lineBase });
     for (const l of part.lost) b.lost.push({ ...l, line: l.line + lineBase, beforeEvent: l.beforeEvent + events });
     for (const s of part.bufferStarts) b.bufferStarts.push({ ...s, line: s.line + lineBase, beforeEvent: s.beforeEvent + events });
     for (const i of part.issues) if (b.issues.length < MAX_STORED_ISSUES) b.issues.push({ ...i, line: i.line + lineBase });
@@ -164,8 +168,4 @@ function mergeMeta(into: TraceMeta, m: TraceMeta): void {
 
 function remap(block: Uint32Array, n: number, ids: Uint32Array): void {
   for (let k = 0; k < n; k++) block[k] = ids[block[k] as number] as number;
-}
-
-function add(block: Uint32Array, n: number, delta: number): void {
-  for (let k = 0; k < n; k++) block[k] = (block[k] as number) + delta;
 }

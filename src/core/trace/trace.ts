@@ -78,6 +78,12 @@ export interface RecordRange {
   readonly payloadStart: number;
 }
 
+/** Events from `fromEvent` on count their lines (the `line` column) from `baseLine`. */
+export interface LineSegment {
+  readonly fromEvent: number;
+  readonly baseLine: number;
+}
+
 /** Events beyond 2^53 ns of the origin whose exact times are kept (~100 bytes each). */
 export const MAX_EXACT_TIMES = 1_000_000;
 
@@ -98,6 +104,8 @@ export class Trace {
   private readonly extras: ReadonlyMap<string, ExtraColumn>;
   /** Exact absolute times of the events too far from the origin for a float64 of ns (see absNs). */
   private readonly exactNs: ReadonlyMap<number, AbsNs>;
+  /** Where the `line` column's counts start (see TraceBuilder.lineSegments). */
+  private readonly lineSegments: readonly LineSegment[];
   private source: ByteSource | null;
   /** Events in this trace: all the builder's, or (a snapshot) those pushed when it was taken. */
   readonly length: number;
@@ -122,6 +130,7 @@ export class Trace {
     this.cols = b.cols;
     this.extras = b.extras;
     this.exactNs = b.exactNs;
+    this.lineSegments = b.lineSegments;
     this.source = source;
   }
 
@@ -172,7 +181,18 @@ export class Trace {
   }
   /** 1-based line number of the event in the source file. */
   line(i: number): number {
-    return this.cols.line.get(i);
+    const segs = this.lineSegments;
+    let s = segs.length - 1;
+    if (s > 0) {
+      // The last segment starting at or before i (a file has one unless it passes 2^32 lines).
+      let lo = 0;
+      while (lo < s) {
+        const mid = (lo + s + 1) >>> 1;
+        if ((segs[mid] as LineSegment).fromEvent <= i) lo = mid;
+        else s = mid - 1;
+      }
+    }
+    return (s >= 0 ? (segs[s] as LineSegment).baseLine : 0) + this.cols.line.get(i);
   }
   record(i: number): RecordRange {
     return { offset: this.cols.recOffset.get(i), length: this.cols.recLength.get(i), payloadStart: this.cols.payloadStart.get(i) };
@@ -198,8 +218,8 @@ export class Trace {
   }
 
   /** @internal The columns themselves, for moving a trace read in another thread (trace-part.ts). */
-  content(): { readonly cols: Columns; readonly extras: ReadonlyMap<string, ExtraColumn>; readonly exactNs: ReadonlyMap<number, AbsNs> } {
-    return { cols: this.cols, extras: this.extras, exactNs: this.exactNs };
+  content(): { readonly cols: Columns; readonly extras: ReadonlyMap<string, ExtraColumn>; readonly exactNs: ReadonlyMap<number, AbsNs>; readonly lineSegments: readonly LineSegment[] } {
+    return { cols: this.cols, extras: this.extras, exactNs: this.exactNs, lineSegments: this.lineSegments };
   }
 
   close(): void {
@@ -295,10 +315,20 @@ export class TraceBuilder {
   originNs: AbsNs | null = null;
   /** Exact absolute times (ns) of events beyond 2^53 ns from the origin, at most MAX_EXACT_TIMES. */
   readonly exactNs = new Map<number, AbsNs>();
+  /**
+   * Line numbers: a file of 10 GB can pass 2^32 lines (blank and comment lines count too), so
+   * the Uint32 `line` column holds each event's line minus the base line of its segment: a
+   * segment starts at the first event and wherever an event's line is 2^32 or more past the
+   * segment's base (or before it). One segment unless a file has 4 Gi lines; at most one more
+   * per 4 GiB of newlines. Segments move with the column (trace-part.ts merges them).
+   */
+  readonly lineSegments: LineSegment[] = [];
   readonly meta: TraceMeta;
   /** Origin split as (whole seconds, nanoseconds) so per-event offsets need no bigint math. */
   private originSec = 0;
   private originFracNs = 0;
+  /** The base line of the last line segment. */
+  private segmentBase = 0;
   /** Events pushed, and the fill position in the current blocks (BLOCK_SIZE = start a new one). */
   private count = 0;
   private fill = BLOCK_SIZE;
@@ -368,7 +398,13 @@ export class TraceBuilder {
     w.comm[k] = r.commId;
     w.event[k] = r.eventId;
     w.flags[k] = r.flagsId;
-    w.line[k] = r.line;
+    let dLine = r.line - this.segmentBase;
+    if (!(dLine >= 0 && dLine <= 0xffffffff) || this.count === 0) {
+      this.lineSegments.push({ fromEvent: this.count, baseLine: r.line });
+      this.segmentBase = r.line;
+      dLine = 0;
+    }
+    w.line[k] = dLine;
     w.recOffset[k] = r.recOffset;
     w.recLength[k] = r.recLength;
     // Readers that find the payload in decoded text convert its offset back to bytes; invalid
@@ -402,11 +438,16 @@ export class TraceBuilder {
     this.fill = 0;
   }
 
-  /** Extends the last event's record to `end` (continuation lines such as stack frames). */
+  /**
+   * Extends the last event's record to `end` (continuation lines such as stack frames). Not past
+   * 4 GiB - 1 bytes (the Uint32 length column): a record of more continuation lines than that
+   * (a hostile file) keeps its first 4 GiB instead of wrapping to a length of a few bytes.
+   */
   extendLast(end: number): void {
     const i = this.count - 1;
     if (i < 0) return;
-    this.cols.recLength.set(i, end - this.cols.recOffset.get(i));
+    const length = end - this.cols.recOffset.get(i);
+    if (length <= 0xffffffff) this.cols.recLength.set(i, length);
   }
 
   setTs(i: number, tsNs: RelNs): void {
