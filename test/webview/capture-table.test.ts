@@ -246,7 +246,7 @@ describe('capture webview: the packet table in Wireshark’s shape (Chromium, ho
     // The last row wholly inside the table's viewport.
     const last = await page.evaluate(() => {
       const vp = (document.getElementById('event-table') as HTMLElement).getBoundingClientRect();
-      const rows = [...document.querySelectorAll<HTMLElement>('#event-table .ktl-row[data-index]:not([hidden])')].filter((r) => r.getBoundingClientRect().bottom <= vp.bottom + 0.5);
+      const rows = Array.from(document.querySelectorAll<HTMLElement>('#event-table .ktl-row[data-index]:not([hidden])')).filter((r) => r.getBoundingClientRect().bottom <= vp.bottom + 0.5);
       return rows.map((r) => Number(r.dataset.position)).sort((a, b) => b - a)[0] ?? -1;
     });
     assert.ok(last >= 10, `rows wholly shown without a selection: ${last + 1}`);
