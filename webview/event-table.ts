@@ -163,12 +163,7 @@ export class EventTable {
     this.layer.addEventListener('click', (e) => this.onClick(e, false));
     this.layer.addEventListener('dblclick', (e) => this.onClick(e, true));
     new ResizeObserver(() => {
-      // A selected row on screen stays on screen when the viewport shrinks (a capture's packet
-      // pane opening below it on the first selection).
-      const sel = this.selected;
-      const wasShown = sel !== null && sel >= this.firstRow && sel + 1 <= this.firstRow + this.viewportPx / ROW_PX;
       this.viewportPx = this.viewport.clientHeight;
-      if (wasShown && sel + 1 > this.firstRow + this.viewportPx / ROW_PX) this.firstRow = clampFirstRow(sel + 1 - this.viewportPx / ROW_PX, this.geometry());
       // The header keeps its columns over the rows' whatever the scrollbar's width (VS Code's
       // 10 px, a browser's 15 px): columns that give way (a capture's addresses) then agree too.
       this.head.style.paddingRight = `${Math.max(0, this.viewport.offsetWidth - this.viewport.clientWidth)}px`;
@@ -701,15 +696,36 @@ export class EventTable {
     if (reveal) this.reveal(pos);
   }
 
+  /**
+   * The pane below the table grew (a capture's packet pane opening on the first selection):
+   * scroll just enough that the selected row is whole again.
+   */
+  keepSelectedInView(): void {
+    if (this.selected !== null) this.select(this.selected);
+  }
+
   private select(pos: number): void {
     this.selected = pos;
-    // Scroll just enough to show the row whole.
+    this.scrollToShow(pos);
+    this.render();
+    // The details below show the new row, which may take more lines than what they showed:
+    // the viewport shrinks after this frame's layout, so look again once it is laid out.
+    requestAnimationFrame(() => {
+      if (this.selected === pos && this.scrollToShow(pos)) this.render();
+    });
+  }
+
+  /** Scrolls just enough to show row `pos` whole in the viewport as laid out now; true when it moved. */
+  private scrollToShow(pos: number): boolean {
+    this.viewportPx = this.viewport.clientHeight;
     const rowsInView = this.viewportPx / ROW_PX;
+    const before = this.firstRow;
     if (pos < this.firstRow) this.firstRow = pos;
     else if (pos + 1 > this.firstRow + rowsInView) this.firstRow = pos + 1 - rowsInView;
     this.firstRow = clampFirstRow(this.firstRow, this.geometry());
-    this.render();
+    return this.firstRow !== before;
   }
+
 
   private reveal(pos: number): void {
     const ev = this.cache.get(pos);

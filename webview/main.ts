@@ -65,7 +65,11 @@ const table = new EventTable({
   },
   // Captures: the selected packet's layers and bytes below the table.
   selectedRow: (row) => {
-    if (isCaptureSummary(summary)) packetView.show(row ? row.index : null);
+    if (!isCaptureSummary(summary)) return;
+    const wasEmpty = packetView.empty;
+    packetView.show(row ? row.index : null);
+    // The pane opened under the list (first selection): the selected row stays in view.
+    if (wasEmpty && !packetView.empty) requestAnimationFrame(() => table.keepSelectedInView());
   },
   layoutChanged: ({ columns, detailsPx, timeMode }) => host.saveState({ layout: { ...host.getState().layout, columns, timeMode, ...(detailsPx !== null ? { detailsPx } : {}) } }),
 });

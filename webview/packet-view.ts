@@ -51,6 +51,11 @@ export class PacketView {
     this.clear('Select a packet to see its layers and bytes.');
   }
 
+  /** Nothing shown: the pane is its hint line (no packet selected). */
+  get empty(): boolean {
+    return this.element.classList.contains('ktl-packet-empty');
+  }
+
   /** The table selected the event at `index` (null: nothing selected). */
   show(index: number | null): void {
     if (index === this.index) return;
