@@ -158,26 +158,38 @@ export class Workbench {
     }
   }
 
-  /** Runs a command by its palette title (F1), e.g. 'Kernel Trace: Open as Trace'. */
+  /**
+   * Runs a command by its palette title (F1), e.g. 'Kernel Trace: Open as Trace'. The palette can
+   * close under the click when an editor that is still opening takes the focus (seen in CI: the
+   * row found, then "element is not visible"): it is opened again, up to three times.
+   */
   async runCommand(title: string, timeoutMs = 20_000): Promise<void> {
-    await this.closeQuickInput();
-    await this.focusWorkbench();
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = this.page
-      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) })
-      .first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: timeoutMs });
-    } catch (err) {
+    for (let attempt = 1; ; attempt++) {
       await this.closeQuickInput();
-      throw new Error(`runCommand(${title}): no such command in the palette within ${timeoutMs} ms`, { cause: err });
+      await this.focusWorkbench();
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`);
+      const row = this.page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+        .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) })
+        .first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: timeoutMs });
+      } catch (err) {
+        await this.closeQuickInput();
+        throw new Error(`runCommand(${title}): no such command in the palette within ${timeoutMs} ms`, { cause: err });
+      }
+      try {
+        await row.click({ timeout: 5_000 });
+      } catch (err) {
+        if (attempt >= 3) throw new Error(`runCommand(${title}): the palette closed before its row could be clicked (${attempt} tries)`, { cause: err });
+        continue;
+      }
+      await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+      return;
     }
-    await row.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   }
 
   /**
