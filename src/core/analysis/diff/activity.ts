@@ -28,12 +28,17 @@ export interface ActivityDiff {
   readonly rows: ActivityRow[];
 }
 
+/** One event name's counts per bucket on one side, and its first time (ns from the side's first event). */
+interface NameActivity {
+  readonly row: number[];
+  first: number;
+}
+
 interface SideActivity {
   readonly span: number;
   readonly all: number[];
-  readonly byEvent: Map<number, number[]>;
-  readonly first: Map<number, number>;
-  readonly names: Map<number, string>;
+  /** By event name (string ids differ between traces). */
+  readonly byName: Map<string, NameActivity>;
 }
 
 function sideActivity(trace: Trace, buckets: number): SideActivity {
@@ -47,34 +52,27 @@ function sideActivity(trace: Trace, buckets: number): SideActivity {
   }
   const span = n === 0 ? 0 : hi - lo;
   const all = new Array<number>(buckets).fill(0);
-  const byEvent = new Map<number, number[]>();
-  const first = new Map<number, number>();
-  const names = new Map<number, string>();
+  const byId = new Map<number, NameActivity>();
+  const byName = new Map<string, NameActivity>();
   for (let i = 0; i < n; i++) {
     const rel = trace.tsNs(i) - lo;
     // The last event falls in the last bucket, not one past it.
     const k = span > 0 ? Math.min(buckets - 1, Math.floor((rel / span) * buckets)) : 0;
     all[k] = (all[k] as number) + 1;
     const id = trace.eventId(i);
-    let row = byEvent.get(id);
-    if (!row) {
-      row = new Array<number>(buckets).fill(0);
-      byEvent.set(id, row);
-      names.set(id, trace.strings.get(id));
+    let e = byId.get(id);
+    if (!e) {
+      e = { row: new Array<number>(buckets).fill(0), first: rel };
+      byId.set(id, e);
+      byName.set(trace.strings.get(id), e);
     }
-    row[k] = (row[k] as number) + 1;
-    const f = first.get(id);
-    if (f === undefined || rel < f) first.set(id, rel);
+    e.row[k] = (e.row[k] as number) + 1;
+    if (rel < e.first) e.first = rel;
   }
-  return { span, all, byEvent, first, names };
+  return { span, all, byName };
 }
 
-/** Counts of `name` on one side, by its name (ids differ between traces). */
-function byName(s: SideActivity): Map<string, { row: number[]; first: number; total: number }> {
-  const m = new Map<string, { row: number[]; first: number; total: number }>();
-  for (const [id, row] of s.byEvent) m.set(s.names.get(id) as string, { row, first: s.first.get(id) as number, total: row.reduce((x, y) => x + y, 0) });
-  return m;
-}
+const total = (row: readonly number[]): number => row.reduce((x, y) => x + y, 0);
 
 /**
  * The activity rows of two traces: every event, then the `maxEvents` busiest names over both
@@ -83,11 +81,11 @@ function byName(s: SideActivity): Map<string, { row: number[]; first: number; to
 export function activityDiff(a: Trace, b: Trace, buckets = 240, maxEvents = 8): ActivityDiff {
   const sa = sideActivity(a, buckets);
   const sb = sideActivity(b, buckets);
-  const na = byName(sa);
-  const nb = byName(sb);
+  const na = sa.byName;
+  const nb = sb.byName;
   const empty = (): number[] => new Array<number>(buckets).fill(0);
   const names = [...new Set([...na.keys(), ...nb.keys()])]
-    .map((name) => ({ name, total: (na.get(name)?.total ?? 0) + (nb.get(name)?.total ?? 0) }))
+    .map((name) => ({ name, total: total(na.get(name)?.row ?? []) + total(nb.get(name)?.row ?? []) }))
     .sort((x, y) => y.total - x.total || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
     .slice(0, maxEvents);
   const rows: ActivityRow[] = [
