@@ -41,16 +41,27 @@ interface SideActivity {
   readonly byName: Map<string, NameActivity>;
 }
 
-function sideActivity(trace: Trace, buckets: number): SideActivity {
-  const n = trace.length;
+/** A side's first (earliest) event time and span, ns: what computeStats gives as firstTsNs and durationNs. */
+export interface SideBounds {
+  readonly firstTsNs: number;
+  readonly durationNs: number;
+}
+
+function boundsOf(trace: Trace): SideBounds {
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < trace.length; i++) {
     const t = trace.tsNs(i);
     if (t < lo) lo = t;
     if (t > hi) hi = t;
   }
-  const span = n === 0 ? 0 : hi - lo;
+  return trace.length === 0 ? { firstTsNs: 0, durationNs: 0 } : { firstTsNs: lo, durationNs: hi - lo };
+}
+
+function sideActivity(trace: Trace, bounds: SideBounds, buckets: number): SideActivity {
+  const n = trace.length;
+  const lo = bounds.firstTsNs;
+  const span = bounds.durationNs;
   const all = new Array<number>(buckets).fill(0);
   const byId = new Map<number, NameActivity>();
   const byName = new Map<string, NameActivity>();
@@ -76,11 +87,12 @@ const total = (row: readonly number[]): number => row.reduce((x, y) => x + y, 0)
 
 /**
  * The activity rows of two traces: every event, then the `maxEvents` busiest names over both
- * sides (by a + b, then by name), each with both sides' counts per bucket.
+ * sides (by a + b, then by name), each with both sides' counts per bucket. `bounds`: each side's
+ * first time and span when the caller has them (diffTraces has computeStats'), else scanned here.
  */
-export function activityDiff(a: Trace, b: Trace, buckets = 240, maxEvents = 8): ActivityDiff {
-  const sa = sideActivity(a, buckets);
-  const sb = sideActivity(b, buckets);
+export function activityDiff(a: Trace, b: Trace, buckets = 240, maxEvents = 8, bounds?: { readonly a: SideBounds; readonly b: SideBounds }): ActivityDiff {
+  const sa = sideActivity(a, bounds?.a ?? boundsOf(a), buckets);
+  const sb = sideActivity(b, bounds?.b ?? boundsOf(b), buckets);
   const na = sa.byName;
   const nb = sb.byName;
   const empty = (): number[] => new Array<number>(buckets).fill(0);

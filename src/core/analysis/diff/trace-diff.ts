@@ -137,6 +137,6 @@ export function diffTraces(a: DiffInput, b: DiffInput, opts: DiffOptions = {}): 
     lifecycle: lifecycle.filter((l) => l.outcomes.length > 0 || l.findings.kinds.length > 0),
     findings: diffFindings(ownFindings(found, 0), ownFindings(found, 1)),
     flows,
-    ...(opts.activityBuckets !== undefined ? { activity: activityDiff(a.trace, b.trace, opts.activityBuckets) } : {}),
+    ...(opts.activityBuckets !== undefined ? { activity: activityDiff(a.trace, b.trace, opts.activityBuckets, undefined, { a: sa, b: sb }) } : {}),
   };
 }
