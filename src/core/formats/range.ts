@@ -5,6 +5,7 @@
  * byte before it (the head's header and origin seeded into it).
  */
 import type { AbsNs } from '../trace/time';
+import type { MergeRules, TracePart } from '../trace/trace-part';
 import type { TraceReader } from './reader';
 import type { ReaderOptions } from './reader-options';
 
@@ -16,6 +17,11 @@ export interface RangeSeed {
   readonly tracer: string | null;
   /** perf script: whether the samples carry the time column (the first sample decides). */
   readonly timed?: boolean;
+  /**
+   * strace: the first task's pid (lines without a pid column are its) when the head learnt it;
+   * -1 when the head did not (a later range assumes -1, and the join checks that it was).
+   */
+  readonly firstPid?: number;
 }
 
 /** Where a later range starts: a line start past the first event, and the head's seed. */
@@ -30,6 +36,20 @@ export interface RangeReader extends TraceReader {
   readonly inOrderOnly: string | null;
   /** Lines read so far (a last line without a newline counts once finished): the next range's first line number follows. */
   readonly linesSeen: number;
+  /**
+   * Formats with a join (RangeSupport.join): told before finish that the reader's range is not
+   * the file's end (the calling thread's reader of the first range), so what the end of the file
+   * reports is left to the join.
+   */
+  endRange?(): void;
+  /** Formats with a join: what the range left open at its end and did not know at its start, after finish. */
+  boundary?(): RangeBoundary;
+}
+
+/** A range's boundary state (structured-clonable) and the buffers in it to move, not copy. */
+export interface RangeBoundary {
+  readonly state: unknown;
+  readonly transfer: readonly ArrayBuffer[];
 }
 
 export type RangePlan =
@@ -48,4 +68,11 @@ export interface RangeSupport {
   createRangeReader(options: ReaderOptions, start: RangeStart): RangeReader;
   /** Extra columns that hold string ids (remapped when the ranges' string tables are merged). */
   readonly stringExtras?: readonly string[];
+  /**
+   * Formats whose lines depend on earlier lines (strace, printf): the sequential pass, in file
+   * order, over the parts' boundary states (TracePart.boundary) before they are merged. It may
+   * replace parts (their issue lists) and returns what the merge must do besides concatenating
+   * (stand-in strings, columns to fix), or why the file must be read in order after all.
+   */
+  join?(parts: TracePart[], options: ReaderOptions): MergeRules | { readonly inOrder: string };
 }

@@ -23,7 +23,7 @@ import type { ReaderOptions } from '../formats/reader-options';
 import type { RangeReader, RangeSeed, RangeSupport } from '../formats/range';
 import { formatSpec } from '../formats/registry';
 import type { MemoryBudget } from '../trace/memory-budget';
-import { mergeTraceParts, tracePart, type TracePart } from '../trace/trace-part';
+import { mergeTraceParts, tracePart, type MergeRules, type TracePart } from '../trace/trace-part';
 import { readRange, type RangeProgress, type RangeTask } from './parallel-range';
 
 /** Smallest range worth a thread: below it, starting a worker costs more than it saves. */
@@ -256,14 +256,15 @@ export class ParallelRead {
     const late = results.find((r) => 'part' in r && r.part.inOrderOnly !== null);
     if (late && 'part' in late) {
       // A later range met what only reading in order gets right (function_graph lines past the head).
-      this.opts.onPlan?.({ inOrder: late.part.inOrderOnly as string });
-      const { loadTraceFile } = await import('./file-source');
-      return loadTraceFile(this.path, { ...this.opts, jobs: 1, onPlan: undefined });
+      return this.readInOrder(late.part.inOrderOnly as string);
     }
     // The calling thread's reader is the format's own (createReader), which counts its lines as a range reader does.
-    const firstLines = (reader as Partial<RangeReader>).linesSeen;
+    const first = reader as Partial<RangeReader>;
+    const firstLines = first.linesSeen;
     if (typeof firstLines !== 'number') throw new Error(`the ${this.format} reader does not count its lines`);
-    const parts: (TracePart | null)[] = [tracePart(reader.finish(null), firstLines, true, null).part];
+    first.endRange?.();
+    const firstTrace = reader.finish(null);
+    const parts: TracePart[] = [tracePart(firstTrace, firstLines, true, null, first.boundary?.() ?? null).part];
     for (let i = 0; i < results.length; i++) {
       const res = results[i] as RunResult;
       const run = this.runs[i] as RangeRun;
@@ -277,7 +278,21 @@ export class ParallelRead {
       parts.push(res.part);
       if (res.stopped) break;
     }
-    return mergeTraceParts(parts, source(), { stringExtras: this.support.stringExtras ?? [] });
+    let rules: MergeRules = {};
+    if (this.support.join) {
+      // The sequential pass over what each range left open and did not know (strace, printf).
+      const joined = this.support.join(parts, this.opts.readerOptions ?? {});
+      if ('inOrder' in joined) return this.readInOrder(joined.inOrder);
+      rules = joined;
+    }
+    return mergeTraceParts(parts, source(), { ...rules, stringExtras: this.support.stringExtras ?? [] });
+  }
+
+  /** What only reading in order gets right was met: the file is read again, in order. */
+  private async readInOrder(why: string): Promise<Trace> {
+    this.opts.onPlan?.({ inOrder: why });
+    const { loadTraceFile } = await import('./file-source');
+    return loadTraceFile(this.path, { ...this.opts, jobs: 1, onPlan: undefined });
   }
 
   /** Stops and ends every later range without waiting for it (the caller keeps only the first range's events). */

@@ -77,6 +77,6 @@ export async function readRange(task: RangeTask, control: RangeControl): Promise
     await fh.close();
   }
   const trace = reader.finish(null);
-  const { part, transfer } = tracePart(trace, reader.linesSeen, true, reader.inOrderOnly);
+  const { part, transfer } = tracePart(trace, reader.linesSeen, true, reader.inOrderOnly, reader.boundary?.() ?? null);
   return { part, transfer, stopped };
 }

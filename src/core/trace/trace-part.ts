@@ -45,15 +45,23 @@ export interface TracePart {
    * function_graph nesting): the file is then read in order instead. Null when it could.
    */
   readonly inOrderOnly: string | null;
+  /** The reader's boundary state (formats with a join, formats/range.ts), or null. */
+  readonly boundary: unknown;
 }
 
 /**
  * `trace` (read from one range) as a part, and the buffers to transfer with it. `hasOrigin`:
  * whether the reader set an origin (Trace.originNs reads 0 without one).
  */
-export function tracePart(trace: Trace, lines: number, hasOrigin: boolean, inOrderOnly: string | null): { part: TracePart; transfer: ArrayBuffer[] } {
+export function tracePart(
+  trace: Trace,
+  lines: number,
+  hasOrigin: boolean,
+  inOrderOnly: string | null,
+  boundary: { readonly state: unknown; readonly transfer: readonly ArrayBuffer[] } | null = null,
+): { part: TracePart; transfer: ArrayBuffer[] } {
   const { cols, extras, exactNs, lineSegments } = trace.content();
-  const transfer: ArrayBuffer[] = [];
+  const transfer: ArrayBuffer[] = [...(boundary?.transfer ?? [])];
   const blocksOf = (c: BlockColumn<Blocks>): Blocks[] => {
     const blocks = c.blockList.slice();
     for (const b of blocks) transfer.push(b.buffer as ArrayBuffer);
@@ -80,6 +88,7 @@ export function tracePart(trace: Trace, lines: number, hasOrigin: boolean, inOrd
     issues: trace.issues,
     issueCount: trace.issueCount,
     inOrderOnly,
+    boundary: boundary?.state ?? null,
   };
   return { part, transfer };
 }
@@ -88,6 +97,27 @@ export function tracePart(trace: Trace, lines: number, hasOrigin: boolean, inOrd
 export interface MergeRules {
   /** Extra columns holding string ids (remapped like comm and event names). */
   readonly stringExtras?: readonly string[];
+  /**
+   * The string a part's string stands for (strace: a stand-in a range interned where reading in
+   * order interns a name only an earlier range knows), interned in its place, so the merged
+   * string table has reading in order's order.
+   */
+  readonly substitute?: (part: number, s: string) => string;
+  /** After the parts' columns are merged, before the Trace is made: fixes what crossed the cuts. */
+  readonly fixup?: (b: TraceBuilder, parts: readonly MergedPart[]) => void;
+  /** The merged Trace is made (strace, printf: what their decoders keep beside it). */
+  readonly finished?: (t: Trace, source: ByteSource | null) => void;
+}
+
+/** Where a part went in the merged trace. */
+export interface MergedPart {
+  readonly firstEvent: number;
+  readonly length: number;
+  /** Lines before the part's range. */
+  readonly lineBase: number;
+  /** The part's string ids to the merged table's. */
+  readonly ids: Uint32Array;
+  readonly boundary: unknown;
 }
 
 /**
@@ -110,6 +140,7 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
   }
   let events = 0;
   let lineBase = 0;
+  const merged: MergedPart[] = [];
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k];
     if (!part) throw new Error(`part ${k} is missing`);
@@ -119,7 +150,8 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
     const ids = new Uint32Array(part.strings.length);
     let identity = true;
     for (let id = 0; id < part.strings.length; id++) {
-      ids[id] = b.strings.intern(part.strings[id] as string);
+      const s = part.strings[id] as string;
+      ids[id] = b.strings.intern(rules.substitute ? rules.substitute(k, s) : s);
       if (ids[id] !== id) identity = false;
     }
     // Ids are Uint32 columns, rewritten in place: the blocks are this part's own (moved here, or
@@ -147,10 +179,14 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
     b.issueCount += part.issueCount;
     b.bytesRead = part.bytesRead;
     b.countAppended(part.length);
+    merged.push({ firstEvent: events, length: part.length, lineBase, ids, boundary: part.boundary });
     events += part.length;
     lineBase += part.lines;
   }
-  return b.finish(source);
+  rules.fixup?.(b, merged);
+  const t = b.finish(source);
+  rules.finished?.(t, source);
+  return t;
 }
 
 /**

@@ -27,16 +27,22 @@
  *
  * strace has no CPU column: every event is on CPU 0. There is no comm either: the comm of a
  * pid is the basename of its last successful execve, inherited through clone/fork; `<...>`
- * before that. The thread group comes from clone's CLONE_THREAD flag.
+ * before that. The thread group comes from clone's CLONE_THREAD flag (tasks.ts).
+ *
+ * A byte range after the file's head may be read apart (`range`, ranges.ts): the reader then
+ * logs what it cannot know (boundary.ts) and the join completes it in file order.
  */
 import { LineSplitter, type LineSink } from '../line-splitter';
 import type { TraceReader } from '../reader';
 import { NUL } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
-import type { RelNs } from '../../trace/time';
+import { relNs, type RelNs } from '../../trace/time';
 import { TraceBuilder, newEventRecord, type ExtraColumn, type TimeSource, type Trace } from '../../trace/trace';
 import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix, type StraceResult } from './lines';
 import { rememberSource } from './source';
+import { TaskFacts } from './tasks';
+import { TaskLog, type StraceBoundary } from './boundary';
+import type { RangeBoundary, RangeReader, RangeStart } from '../range';
 import { finishLines, preview, pushLines, stopLines, unescapeC, utf8Length } from '../text-util';
 
 const utf8 = new TextDecoder('utf-8');
@@ -46,6 +52,8 @@ const MAX_PARSED_LINE = 256 * 1024;
 
 export interface StraceOptions {
   maxLineBytes?: number;
+  /** A byte range after the file's first event, read apart (ranges.ts). */
+  range?: RangeStart;
 }
 
 interface Pending {
@@ -55,7 +63,15 @@ interface Pending {
   exec: string | null;
 }
 
-const CLONES = new Set(['clone', 'clone3', 'fork', 'vfork']);
+export const CLONES = new Set(['clone', 'clone3', 'fork', 'vfork']);
+
+/** What the end of the file reports of a call cut by the program's output that never got its rest. */
+export const SPLIT_AT_END = 'strace call without a result (expected ") = RET" or " <unfinished ...>" on a later line): the file ends first';
+
+/** The issue counting the lines of the traced program's output, at the first of them. */
+export function outputIssue(n: number): string {
+  return `${n} line${n === 1 ? '' : 's'} of the traced program's own output (printed between a call and its result) skipped; the first is here`;
+}
 
 /** A call whose line the traced program's output cut (`write(1, "hi\n", 3hi`): its rest comes later. */
 interface Split extends Pending {
@@ -67,7 +83,7 @@ interface Split extends Pending {
 const SUMMARY_HEAD = /^% time\s+seconds\s+usecs\/call\s+calls\s+errors\s+syscall\s*$/;
 const SUMMARY_ROW = /^\s*(?:-+(?:\s+-+)*|\d+\.\d+\s+\d+\.\d+\s+\d+\s+\d+(?:\s+\d+)?\s+\S+)\s*$/;
 
-export class StraceReader implements TraceReader, LineSink {
+export class StraceReader implements RangeReader, LineSink {
   private readonly b = new TraceBuilder('strace');
   /** The one record refilled for every event (TraceBuilder.push copies it). */
   private readonly rec = newEventRecord();
@@ -82,10 +98,19 @@ export class StraceReader implements TraceReader, LineSink {
   private readonly unknownCommId: number;
   /** Unfinished calls by pid. */
   private readonly pending = new Map<number, Pending>();
-  private readonly comm = new Map<number, number>();
-  private readonly tgid = new Map<number, number>();
-  /** Parents with a clone in flight: their children may show up before the clone returns. */
-  private readonly cloning = new Map<number, boolean>();
+  /** Comm (string ids) and thread group of each task (read in order). */
+  private readonly tasks = new TaskFacts<number>();
+  /**
+   * A range read apart: the task steps it logs instead (boundary.ts), and the pids whose calls in
+   * flight it knows (a call started or the task exited in the range: an earlier call is over).
+   */
+  private readonly log: TaskLog | null = null;
+  private readonly touched = new Set<number>();
+  /** A range read apart: lines without a pid column were met. */
+  private unprefixed = false;
+  /** The range is not the file's end (RangeReader.endRange). */
+  private rangeOnly = false;
+  readonly inOrderOnly: string | null = null;
   /**
    * Pid of lines without a pid column: strace -f without -o prefixes `[pid N]` only while
    * several tasks exist, so the first task's early lines carry none. -1 until a prefixed line
@@ -95,6 +120,15 @@ export class StraceReader implements TraceReader, LineSink {
   private readonly unknownPidEvents: number[] = [];
   private readonly attached = new Set<number>();
   private lastSec = 0;
+  /**
+   * Whether a -t/-tt/-ttt time was met: before it, a range read apart keeps ns since its start in
+   * tsNs (the -r deltas added up), completed by the join. Reading from the file's start: from the start.
+   */
+  private anchored = true;
+  private leading = 0;
+  private firstTod = -1;
+  private epoch = false;
+  private maxAbsNs = 0;
   /** Whether any line had a time (-t, -tt, -ttt or -r); without, timeSource is 'none'. */
   private timed = false;
   /** Whether a line had a -t/-tt time of day (then timeSource is 'time-of-day'). */
@@ -114,7 +148,7 @@ export class StraceReader implements TraceReader, LineSink {
   readonly shapes = { calls: 0, resumed: 0, paired: 0, signals: 0, exits: 0, durations: 0 };
 
   constructor(opts: StraceOptions = {}) {
-    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+    this.splitter = new LineSplitter(this, opts.maxLineBytes, opts.range?.offset);
     this.emptyId = this.b.strings.intern('');
     this.unknownCommId = this.b.strings.intern('<...>');
     this.dur = this.b.extraColumn('durNs', 'f64');
@@ -123,6 +157,21 @@ export class StraceReader implements TraceReader, LineSink {
     this.resumeLine = this.b.extraColumn('resumeLine', 'u32');
     this.resumeOffset = this.b.extraColumn('resumeOffset', 'f64');
     this.resumeLength = this.b.extraColumn('resumeLength', 'u32');
+    if (opts.range) {
+      this.b.seedOrigin(opts.range.seed.originNs);
+      const firstPid = opts.range.seed.firstPid ?? -1;
+      this.log = new TaskLog(firstPid === -1);
+      this.defaultPid = firstPid;
+      this.anchored = false;
+    }
+  }
+
+  get linesSeen(): number {
+    return this.splitter.linesSeen;
+  }
+
+  endRange(): void {
+    this.rangeOnly = true;
   }
 
   push(chunk: Uint8Array): void {
@@ -135,14 +184,14 @@ export class StraceReader implements TraceReader, LineSink {
 
   finish(source: ByteSource | null): Trace {
     finishLines(this.splitter, this.b);
-    if (this.split) {
-      this.b.issue(this.split.lineNo, this.split.offset, 'strace call without a result (expected ") = RET" or " <unfinished ...>" on a later line): the file ends first');
+    if (!this.anchored) this.leading = this.b.length;
+    // A range's end is not the file's: the join reports these at the file's end.
+    const atEnd = !this.rangeOnly && this.log === null;
+    if (this.split && atEnd) {
+      this.b.issue(this.split.lineNo, this.split.offset, SPLIT_AT_END);
       this.split = null;
     }
-    if (this.firstOutput) {
-      const n = this.outputLines;
-      this.b.issue(this.firstOutput.line, this.firstOutput.offset, `${n} line${n === 1 ? '' : 's'} of the traced program's own output (printed between a call and its result) skipped; the first is here`);
-    }
+    if (this.firstOutput && atEnd) this.b.issue(this.firstOutput.line, this.firstOutput.offset, outputIssue(this.outputLines));
     this.b.meta.timeSource = this.timeSource();
     const t = this.b.finish(source);
     if (source) rememberSource(t, source);
@@ -164,9 +213,46 @@ export class StraceReader implements TraceReader, LineSink {
   }
 
   private timeSource(): TimeSource {
-    if (!this.timed && this.b.length > 0) return 'none';
-    // -t/-tt times are a wall clock: shown as strace wrote them (HH:MM:SS.uuuuuu), not as seconds.
-    return this.timeOfDay ? 'time-of-day' : this.b.meta.timeSource;
+    return straceTimeSource(this.timed, this.timeOfDay, this.b.length, this.b.meta.timeSource);
+  }
+
+  /** What the range left open and did not know (after finish). */
+  boundary(): RangeBoundary {
+    const strings = this.b.strings;
+    const versions = this.log?.versions() ?? null;
+    const state: StraceBoundary = {
+      apart: this.log !== null,
+      timed: this.timed,
+      timeOfDay: this.timeOfDay,
+      epoch: this.epoch,
+      leading: this.leading,
+      anchored: this.anchored,
+      firstTod: this.firstTod,
+      lastTod: this.lastTimeOfDay,
+      dayOffset: this.dayOffset,
+      lastSec: this.lastSec,
+      lastFracNs: this.lastFracNs,
+      maxAbsNs: this.maxAbsNs,
+      facts:
+        this.log === null
+          ? {
+              comm: [...this.tasks.comm].map(([pid, id]) => [pid, strings.get(id)] as const),
+              tgid: [...this.tasks.tgid],
+              cloning: [...this.tasks.cloning],
+              attached: [...this.attached],
+              defaultPid: this.defaultPid,
+            }
+          : null,
+      ops: this.log?.ops ?? [],
+      versions,
+      firstPid: this.defaultPid,
+      unprefixed: this.unprefixed,
+      pending: [...this.pending].map(([pid, p]) => [pid, p.index, p.name, p.exec] as const),
+      split: this.split ? { line: this.split.lineNo, offset: this.split.offset } : null,
+      outputLines: this.outputLines,
+      firstOutput: this.firstOutput,
+    };
+    return { state, transfer: versions ? [versions.buffer as ArrayBuffer] : [] };
   }
 
   overlong(lineNo: number, offset: number, maxLineBytes: number): void {
@@ -198,7 +284,8 @@ export class StraceReader implements TraceReader, LineSink {
     let shape = parseBody(body);
     const attach = shape && shape.kind === 'syscall' ? embeddedAttach(body) : null;
     if (attach && shape) shape = { kind: 'unfinished', name: (shape as { name: string }).name, argsStart: (shape as { argsStart: number }).argsStart, argsEnd: attach.at };
-    if (!shape && (this.split !== null || this.pending.size > 0) && this.b.length > 0) {
+    // (A range read apart comes after the file's first event.)
+    if (!shape && (this.split !== null || this.pending.size > 0) && (this.b.length > 0 || this.log !== null)) {
       // The traced program's output while one of its calls is in flight.
       this.outputLines++;
       this.firstOutput ??= { line: lineNo, offset };
@@ -207,10 +294,15 @@ export class StraceReader implements TraceReader, LineSink {
     }
     if (!shape) {
       this.b.issue(lineNo, offset, `not a strace line (expected "[PID] [TIME] syscall(args) = ret", "--- SIG... ---" or "+++ ... +++"): ${preview(text.trim())}`);
+      // Or the program's output, if a call started before the range is still in flight.
+      this.log?.ops.push(['other', this.b.issueCount - 1, lineNo, offset]);
       this.lastWasEvent = false;
       return;
     }
-    if (p.pid !== null && this.defaultPid === -1 && !this.attached.has(p.pid)) this.adoptFirstPid(p.pid);
+    if (this.log) {
+      if (p.pid !== null) this.log.prefixed(p.pid);
+      else this.unprefixed = true;
+    } else if (p.pid !== null && this.defaultPid === -1 && !this.attached.has(p.pid)) this.adoptFirstPid(p.pid);
     const pid = p.pid ?? this.defaultPid;
     const tsNs = this.time(p);
     const payloadStart = utf8Length(text, p.bodyStart);
@@ -238,6 +330,7 @@ export class StraceReader implements TraceReader, LineSink {
       case 'unfinished': {
         this.shapes.calls++;
         this.event(pid, shape.name, tsNs, offset, length, payloadStart, lineNo);
+        this.touch(pid);
         this.pending.set(pid, this.openCall(pid, shape.name, body.slice(shape.argsStart, shape.argsEnd)));
         return true;
       }
@@ -245,6 +338,10 @@ export class StraceReader implements TraceReader, LineSink {
         this.shapes.resumed++;
         const open = this.pending.get(pid);
         const rest = body.slice(shape.restStart);
+        if (!open && this.log && !this.touched.has(pid)) {
+          this.resumedBefore(pid, shape.name, shape.unfinishedAgain, rest, lineNo, offset, length);
+          return false;
+        }
         if (open && (open.name === shape.name || shape.name === '????' || shape.name === '')) {
           if (shape.unfinishedAgain) return false;
           this.pending.delete(pid);
@@ -267,6 +364,7 @@ export class StraceReader implements TraceReader, LineSink {
         this.shapes.exits++;
         this.event(pid, shape.killedBy === null ? 'exit' : 'killed', tsNs, offset, length, payloadStart, lineNo);
         this.setResult(b.length - 1, null, shape.status ?? NaN, null);
+        this.touch(pid);
         this.pending.delete(pid);
         return true;
       case 'attach':
@@ -294,7 +392,11 @@ export class StraceReader implements TraceReader, LineSink {
 
   /** A call whose result comes on a later line (the last event): what completing it needs. */
   private openCall(pid: number, name: string, args: string): Pending {
-    if (CLONES.has(name)) this.cloning.set(pid, /CLONE_THREAD/.test(args));
+    if (CLONES.has(name)) {
+      const thread = /CLONE_THREAD/.test(args);
+      if (this.log) this.log.ops.push(['cloning', pid, thread]);
+      else this.tasks.cloning.set(pid, thread);
+    }
     const exec = name === 'execve' || name === 'execveat' ? execPath(name, args) : null;
     return { index: this.b.length - 1, name, exec };
   }
@@ -308,15 +410,56 @@ export class StraceReader implements TraceReader, LineSink {
     this.resumeOffset.set(open.index, offset);
     this.resumeLength.set(open.index, length);
     if (open.exec !== null && r && r.retval === 0) {
-      const id = this.b.strings.intern(basename(open.exec));
-      this.comm.set(pid, id);
-      this.b.cols.comm.set(open.index, id);
+      const name = basename(open.exec);
+      const id = this.b.strings.intern(name);
+      if (this.log) {
+        this.log.ops.push(['exec', pid, name]);
+        this.log.changed(pid);
+        this.log.setEvent(open.index, pid);
+      } else {
+        this.tasks.comm.set(pid, id);
+        this.b.cols.comm.set(open.index, id);
+      }
     }
     if (CLONES.has(open.name) && r) {
-      const thread = this.cloning.get(pid) ?? false;
-      this.cloning.delete(pid);
-      this.afterClone(pid, thread ? 'CLONE_THREAD' : '', r.retval);
+      if (this.log) {
+        this.log.ops.push(['resumedClone', pid, r.retval]);
+        if (r.retval > 0) this.log.changed(r.retval);
+      } else {
+        this.tasks.resumedClone(pid, r.retval);
+      }
     }
+  }
+
+  /**
+   * A range read apart: `<... name resumed>` of a task with no call in flight in the range. Reading
+   * in order completes the call that started before the range (or, when there is none, makes an
+   * event of it: the join then reads the file in order). Logged for the join, with the errno and
+   * the program's stand-in interned where reading in order interns them.
+   */
+  private resumedBefore(pid: number, name: string, again: boolean, rest: string, lineNo: number, offset: number, length: number): void {
+    const log = this.log as TaskLog;
+    const r = again ? null : parseResult(rest);
+    const errno = r?.errno ?? null;
+    const errnoId = errno === null ? this.emptyId : this.b.strings.intern(errno);
+    let stand: string | null = null;
+    if (r && r.retval === 0) {
+      stand = `\u0000exec ${offset}`;
+      this.b.strings.intern(stand);
+    }
+    log.ops.push(['resumed', { pid, name, again, hasResult: r !== null, durNs: r?.durNs ?? null, retval: r?.retval ?? NaN, errno: errnoId, line: lineNo, offset, length, stand }]);
+    if (again) return;
+    // Reading in order: the call is over (or the join reads in order).
+    this.touched.add(pid);
+    log.changed(pid);
+    if (r && r.retval > 0) log.changed(r.retval);
+  }
+
+  /** A call of the task starts or it exits: in a range read apart, any call in flight before it is over. */
+  private touch(pid: number): void {
+    if (!this.log || this.touched.has(pid)) return;
+    this.touched.add(pid);
+    this.log.ops.push(['drop', pid]);
   }
 
   /** The rest of a split call: `) = RET`, ` => {...}) = RET` or ` <unfinished ...>`. */
@@ -326,6 +469,7 @@ export class StraceReader implements TraceReader, LineSink {
     const text = c0 === 0x29 /* ) */ || c0 === 0x20 ? utf8.decode(buf.subarray(s, Math.min(e, s + MAX_PARSED_LINE))) : '';
     if (text.startsWith(' <unfinished ...>')) {
       this.split = null;
+      this.touch(split.pid);
       this.pending.set(split.pid, { index: split.index, name: split.name, exec: split.exec });
       this.lastWasEvent = true;
       return true;
@@ -354,20 +498,21 @@ export class StraceReader implements TraceReader, LineSink {
   private adoptFirstPid(pid: number): void {
     this.defaultPid = pid;
     const b = this.b;
-    const comm = this.comm.get(-1);
-    if (comm !== undefined && !this.comm.has(pid)) this.comm.set(pid, comm);
-    if (!this.tgid.has(pid)) this.tgid.set(pid, pid);
+    const tasks = this.tasks;
+    const comm = tasks.comm.get(-1);
+    if (comm !== undefined && !tasks.comm.has(pid)) tasks.comm.set(pid, comm);
+    if (!tasks.tgid.has(pid)) tasks.tgid.set(pid, pid);
     const open = this.pending.get(-1);
     if (open) {
       this.pending.delete(-1);
       this.pending.set(pid, open);
     }
-    const cloning = this.cloning.get(-1);
+    const cloning = tasks.cloning.get(-1);
     if (cloning !== undefined) {
-      this.cloning.delete(-1);
-      this.cloning.set(pid, cloning);
+      tasks.cloning.delete(-1);
+      tasks.cloning.set(pid, cloning);
     }
-    for (const [k, v] of this.tgid) if (v === -1) this.tgid.set(k, pid);
+    for (const [k, v] of tasks.tgid) if (v === -1) tasks.tgid.set(k, pid);
     // Events of the first task, and of its threads (their thread group is the first task).
     for (const i of this.unknownPidEvents) {
       if (b.cols.pid.get(i) === -1) b.cols.pid.set(i, pid);
@@ -377,7 +522,10 @@ export class StraceReader implements TraceReader, LineSink {
   }
 
   private attach(target: number, attached: boolean, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
-    if (attached) this.attached.add(target);
+    if (attached) {
+      this.attached.add(target);
+      this.log?.ops.push(['attach', target]);
+    }
     this.knowPid(target);
     this.event(target, attached ? 'attach' : 'detach', tsNs, offset, length, payloadStart, lineNo);
     this.setResult(this.b.length - 1, null, NaN, null);
@@ -394,45 +542,52 @@ export class StraceReader implements TraceReader, LineSink {
         fracNs += this.lastFracNs;
         sec += this.lastSec + Math.floor(fracNs / 1e9);
         fracNs %= 1e9;
-      } else if (p.timeOfDay) {
-        this.timeOfDay = true;
-        // -t/-tt print the time of day: a jump back by more than 12 h is midnight passing.
-        if (this.lastTimeOfDay >= 0 && sec + 43200 < this.lastTimeOfDay) this.dayOffset += 86400;
-        this.lastTimeOfDay = sec;
-        sec += this.dayOffset;
+      } else {
+        if (!this.anchored) {
+          this.anchored = true;
+          this.leading = this.b.length;
+        }
+        if (p.timeOfDay) {
+          this.timeOfDay = true;
+          if (this.firstTod < 0) this.firstTod = sec;
+          // -t/-tt print the time of day: a jump back by more than 12 h is midnight passing.
+          if (this.lastTimeOfDay >= 0 && sec + 43200 < this.lastTimeOfDay) this.dayOffset += 86400;
+          this.lastTimeOfDay = sec;
+          sec += this.dayOffset;
+        } else {
+          this.epoch = true;
+        }
       }
       this.lastSec = sec;
       this.lastFracNs = fracNs;
     }
-    return this.b.relativeNs(this.lastSec, this.lastFracNs);
+    // A range read apart, before its first point in time: ns since the range's start (exact below 2^53: 104 days of -r deltas).
+    if (!this.anchored) return relNs(this.lastSec * 1e9 + this.lastFracNs);
+    const ns = this.b.relativeNs(this.lastSec, this.lastFracNs);
+    if (this.log && Math.abs(ns) > this.maxAbsNs) this.maxAbsNs = Math.abs(ns);
+    return ns;
   }
 
+  /** A child's first line often comes before its parent's clone returns (TaskFacts.know). */
   private knowPid(pid: number): void {
-    if (this.tgid.has(pid)) return;
-    // A child's first line often comes before its parent's clone returns: take the parent
-    // with a clone in flight (the latest one).
-    let parent: number | undefined;
-    for (const [p] of this.cloning) parent = p;
-    if (parent !== undefined && parent !== pid) {
-      this.tgid.set(pid, this.cloning.get(parent) ? (this.tgid.get(parent) ?? parent) : pid);
-      const c = this.comm.get(parent);
-      if (c !== undefined) this.comm.set(pid, c);
-    } else {
-      this.tgid.set(pid, pid);
-    }
+    if (this.log) this.log.know(pid);
+    else this.tasks.know(pid);
   }
 
   private event(pid: number, name: string, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
     this.knowPid(pid);
     const b = this.b;
-    const tgid = this.tgid.get(pid) ?? pid;
-    if (tgid !== pid) b.meta.hasTgid = true;
+    const log = this.log;
+    // A range read apart: the join writes comm and tgid from the event's version.
+    const tgid = log ? 0 : (this.tasks.tgid.get(pid) ?? pid);
+    if (tgid !== pid && !log) b.meta.hasTgid = true;
+    log?.pushEvent(pid);
     const r = this.rec;
     r.tsNs = tsNs;
     r.cpu = 0;
     r.pid = pid;
     r.tgid = tgid;
-    r.commId = this.comm.get(pid) ?? this.unknownCommId;
+    r.commId = log ? this.unknownCommId : (this.tasks.comm.get(pid) ?? this.unknownCommId);
     r.eventId = b.strings.intern(name);
     r.flagsId = this.emptyId;
     r.line = lineNo;
@@ -440,7 +595,7 @@ export class StraceReader implements TraceReader, LineSink {
     r.recLength = length;
     r.payloadStart = payloadStart;
     const i = b.push(r);
-    if (tgid === -1 && this.unknownPidEvents.length < 1_000_000) this.unknownPidEvents.push(i);
+    if (tgid === -1 && !log && this.unknownPidEvents.length < 1_000_000) this.unknownPidEvents.push(i);
     this.dur.push(NaN);
     this.ret.push(NaN);
     this.errno.push(this.emptyId);
@@ -461,15 +616,25 @@ export class StraceReader implements TraceReader, LineSink {
     if (retval !== 0) return;
     this.knowPid(pid);
     const path = execPath(name, args);
-    if (path !== null) this.comm.set(pid, this.b.strings.intern(basename(path)));
+    if (path === null) return;
+    const comm = basename(path);
+    const id = this.b.strings.intern(comm);
+    if (this.log) {
+      this.log.ops.push(['exec', pid, comm]);
+      this.log.changed(pid);
+    } else {
+      this.tasks.comm.set(pid, id);
+    }
   }
 
   private afterClone(pid: number, args: string, retval: number): void {
-    this.cloning.delete(pid);
-    if (!(retval > 0) || this.tgid.has(retval)) return;
-    this.tgid.set(retval, /CLONE_THREAD/.test(args) ? (this.tgid.get(pid) ?? pid) : retval);
-    const c = this.comm.get(pid);
-    if (c !== undefined) this.comm.set(retval, c);
+    const thread = /CLONE_THREAD/.test(args);
+    if (this.log) {
+      this.log.ops.push(['cloned', pid, thread, retval]);
+      if (retval > 0) this.log.changed(retval);
+    } else {
+      this.tasks.cloned(pid, thread, retval);
+    }
   }
 }
 
@@ -501,8 +666,15 @@ function ownOutput(args: string): string {
   return '';
 }
 
+/** timeSource of strace output: 'none' without any time, a wall clock for -t/-tt. */
+export function straceTimeSource(timed: boolean, timeOfDay: boolean, length: number, otherwise: TimeSource): TimeSource {
+  if (!timed && length > 0) return 'none';
+  // -t/-tt times are a wall clock: shown as strace wrote them (HH:MM:SS.uuuuuu), not as seconds.
+  return timeOfDay ? 'time-of-day' : otherwise;
+}
+
 /** The kernel's comm: the file name, at most 15 bytes (TASK_COMM_LEN - 1). */
-function basename(path: string): string {
+export function basename(path: string): string {
   const slash = path.lastIndexOf('/');
   return path.slice(slash + 1).slice(0, 15);
 }
