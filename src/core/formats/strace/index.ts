@@ -2,6 +2,7 @@
 import type { FormatSpec } from '../registry';
 import { StraceReader, sniffStrace } from './reader';
 import { decodeStraceEvent } from './payload';
+import { straceRanges } from './ranges';
 
 export const STRACE: FormatSpec = {
   id: 'strace',
@@ -9,4 +10,5 @@ export const STRACE: FormatSpec = {
   sniff: (head) => sniffStrace(head),
   createReader: () => new StraceReader(),
   decode: decodeStraceEvent,
+  ranges: straceRanges,
 };

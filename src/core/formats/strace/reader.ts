@@ -80,8 +80,8 @@ interface Split extends Pending {
   offset: number;
 }
 
-const SUMMARY_HEAD = /^% time\s+seconds\s+usecs\/call\s+calls\s+errors\s+syscall\s*$/;
-const SUMMARY_ROW = /^\s*(?:-+(?:\s+-+)*|\d+\.\d+\s+\d+\.\d+\s+\d+\s+\d+(?:\s+\d+)?\s+\S+)\s*$/;
+export const SUMMARY_HEAD = /^% time\s+seconds\s+usecs\/call\s+calls\s+errors\s+syscall\s*$/;
+export const SUMMARY_ROW = /^\s*(?:-+(?:\s+-+)*|\d+\.\d+\s+\d+\.\d+\s+\d+\s+\d+(?:\s+\d+)?\s+\S+)\s*$/;
 
 export class StraceReader implements RangeReader, LineSink {
   private readonly b = new TraceBuilder('strace');
@@ -172,6 +172,11 @@ export class StraceReader implements RangeReader, LineSink {
 
   endRange(): void {
     this.rangeOnly = true;
+  }
+
+  /** The first task's pid once a line with a pid column named it (lines without one are its); -1 before. */
+  get firstTaskPid(): number {
+    return this.defaultPid;
   }
 
   push(chunk: Uint8Array): void {
