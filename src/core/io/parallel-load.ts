@@ -53,6 +53,11 @@ export interface ParallelOptions {
    * (tests of the split and merge without a worker's start-up per file).
    */
   rangeRunner?: 'worker' | 'same-thread';
+  /**
+   * Tests: byte offsets to cut at (each moved on to the first line at or after it where a range
+   * may start) instead of the shares of the file; one range more than cuts.
+   */
+  cutAt?: readonly number[];
   /** Told how the file is read: the ranges' start offsets, or why it is read in order. */
   onPlan?: (plan: ReadPlan) => void;
 }
@@ -110,7 +115,7 @@ export async function startParallelRead(
   };
   const jobs = parseJobs(opts.jobs);
   const rangeBytes = Math.max(1, opts.rangeBytes ?? DEFAULT_RANGE_BYTES);
-  const k = Math.min(jobs, Math.ceil(size / rangeBytes));
+  const k = opts.cutAt ? opts.cutAt.length + 1 : Math.min(jobs, Math.ceil(size / rangeBytes));
   if (jobs < 2) return inOrder('one job');
   if (k < 2) return inOrder(`smaller than two ranges of ${rangeBytes} bytes`);
   const support = formatSpec(format).ranges;
@@ -119,7 +124,7 @@ export async function startParallelRead(
   if (nl < 0) return inOrder('no whole line in the head');
   const plan = support.plan(head.subarray(0, nl + 1), opts.readerOptions ?? {});
   if (!plan.ok) return inOrder(plan.reason);
-  const starts = await cutRanges(fh, size, k, plan.minStart, (line, previousBlank) => support.canStartAt(line, previousBlank, plan.seed));
+  const starts = await cutRanges(fh, size, k, plan.minStart, (line, previousBlank) => support.canStartAt(line, previousBlank, plan.seed), opts.cutAt);
   if (starts.length < 2) return inOrder('no line to start a second range at');
   opts.onPlan?.({ starts });
   return new ParallelRead(path, size, starts, format, plan.seed, support, budget, what, opts);
@@ -131,12 +136,12 @@ export async function startParallelRead(
  * format lets a range begin; cuts that find none within CUT_SCAN_BYTES, or land on an earlier
  * cut, are dropped.
  */
-export async function cutRanges(fh: FileHandle, size: number, k: number, minStart: number, canStartAt: CanStartAt): Promise<number[]> {
+export async function cutRanges(fh: FileHandle, size: number, k: number, minStart: number, canStartAt: CanStartAt, cutAt?: readonly number[]): Promise<number[]> {
   const starts = [0];
   const buf = new Uint8Array(CUT_WINDOW_BYTES);
   for (let i = 1; i < k; i++) {
     const share = (FIRST_RANGE_SHARE + (i - 1)) / (FIRST_RANGE_SHARE + (k - 1));
-    const target = Math.max(minStart, Math.floor(share * size), (starts.at(-1) as number) + 1);
+    const target = Math.max(minStart, cutAt ? (cutAt[i - 1] as number) : Math.floor(share * size), (starts.at(-1) as number) + 1);
     const at = await lineStartFrom(fh, buf, target, size, canStartAt);
     if (at !== null && at < size && at > (starts.at(-1) as number)) starts.push(at);
   }

@@ -33,7 +33,6 @@
  * logs what it cannot know (boundary.ts) and the join completes it in file order.
  */
 import { LineSplitter, type LineSink } from '../line-splitter';
-import type { TraceReader } from '../reader';
 import { NUL } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
 import { relNs, type RelNs } from '../../trace/time';
