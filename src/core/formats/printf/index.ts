@@ -3,6 +3,7 @@ import type { FormatSpec } from '../registry';
 import { isHtmlPage } from '../ftrace/systrace-html';
 import { PrintfReader, sniffPrintf } from './reader';
 import { decodePrintfEvent } from './payload';
+import { printfRanges } from './ranges';
 
 // Last in detection order: any text with key=value lines (or lines of the user's pattern) passes.
 export const PRINTF: FormatSpec = {
@@ -12,4 +13,5 @@ export const PRINTF: FormatSpec = {
   sniff: (head, _size, options) => (isHtmlPage(head) ? 'an HTML page, not printf output' : sniffPrintf(head, options.printf)),
   createReader: (options) => new PrintfReader(options.printf),
   decode: decodePrintfEvent,
+  ranges: printfRanges,
 };

@@ -15,12 +15,18 @@
  * key=value pair are reported as issues and skipped (banners, histograms, map dumps).
  * A user pattern (options.ts, from `.vscode/kernel-trace.json`) is tried first on each
  * line; lines it does not match are read in the default shape.
+ *
+ * Lines stand on their own but for times: a line without one takes the previous line's, and a
+ * time of day jumping back passes midnight. A byte range after the file's head may be read
+ * apart (`range`, ranges.ts): its events before its first time, and the midnights passed
+ * before it, are completed by the join.
  */
 import { LineSplitter, type LineSink } from '../line-splitter';
-import type { TraceReader } from '../reader';
+import type { RangeBoundary, RangeReader, RangeStart } from '../range';
 import { NUL } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
 import { TraceBuilder, newEventRecord, type TimeSource, type Trace } from '../../trace/trace';
+import { relNs } from '../../trace/time';
 import { compilePattern, type PrintfOptions } from './options';
 import { parseKeyValueLine, parsePatternLine, type TsUnit } from './lines';
 import { rememberPattern } from './payload';
@@ -30,7 +36,32 @@ import type { UserRegex } from '../../config/user-regex';
 const utf8 = new TextDecoder('utf-8');
 const MAX_PARSED_LINE = 64 * 1024;
 
-export class PrintfReader implements TraceReader, LineSink {
+/** A range's times, for the join (ranges.ts). */
+export interface PrintfBoundary {
+  readonly apart: boolean;
+  readonly timed: boolean;
+  /** Events before the range's first time (they take the time before the range). */
+  readonly leading: number;
+  readonly anchored: boolean;
+  /** Times of day (< 1 day) met, and other times. */
+  readonly timeOfDay: boolean;
+  readonly otherTimes: boolean;
+  /** First and last time of day (seconds), -1 when none; midnights passed within the range (seconds). */
+  readonly firstDaySec: number;
+  readonly lastDaySec: number;
+  readonly dayOffset: number;
+  readonly lastSec: number;
+  readonly lastFracNs: number;
+  /** Largest |tsNs| of the events after `leading`. */
+  readonly maxAbsNs: number;
+}
+
+export interface PrintfReaderOptions extends PrintfOptions {
+  /** A byte range after the file's first event, read apart (ranges.ts). */
+  range?: RangeStart;
+}
+
+export class PrintfReader implements RangeReader, LineSink {
   private readonly b = new TraceBuilder('printf');
   /** The one record refilled for every event (TraceBuilder.push copies it). */
   private readonly rec = newEventRecord();
@@ -49,21 +80,59 @@ export class PrintfReader implements TraceReader, LineSink {
   private lastDaySec = -1;
   /** Whether any line had a time; without, timeSource is 'none'. */
   private timed = false;
+  /** A range read apart: whether a time was met yet (the events before it are `leading`). */
+  private readonly apart: boolean;
+  private anchored = true;
+  private leading = 0;
+  private timeOfDay = false;
+  private otherTimes = false;
+  private firstDaySec = -1;
+  private maxAbsNs = 0;
+  /** A range read apart with times of day and other times: which of its events pass midnight is not one rule. */
+  inOrderOnly: string | null = null;
   /** Non-blank lines that were not events (for the sniffer). */
   skipped = 0;
 
-  constructor(opts: PrintfOptions = {}) {
-    this.splitter = new LineSplitter(this, opts.maxLineBytes);
+  constructor(opts: PrintfReaderOptions = {}) {
+    this.splitter = new LineSplitter(this, opts.maxLineBytes, opts.range?.offset);
     this.unit = opts.tsUnit ?? 'ns';
     this.emptyId = this.b.strings.intern('');
     this.defaultEventId = this.b.strings.intern('printf');
+    this.apart = opts.range !== undefined;
+    if (opts.range) {
+      this.b.seedOrigin(opts.range.seed.originNs);
+      this.anchored = false;
+    }
     const re = compilePattern(opts);
     if (typeof re === 'string') {
-      this.b.issue(1, 0, `${re}; reading key=value lines instead`);
+      // Said once, on the file's first line (not by a range read apart).
+      if (!this.apart) this.b.issue(1, 0, `${re}; reading key=value lines instead`);
       this.pattern = null;
     } else {
       this.pattern = re;
     }
+  }
+
+  get linesSeen(): number {
+    return this.splitter.linesSeen;
+  }
+
+  boundary(): RangeBoundary {
+    const state: PrintfBoundary = {
+      apart: this.apart,
+      timed: this.timed,
+      leading: this.anchored ? this.leading : this.b.length,
+      anchored: this.anchored,
+      timeOfDay: this.timeOfDay,
+      otherTimes: this.otherTimes,
+      firstDaySec: this.firstDaySec,
+      lastDaySec: this.lastDaySec,
+      dayOffset: this.dayOffset,
+      lastSec: this.lastSec,
+      lastFracNs: this.lastFracNs,
+      maxAbsNs: this.maxAbsNs,
+    };
+    return { state, transfer: [] };
   }
 
   push(chunk: Uint8Array): void {
@@ -86,7 +155,7 @@ export class PrintfReader implements TraceReader, LineSink {
   }
 
   private timeSource(): TimeSource {
-    return !this.timed && this.b.length > 0 ? 'none' : this.b.meta.timeSource;
+    return printfTimeSource(this.timed, this.b.length, this.b.meta.timeSource);
   }
 
   private remember(t: Trace): Trace {
@@ -118,18 +187,32 @@ export class PrintfReader implements TraceReader, LineSink {
     }
     if (p.sec !== null) {
       this.timed = true;
+      if (!this.anchored) {
+        this.anchored = true;
+        this.leading = this.b.length;
+      }
       let sec = p.sec;
       // A time of day (< 1 day) jumping back by more than 12 h is midnight passing.
       if (sec < 86400) {
+        this.timeOfDay = true;
+        if (this.firstDaySec < 0) this.firstDaySec = sec;
         if (this.lastDaySec >= 0 && sec + 43200 < this.lastDaySec) this.dayOffset += 86400;
         this.lastDaySec = sec;
         sec += this.dayOffset;
+      } else {
+        this.otherTimes = true;
       }
+      if (this.apart && this.timeOfDay && this.otherTimes) this.inOrderOnly ??= `times of day and other times in one range (line ${lineNo} of the range): which pass midnight is read in order`;
       this.lastSec = sec;
       this.lastFracNs = p.fracNs;
     }
     const b = this.b;
-    const tsNs = b.relativeNs(this.lastSec, this.lastFracNs);
+    // A range read apart, before its first time: the join gives these events the time before the range.
+    let tsNs = relNs(0);
+    if (this.anchored) {
+      tsNs = b.relativeNs(this.lastSec, this.lastFracNs);
+      if (this.apart && Math.abs(tsNs) > this.maxAbsNs) this.maxAbsNs = Math.abs(tsNs);
+    }
     const commId = p.comm === null ? this.emptyId : b.strings.intern(p.comm);
     const eventId = p.event === null ? this.defaultEventId : b.strings.intern(p.event);
     const r = this.rec;
@@ -146,6 +229,11 @@ export class PrintfReader implements TraceReader, LineSink {
     r.payloadStart = utf8Length(text, p.payloadStart);
     b.push(r);
   }
+}
+
+/** timeSource of printf output: 'none' when no line had a time. */
+export function printfTimeSource(timed: boolean, length: number, otherwise: TimeSource): TimeSource {
+  return !timed && length > 0 ? 'none' : otherwise;
 }
 
 /**
