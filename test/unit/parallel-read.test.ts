@@ -494,6 +494,20 @@ test('worker threads: the same trace, column buffers moved from the workers', as
   }
 });
 
+test('worker threads, strace and printf: the boundary states move from the workers, the same trace', async () => {
+  const picks = fixtures.filter((p) => /ping-f-tt-T-y\.strace$|ospf-hello-raw\.strace$|bpftrace-net-kv\.txt$/.test(p));
+  assert.equal(picks.length, 3);
+  for (const path of picks) {
+    const want = (await load(path, { jobs: 1 })).trace as Trace;
+    const got = await load(path, { jobs: 3, rangeBytes: 1 });
+    assert.ok(got.plan && 'starts' in got.plan && got.plan.starts.length === 3 && got.redone === null, JSON.stringify([got.plan, got.redone]));
+    const trace = got.trace as Trace;
+    assert.deepEqual(fullDump(trace), fullDump(want), path);
+    // Decoded as reading in order decodes (strace joins a resumed call's halves from the file's bytes).
+    for (let i = 0; i < want.length; i++) assert.deepEqual(eventJson(trace, i), eventJson(want, i), `${path} event ${i}`);
+  }
+});
+
 test('a worker that fails becomes an issue naming its byte range, and reading stops there', async () => {
   const path = join(dir, 'vanishing.trace');
   const moved = join(dir, 'vanishing-moved.trace');
