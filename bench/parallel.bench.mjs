@@ -9,16 +9,26 @@
 // Each ktl run's threads are sampled for their CPU seconds: the busiest thread's is what the
 // wall time would approach on two free cores (the machine is shared: see runSampled).
 //
-// Env: BENCH_BYTES (default 1 GiB), BENCH_RUNS (default 3), BENCH_FILE (default
-// bench/data/parallel.trace), BENCH_JOBS (default "1,2").
+// BENCH_FORMAT=strace: the same on a 1 GiB strace file (`-f -o -tt -T -y`, many short-lived
+// processes with unfinished/resumed calls) built from the real strace fixtures
+// (bench/make-big-strace.mjs); its ranges are joined by a sequential pass (formats/strace/ranges.ts).
+//
+// Env: BENCH_FORMAT (ftrace or strace, default ftrace), BENCH_BYTES (default 1 GiB), BENCH_RUNS
+// (default 3), BENCH_FILE (default bench/data/parallel.trace or .strace), BENCH_JOBS (default "1,2").
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 
+const FORMATS = {
+  ftrace: { maker: 'bench/make-big-trace.mjs', file: 'bench/data/parallel.trace', label: 'ftrace text' },
+  strace: { maker: 'bench/make-big-strace.mjs', file: 'bench/data/parallel.strace', label: 'strace' },
+};
+const FORMAT = FORMATS[process.env.BENCH_FORMAT ?? 'ftrace'];
+if (!FORMAT) throw new Error(`BENCH_FORMAT must be one of ${Object.keys(FORMATS).join(', ')}`);
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const FILE = process.env.BENCH_FILE ?? 'bench/data/parallel.trace';
+const FILE = process.env.BENCH_FILE ?? FORMAT.file;
 const JOBS = (process.env.BENCH_JOBS ?? '1,2').split(',').map(Number);
 
 function run(cmd, args, env = {}) {
@@ -69,7 +79,7 @@ const built = !existsSync(FILE) || statSync(FILE).size < BYTES;
 if (built) {
   mkdirSync(dirname(FILE), { recursive: true });
   console.log(`building ${FILE} (${BYTES} bytes) from the real fixtures ...`);
-  run('node', ['bench/make-big-trace.mjs', FILE, String(BYTES)]);
+  run('node', [FORMAT.maker, FILE, String(BYTES)]);
 }
 try {
   const size = statSync(FILE).size;
@@ -126,7 +136,7 @@ try {
   console.log(JSON.stringify(result, null, 2));
   for (const [j, r] of Object.entries(result.jobs)) {
     console.log(
-      `ftrace text ${(size / 1048576).toFixed(0)} MiB, ${j} job${j === '1' ? '' : 's'}: ktl stats ${r.sec.toFixed(2)} s = ${r.ratioToWc.toFixed(1)}x wc -l (${wcSec.toFixed(2)} s); ` +
+      `${FORMAT.label} ${(size / 1048576).toFixed(0)} MiB, ${j} job${j === '1' ? '' : 's'}: ktl stats ${r.sec.toFixed(2)} s = ${r.ratioToWc.toFixed(1)}x wc -l (${wcSec.toFixed(2)} s); ` +
         `CPU ${r.cpuSec.toFixed(2)} s, busiest thread ${r.busiestThreadCpuSec.toFixed(2)} s = ${r.busiestThreadRatioToWc.toFixed(1)}x wc -l, next ${r.secondThreadCpuSec.toFixed(2)} s; ` +
         `peak RSS ${r.peakRssMiB.toFixed(0)} MiB = ${r.rssPerFileByte.toFixed(2)}x the file`,
     );
