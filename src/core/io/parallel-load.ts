@@ -34,7 +34,7 @@ export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
  * then does what its caller does with the trace (`ktl stats` counted 0.6 s of 4.8 s on 1 GiB),
  * while a worker only starts up (0.1 s). Measured by bench/parallel.bench.mjs (busiest thread).
  */
-const FIRST_RANGE_SHARE = 0.85;
+const FIRST_RANGE_SHARE = 1.0;
 
 /** Bytes scanned past a tentative cut for a line a range may start at before giving that cut up. */
 const CUT_SCAN_BYTES = 8 << 20;

@@ -11,6 +11,7 @@ import type { RangeSeed } from '../formats/range';
 import { formatSpec } from '../formats/registry';
 import { MemoryBudget, withMemoryBudget } from '../trace/memory-budget';
 import { tracePart, type TracePart } from '../trace/trace-part';
+import './node-byte-search';
 
 /** Read size, as the calling thread reads (file-source.ts). */
 const CHUNK_BYTES = 1 << 20;
