@@ -28,7 +28,7 @@ import { TimelineLegend } from './timeline-legend';
 import { RangePanel } from './range-panel';
 import { isRangeStats } from './timeline-data';
 import { el, setText, setTitle, setTitleLines } from './dom';
-import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel, trackName } from './format';
+import { formatCount, formatDuration, formatSeconds, eventPlace, formatTask, positionLabel, trackName } from './format';
 import { isEventRow } from './sanitize';
 import { isCountList, isTimelineData } from './timeline-data';
 import { TimeScale } from './timeline-scale';
@@ -743,7 +743,7 @@ export class TimelineView {
     const name = el('span', `ktl-ev-c${colourOf(row.event)} ktl-tl-ev`, row.event);
     const where = positionLabel(this.summary?.lineKind ?? 'line', row.line);
     this.details.replaceChildren(
-      el('span', 'ktl-muted', `${formatSeconds(row.tsNs - first, 9)} s · CPU ${row.cpu} · ${where ? `${where} · ` : ''}`),
+      el('span', 'ktl-muted', [formatSeconds(row.tsNs - first, 9) + ' s', eventPlace(this.summary, row.cpu), where].filter((x) => x !== null).join(' · ') + ' · '),
       el('span', '', `${formatTask(row.comm, row.pid)} `),
       name,
       el('span', 'ktl-tl-text', ` ${row.text}`),

@@ -37,7 +37,7 @@ function eventDump(t: Trace, i: number): unknown {
 
 /** The summary's counts. */
 function counts(s: TraceSummary): unknown {
-  const byName = (a: { name: string; count: number }[]) => Object.fromEntries(a.map((x) => [x.name, x.count]));
+  const byName = (a: readonly { name: string; count: number }[]) => Object.fromEntries(a.map((x) => [x.name, x.count]));
   const tasks = Object.fromEntries(s.tasks.map((x) => [`${x.comm}/${x.pid}`, x.count]));
   return { events: s.events, first: s.firstTsNs, duration: s.durationNs, byEvent: byName(s.eventCounts), byCpu: byName(s.cpuCounts), tasks };
 }
