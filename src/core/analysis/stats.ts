@@ -35,6 +35,9 @@ export function computeStats(trace: Trace): TraceStats {
 
 type TaskCount = { comm: number; pid: number; count: number };
 
+/** Slots of the per-pass cache of task counters (a power of two, minus one). */
+const TASK_CACHE_MASK = 255;
+
 /**
  * Counts of events [0, counted) of a trace, by event name, CPU and task, and their time span.
  * `count` goes on to a later index of the same trace or of a longer snapshot of it (events
@@ -83,8 +86,10 @@ export class StatsCounter {
     let byEvent = this.byEvent;
     let byCpu = this.byCpu;
     const byTask = this.byTask;
-    let lastKey = -1;
+    let lastComm = -1;
+    let lastPid = -2;
     let lastTask: TaskCount | undefined;
+    const recent: (TaskCount | undefined)[] = new Array<TaskCount | undefined>(TASK_CACHE_MASK + 1).fill(undefined);
     let first = this.first;
     let last = this.last;
     for (let b = Math.floor(this.counted / BLOCK_SIZE); b * BLOCK_SIZE < to; b++) {
@@ -104,14 +109,22 @@ export class StatsCounter {
         (byCpu[cpu] as number)++;
         const comm = commB[k] as number;
         const pid = pidB[k] as number;
-        const key = comm * 8388608 + pid + 1;
-        // Consecutive events mostly come from one task: skip the map for runs.
-        if (key !== lastKey) {
-          lastKey = key;
-          lastTask = byTask.get(key);
-          if (!lastTask) {
-            lastTask = { comm, pid, count: 0 };
-            byTask.set(key, lastTask);
+        // The task's counter: the last one (runs of one task), else a small cache by comm and
+        // pid (tasks interleave on several CPUs), else the map.
+        if (comm !== lastComm || pid !== lastPid) {
+          lastComm = comm;
+          lastPid = pid;
+          const slot = (comm * 31 + pid) & TASK_CACHE_MASK;
+          const cached = recent[slot];
+          if (cached !== undefined && cached.comm === comm && cached.pid === pid) lastTask = cached;
+          else {
+            const key = comm * 8388608 + pid + 1;
+            lastTask = byTask.get(key);
+            if (!lastTask) {
+              lastTask = { comm, pid, count: 0 };
+              byTask.set(key, lastTask);
+            }
+            recent[slot] = lastTask;
           }
         }
         (lastTask as TaskCount).count++;
