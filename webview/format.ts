@@ -113,6 +113,15 @@ export function positionLabel(kind: 'line' | 'packet' | 'none', line: number): s
   return `${kind} ${line}`;
 }
 
+/**
+ * Where an event happened, for a details line: a capture's interface (`veth-a`), `CPU n`, or
+ * null for a trace without CPUs (strace: every call is "CPU 0"; its task says where).
+ */
+export function eventPlace(s: { readonly taskTracks?: readonly unknown[]; readonly interfaces?: readonly { readonly index: number; readonly name: string }[] } | null, cpu: number): string | null {
+  if (s?.taskTracks) return null;
+  return s ? trackName(s, cpu) : `CPU ${cpu}`;
+}
+
 /** A track's label: a capture's interface name (`veth-a`), else `CPU n`. */
 export function trackName(s: { readonly interfaces?: readonly { readonly index: number; readonly name: string }[] }, cpu: number): string {
   return s.interfaces?.find((i) => i.index === cpu)?.name ?? `CPU ${cpu}`;

@@ -28,7 +28,7 @@ import { TimelineLegend } from './timeline-legend';
 import { RangePanel } from './range-panel';
 import { isRangeStats } from './timeline-data';
 import { el, setText, setTitle, setTitleLines } from './dom';
-import { formatCount, formatDuration, formatSeconds, formatTask, positionLabel, trackName } from './format';
+import { formatCount, formatDuration, formatSeconds, eventPlace, formatTask, positionLabel, trackName } from './format';
 import { isEventRow } from './sanitize';
 import { isCountList, isTimelineData } from './timeline-data';
 import { TimeScale } from './timeline-scale';
@@ -215,7 +215,7 @@ export class TimelineView {
     this.element.append(bar, this.legend.element, this.captureBar.element, body, grip, this.details, this.rangePanel.element);
     window.addEventListener('resize', () => {
       // Following the editor's height (not dragged): lay out again only when the tracks change size.
-      if (this.areaPx === null && this.summary && this.tracksHeightChanged()) this.layoutTracks(true);
+      if (this.areaPx === null && this.summary && this.tracksHeightChanged()) this.layoutTracks();
     });
     this.showHint();
 
@@ -288,10 +288,11 @@ export class TimelineView {
   }
 
   /**
-   * One track per CPU (strace: per task), then one per interface of an attached capture.
-   * `keepData`: the same tracks at another height (the data still holds; no flash while dragging).
+   * One track per CPU (strace: per task), then one per interface of an attached capture. When
+   * they are the tracks there were (another height, a longer snapshot), the data stays: no flash
+   * while dragging, no blank tracks while the next reply is computed.
    */
-  private layoutTracks(keepData = false): void {
+  private layoutTracks(): void {
     const s = this.summary;
     if (!s) return;
     const base = s.taskTracks
@@ -302,6 +303,9 @@ export class TimelineView {
     const area = this.areaPx ?? defaultAreaPx(window.innerHeight, all.length);
     const trackPx = trackPxFor(area, all.length);
     this.trackPx = trackPx;
+    // The same tracks: the last reply stays drawn, at its times, until the new one arrives (the
+    // whole-trace index of a 1 GiB trace takes seconds to build; the tracks were blank meanwhile).
+    const sameTracks = this.tracks.length === all.length && all.every((x, k) => sameTrack(x.id, (this.tracks[k] as Placed).track.id));
     this.tracks = all.map((x, k) => ({ track: new EventTrack(x.id), top: k * trackPx + TRACK_GAP_PX / 2 }));
     // Lost events and late buffers are the CPU's: drawn on its track.
     for (const p of this.tracks) if (p.track.id.kind === 'cpu') p.track.gaps = (s.gaps ?? []).filter((g) => g.cpu === p.track.id.id);
@@ -320,14 +324,14 @@ export class TimelineView {
     this.plot.style.height = `${AXIS_PX + RULER_PX + this.tracksPx}px`;
     // Taller than the area (many tracks): the body scrolls them under the axis; else it fits them.
     this.body.style.height = this.bodyHeight(area);
-    this.setData(keepData ? this.data : null);
+    this.setData(sameTracks ? this.data : null);
     this.layout();
   }
 
   /** Sets the tracks area's height (the grip's drag); returns the height set, CSS px. */
   private setAreaPx(px: number): number {
     this.areaPx = clampAreaPx(px, window.innerHeight);
-    this.layoutTracks(true);
+    this.layoutTracks();
     return this.areaPx;
   }
 
@@ -743,7 +747,7 @@ export class TimelineView {
     const name = el('span', `ktl-ev-c${colourOf(row.event)} ktl-tl-ev`, row.event);
     const where = positionLabel(this.summary?.lineKind ?? 'line', row.line);
     this.details.replaceChildren(
-      el('span', 'ktl-muted', `${formatSeconds(row.tsNs - first, 9)} s · CPU ${row.cpu} · ${where ? `${where} · ` : ''}`),
+      el('span', 'ktl-muted', [formatSeconds(row.tsNs - first, 9) + ' s', eventPlace(this.summary, row.cpu), where].filter((x) => x !== null).join(' · ') + ' · '),
       el('span', '', `${formatTask(row.comm, row.pid)} `),
       name,
       el('span', 'ktl-tl-text', ` ${row.text}`),

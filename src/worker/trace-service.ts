@@ -6,7 +6,7 @@
  * caches are of one trace, and go with it.
  */
 import type { EventFilter, EventRow, RowSort, TraceSummary } from '../protocol/messages';
-import { computeStats } from '../core/analysis/stats';
+import { StatsCounter, type TraceStats } from '../core/analysis/stats';
 import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 import { eventText } from '../core/formats/decode';
@@ -31,6 +31,11 @@ const FILTER_CACHE = 4;
 export class TraceService {
   private readonly filterCache = new Map<string, Uint32Array>();
   private readonly sortCache = new Map<string, Uint32Array>();
+  /**
+   * The settled events' counts, carried from snapshot to snapshot: each summary counts only what
+   * was read since the last (a snapshot's unsettled tail is counted on a copy).
+   */
+  private counter: StatsCounter | null = null;
 
   constructor(private trace: Trace) {}
 
@@ -56,7 +61,7 @@ export class TraceService {
   /** `totalBytes`: the file's size, for the `reading` note of a snapshot's summary. */
   summary(fileName: string, totalBytes = 0): TraceSummary {
     const t = this.trace;
-    const s = computeStats(t);
+    const s = this.stats();
     return {
       ...(t.partial ? { reading: { bytesRead: t.bytesRead, totalBytes: Math.max(totalBytes, t.bytesRead) } } : {}),
       fileName,
@@ -81,6 +86,18 @@ export class TraceService {
       ...interfaceNames(t),
       ...(timelineTracksByTask(t) ? { taskTracks: taskTracks(s.tasks) } : {}),
     };
+  }
+
+  /** The trace's statistics, counting on from the last summary's where the trace continues it. */
+  private stats(): TraceStats {
+    const t = this.trace;
+    if (!this.counter?.continues(t)) this.counter = new StatsCounter(t.strings);
+    const settled = t.partial ? Math.min(t.partial.settled, t.length) : t.length;
+    this.counter.count(t, settled);
+    if (settled === t.length) return this.counter.stats(t);
+    const withTail = this.counter.clone();
+    withTail.count(t, t.length);
+    return withTail.stats(t);
   }
 
   rows(start: number, count: number, filter: EventFilter, sort?: RowSort): { total: number; rows: EventRow[] } {

@@ -61,3 +61,21 @@ test('interning from bytes and from strings agrees, and invalid UTF-8 keeps one 
   assert.equal(t.find('sched_switch'), a);
   assert.equal(t.find('nope'), -1);
 });
+
+test('names chosen to share the recent-name cache slot keep their own ids and cost the keyed table no more', () => {
+  // The cache's index is the length and the first, middle and last bytes: `k???m???z` all share
+  // one slot, so every lookup misses the cache and the keyed table must answer each one right.
+  const names = Array.from({ length: 5000 }, (_, i) => {
+    const a = i.toString(36).padStart(6, '0');
+    return `k${a.slice(0, 3)}m${a.slice(3)}z`;
+  });
+  assert.equal(new Set(names.map((n) => `${n.length}${n[0]}${n[n.length >>> 1]}${n.at(-1)}`)).size, 1);
+  const perCall = probesPerCall(names);
+  assert.ok(perCall < 4, `${perCall.toFixed(1)} probes per call`);
+  // Alternating two such names: each lookup evicts the other from the slot; ids stay right.
+  const t = new StringTable();
+  const [x, y] = [encode(names[1] as string), encode(names[2] as string)];
+  const ids = [t.internBytes(x, 0, x.length), t.internBytes(y, 0, y.length)];
+  for (let k = 0; k < 10; k++) assert.deepEqual([t.internBytes(x, 0, x.length), t.internBytes(y, 0, y.length)], ids);
+  assert.notEqual(ids[0], ids[1]);
+});

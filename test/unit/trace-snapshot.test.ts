@@ -9,6 +9,7 @@ import { createReader } from '../../src/core/formats/detect';
 import { eventJson } from '../../src/core/formats/decode';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import type { FormatId, Trace } from '../../src/core/trace/trace';
+import type { TraceSummary } from '../../src/protocol/messages';
 import { canonicalDump } from '../helpers/dump';
 import { readFormat } from '../helpers/text-formats';
 import { eventMatcher } from '../../src/core/analysis/event-filter';
@@ -34,6 +35,32 @@ function eventDump(t: Trace, i: number): unknown {
   return { ...eventJson(t, i), flags: t.flags(i), text: t.payloadText(i) };
 }
 
+/** The summary's counts. */
+function counts(s: TraceSummary): unknown {
+  const byName = (a: readonly { name: string; count: number }[]) => Object.fromEntries(a.map((x) => [x.name, x.count]));
+  const tasks = Object.fromEntries(s.tasks.map((x) => [`${x.comm}/${x.pid}`, x.count]));
+  return { events: s.events, first: s.firstTsNs, duration: s.durationNs, byEvent: byName(s.eventCounts), byCpu: byName(s.cpuCounts), tasks };
+}
+
+/** The same counts, event by event through the trace's accessors: what the summary must say of every event. */
+function naiveCounts(t: Trace): unknown {
+  const inc = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+  const byEvent: Record<string, number> = {};
+  const byCpu: Record<string, number> = {};
+  const tasks: Record<string, number> = {};
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = 0; i < t.length; i++) {
+    inc(byEvent, t.event(i));
+    inc(byCpu, String(t.cpu(i)));
+    inc(tasks, `${t.comm(i)}/${t.pid(i)}`);
+    first = Math.min(first, t.tsNs(i));
+    last = Math.max(last, t.tsNs(i));
+  }
+  if (t.length === 0) first = last = 0;
+  return { events: t.length, first, duration: last - first, byEvent, byCpu, tasks };
+}
+
 /** Chunk sizes that do not divide lines evenly. */
 const CHUNKS = [997, 8191];
 
@@ -44,6 +71,8 @@ for (const { format, file } of LINE_FORMATS) {
     for (const chunk of CHUNKS) {
       const reader = createReader(format);
       const seen: { trace: Trace; length: number; issues: string; settled: unknown[] }[] = [];
+      // The summary's counts carried from snapshot to snapshot (worker/trace-service.ts).
+      let service: TraceService | null = null;
       for (let pos = 0; pos < bytes.length; pos += chunk) {
         const end = Math.min(bytes.length, pos + chunk);
         reader.push(bytes.slice(pos, end));
@@ -64,8 +93,13 @@ for (const { format, file } of LINE_FORMATS) {
         assert.deepEqual(snap.issues, prefix.issues.slice(0, snap.issues.length), `chunk ${chunk}, byte ${end}: issues`);
         assert.deepEqual([snap.lost, snap.bufferStarts], [prefix.lost, prefix.bufferStarts], `chunk ${chunk}, byte ${end}: gaps`);
         seen.push({ trace: snap, length: snap.length, issues: JSON.stringify(snap.issues), settled: settledEvents });
+        if (service) service.replace(snap);
+        else service = new TraceService(snap);
+        assert.deepEqual(counts(service.summary('f')), naiveCounts(snap), `chunk ${chunk}, byte ${end}: summary counted on from the last snapshot`);
       }
       const whole = reader.finish(source);
+      service?.replace(whole);
+      assert.deepEqual(counts((service as TraceService).summary('f')), naiveCounts(whole), `chunk ${chunk}: whole trace's summary counted on from the snapshots`);
       // Snapshots are views over the builder: reading on did not change what each one holds.
       for (const s of seen) {
         assert.equal(s.trace.length, s.length);

@@ -33,6 +33,9 @@ class GatedReadingHost implements HostBehaviour {
   session: Session | null = null;
   /** Whole-trace requests wait for the end of reading, as in the worker. */
   private readonly waiting: WebviewRequest[] = [];
+  /** Timeline requests held back (a worker still building the index), until releaseTimeline. */
+  holdTimeline = false;
+  private readonly heldTimeline: WebviewRequest[] = [];
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -51,6 +54,10 @@ class GatedReadingHost implements HostBehaviour {
     const request = msg as WebviewRequest;
     if (!this.session || (this.session.trace.partial && !ANSWERED_WHILE_READING.has(request.type))) {
       this.waiting.push(request);
+      return;
+    }
+    if (this.holdTimeline && request.type === 'timeline') {
+      this.heldTimeline.push(request);
       return;
     }
     await this.answer(request);
@@ -76,6 +83,11 @@ class GatedReadingHost implements HostBehaviour {
     await this.send?.({ type: 'summary', summary: s.service.summary('veth-ping.trace') });
     for (const r of this.waiting.splice(0)) await this.answer(r);
     return whole;
+  }
+
+  async releaseTimeline(): Promise<void> {
+    this.holdTimeline = false;
+    for (const r of this.heldTimeline.splice(0)) await this.answer(r);
   }
 
   private show(t: Trace): Session {
@@ -181,9 +193,16 @@ describe('first screen while reading (Chromium, the worker services behind a gat
     await page.click(`#event-table .ktl-row[data-position="${pick}"] .c-event`);
     await page.waitForSelector(`#event-table .ktl-row[data-position="${pick}"][aria-selected="true"]`, { timeout: WAIT_MS });
 
-    // More is read: the count grows, the view stays.
+    // More is read: the count grows, the view stays. The timeline keeps what it drew until the
+    // answer over the longer snapshot comes (held back here, as a worker building its index).
+    await page.waitForFunction(() => (document.getElementById('timeline-canvas') as HTMLElement).dataset.drawn !== '', undefined, { timeout: WAIT_MS });
+    const drawnBefore = await page.$eval('#timeline-canvas', (c) => (c as HTMLElement).dataset.drawn);
+    host.holdTimeline = true;
     const second = await host.read(64 * 1024);
     await page.waitForFunction((n) => document.getElementById('summary-events')?.dataset.value === String(n), second.length, { timeout: WAIT_MS });
+    await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
+    assert.equal(await page.$eval('#timeline-canvas', (c) => (c as HTMLElement).dataset.drawn), drawnBefore, 'the timeline went blank while its next answer was computed');
+    await host.releaseTimeline();
     assert.ok(second.length > first.length);
     assert.equal(await rowCount(page), second.length);
     samePlace('after more was read');

@@ -382,6 +382,35 @@ describe('timeline webview (Chromium, real TraceService + TimelineService)', () 
     await assertClean(w);
   });
 
+  it("an event's details say where it happened: CPU n, a capture's interface, nothing for strace (no CPUs)", async () => {
+    const cases = [
+      { file: join('ftrace', 'veth-ping.trace'), place: (t: Trace, i: number): string | null => `CPU ${t.cpu(i)}` },
+      { file: join('pcap', 'bridge-multi.pcapng'), place: (t: Trace, i: number, s?: TraceSummary): string | null => s?.interfaces?.find((x) => x.index === t.cpu(i))?.name ?? null },
+      { file: join('strace', 'ospf-hello-raw.strace'), place: (): string | null => null },
+    ];
+    for (const c of cases) {
+      const service = await TraceService.open(join(ROOT, 'test', 'fixtures', c.file));
+      try {
+        const trace = await service.withTrace(async (t) => t);
+        const summary = service.summary(c.file);
+        const w = await openWebview(browser, new ServiceHost(service, trace, c.file));
+        open.push(w);
+        await w.page.waitForSelector('#timeline-canvas', { timeout: WAIT_MS });
+        // The table's first row selected: the timeline's details show that event (index 0).
+        await w.page.waitForSelector('#event-table .ktl-row[data-position="0"][data-line]', { timeout: WAIT_MS });
+        await w.page.click('#event-table .ktl-row[data-position="0"]');
+        await w.page.waitForFunction(() => (document.getElementById('timeline-details') as HTMLElement).dataset.index === '0', undefined, { timeout: WAIT_MS });
+        const details = (await w.page.textContent('#timeline-details')) ?? '';
+        const place = c.place(trace, 0, summary);
+        if (place !== null) assert.ok(details.includes(` · ${place} · `), `${c.file}: ${details}`);
+        if (!place?.startsWith('CPU')) assert.doesNotMatch(details, /CPU \d/, `${c.file}: ${details}`);
+        await assertClean(w);
+      } finally {
+        service.dispose();
+      }
+    }
+  });
+
   it('a counter trace clock labels the axis in counts, not seconds', async () => {
     const service = await TraceService.open(join(ROOT, 'test', 'fixtures', 'ftrace', 'veth-ping-clock-counter.trace'));
     try {

@@ -1,7 +1,13 @@
 /**
  * Summary statistics of a trace: what `ktl stats` prints and the editor's summary shows.
- * One pass over the columns; no payload is decoded.
+ * One pass over the columns' blocks; no payload is decoded.
+ *
+ * The pass is a StatsCounter that can be carried on: while a file is read the editor shows a
+ * summary of each snapshot (worker/trace-service.ts), and counting only the events read since
+ * the last one keeps that O(new events), not O(events read) per snapshot.
  */
+import { BLOCK_SIZE } from '../trace/columns';
+import type { StringTable } from '../trace/strings';
 import type { Trace } from '../trace/trace';
 
 export interface TraceStats {
@@ -22,59 +28,155 @@ export interface TraceStats {
 }
 
 export function computeStats(trace: Trace): TraceStats {
-  const n = trace.length;
-  // Counters indexed by string id and CPU number: no map lookup per event.
-  const byEvent = new Float64Array(trace.strings.size);
-  const byCpu: number[] = [];
-  // Keyed by comm id * 2^23 + pid + 1: pids are below 2^22 (PID_MAX_LIMIT), -1 means unknown.
-  type TaskCount = { comm: number; pid: number; count: number };
-  const byTask = new Map<number, TaskCount>();
-  let lastKey = -1;
-  let lastTask: TaskCount | undefined;
-  let first = Infinity;
-  let last = -Infinity;
-  for (let i = 0; i < n; i++) {
-    (byEvent[trace.eventId(i)] as number)++;
-    const cpu = trace.cpu(i);
-    byCpu[cpu] = (byCpu[cpu] ?? 0) + 1;
-    const comm = trace.commId(i);
-    const pid = trace.pid(i);
-    const key = comm * 8388608 + pid + 1;
-    // Consecutive events mostly come from one task: skip the map for runs.
-    if (key !== lastKey) {
-      lastKey = key;
-      lastTask = byTask.get(key);
-      if (!lastTask) {
-        lastTask = { comm, pid, count: 0 };
-        byTask.set(key, lastTask);
+  const counter = new StatsCounter(trace.strings);
+  counter.count(trace, trace.length);
+  return counter.stats(trace);
+}
+
+type TaskCount = { comm: number; pid: number; count: number };
+
+/** Slots of the per-pass cache of task counters (a power of two, minus one). */
+const TASK_CACHE_MASK = 255;
+
+/**
+ * Counts of events [0, counted) of a trace, by event name, CPU and task, and their time span.
+ * `count` goes on to a later index of the same trace or of a longer snapshot of it (events
+ * already counted must not have changed: a snapshot's settled ones).
+ */
+export class StatsCounter {
+  /** Events counted: [0, counted). */
+  counted = 0;
+  /** By string id and CPU number: no map lookup per event (grown as ids and CPUs appear). */
+  private byEvent: Float64Array<ArrayBuffer> = new Float64Array(64);
+  private byCpu: Float64Array<ArrayBuffer> = new Float64Array(8);
+  /** Keyed by comm id * 2^23 + pid + 1: pids are below 2^22 (PID_MAX_LIMIT), -1 means unknown. */
+  private readonly byTask = new Map<number, TaskCount>();
+  private first = Infinity;
+  private last = -Infinity;
+
+  /** `strings`: the string table of the traces counted (ids are its). */
+  constructor(readonly strings: StringTable) {}
+
+  /** Whether `trace` continues what was counted (the same string table, at least as many events). */
+  continues(trace: Trace): boolean {
+    return trace.strings === this.strings && trace.length >= this.counted;
+  }
+
+  /** A copy to count on without changing this one (a snapshot's unsettled events). */
+  clone(): StatsCounter {
+    const c = new StatsCounter(this.strings);
+    c.counted = this.counted;
+    c.byEvent = this.byEvent.slice();
+    c.byCpu = this.byCpu.slice();
+    for (const [k, t] of this.byTask) c.byTask.set(k, { ...t });
+    c.first = this.first;
+    c.last = this.last;
+    return c;
+  }
+
+  /** Counts events [counted, to) of `trace`. */
+  count(trace: Trace, to: number): void {
+    if (to <= this.counted) return;
+    if (this.byEvent.length < trace.strings.size) this.byEvent = grown(this.byEvent, trace.strings.size);
+    const ts = trace.columnBlocks('tsNs');
+    const cpus = trace.columnBlocks('cpu');
+    const pids = trace.columnBlocks('pid');
+    const comms = trace.columnBlocks('comm');
+    const events = trace.columnBlocks('event');
+    let byEvent = this.byEvent;
+    let byCpu = this.byCpu;
+    const byTask = this.byTask;
+    let lastComm = -1;
+    let lastPid = -2;
+    let lastTask: TaskCount | undefined;
+    const recent: (TaskCount | undefined)[] = new Array<TaskCount | undefined>(TASK_CACHE_MASK + 1).fill(undefined);
+    let first = this.first;
+    let last = this.last;
+    for (let b = Math.floor(this.counted / BLOCK_SIZE); b * BLOCK_SIZE < to; b++) {
+      const base = b * BLOCK_SIZE;
+      const tsB = ts[b] as Float64Array;
+      const cpuB = cpus[b] as Uint16Array;
+      const pidB = pids[b] as Int32Array;
+      const commB = comms[b] as Uint32Array;
+      const eventB = events[b] as Uint32Array;
+      const end = Math.min(BLOCK_SIZE, to - base);
+      for (let k = Math.max(0, this.counted - base); k < end; k++) {
+        const ev = eventB[k] as number;
+        if (ev >= byEvent.length) byEvent = grown(byEvent, ev + 1);
+        (byEvent[ev] as number)++;
+        const cpu = cpuB[k] as number;
+        if (cpu >= byCpu.length) byCpu = grown(byCpu, cpu + 1);
+        (byCpu[cpu] as number)++;
+        const comm = commB[k] as number;
+        const pid = pidB[k] as number;
+        // The task's counter: the last one (runs of one task), else a small cache by comm and
+        // pid (tasks interleave on several CPUs), else the map.
+        if (comm !== lastComm || pid !== lastPid) {
+          lastComm = comm;
+          lastPid = pid;
+          const slot = (comm * 31 + pid) & TASK_CACHE_MASK;
+          const cached = recent[slot];
+          if (cached !== undefined && cached.comm === comm && cached.pid === pid) lastTask = cached;
+          else {
+            const key = comm * 8388608 + pid + 1;
+            lastTask = byTask.get(key);
+            if (!lastTask) {
+              lastTask = { comm, pid, count: 0 };
+              byTask.set(key, lastTask);
+            }
+            recent[slot] = lastTask;
+          }
+        }
+        (lastTask as TaskCount).count++;
+        const t = tsB[k] as number;
+        if (t < first) first = t;
+        if (t > last) last = t;
       }
     }
-    (lastTask as TaskCount).count++;
-    const ts = trace.tsNs(i);
-    if (ts < first) first = ts;
-    if (ts > last) last = ts;
+    this.byEvent = byEvent;
+    this.byCpu = byCpu;
+    this.first = first;
+    this.last = last;
+    this.counted = to;
   }
-  if (n === 0) first = last = 0;
-  const eventCounts: [string, number][] = [];
-  byEvent.forEach((c, id) => {
-    if (c > 0) eventCounts.push([trace.strings.get(id), c]);
-  });
-  const cpuCounts = new Map<number, number>();
-  byCpu.forEach((c, cpu) => cpuCounts.set(cpu, c));
-  eventCounts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const tasks = [...byTask.values()].map((t) => ({ comm: trace.strings.get(t.comm), pid: t.pid, count: t.count }));
-  tasks.sort((a, b) => b.count - a.count || a.pid - b.pid);
-  let lost = 0;
-  for (const l of trace.lost) lost += l.count ?? 0;
-  return {
-    events: n,
-    cpus: [...cpuCounts.keys()],
-    cpuCounts,
-    firstTsNs: first,
-    lastTsNs: last,
-    durationNs: last - first,
-    eventCounts,
-    tasks,
-    lostEvents: lost,
-  };
+
+  /** The statistics of the events counted (names from `trace`'s string table, lost events from its annotations). */
+  stats(trace: Trace): TraceStats {
+    const n = this.counted;
+    const first = n === 0 ? 0 : this.first;
+    const last = n === 0 ? 0 : this.last;
+    const eventCounts: [string, number][] = [];
+    this.byEvent.forEach((c, id) => {
+      if (c > 0) eventCounts.push([trace.strings.get(id), c]);
+    });
+    const cpuCounts = new Map<number, number>();
+    this.byCpu.forEach((c, cpu) => {
+      if (c > 0) cpuCounts.set(cpu, c);
+    });
+    eventCounts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const tasks = [...this.byTask.values()].map((t) => ({ comm: trace.strings.get(t.comm), pid: t.pid, count: t.count }));
+    tasks.sort((a, b) => b.count - a.count || a.pid - b.pid);
+    let lost = 0;
+    for (const l of trace.lost) lost += l.count ?? 0;
+    return {
+      events: n,
+      cpus: [...cpuCounts.keys()],
+      cpuCounts,
+      firstTsNs: first,
+      lastTsNs: last,
+      durationNs: last - first,
+      eventCounts,
+      tasks,
+      lostEvents: lost,
+    };
+  }
+}
+
+/** `a` in a longer array (at least `need`, doubling): ids and CPU numbers only grow. */
+function grown(a: Float64Array, need: number): Float64Array<ArrayBuffer> {
+  let size = Math.max(1, a.length);
+  while (size < need) size *= 2;
+  const next = new Float64Array(size);
+  next.set(a);
+  return next;
 }

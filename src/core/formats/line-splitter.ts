@@ -6,6 +6,7 @@
  * A line longer than `maxLineBytes` is not buffered: the splitter reports it once and skips
  * to the next newline, so a hostile 10 GB line costs no memory.
  */
+import { indexOfByte } from './byte-search';
 
 export interface LineSink {
   /**
@@ -57,7 +58,7 @@ export class LineSplitter {
     const base = this.consumed;
     this.consumed += chunk.length;
     while (pos < chunk.length) {
-      const nl = chunk.indexOf(NL, pos);
+      const nl = indexOfByte(chunk, NL, pos);
       if (nl < 0) {
         this.buffer(chunk, pos, chunk.length);
         return;

@@ -13,6 +13,7 @@ import type { ReaderOptions } from '../formats/reader-options';
 import { formatSpec } from '../formats/registry';
 import { MemoryBudget, defaultMemoryBudgetBytes, withMemoryBudget } from '../trace/memory-budget';
 import { startParallelRead, type ParallelOptions } from './parallel-load';
+import './node-byte-search';
 
 /** Read size: large enough that per-call overhead vanishes, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;

@@ -30,11 +30,13 @@ import { readRange, type RangeProgress, type RangeTask } from './parallel-range'
 export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
 
 /**
- * The first range's size against the others': the calling thread also merges the ranges and
- * then does what its caller does with the trace (`ktl stats` counted 0.6 s of 4.8 s on 1 GiB),
- * while a worker only starts up (0.1 s). Measured by bench/parallel.bench.mjs (busiest thread).
+ * The first range's size against the others'. The merge and what the caller then does with the
+ * trace (`ktl stats`' counts) wait for every range, so they gain nothing from a smaller first
+ * range: at 0.85 the calling thread sat idle 0.5 s of 3.5 s on 1 GiB waiting for the worker
+ * (CPU profiles of `ktl stats --jobs 2`); at 1.0 it waits 0.02 s (a worker's start-up, ~0.1 s,
+ * is about what the calling thread spends on the file's head and the cuts).
  */
-const FIRST_RANGE_SHARE = 0.85;
+const FIRST_RANGE_SHARE = 1.0;
 
 /** Bytes scanned past a tentative cut for a line a range may start at before giving that cut up. */
 const CUT_SCAN_BYTES = 8 << 20;

@@ -11,6 +11,7 @@ import type { RangeSeed } from '../formats/range';
 import { formatSpec } from '../formats/registry';
 import { MemoryBudget, withMemoryBudget } from '../trace/memory-budget';
 import { tracePart, type TracePart } from '../trace/trace-part';
+import './node-byte-search';
 
 /** Read size, as the calling thread reads (file-source.ts). */
 const CHUNK_BYTES = 1 << 20;
@@ -56,24 +57,35 @@ export async function readRange(task: RangeTask, control: RangeControl): Promise
   const fh = await open(task.path, 'r');
   let stopped = false;
   let pos = task.start;
+  /** The read in flight, if any: settled before the file is closed. */
+  let next: Promise<{ bytesRead: number }> | null = null;
   try {
-    const buf = new Uint8Array(CHUNK_BYTES);
-    while (pos < task.end) {
+    // Two buffers: the next read runs on the thread pool while the reader parses this chunk (one
+    // buffer left this thread idle 0.5 s of 2.9 s on a 512 MiB range, waiting for each read; the
+    // reader copies whatever it keeps past a push, so a buffer is free once pushed).
+    const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+    let k = 0;
+    const readAt = (at: number) => fh.read(bufs[k === 0 ? 0 : 1], 0, Math.min(CHUNK_BYTES, task.end - at), at);
+    if (pos < task.end) next = readAt(pos);
+    while (next) {
       const why = control.stopText();
       if (why !== null) {
         reader.stop(why.replace('{offset}', String(pos)));
         stopped = true;
         break;
       }
-      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK_BYTES, task.end - pos), pos);
+      const { bytesRead }: { bytesRead: number } = await next;
+      next = null;
       if (bytesRead === 0) break;
-      // The reader copies whatever it keeps past a push: one buffer serves every read.
-      const chunk = buf.subarray(0, bytesRead);
+      const chunk = bufs[k === 0 ? 0 : 1].subarray(0, bytesRead);
+      k ^= 1;
+      if (pos + bytesRead < task.end) next = readAt(pos + bytesRead);
       reader.push(chunk);
       pos += bytesRead;
       control.progress({ bytes: pos - task.start, events: budget.events, columnBytes: budget.columnBytes, stringBytes: budget.stringBytes });
     }
   } finally {
+    await next?.catch(() => undefined);
     await fh.close();
   }
   const trace = reader.finish(null);

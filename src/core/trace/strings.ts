@@ -25,6 +25,22 @@ function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return halfSipHash13(buf, start, end, K0, K1);
 }
 
+/** Entries of StringTable's recent-name cache (a power of two). */
+const RECENT_SLOTS = 256;
+
+/** The recent-name cache's index of a non-empty name: its length and first, middle and last bytes. */
+function recentIndex(buf: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  return (len * 97 + (buf[start] as number) * 31 + (buf[start + (len >>> 1)] as number) * 7 + (buf[end - 1] as number)) & (RECENT_SLOTS - 1);
+}
+
+/** Whether `b` holds exactly the `len` bytes of `buf` from `start`. */
+function sameBytes(b: Uint8Array, buf: Uint8Array, start: number, len: number): boolean {
+  if (b.length !== len) return false;
+  for (let i = 0; i < len; i++) if (b[i] !== buf[start + i]) return false;
+  return true;
+}
+
 export class StringTable {
   private readonly strings: string[] = [];
   private readonly byString = new Map<string, number>();
@@ -34,6 +50,14 @@ export class StringTable {
   private readonly hashOf: number[] = [];
   /** Slots visited by lookups and inserts: a work measure (about one per call unless names collide). */
   probes = 0;
+  /**
+   * Ids (+1; 0 = none) of names interned lately, by a cheap index of their bytes (recentIndex):
+   * the same few flags, event names and comms recur line after line, and finding them here skips
+   * the keyed hash (a third of internBytes' time). The bytes are compared in full, so the index
+   * only says where to look: names chosen to share an index just miss here and go to the keyed
+   * table, at the cost of one comparison; they can neither answer wrongly nor pile up.
+   */
+  private readonly recent = new Int32Array(RECENT_SLOTS);
 
   /** `budget`: where the table's (estimated) heap bytes are counted while a file is read. */
   constructor(private readonly budget: MemoryBudget | null = null) {}
@@ -61,6 +85,18 @@ export class StringTable {
   }
 
   internBytes(buf: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    if (len === 0) return this.internKeyed(buf, start, end);
+    const r = recentIndex(buf, start, end);
+    const seen = (this.recent[r] as number) - 1;
+    if (seen >= 0 && sameBytes(this.bytesOf[seen] as Uint8Array, buf, start, len)) return seen;
+    const id = this.internKeyed(buf, start, end);
+    this.recent[r] = id + 1;
+    return id;
+  }
+
+  /** internBytes through the keyed table. */
+  private internKeyed(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
     const mask = this.slots.length - 1;
     const len = end - start;
@@ -70,16 +106,7 @@ export class StringTable {
       if (entry === 0) break;
       const id = entry - 1;
       if (this.hashOf[id] !== h) continue;
-      const b = this.bytesOf[id] as Uint8Array;
-      if (b.length !== len) continue;
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (b[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
+      if (sameBytes(this.bytesOf[id] as Uint8Array, buf, start, len)) return id;
     }
     const bytes = buf.slice(start, end);
     const s = utf8.decode(bytes);

@@ -210,6 +210,15 @@ export class Trace {
     return this.decode(r.offset + r.payloadStart, r.length - r.payloadStart);
   }
 
+  /**
+   * A column's blocks, for passes over many events (analysis/stats.ts): BLOCK_SIZE events per
+   * block (columns.ts), the last one holding events up to `length` (a snapshot's blocks may
+   * hold more, unsettled, past it). One typed-array load per value instead of a call; read only.
+   */
+  columnBlocks<K extends ColumnName>(name: K): readonly ColumnBlock<K>[] {
+    return this.cols[name].blockList as readonly ColumnBlock<K>[];
+  }
+
   /** Bytes held by the columns (not the string table). */
   columnBytes(): number {
     let n = 0;
@@ -268,6 +277,9 @@ function makeColumns() {
   };
 }
 export type Columns = ReturnType<typeof makeColumns>;
+export type ColumnName = keyof Columns;
+/** One block of a column: Float64Array for tsNs, Uint16Array for cpu, and so on. */
+export type ColumnBlock<K extends ColumnName> = ReturnType<Columns[K]['appendBlock']>;
 /** The block currently being filled, per column. */
 type Blocks = { [K in keyof Columns]: ReturnType<Columns[K]['appendBlock']> };
 

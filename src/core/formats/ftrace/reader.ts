@@ -38,7 +38,7 @@ import {
   RPAREN,
   isDigit,
   isIdentStart,
-  isNameChar,
+  NAME_BYTES,
   isSpace,
 } from '../ascii';
 import type { ByteSource } from '../../trace/byte-source';
@@ -50,6 +50,9 @@ import { STOPPED_BY_PREFIX } from './ktl-header';
 import type { RangeReader, RangeStart } from '../range';
 
 const utf8 = new TextDecoder('utf-8');
+
+/** What timestampToken returns for a token that is not a timestamp (tokenWasTimestamp says so). */
+const NOT_A_TIMESTAMP = relNs(0);
 
 /** Result of scanning the `comm-pid [tgid] [cpu]` prefix. */
 interface Prefix {
@@ -94,6 +97,8 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
   private readonly envelope = new SystraceEnvelope();
   /** Reading a range after the file's first event: events came before it. */
   private readonly afterEvents: boolean;
+  /** Whether the last timestampToken call met a timestamp. */
+  private tokenWasTimestamp = false;
   /** Set when a range read apart meets function_graph lines (their nesting is per CPU, in file order). */
   inOrderOnly: string | null = null;
 
@@ -211,18 +216,18 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
     let tokEnd = j;
     while (tokEnd < e && !isSpace(buf[tokEnd])) tokEnd++;
     let flagsId = this.emptyId;
-    let tsStart = j;
     let tsEnd = tokEnd;
-    if (!isTimestampToken(buf, tsStart, tsEnd)) {
+    let tsNs = this.timestampToken(buf, j, tsEnd);
+    if (!this.tokenWasTimestamp) {
       // irq-info on: a flags column of any width precedes the timestamp.
       flagsId = this.b.strings.internBytes(buf, j, tokEnd);
-      tsStart = tokEnd;
+      let tsStart = tokEnd;
       while (tsStart < e && isSpace(buf[tsStart])) tsStart++;
       tsEnd = tsStart;
       while (tsEnd < e && !isSpace(buf[tsEnd])) tsEnd++;
-      if (!isTimestampToken(buf, tsStart, tsEnd)) return false;
+      tsNs = this.timestampToken(buf, tsStart, tsEnd);
+      if (!this.tokenWasTimestamp) return false;
     }
-    const tsNs = this.timestamp(buf, tsStart, tsEnd - 1);
     let ps = tsEnd;
     while (ps < e && isSpace(buf[ps])) ps++;
     const commId = this.b.strings.internBytes(buf, p.commStart, p.commEnd);
@@ -273,27 +278,51 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
     return false;
   }
 
-  /** Parses `<sec>[.<frac>]` in [s, e) to ns relative to the origin. */
-  private timestamp(buf: Uint8Array, s: number, e: number): RelNs {
+  /**
+   * A timestamp token `<sec>.<frac>:` (or a counter clock's `<count>:`) in [s, e), to ns relative
+   * to the origin; when the token is not one (`d..2.`, the flags column) tokenWasTimestamp is
+   * false and the value means nothing. One pass checks and converts: it is on every line.
+   */
+  private timestampToken(buf: Uint8Array, s: number, e: number): RelNs {
+    this.tokenWasTimestamp = false;
+    if (e - s < 2 || buf[e - 1] !== COLON || !isDigit(buf[s])) return NOT_A_TIMESTAMP;
+    const last = e - 1;
     let sec = 0;
     let k = s;
-    while (k < e && buf[k] !== DOT) k++;
-    if (k === e) {
-      // Counter clocks print an integer count. Split off the last 9 digits so the value stays exact.
-      this.b.meta.timeSource = 'counter';
-      const split = Math.max(s, e - 9);
-      for (let d = s; d < split; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
-      let low = 0;
-      for (let d = split; d < e; d++) low = low * 10 + ((buf[d] as number) - 0x30);
-      // The count since the first event (high digits as "seconds"), on the axis one tick per ns.
-      return ticksOnNsAxis(ticks(this.b.relativeNs(sec, low)));
+    for (; k < last; k++) {
+      const c = buf[k] as number;
+      if (c === DOT) break;
+      if (c < 0x30 || c > 0x39) return NOT_A_TIMESTAMP;
+      sec = sec * 10 + (c - 0x30);
     }
-    for (let d = s; d < k; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
+    if (k === last) return this.counterTimestamp(buf, s, last);
+    if (k === last - 1) return NOT_A_TIMESTAMP; // `123.:`
     let frac = 0;
     let digits = 0;
-    for (let d = k + 1; d < e && digits < 9; d++, digits++) frac = frac * 10 + ((buf[d] as number) - 0x30);
+    for (let d = k + 1; d < last; d++) {
+      const c = buf[d] as number;
+      if (c < 0x30 || c > 0x39) return NOT_A_TIMESTAMP;
+      if (digits < 9) {
+        frac = frac * 10 + (c - 0x30);
+        digits++;
+      }
+    }
     for (; digits < 9; digits++) frac *= 10;
+    this.tokenWasTimestamp = true;
     return this.b.relativeNs(sec, frac);
+  }
+
+  /** Counter clocks print an integer count (digits in [s, e)). Split off the last 9 digits so the value stays exact. */
+  private counterTimestamp(buf: Uint8Array, s: number, e: number): RelNs {
+    this.tokenWasTimestamp = true;
+    this.b.meta.timeSource = 'counter';
+    const split = Math.max(s, e - 9);
+    let sec = 0;
+    for (let d = s; d < split; d++) sec = sec * 10 + ((buf[d] as number) - 0x30);
+    let low = 0;
+    for (let d = split; d < e; d++) low = low * 10 + ((buf[d] as number) - 0x30);
+    // The count since the first event (high digits as "seconds"), on the axis one tick per ns.
+    return ticksOnNsAxis(ticks(this.b.relativeNs(sec, low)));
   }
 
   /**
@@ -318,7 +347,7 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
     let n = ps;
     if (isIdentStart(buf[n])) {
       n++;
-      while (n < e && isNameChar(buf[n])) n++;
+      while (n < e && NAME_BYTES[buf[n] as number] === 1) n++;
     }
     let eventId: number;
     let payloadStart: number;
@@ -481,19 +510,6 @@ interface GraphCpuState {
   stack: number[];
   commId: number;
   pid: number;
-}
-
-/** `1234.567890:` / `1234:` — digits, at most one dot, ending in a colon. */
-function isTimestampToken(buf: Uint8Array, s: number, e: number): boolean {
-  if (e - s < 2 || buf[e - 1] !== COLON || !isDigit(buf[s])) return false;
-  let dots = 0;
-  for (let k = s + 1; k < e - 1; k++) {
-    const c = buf[k];
-    if (c === DOT) {
-      if (++dots > 1) return false;
-    } else if (!isDigit(c)) return false;
-  }
-  return buf[e - 2] !== DOT;
 }
 
 /** Contents of `(  1234)` → 1234, `(-------)` → -1, anything else → -2 (not a tgid column). */
