@@ -90,13 +90,11 @@ test('every text fixture: ranges of forced small sizes give the same trace as re
     const dir = path.split('/').at(-2) as string;
     split.set(dir, (split.get(dir) ?? 0) + n);
   }
-  // The formats read in ranges were split (function_graph and the systrace page are read in
-  // order; two strace fixtures learn the first task's pid past the cuts of these sizes: they are
-  // cut after it in the test below).
+  // The formats read in ranges were split (function_graph and the systrace page are read in order).
   assert.ok((split.get('ftrace') ?? 0) >= 30, JSON.stringify([...split]));
   assert.ok((split.get('trace-cmd-report') ?? 0) >= 9, JSON.stringify([...split]));
   assert.ok((split.get('perf') ?? 0) >= 8, JSON.stringify([...split]));
-  assert.ok((split.get('strace') ?? 0) >= 12, JSON.stringify([...split]));
+  assert.ok((split.get('strace') ?? 0) >= 18, JSON.stringify([...split]));
   // (The printf fixture of columns needs its pattern: below.)
   assert.ok((split.get('printf') ?? 0) >= 3, JSON.stringify([...split]));
 });
@@ -170,8 +168,8 @@ test('strace fixtures and corpus: cuts inside unfinished/resumed pairs, after ex
     reads += settings.length;
     split += await compareSplits(path, settings);
   }
-  // Some reads are redone in order (a split call whose rest lies past a cut, the first task's pid learnt past the head); most are not.
-  assert.ok(split >= reads * 0.6, `${split} of ${reads} reads split`);
+  // Some reads are redone in order (a call cut by the program's output whose rest lies past a cut); most are not.
+  assert.ok(split >= reads * 0.8, `${split} of ${reads} reads split`);
 });
 
 /**

@@ -15,8 +15,9 @@
  * Read in order after all (the join says why), where no fix-up is exact or worth it:
  * - a call cut by the program's output whose rest lies past a cut (`write(1, "hi\n", 3hi` /
  *   `) = 3`): until its rest comes, every line's meaning depends on it;
- * - the first task's pid learnt past the head (lines without a pid column are that task's:
- *   learning it rewrites the events before);
+ * - the first task's pid learnt past the file's head (lines without a pid column are that
+ *   task's: learning it rewrites the events before; when the head learns it, no range starts
+ *   before that line);
  * - a resumed line past a cut whose call reading in order does not find (it becomes an event of
  *   its own there, whose name and errno strings would be interned in another order);
  * - both -t/-tt times of day and -ttt times in one file (whether a midnight passed applies to a
@@ -49,7 +50,8 @@ export const straceRanges: RangeSupport = {
     const t = r.finish(null);
     if (t.length === 0) return { ok: false, reason: `no strace call in the first ${head.length} bytes` };
     const first = t.record(0);
-    return { ok: true, seed: { originNs: t.originNs, tracer: null, firstPid: r.firstTaskPid }, minStart: first.offset + first.length };
+    // No range starts before the first task's pid is learnt (it rewrites the events before it): the later ranges then know it.
+    return { ok: true, seed: { originNs: t.originNs, tracer: null, firstPid: r.firstTaskPid }, minStart: Math.max(first.offset + first.length, r.firstPidEnd) };
   },
   canStartAt: (line) => mayStartRange(line),
   createRangeReader: (_options, range) => new StraceReader({ range }),

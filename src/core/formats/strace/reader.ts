@@ -178,6 +178,9 @@ export class StraceReader implements RangeReader, LineSink {
     return this.defaultPid;
   }
 
+  /** Where the line that named the first task's pid ends (file offset), 0 before. */
+  firstPidEnd = 0;
+
   push(chunk: Uint8Array): void {
     pushLines(this.splitter, this.b, chunk);
   }
@@ -306,7 +309,10 @@ export class StraceReader implements RangeReader, LineSink {
     if (this.log) {
       if (p.pid !== null) this.log.prefixed(p.pid);
       else this.unprefixed = true;
-    } else if (p.pid !== null && this.defaultPid === -1 && !this.attached.has(p.pid)) this.adoptFirstPid(p.pid);
+    } else if (p.pid !== null && this.defaultPid === -1 && !this.attached.has(p.pid)) {
+      this.adoptFirstPid(p.pid);
+      this.firstPidEnd = offset + (e - s);
+    }
     const pid = p.pid ?? this.defaultPid;
     const tsNs = this.time(p);
     const payloadStart = utf8Length(text, p.bodyStart);
