@@ -13,6 +13,8 @@
  * not per event.
  */
 
+import { activeMemoryBudget } from '../../trace/memory-budget';
+
 /** One step of reading in order that needs the task facts or calls in flight known before the range. */
 export type TaskOp =
   /** A task's line: its facts from its parent's clone in flight when it is new (TaskFacts.know). */
@@ -122,8 +124,12 @@ export class TaskLog {
   private nextVersion = 0;
   private vers = new Uint32Array(1024);
   private count = 0;
+  /** The reading's memory budget (4 bytes an event here, beside the columns). */
+  private readonly budget = activeMemoryBudget();
 
-  constructor(private readonly adoptable: boolean) {}
+  constructor(private readonly adoptable: boolean) {
+    if (this.budget) this.budget.columnBytes += this.vers.byteLength;
+  }
 
   know(pid: number): void {
     if (this.known.has(pid)) return;
@@ -160,6 +166,7 @@ export class TaskLog {
     if (this.count === this.vers.length) {
       const grown = new Uint32Array(this.vers.length * 2);
       grown.set(this.vers);
+      if (this.budget) this.budget.columnBytes += grown.byteLength - this.vers.byteLength;
       this.vers = grown;
     }
     this.vers[this.count++] = this.version(pid);
