@@ -113,6 +113,13 @@ export interface FactsState {
 }
 
 /**
+ * Most steps one range logs: a few per task, clone and execve (41,880 for the two ranges of a
+ * 1 GiB trace of short-lived processes), more only for a hostile file (millions of lines that
+ * are not strace's while calls may be in flight); past it the file is read in order.
+ */
+export const MAX_TASK_OPS = 1 << 20;
+
+/**
  * A later range's log of task steps and its events' versions. A task's version is kept until a
  * step may change its facts (execve, a clone returning it as the child, a resumed call).
  */
@@ -127,14 +134,22 @@ export class TaskLog {
   /** The reading's memory budget (4 bytes an event here, beside the columns). */
   private readonly budget = activeMemoryBudget();
 
+  /** More than MAX_TASK_OPS steps: the rest are not kept (the file is read in order). */
+  overflow = false;
+
   constructor(private readonly adoptable: boolean) {
     if (this.budget) this.budget.columnBytes += this.vers.byteLength;
+  }
+
+  add(op: TaskOp): void {
+    if (this.ops.length < MAX_TASK_OPS) this.ops.push(op);
+    else this.overflow = true;
   }
 
   know(pid: number): void {
     if (this.known.has(pid)) return;
     this.known.add(pid);
-    this.ops.push(['know', pid]);
+    this.add(['know', pid]);
   }
 
   /** A line with a pid column (reading in order may learn the first task's pid from it). */
@@ -142,7 +157,7 @@ export class TaskLog {
     if (!this.adoptable || this.checked.has(pid)) return;
     // Once per pid: the answer changes only when the first task's pid is learnt (then the join reads in order).
     this.checked.add(pid);
-    this.ops.push(['adopt', pid]);
+    this.add(['adopt', pid]);
   }
 
   /** The task's current version (logged when new). */
@@ -150,7 +165,7 @@ export class TaskLog {
     let v = this.current.get(pid);
     if (v === undefined) {
       v = this.nextVersion++;
-      this.ops.push(['read', pid, v]);
+      this.add(['read', pid, v]);
       this.current.set(pid, v);
     }
     return v;

@@ -40,7 +40,7 @@ import { TraceBuilder, newEventRecord, type ExtraColumn, type TimeSource, type T
 import { embeddedAttach, parseBody, parsePrefix, parseResult, splitArgs, type StraceBody, type StracePrefix, type StraceResult } from './lines';
 import { rememberSource } from './source';
 import { TaskFacts } from './tasks';
-import { TaskLog, type StraceBoundary } from './boundary';
+import { MAX_TASK_OPS, TaskLog, type StraceBoundary } from './boundary';
 import type { RangeBoundary, RangeReader, RangeStart } from '../range';
 import { finishLines, preview, pushLines, stopLines, unescapeC, utf8Length } from '../text-util';
 
@@ -109,7 +109,10 @@ export class StraceReader implements RangeReader, LineSink {
   private unprefixed = false;
   /** The range is not the file's end (RangeReader.endRange). */
   private rangeOnly = false;
-  readonly inOrderOnly: string | null = null;
+  /** A range read apart whose log outgrew its bound (a hostile file: millions of lines that are not strace's while calls may be in flight). */
+  get inOrderOnly(): string | null {
+    return this.log?.overflow ? `more than ${MAX_TASK_OPS} steps to replay in one range` : null;
+  }
   /**
    * Pid of lines without a pid column: strace -f without -o prefixes `[pid N]` only while
    * several tasks exist, so the first task's early lines carry none. -1 until a prefixed line
@@ -302,7 +305,7 @@ export class StraceReader implements RangeReader, LineSink {
     if (!shape) {
       this.b.issue(lineNo, offset, `not a strace line (expected "[PID] [TIME] syscall(args) = ret", "--- SIG... ---" or "+++ ... +++"): ${preview(text.trim())}`);
       // Or the program's output, if a call started before the range is still in flight.
-      this.log?.ops.push(['other', this.b.issueCount - 1, lineNo, offset]);
+      this.log?.add(['other', this.b.issueCount - 1, lineNo, offset]);
       this.lastWasEvent = false;
       return;
     }
@@ -404,7 +407,7 @@ export class StraceReader implements RangeReader, LineSink {
   private openCall(pid: number, name: string, args: string): Pending {
     if (CLONES.has(name)) {
       const thread = /CLONE_THREAD/.test(args);
-      if (this.log) this.log.ops.push(['cloning', pid, thread]);
+      if (this.log) this.log.add(['cloning', pid, thread]);
       else this.tasks.cloning.set(pid, thread);
     }
     const exec = name === 'execve' || name === 'execveat' ? execPath(name, args) : null;
@@ -423,7 +426,7 @@ export class StraceReader implements RangeReader, LineSink {
       const name = basename(open.exec);
       const id = this.b.strings.intern(name);
       if (this.log) {
-        this.log.ops.push(['exec', pid, name]);
+        this.log.add(['exec', pid, name]);
         this.log.changed(pid);
         this.log.setEvent(open.index, pid);
       } else {
@@ -433,7 +436,7 @@ export class StraceReader implements RangeReader, LineSink {
     }
     if (CLONES.has(open.name) && r) {
       if (this.log) {
-        this.log.ops.push(['resumedClone', pid, r.retval]);
+        this.log.add(['resumedClone', pid, r.retval]);
         if (r.retval > 0) this.log.changed(r.retval);
       } else {
         this.tasks.resumedClone(pid, r.retval);
@@ -457,7 +460,7 @@ export class StraceReader implements RangeReader, LineSink {
       stand = `\u0000exec ${offset}`;
       this.b.strings.intern(stand);
     }
-    log.ops.push(['resumed', { pid, name, again, hasResult: r !== null, durNs: r?.durNs ?? null, retval: r?.retval ?? NaN, errno: errnoId, line: lineNo, offset, length, stand }]);
+    log.add(['resumed', { pid, name, again, hasResult: r !== null, durNs: r?.durNs ?? null, retval: r?.retval ?? NaN, errno: errnoId, line: lineNo, offset, length, stand }]);
     if (again) return;
     // Reading in order: the call is over (or the join reads in order).
     this.touched.add(pid);
@@ -469,7 +472,7 @@ export class StraceReader implements RangeReader, LineSink {
   private touch(pid: number): void {
     if (!this.log || this.touched.has(pid)) return;
     this.touched.add(pid);
-    this.log.ops.push(['drop', pid]);
+    this.log.add(['drop', pid]);
   }
 
   /** The rest of a split call: `) = RET`, ` => {...}) = RET` or ` <unfinished ...>`. */
@@ -534,7 +537,7 @@ export class StraceReader implements RangeReader, LineSink {
   private attach(target: number, attached: boolean, tsNs: RelNs, offset: number, length: number, payloadStart: number, lineNo: number): void {
     if (attached) {
       this.attached.add(target);
-      this.log?.ops.push(['attach', target]);
+      this.log?.add(['attach', target]);
     }
     this.knowPid(target);
     this.event(target, attached ? 'attach' : 'detach', tsNs, offset, length, payloadStart, lineNo);
@@ -630,7 +633,7 @@ export class StraceReader implements RangeReader, LineSink {
     const comm = basename(path);
     const id = this.b.strings.intern(comm);
     if (this.log) {
-      this.log.ops.push(['exec', pid, comm]);
+      this.log.add(['exec', pid, comm]);
       this.log.changed(pid);
     } else {
       this.tasks.comm.set(pid, id);
@@ -640,7 +643,7 @@ export class StraceReader implements RangeReader, LineSink {
   private afterClone(pid: number, args: string, retval: number): void {
     const thread = /CLONE_THREAD/.test(args);
     if (this.log) {
-      this.log.ops.push(['cloned', pid, thread, retval]);
+      this.log.add(['cloned', pid, thread, retval]);
       if (retval > 0) this.log.changed(retval);
     } else {
       this.tasks.cloned(pid, thread, retval);
