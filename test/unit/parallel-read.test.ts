@@ -449,6 +449,24 @@ test('printf lines (times of day passing midnight, lines without a time, a user 
   assert.ok(eventJson(got, got.length - 1).fields?.dev);
 });
 
+test('a read that shows snapshots (the other ranges start after the first) gives the same trace; one stopped at its first snapshot returns it', async () => {
+  const path = 'test/fixtures/ftrace/veth-ping.trace';
+  let rangeStarts: readonly number[] = [];
+  const opts: LoadOptions = { jobs: 4, rangeBytes: 1, chunkBytes: 4096, snapshotIntervalMs: 0, onPlan: (p) => (rangeStarts = 'starts' in p ? p.starts : []) };
+  let snapshots = 0;
+  const stopped = await loadTraceFile(path, { ...opts, rangeRunner: 'same-thread', onSnapshot: () => (++snapshots >= 1 ? 'stop' : undefined) });
+  assert.ok(rangeStarts.length >= 2, 'the file is cut into ranges');
+  assert.equal(snapshots, 1);
+  assert.ok(stopped.partial !== null && stopped.length > 0 && stopped.bytesRead <= (rangeStarts[1] as number));
+  const expected = fullDump((await load(path, { jobs: 1 })).trace as Trace);
+  for (const rangeRunner of ['same-thread', 'worker'] as const) {
+    snapshots = 0;
+    const whole = await loadTraceFile(path, { ...opts, rangeRunner, onSnapshot: () => void snapshots++ });
+    assert.ok(snapshots > 1, `${rangeRunner}: ${snapshots} snapshots`);
+    assert.deepEqual(fullDump(whole), expected, rangeRunner);
+  }
+});
+
 test('function_graph is read in order; strace that no fix-up makes exact is read again in order; both say why', async () => {
   const graph = fixtures.find((p) => p.endsWith('funcgraph-args-retval.trace')) as string;
   const { plan } = await load(graph, { jobs: 4, rangeBytes: 1, rangeRunner: 'same-thread' });

@@ -200,6 +200,10 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
      */
     let shownMs = 0;
     if (snapshots) source = new FileByteSource(path);
+    // The other ranges start at once, or, when the reader shows what it reads, after the first
+    // snapshot: the first screen does not wait for their threads' start-up, and a read that stops
+    // there (`ktl events --limit`) starts none.
+    else par?.start();
     next = fh.read(bufs[0], 0, Math.min(snapshots ? Math.min(chunkBytes, FIRST_CHUNK_BYTES) : chunkBytes, end), 0);
     for (;;) {
       const y0 = performance.now();
@@ -245,6 +249,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
         }
         lastSnapshotMs = performance.now();
         shownMs = lastSnapshotMs - t0;
+        par?.start();
       }
     }
     const owner = source ?? new FileByteSource(path);

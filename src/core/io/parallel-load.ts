@@ -202,6 +202,9 @@ export class ParallelRead {
   /** Where the calling thread's reader stops: the second range's start. */
   readonly firstEnd: number;
   private readonly runs: RangeRun[];
+  /** The later ranges, read once start() is called. */
+  private readonly tasks: RangeTask[] = [];
+  private started = false;
   /** Bytes the calling thread has read (its range), for progress. */
   private firstBytes = 0;
   private stopping = false;
@@ -229,11 +232,21 @@ export class ParallelRead {
       },
     });
     for (let i = 1; i < starts.length; i++) {
-      const task: RangeTask = { path, start: starts[i] as number, end: starts[i + 1] ?? size, format, readerOptions: opts.readerOptions ?? {}, seed };
-      runs.push(opts.rangeRunner === 'same-thread' ? this.inThread(task) : this.inWorker(task));
+      this.tasks.push({ path, start: starts[i] as number, end: starts[i + 1] ?? size, format, readerOptions: opts.readerOptions ?? {}, seed });
     }
     this.runs = runs;
     opts.signal?.addEventListener('abort', this.onAbort);
+  }
+
+  /**
+   * Starts reading the later ranges (once; finish() starts them if nobody did). The loader starts
+   * them at once, or after its first snapshot when it shows one (file-source.ts).
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.stopping) return;
+    for (const task of this.tasks) this.runs.push(this.opts.rangeRunner === 'same-thread' ? this.inThread(task) : this.inWorker(task));
   }
 
   /** After each chunk the calling thread pushes to the first range's reader. */
@@ -258,6 +271,7 @@ export class ParallelRead {
       this.abandon();
       return reader.finish(source());
     }
+    this.start();
     const results = await Promise.all(this.runs.map((r) => r.result));
     this.done();
     const late = results.find((r) => 'part' in r && r.part.inOrderOnly !== null);
