@@ -58,7 +58,8 @@ const SEEN_TEXT_JS = `
 `;
 
 async function seenText(line: Locator): Promise<string> {
-  return line.evaluate(new Function('el', SEEN_TEXT_JS) as (el: Element) => string);
+  // A short wait: the line may be re-rendered away; the caller's waitFor looks again.
+  return line.evaluate(new Function('el', SEEN_TEXT_JS) as (el: Element) => string, undefined, { timeout: 2_000 });
 }
 
 async function cursorLine(wb: Workbench): Promise<number | undefined> {
@@ -75,23 +76,19 @@ async function lineAtCursor(wb: Workbench): Promise<Locator> {
   const n = await cursorLine(wb);
   if (n === undefined) throw new Error('no cursor line in the status bar');
   const editor = wb.page.locator('.editor-group-container.active .monaco-editor').first();
-  const numbers = editor.locator('.margin-view-overlays .line-numbers');
-  let top: string | undefined;
-  const count = await numbers.count();
-  for (let i = 0; i < count; i++) {
-    const el = numbers.nth(i);
-    if ((await el.innerText()).trim() === String(n)) {
-      top = await el.evaluate((x) => ((x.parentElement as HTMLElement).style.top || (x as HTMLElement).style.top));
-      break;
-    }
-  }
+  const top = await editor
+    .locator('.margin-view-overlays .line-numbers')
+    .evaluateAll((els, want) => {
+      const el = els.find((x) => (x.textContent ?? '').trim() === want);
+      return el ? ((el.parentElement as HTMLElement).style.top || (el as HTMLElement).style.top) : undefined;
+    }, String(n));
   if (top === undefined) throw new Error(`line ${n} is not rendered`);
+  // One look at every rendered line: the editor re-renders them while it decorates, and a
+  // line element looked up one by one could be gone by then (its evaluate then waited 30 s).
   const lines = editor.locator('.view-lines .view-line');
-  const k = await lines.count();
-  for (let i = 0; i < k; i++) {
-    if ((await lines.nth(i).evaluate((el) => (el as HTMLElement).style.top)) === top) return lines.nth(i);
-  }
-  throw new Error(`no rendered line at the cursor (line ${n}, top ${top})`);
+  const i = await lines.evaluateAll((els, t) => els.findIndex((el) => (el as HTMLElement).style.top === t), top);
+  if (i < 0) throw new Error(`no rendered line at the cursor (line ${n}, top ${top})`);
+  return lines.nth(i);
 }
 
 async function pickInQuickInput(wb: Workbench, text: string, rowLabel: string): Promise<void> {
