@@ -9,6 +9,7 @@
 import type { EventFilter } from '../core/analysis/event-filter';
 import type { LatencyFigures } from '../core/analysis/latency';
 import type { AbsNsText } from '../core/trace/time';
+import type { PacketColumns } from '../core/formats/capture/columns';
 
 /** What the table and the timeline keep; its meaning (the matcher) is core's. */
 export type { EventFilter };
@@ -108,7 +109,7 @@ export interface EventRow {
  * A packet as a row of Wireshark's packet list (core/formats/capture/columns.ts). No. is
  * EventRow.line; the times are computed from `timeNs`, exact, never from float seconds.
  */
-export interface PacketRowView {
+export interface PacketRowView extends PacketColumns {
   /** Absolute time, decimal ns since 1970 (Trace.absNs as a string). */
   readonly timeNs: AbsNsText;
   /**
@@ -118,14 +119,6 @@ export interface PacketRowView {
   readonly prevTimeNs: AbsNsText | null;
   /** Decimal digits of the interface's timestamp resolution (pcap µs 6, ns 9; pcapng if_tsresol), at most 9. */
   readonly digits: number;
-  readonly source: string;
-  readonly destination: string;
-  /** Our highest decoded layer, spelled as Wireshark spells it (`ICMPv6`). */
-  readonly protocol: string;
-  /** Bytes on the wire, and bytes captured (less when the snaplen cut the frame). */
-  readonly length: number;
-  readonly caplen: number;
-  readonly info: string;
 }
 
 export type WebviewToHost =

@@ -22,6 +22,7 @@ import { ipEndpoints } from '../../net/dissect';
 export interface PacketColumns {
   readonly source: string;
   readonly destination: string;
+  /** Our highest decoded layer, spelled as Wireshark spells it (`ICMPv6`). */
   readonly protocol: string;
   /** Bytes on the wire (Wireshark's Length, frame.len) and bytes captured (frame.cap_len). */
   readonly length: number;
