@@ -9,22 +9,14 @@
 // removed afterwards unless BENCH_KEEP=1 (10 GiB of disk while it runs; run it when `uptime`
 // shows the machine idle).
 // Env: BENCH_SIZES (GiB, default "1,10"), BENCH_RUNS (ktl stats runs per size, default 1), BENCH_KEEP.
-import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { median, run } from './common.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const KEEP = process.env.BENCH_KEEP === '1';
 const GiB = 1024 ** 3;
 
-function run(cmd, args, env = {}) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 26, encoding: 'utf8' });
-  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { sec, stdout: r.stdout, stderr: r.stderr };
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const r2 = (x) => Math.round(x * 100) / 100;
 
 if (!existsSync('dist/cli.js') || !existsSync('dist/worker.js')) run(process.execPath, ['esbuild.mjs']);

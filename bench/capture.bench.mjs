@@ -12,6 +12,7 @@
 // Env: BENCH_BYTES (default 1 GiB), BENCH_RUNS (default 3), BENCH_ONLY=pcap|pcapng.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { median } from './common.mjs';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -141,7 +142,6 @@ function warm(path) {
   closeSync(fd);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const have = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
 if (!existsSync('dist/cli.js')) run('node', ['esbuild.mjs']);

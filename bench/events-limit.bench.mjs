@@ -8,28 +8,14 @@
 // afterwards (BENCH_KEEP=1 keeps them). Figures are printed, never asserted (DESIGN.md).
 //
 // Env: BENCH_SIZES (default 300M,1G,2.2G), BENCH_RUNS (default 5).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { bytesOf, median, run } from './common.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '300M,1G,2.2G').split(',');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const UNIT = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 
-function bytesOf(size) {
-  const m = /^([\d.]+)([KMG])$/.exec(size);
-  if (!m) throw new Error(`BENCH_SIZES: ${size} is not a size such as 300M or 2.2G`);
-  return Math.round(Number(m[1]) * UNIT[m[2]]);
-}
 
-function run(cmd, args) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { maxBuffer: 1 << 26, encoding: 'utf8' });
-  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { sec, stdout: r.stdout };
-}
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (s) => `${(s * 1000).toFixed(0)} ms`;
 
 if (!existsSync('dist/cli.js')) run('node', ['esbuild.mjs']); // when run on its own
@@ -42,7 +28,7 @@ for (const size of SIZES) {
   const built = !existsSync(file);
   if (built) {
     console.log(`building ${file} from the real fixtures ...`);
-    run('node', ['bench/make-big-trace.mjs', file, String(bytesOf(size))]);
+    run('node', ['bench/make-big-trace.mjs', file, String(bytesOf(size, 'BENCH_SIZES'))]);
   }
   try {
     const cases = [

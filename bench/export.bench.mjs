@@ -7,20 +7,18 @@
 //
 // Env: BENCH_BYTES (default 1 GiB), BENCH_FORMATS (default perfetto,parquet,jsonl),
 // BENCH_KEEP=1 keeps bench/data/export-* (otherwise the trace and the outputs are removed).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { run as timedRun } from './common.mjs';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const FORMATS = (process.env.BENCH_FORMATS ?? 'perfetto,parquet,jsonl').split(',');
 const DIR = 'bench/data/export';
 const FILE = `${DIR}/big.trace`;
 
+/** common.mjs's run, with the peak RSS ktl reports on stderr under KTL_REPORT_RSS=1 (MiB). */
 function run(cmd, args, env = {}) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 26, encoding: 'utf8' });
-  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { sec, stdout: r.stdout, rssMiB: Number(/peak RSS (\d+) KiB/.exec(r.stderr)?.[1] ?? 0) / 1024 };
+  const r = timedRun(cmd, args, env);
+  return { ...r, rssMiB: Number(/peak RSS (\d+) KiB/.exec(r.stderr)?.[1] ?? 0) / 1024 };
 }
 
 if (!existsSync('dist/cli.js')) run('node', ['esbuild.mjs']);

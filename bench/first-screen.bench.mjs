@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { basename, resolve } from 'node:path';
+import { bytesOf, median } from './common.mjs';
 
 // The test harness is TypeScript: run again under tsx.
 if (!process.env.KTL_BENCH_TSX) {
@@ -32,15 +33,8 @@ const { launch, openWebview } = await import('../test/webview/harness.ts');
 
 const SIZES = (process.env.BENCH_SIZES ?? '300M,1G').split(',');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const UNIT = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-const bytesOf = (size) => {
-  const m = /^([\d.]+)([KMG])$/.exec(size);
-  if (!m) throw new Error(`${size} is not a size such as 300M or 2.2G`);
-  return Math.round(Number(m[1]) * UNIT[m[2]]);
-};
-const WHOLE_UP_TO = bytesOf(process.env.BENCH_WHOLE_UP_TO ?? '1.5G');
+const WHOLE_UP_TO = bytesOf(process.env.BENCH_WHOLE_UP_TO ?? '1.5G', 'BENCH_WHOLE_UP_TO');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const TIMEOUT_MS = 600_000;
 /** The table's first row, drawn with its data. */
 const FIRST_ROW = '#event-table .ktl-row[data-position="0"][data-line]:not([hidden])';
@@ -162,7 +156,7 @@ try {
     const built = !existsSync(file);
     if (built) {
       console.log(`building ${file} from the real fixtures ...`);
-      const r = spawnSync(process.execPath, ['bench/make-big-trace.mjs', file, String(bytesOf(size))], { stdio: 'inherit' });
+      const r = spawnSync(process.execPath, ['bench/make-big-trace.mjs', file, String(bytesOf(size, 'BENCH_SIZES'))], { stdio: 'inherit' });
       if (r.status !== 0) process.exit(1);
     }
     try {

@@ -6,23 +6,15 @@
 // most 30x wc -l, peak RSS at most 1 GiB.
 //
 // Env: BENCH_BYTES (default 1 GiB), BENCH_RUNS (default 3), BENCH_FILE (default bench/data/big.trace).
-import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { median, run } from './common.mjs';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FILE = process.env.BENCH_FILE ?? 'bench/data/big.trace';
 
-function run(cmd, args, env = {}) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 26, encoding: 'utf8' });
-  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { sec, stdout: r.stdout, stderr: r.stderr };
-}
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (!existsSync('dist/cli.js')) run('node', ['esbuild.mjs']); // when run on its own
 if (!existsSync(FILE) || statSync(FILE).size < BYTES) {

@@ -15,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { median } from './common.mjs';
 
 // The worker code and the test harness are TypeScript: run again under tsx.
 if (!process.env.KTL_BENCH_TSX) {
@@ -32,7 +33,6 @@ const EVENTS = Number(process.env.BENCH_LIFECYCLE_VIEW_EVENTS ?? 10_000_000);
 const MODEL = 'builtin:af-xdp';
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const r1 = (x) => Math.round(x * 10) / 10;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 mkdirSync('bench/data', { recursive: true });
 const file = `bench/data/lifecycle-afxdp-${EVENTS}.trace`;

@@ -16,6 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { median } from './common.mjs';
 
 const EVENTS = Number(process.env.BENCH_LIFECYCLE_EVENTS ?? 10_000_000);
 const SKB_BYTES = Number(process.env.BENCH_SKB_BYTES ?? 1024 ** 3);
@@ -28,7 +29,6 @@ function run(cmd, args) {
   return r.stdout;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 mkdirSync('bench/data', { recursive: true });
 const cases = [];

@@ -15,10 +15,11 @@
 //
 // Env: BENCH_FORMAT (ftrace or strace, default ftrace), BENCH_BYTES (default 1 GiB), BENCH_RUNS
 // (default 3), BENCH_FILE (default bench/data/parallel.trace or .strace), BENCH_JOBS (default "1,2").
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import { median, run } from './common.mjs';
 
 const FORMATS = {
   ftrace: { maker: 'bench/make-big-trace.mjs', file: 'bench/data/parallel.trace', label: 'ftrace text' },
@@ -31,13 +32,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FILE = process.env.BENCH_FILE ?? FORMAT.file;
 const JOBS = (process.env.BENCH_JOBS ?? '1,2').split(',').map(Number);
 
-function run(cmd, args, env = {}) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 26, encoding: 'utf8' });
-  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { sec, stdout: r.stdout, stderr: r.stderr };
-}
 
 /**
  * Runs `node ARGS` and samples its threads' CPU time (utime + stime of /proc/PID/task/TID/stat,
@@ -71,7 +65,6 @@ async function runSampled(args, env) {
   return { sec, stdout, stderr, busiestThreadSec: (ticks[0] ?? 0) / 100, secondThreadSec: (ticks[1] ?? 0) / 100, cpuSec: ticks.reduce((a, b) => a + b, 0) / 100 };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => loadavg().map((x) => Number(x.toFixed(2)));
 
 if (!existsSync('dist/cli.js') || !existsSync('dist/parallel-worker.js')) run('node', ['esbuild.mjs']); // when run on its own

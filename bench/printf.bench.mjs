@@ -9,6 +9,7 @@
 // Env: BENCH_BYTES (each file, default 64 MiB), BENCH_RUNS (default 3).
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { median } from './common.mjs';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 64 * 1024 ** 2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -23,7 +24,6 @@ function run(cmd, args) {
   if (r.status !== 0 && r.status !== 4) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return { sec, stdout: r.stdout };
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const timed = (cmd, args) => median(Array.from({ length: RUNS }, () => run(cmd, args).sec));
 
 /** Repeats the fixture's data lines (those `keep` accepts), adding `shift(copy)` to the leading number. */

@@ -20,12 +20,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureLinuxTree } from './linux-source-tree.mjs';
 import { bundleNode } from '../scripts/bundle-node.mjs';
+import { median } from './common.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WANT = Number(process.env.BENCH_NAMES ?? 1000);
 const TRACE_DIRS = [`${process.env.KTL_SHARED_CORPUS ?? '../shared/corpus'}/ftrace`, 'test/fixtures/ftrace'];
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function timed(cmd, args, opts = {}) {
   const t0 = process.hrtime.bigint();

@@ -11,23 +11,15 @@
 //    same files too and prints the ratios (e.g. a build of main before the change).
 //
 // Env: BENCH_LINES (default 200000; a baseline with FNV-1a needs minutes on the colliding file), BENCH_BYTES (real trace, default 256 MiB), BENCH_RUNS (default 3).
-import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { median, run } from './common.mjs';
 
 const LINES = Number(process.env.BENCH_LINES ?? 200_000);
 const BYTES = Number(process.env.BENCH_BYTES ?? 256 * 1024 ** 2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BASELINE = process.env.KTL_BASELINE;
 
-function run(cmd, args) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { sec, stdout: r.stdout };
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const statsSec = (cli, file) => median(Array.from({ length: RUNS }, () => run('node', [cli, 'stats', file]).sec));
 
 if (!existsSync('dist/cli.js')) run('node', ['esbuild.mjs']); // when run on its own

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './common.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FILE = process.env.BENCH_FILE ?? 'bench/data/big.v6.dat';
@@ -32,7 +33,6 @@ function timed(cmd, env = {}, out = '/dev/null') {
   return { wall: real, cpu: user + sys, stderr: r.stderr };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const have = (cmd) => spawnSync('bash', ['-c', `command -v ${cmd}`]).status === 0;
 
 if (!have('trace-cmd')) {
