@@ -29,15 +29,6 @@ import { readRange, type RangeProgress, type RangeTask } from './parallel-range'
 /** Smallest range worth a thread: below it, starting a worker costs more than it saves. */
 export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
 
-/**
- * The first range's size against the others'. The merge and what the caller then does with the
- * trace (`ktl stats`' counts) wait for every range, so they gain nothing from a smaller first
- * range: at 0.85 the calling thread sat idle 0.5 s of 3.5 s on 1 GiB waiting for the worker
- * (CPU profiles of `ktl stats --jobs 2`); at 1.0 it waits 0.02 s (a worker's start-up, ~0.1 s,
- * is about what the calling thread spends on the file's head and the cuts).
- */
-const FIRST_RANGE_SHARE = 1.0;
-
 /** Bytes scanned past a tentative cut for a line a range may start at before giving that cut up. */
 const CUT_SCAN_BYTES = 8 << 20;
 const CUT_WINDOW_BYTES = 1 << 20;
@@ -133,16 +124,19 @@ export async function startParallelRead(
 }
 
 /**
- * Range starts: 0, then for each of the k - 1 cuts (the first range FIRST_RANGE_SHARE of the
- * others' size, those even) the first line start at or after it (and after `minStart`) where the
- * format lets a range begin; cuts that find none within CUT_SCAN_BYTES, or land on an earlier
- * cut, are dropped.
+ * Range starts: 0, then for each of the k - 1 cuts (at i/k of the file, or `cutAt`'s offsets) the
+ * first line start at or after it (and after `minStart`) where the format lets a range begin;
+ * cuts that find none within CUT_SCAN_BYTES, or land on an earlier cut, are dropped.
  */
 export async function cutRanges(fh: FileHandle, size: number, k: number, minStart: number, canStartAt: CanStartAt, cutAt?: readonly number[]): Promise<number[]> {
   const starts = [0];
   const buf = new Uint8Array(CUT_WINDOW_BYTES);
   for (let i = 1; i < k; i++) {
-    const share = (FIRST_RANGE_SHARE + (i - 1)) / (FIRST_RANGE_SHARE + (k - 1));
+    // Ranges of one size, the first too: the merge and what the caller then does with the trace
+    // (`ktl stats`' counts) wait for every range, so a smaller first range gains nothing (at 0.85
+    // of the others the calling thread sat idle 0.5 s of 3.5 s on 1 GiB waiting for the worker,
+    // CPU profiles of `ktl stats --jobs 2`; at an equal size it waits 0.02 s).
+    const share = i / k;
     const target = Math.max(minStart, cutAt ? (cutAt[i - 1] as number) : Math.floor(share * size), (starts.at(-1) as number) + 1);
     const at = await lineStartFrom(fh, buf, target, size, canStartAt);
     if (at !== null && at < size && at > (starts.at(-1) as number)) starts.push(at);

@@ -12,10 +12,9 @@
  */
 import type { ByteSource } from './byte-source';
 import { BLOCK_SIZE, type BlockColumn } from './columns';
-import { MAX_EXACT_TIMES, MAX_STORED_ISSUES, TraceBuilder, type BufferStart, type Columns, type FormatId, type LostEvents, type Trace, type TraceIssue, type TraceMeta, type LineSegment } from './trace';
+import { MAX_EXACT_TIMES, MAX_STORED_ISSUES, TraceBuilder, type BufferStart, type ColumnName, type FormatId, type LostEvents, type Trace, type TraceIssue, type TraceMeta, type LineSegment } from './trace';
 import { absNs, type AbsNs } from './time';
 
-type ColumnName = keyof Columns;
 type Blocks = Float64Array | Int32Array | Uint32Array | Uint16Array;
 
 /** Columns holding string ids (remapped through the merged string table). */
