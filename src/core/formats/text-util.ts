@@ -89,3 +89,13 @@ export function unescapeC(s: string): string {
     }
   });
 }
+
+/**
+ * Seconds a time of day (`sec`, seconds since midnight) gains over the one before it (`last`;
+ * negative: none yet): a day when it jumps back by more than 12 h, i.e. midnight passed (strace
+ * -t/-tt, printf times of day). The readers and their range joins (ranges.ts) share the rule:
+ * reading in ranges must pass the same midnights as reading in order.
+ */
+export function midnightSec(last: number, sec: number): number {
+  return last >= 0 && sec + 43200 < last ? 86400 : 0;
+}

@@ -12,6 +12,7 @@
  */
 import type { MergeRules, TracePart } from '../../trace/trace-part';
 import type { RangeSupport } from '../range';
+import { midnightSec } from '../text-util';
 import { compilePattern } from './options';
 import { rememberPattern } from './payload';
 import { PrintfReader, printfTimeSource, type PrintfBoundary } from './reader';
@@ -65,7 +66,7 @@ export function joinPrintf(parts: readonly TracePart[]): MergeRules | { readonly
     let days = 0;
     if (s.timeOfDay) {
       days = dayOffset;
-      if (lastDaySec >= 0 && s.firstDaySec + 43200 < lastDaySec) days += 86400;
+      days += midnightSec(lastDaySec, s.firstDaySec);
       if (days !== 0 && s.maxAbsNs + days * 1e9 > Number.MAX_SAFE_INTEGER) return { inOrder: 'times past 104 days from the first event' };
       dayOffset = days + s.dayOffset;
       lastDaySec = s.lastDaySec;

@@ -30,7 +30,7 @@ import { relNs } from '../../trace/time';
 import { compilePattern, type PrintfOptions } from './options';
 import { parseKeyValueLine, parsePatternLine, type TsUnit } from './lines';
 import { rememberPattern } from './payload';
-import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
+import { finishLines, midnightSec, preview, pushLines, stopLines, utf8Length } from '../text-util';
 import type { UserRegex } from '../../config/user-regex';
 
 const utf8 = new TextDecoder('utf-8');
@@ -196,7 +196,7 @@ export class PrintfReader implements RangeReader, LineSink {
       if (sec < 86400) {
         this.timeOfDay = true;
         if (this.firstDaySec < 0) this.firstDaySec = sec;
-        if (this.lastDaySec >= 0 && sec + 43200 < this.lastDaySec) this.dayOffset += 86400;
+        this.dayOffset += midnightSec(this.lastDaySec, sec);
         this.lastDaySec = sec;
         sec += this.dayOffset;
       } else {

@@ -30,6 +30,7 @@ import type { TraceBuilder } from '../../trace/trace';
 import { MAX_STORED_ISSUES } from '../../trace/trace';
 import type { RangeSupport } from '../range';
 import { NUL } from '../ascii';
+import { midnightSec } from '../text-util';
 import { parseBody, parsePrefix } from './lines';
 import { CLONES, SPLIT_AT_END, StraceReader, basename, outputIssue, straceTimeSource, SUMMARY_HEAD, SUMMARY_ROW } from './reader';
 import { rememberSource } from './source';
@@ -147,7 +148,7 @@ export function joinStrace(parts: TracePart[]): Joined {
 
     // Times: the range's leading events add to the time before it; midnight may pass at the cut.
     let days = dayOffset;
-    if (s.firstTod >= 0 && lastTod >= 0 && s.firstTod + 43200 < lastTod) days += 86400;
+    if (s.firstTod >= 0) days += midnightSec(lastTod, s.firstTod);
     if (days !== 0 && s.maxAbsNs + days * 1e9 > Number.MAX_SAFE_INTEGER) return { inOrder: 'times past 104 days from the first event' };
     const leadSec = sec;
     const leadFracNs = fracNs;

@@ -42,7 +42,7 @@ import { rememberSource } from './source';
 import { TaskFacts } from './tasks';
 import { MAX_TASK_OPS, TaskLog, type StraceBoundary } from './boundary';
 import type { RangeBoundary, RangeReader, RangeStart } from '../range';
-import { finishLines, preview, pushLines, stopLines, unescapeC, utf8Length } from '../text-util';
+import { finishLines, midnightSec, preview, pushLines, stopLines, unescapeC, utf8Length } from '../text-util';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -564,7 +564,7 @@ export class StraceReader implements RangeReader, LineSink {
           this.timeOfDay = true;
           if (this.firstTod < 0) this.firstTod = sec;
           // -t/-tt print the time of day: a jump back by more than 12 h is midnight passing.
-          if (this.lastTimeOfDay >= 0 && sec + 43200 < this.lastTimeOfDay) this.dayOffset += 86400;
+          this.dayOffset += midnightSec(this.lastTimeOfDay, sec);
           this.lastTimeOfDay = sec;
           sec += this.dayOffset;
         } else {
