@@ -1,6 +1,7 @@
 // One build for every room (DESIGN.md): the extension host and worker and CLI run in Node
 // (cjs, vscode external); the webview runs in the browser (iife + css).
 import * as esbuild from 'esbuild';
+import { buildWasm } from './scripts/build-wasm.mjs';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
@@ -60,6 +61,8 @@ function markCliExecutable() {
 }
 
 copyWasm();
+// core's AssemblyScript modules, base64 in generated TypeScript the bundles import.
+await buildWasm();
 if (watch) {
   const contexts = await Promise.all([esbuild.context(nodeTargets), esbuild.context(webviewTarget)]);
   await Promise.all(contexts.map((c) => c.watch()));

@@ -37,7 +37,7 @@ const otherFormatRooms = (r) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-vsix/**', 'node_modules/**', '.vscode-test/**', 'test-output/**', 'bench/data/**', 'test/fixtures/**', 'sample/**'] },
+  { ignores: ['dist/**', 'dist-vsix/**', 'node_modules/**', '.vscode-test/**', 'test-output/**', 'bench/data/**', 'test/fixtures/**', 'sample/**', 'src/**/*.as.ts', 'src/**/*-wasm.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

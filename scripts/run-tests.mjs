@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWasm } from './build-wasm.mjs';
 
 const ALL = ['unit', 'golden', 'fuzz', 'kernel', 'webview', 'e2e'];
 /** A suite's time limit: each takes under 10 min on the CI machine (2 cores); CI stops at 90 min in all. */
@@ -25,6 +26,9 @@ function testFiles(dir) {
   }
   return out;
 }
+
+// core's WebAssembly (generated TypeScript, not committed) for the suites that import core from source.
+await buildWasm();
 
 let failed = false;
 for (const suite of suites) {

@@ -53,6 +53,26 @@ export class LineSplitter {
     return this.lineNo - 1;
   }
 
+  /** Longest line handed to the sink, in bytes. */
+  get lineLimit(): number {
+    return this.maxLineBytes;
+  }
+
+  /** Whether the next byte pushed starts a line (no partial line held, none being skipped). */
+  get atLineStart(): boolean {
+    return this.carryLen === 0 && !this.skipping;
+  }
+
+  /**
+   * A bulk reader took the next `lines` whole lines, `bytes` bytes with their newlines, from a
+   * line start (atLineStart) instead of pushing them: counts them as push would have.
+   */
+  skipLines(bytes: number, lines: number): void {
+    this.consumed += bytes;
+    this.lineNo += lines;
+    this.lineOffset = this.consumed;
+  }
+
   push(chunk: Uint8Array): void {
     let pos = 0;
     const base = this.consumed;

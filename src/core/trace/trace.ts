@@ -282,6 +282,11 @@ export type ColumnName = keyof Columns;
 export type ColumnBlock<K extends ColumnName> = ReturnType<Columns[K]['appendBlock']>;
 /** The block currently being filled, per column. */
 type Blocks = { [K in keyof Columns]: ReturnType<Columns[K]['appendBlock']> };
+/**
+ * Events' values column by column, as a bulk reader stages them (the ftrace line scanner): the
+ * `line` values are already relative to the current line segment (TraceBuilder.lineBase).
+ */
+export type ScannedColumns = Blocks;
 
 export type ExtraColumn = BlockColumn<Float64Array> | BlockColumn<Int32Array> | BlockColumn<Uint32Array>;
 
@@ -423,6 +428,50 @@ export class TraceBuilder {
     // UTF-8 (decoded as U+FFFD) can push that past the record. Keep it inside.
     w.payloadStart[k] = Math.min(r.payloadStart, r.recLength);
     return this.count++;
+  }
+
+  /**
+   * The `line` column's value for an event on `line`, when appendColumns may store `n` events on
+   * the lines from `line` on in the current line segment; null when push must (the first event,
+   * or a new segment).
+   */
+  lineBase(line: number, n: number): number | null {
+    if (this.count === 0) return null;
+    const d = line - this.segmentBase;
+    return d >= 0 && d + n <= 0xffffffff ? d : null;
+  }
+
+  /**
+   * Appends the first `n` events of `src` (what push would store for them, `line` from
+   * lineBase), copying block by block. Readers with extra columns push instead.
+   */
+  appendColumns(src: ScannedColumns, n: number): void {
+    if (this.extras.size > 0) throw new Error('appendColumns: this builder has extra columns');
+    for (let from = 0; from < n; ) {
+      if (this.fill === BLOCK_SIZE) this.newBlocks();
+      const m = Math.min(n - from, BLOCK_SIZE - this.fill);
+      const w = this.w as Blocks;
+      const at = this.fill;
+      w.tsNs.set(src.tsNs.subarray(from, from + m), at);
+      w.cpu.set(src.cpu.subarray(from, from + m), at);
+      w.pid.set(src.pid.subarray(from, from + m), at);
+      w.tgid.set(src.tgid.subarray(from, from + m), at);
+      w.comm.set(src.comm.subarray(from, from + m), at);
+      w.event.set(src.event.subarray(from, from + m), at);
+      w.flags.set(src.flags.subarray(from, from + m), at);
+      w.line.set(src.line.subarray(from, from + m), at);
+      w.recOffset.set(src.recOffset.subarray(from, from + m), at);
+      w.recLength.set(src.recLength.subarray(from, from + m), at);
+      w.payloadStart.set(src.payloadStart.subarray(from, from + m), at);
+      this.fill += m;
+      this.count += m;
+      from += m;
+    }
+  }
+
+  /** The origin as relativeNs splits it (whole seconds, ns), once the first time set it; else null. */
+  get originSplit(): readonly [number, number] | null {
+    return this.originNs === null ? null : [this.originSec, this.originFracNs];
   }
 
   private newBlocks(): void {

@@ -46,6 +46,8 @@ import { relNs, ticks, ticksOnNsAxis, type RelNs } from '../../trace/time';
 import { TraceBuilder, newEventRecord, type TimeSource, type Trace } from '../../trace/trace';
 import { classifyPayload, parseFuncGraphLine, parseLatencyLine, type FuncGraphLine } from './lines';
 import { finishLines, preview, pushLines, stopLines, utf8Length } from '../text-util';
+import { indexOfByte } from '../byte-search';
+import { LineScan, Stop } from './line-scan/line-scan';
 import { STOPPED_BY_PREFIX } from './ktl-header';
 import type { RangeReader, RangeStart } from '../range';
 
@@ -53,6 +55,9 @@ const utf8 = new TextDecoder('utf-8');
 
 /** What timestampToken returns for a token that is not a timestamp (tokenWasTimestamp says so). */
 const NOT_A_TIMESTAMP = relNs(0);
+
+/** Lines handed back by the scanner before it may be dropped for reading too few itself. */
+const SCAN_TRIAL_LINES = 4096;
 
 /** Result of scanning the `comm-pid [tgid] [cpu]` prefix. */
 interface Prefix {
@@ -101,6 +106,11 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
   private tokenWasTimestamp = false;
   /** Set when a range read apart meets function_graph lines (their nesting is per CPU, in file order). */
   inOrderOnly: string | null = null;
+  /** The WebAssembly scanner of the common lines (line-scan/): made at the first chunk it can read; null when unavailable. */
+  private scanner: LineScan | null | undefined;
+  /** Lines the scanner handed back, and events it read: when the first outnumber the second, it is dropped. */
+  private slowLines = 0;
+  private scannedEvents = 0;
 
   constructor(opts: FtraceReaderOptions = {}) {
     this.b = opts.builder ?? new TraceBuilder('ftrace');
@@ -118,13 +128,77 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
     return this.splitter.linesSeen;
   }
 
+  /** Events the WebAssembly scanner read (the rest, the JavaScript hot path). */
+  get scannedByWasm(): number {
+    return this.scannedEvents;
+  }
+
   /** Whether function_graph lines were read (their times and tasks depend on the lines before them). */
   get sawFuncGraph(): boolean {
     return this.graph.size > 0;
   }
 
   push(chunk: Uint8Array): void {
-    pushLines(this.splitter, this.b, chunk);
+    const scan = this.scanner === undefined ? (this.scanner = LineScan.create()) : this.scanner;
+    if (scan === null || this.envelope.isHtml) pushLines(this.splitter, this.b, chunk);
+    else this.pushScanned(scan, chunk);
+  }
+
+  /**
+   * The chunk through the scanner: runs of common lines are staged there and appended in bulk;
+   * each line it leaves (another shape, a name without an id yet, the lines before the first
+   * event sets the origin) is pushed to the splitter here, so every line is read in order, by one
+   * or the other, exactly once. A file of mostly other lines (function_graph) stops using it.
+   */
+  private pushScanned(scan: LineScan, chunk: Uint8Array): void {
+    const sp = this.splitter;
+    const b = this.b;
+    /** File offset of chunk[0]. */
+    const base = sp.bytesConsumed;
+    // The end of a line the last chunk left unfinished.
+    let pos = sp.atLineStart ? 0 : this.pushOneLine(chunk, 0);
+    if (pos < chunk.length) scan.load(chunk);
+    while (pos < chunk.length) {
+      if (this.envelope.isHtml || this.scanner === null) break;
+      const lineBase = b.lineBase(sp.linesSeen + 1, scan.capacity);
+      const origin = b.originSplit;
+      if (!this.envelope.plain || lineBase === null || origin === null) {
+        pos = this.pushOneLine(chunk, pos);
+        continue;
+      }
+      const n = scan.scan(pos, sp.lineLimit, this.emptyId, origin[0], origin[1], base, lineBase);
+      const stop = scan.stopPos;
+      if (n > 0) {
+        b.appendColumns(scan.staged(), n);
+        sp.skipLines(stop - pos, n);
+        b.bytesRead = sp.bytesConsumed;
+        this.timestampedEvents += n;
+        this.scannedEvents += n;
+        this.lastWasEvent = true;
+        if (scan.sawTgid) b.meta.hasTgid = true;
+      }
+      pos = stop;
+      const why = scan.stopReason;
+      if (why === Stop.End) break;
+      if (why === Stop.Slow) {
+        pos = this.pushOneLine(chunk, pos);
+        if (++this.slowLines > SCAN_TRIAL_LINES && this.slowLines > this.scannedEvents) this.scanner = null;
+      } else if (why === Stop.Miss) {
+        const s = scan.missStart;
+        const e = scan.missEnd;
+        // The line is scanned again with the name known; one the table has no room for is read here.
+        if (!scan.register(s, e, b.strings.internBytes(chunk, s, e))) pos = this.pushOneLine(chunk, pos);
+      }
+    }
+    if (pos < chunk.length) pushLines(sp, b, chunk.subarray(pos));
+  }
+
+  /** The line starting at `pos` (it ends in the chunk), through the splitter; where the next starts. */
+  private pushOneLine(chunk: Uint8Array, pos: number): number {
+    const nl = indexOfByte(chunk, 0x0a, pos);
+    const end = nl < 0 ? chunk.length : nl + 1;
+    pushLines(this.splitter, this.b, chunk.subarray(pos, end));
+    return end;
   }
 
   stop(message: string): void {

@@ -53,6 +53,11 @@ export class SystraceEnvelope {
     this.state = State.Plain;
   }
 
+  /** Whether the file is known to be plain text (every line is the trace's, unchanged). */
+  get plain(): boolean {
+    return this.state === State.Plain;
+  }
+
   /** Whether the file is an HTML page. */
   get isHtml(): boolean {
     return this.state !== State.Undecided && this.state !== State.Plain;
