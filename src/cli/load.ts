@@ -75,9 +75,10 @@ function jobs(args: ParsedArgs): number | undefined {
 
 /**
  * Reads a trace or capture; what could not be read is reported on stderr at the end (problems.ts).
- * `early` lets a command stop reading once it has what it needs (`ktl events --limit`).
+ * `early` lets a command stop reading once it has what it needs (`ktl events --limit`);
+ * `countStats`, count the statistics while reading (`ktl stats`).
  */
-export async function loadTrace(path: string, args: ParsedArgs, early: Pick<LoadOptions, 'onSnapshot' | 'snapshotIntervalMs'> = {}): Promise<Trace> {
+export async function loadTrace(path: string, args: ParsedArgs, early: Pick<LoadOptions, 'onSnapshot' | 'snapshotIntervalMs' | 'countStats'> = {}): Promise<Trace> {
   const trace = await loadTraceFile(path, { readerOptions: readerOptions(args), maxMemoryBytes: maxMemory(args), jobs: jobs(args), ...early });
   noteProblems(path, trace);
   return trace;

@@ -136,6 +136,8 @@ async function open(path: string, fileName: string, readerOptions: ReaderOptions
       readerOptions,
       ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
+      // The summary's counts, made by the threads that read the ranges (TraceService takes them).
+      countStats: true,
       signal: abort.signal,
       onProgress: (bytesRead, totalBytes) => {
         fileBytes = totalBytes;

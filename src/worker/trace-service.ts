@@ -6,7 +6,7 @@
  * caches are of one trace, and go with it.
  */
 import type { EventFilter, EventRow, RowSort, TraceSummary } from '../protocol/messages';
-import { StatsCounter, type TraceStats } from '../core/analysis/stats';
+import { StatsCounter, countedStats, type TraceStats } from '../core/analysis/stats';
 import { loadTraceFile, type LoadOptions } from '../core/io/file-source';
 import type { Trace } from '../core/trace/trace';
 import { eventText } from '../core/formats/decode';
@@ -91,7 +91,7 @@ export class TraceService {
   /** The trace's statistics, counting on from the last summary's where the trace continues it. */
   private stats(): TraceStats {
     const t = this.trace;
-    if (!this.counter?.continues(t)) this.counter = new StatsCounter(t.strings);
+    if (!this.counter?.continues(t)) this.counter = countedStats(t) ?? new StatsCounter(t.strings);
     const settled = t.partial ? Math.min(t.partial.settled, t.length) : t.length;
     this.counter.count(t, settled);
     if (settled === t.length) return this.counter.stats(t);

@@ -17,6 +17,7 @@ import { SHARED_CORPUS } from '../helpers/third-party';
 import { rng } from '../helpers/rng';
 import { runKtlStatus } from '../helpers/lifecycle-golden';
 import { eventJson } from '../../src/core/formats/decode';
+import { computeStats, countedStats } from '../../src/core/analysis/stats';
 
 const TEXT_DIRS = ['test/fixtures/ftrace', 'test/fixtures/trace-cmd-report', 'test/fixtures/perf', 'test/fixtures/strace', 'test/fixtures/printf'];
 const CORPUS_DIRS = ['ftrace', 'trace-cmd', 'perf', 'strace', 'bpf', 'systrace'].map((d) => join(SHARED_CORPUS, d));
@@ -97,6 +98,32 @@ test('every text fixture: ranges of forced small sizes give the same trace as re
   assert.ok((split.get('strace') ?? 0) >= 18, JSON.stringify([...split]));
   // (The printf fixture of columns needs its pattern: below.)
   assert.ok((split.get('printf') ?? 0) >= 3, JSON.stringify([...split]));
+});
+
+test('statistics counted by the threads that read the ranges add up to those of the trace read in order', async () => {
+  const adopted = new Map<string, number>();
+  for (const path of [...fixtures, ...corpus]) {
+    const whole = await load(path, { jobs: 1 });
+    if (!whole.trace) continue;
+    const expected = computeStats(whole.trace);
+    assert.equal(countedStats(whole.trace), null, `${path}: read in order, nothing counted while reading`);
+    for (const s of [{ jobs: 3, rangeBytes: 97 }, { jobs: 2, rangeBytes: 1 }]) {
+      const got = await load(path, { ...s, countStats: true, rangeRunner: 'same-thread' });
+      const trace = got.trace as Trace;
+      const split = got.plan !== null && 'starts' in got.plan && got.redone === null;
+      // Kept for the formats whose ranges need no join (strace and printf: the join changes events).
+      const counted = countedStats(trace);
+      if (split && counted) adopted.set(path.split('/').at(-2) as string, (adopted.get(path.split('/').at(-2) as string) ?? 0) + 1);
+      assert.deepEqual(computeStats(trace), expected, `${path} with ${JSON.stringify(s)}`);
+    }
+  }
+  for (const dir of ['ftrace', 'trace-cmd-report', 'perf']) assert.ok((adopted.get(dir) ?? 0) >= 8, JSON.stringify([...adopted]));
+  assert.equal(adopted.get('strace'), undefined);
+  // Worker threads post their counts with the part.
+  const path = 'test/fixtures/ftrace/veth-ping.trace';
+  const inWorkers = await loadTraceFile(path, { jobs: 3, rangeBytes: 4096, countStats: true });
+  assert.ok(countedStats(inWorkers));
+  assert.deepEqual(computeStats(inWorkers), computeStats((await load(path, { jobs: 1 })).trace as Trace));
 });
 
 test('third-party text traces (shared corpus): ranges give the same trace as reading in order', { skip: corpus.length === 0 ? `shared corpus absent (${SHARED_CORPUS})` : false }, async () => {

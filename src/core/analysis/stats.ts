@@ -28,9 +28,37 @@ export interface TraceStats {
 }
 
 export function computeStats(trace: Trace): TraceStats {
-  const counter = new StatsCounter(trace.strings);
+  const counter = countedStats(trace) ?? new StatsCounter(trace.strings);
   counter.count(trace, trace.length);
   return counter.stats(trace);
+}
+
+/**
+ * Counts made while the trace was read (io/parallel-load.ts: each range counted in the thread
+ * that read it, merged with the ranges), by trace; weak, so they go with the trace.
+ */
+const readCounts = new WeakMap<Trace, StatsCounter>();
+
+/** Keeps `counter` (every event of `trace` counted, ids of its string table) as the trace's. */
+export function adoptStats(trace: Trace, counter: StatsCounter): void {
+  if (counter.counted !== trace.length || !counter.continues(trace)) throw new Error(`adoptStats: ${counter.counted} of ${trace.length} events counted`);
+  readCounts.set(trace, counter);
+}
+
+/** A copy of the counts made while `trace` was read, when there are any (then count() has nothing left to count). */
+export function countedStats(trace: Trace): StatsCounter | null {
+  return readCounts.get(trace)?.clone() ?? null;
+}
+
+/** A StatsCounter's counts as plain data: they move between threads (structured clone). */
+export interface StatsCounts {
+  readonly counted: number;
+  readonly byEvent: Float64Array;
+  readonly byCpu: Float64Array;
+  /** (comm id, pid, count) triples. */
+  readonly tasks: Float64Array;
+  readonly first: number;
+  readonly last: number;
 }
 
 type TaskCount = { comm: number; pid: number; count: number };
@@ -71,6 +99,48 @@ export class StatsCounter {
     for (const [k, t] of this.byTask) c.byTask.set(k, { ...t });
     c.first = this.first;
     c.last = this.last;
+    return c;
+  }
+
+  /** The counts as data (StatsCounter.merged adds them up). */
+  counts(): StatsCounts {
+    const tasks = new Float64Array(this.byTask.size * 3);
+    let k = 0;
+    for (const t of this.byTask.values()) {
+      tasks[k++] = t.comm;
+      tasks[k++] = t.pid;
+      tasks[k++] = t.count;
+    }
+    return { counted: this.counted, byEvent: this.byEvent.slice(), byCpu: this.byCpu.slice(), tasks, first: this.first, last: this.last };
+  }
+
+  /**
+   * The counts of consecutive parts of one trace added up, as the counter of the whole (whose
+   * string table is `strings`): `ids` maps each part's string ids to the whole's.
+   */
+  static merged(strings: StringTable, parts: readonly { readonly counts: StatsCounts; readonly ids: Uint32Array }[]): StatsCounter {
+    const c = new StatsCounter(strings);
+    c.byEvent = new Float64Array(Math.max(1, strings.size));
+    for (const { counts, ids } of parts) {
+      c.counted += counts.counted;
+      counts.byEvent.forEach((n, id) => {
+        if (n > 0) (c.byEvent[ids[id] as number] as number) += n;
+      });
+      if (c.byCpu.length < counts.byCpu.length) c.byCpu = grown(c.byCpu, counts.byCpu.length);
+      counts.byCpu.forEach((n, cpu) => {
+        (c.byCpu[cpu] as number) += n;
+      });
+      for (let k = 0; k < counts.tasks.length; k += 3) {
+        const comm = ids[counts.tasks[k] as number] as number;
+        const pid = counts.tasks[k + 1] as number;
+        const key = comm * 8388608 + pid + 1;
+        const t = c.byTask.get(key);
+        if (t) t.count += counts.tasks[k + 2] as number;
+        else c.byTask.set(key, { comm, pid, count: counts.tasks[k + 2] as number });
+      }
+      if (counts.first < c.first) c.first = counts.first;
+      if (counts.last > c.last) c.last = counts.last;
+    }
     return c;
   }
 

@@ -24,7 +24,8 @@ import type { RangeReader, RangeSeed, RangeSupport } from '../formats/range';
 import { formatSpec } from '../formats/registry';
 import type { MemoryBudget } from '../trace/memory-budget';
 import { mergeTraceParts, tracePart, type MergeRules, type TracePart } from '../trace/trace-part';
-import { readRange, type RangeProgress, type RangeTask } from './parallel-range';
+import { countAll, readRange, type RangeProgress, type RangeTask } from './parallel-range';
+import { StatsCounter, adoptStats, type StatsCounts } from '../analysis/stats';
 
 /** Smallest range worth a thread: below it, starting a worker costs more than it saves. */
 export const DEFAULT_RANGE_BYTES = 32 * 1024 * 1024;
@@ -53,6 +54,13 @@ export interface ParallelOptions {
   cutAt?: readonly number[];
   /** Told how the file is read: the ranges' start offsets, or why it is read in order. */
   onPlan?: (plan: ReadPlan) => void;
+  /**
+   * Count the summary statistics (analysis/stats.ts) of each range in the thread that read it,
+   * and keep their sum with the trace (computeStats then counts nothing): for callers that show
+   * them (`ktl stats`, the editor). Not for formats whose ranges are joined (strace, printf):
+   * the join changes events after they are read.
+   */
+  countStats?: boolean;
 }
 
 export type ReadPlan = { readonly starts: readonly number[] } | { readonly inOrder: string };
@@ -67,7 +75,7 @@ export interface ParallelLoadOptions extends ParallelOptions {
 /** Whether a range may start at `line` (RangeSupport.canStartAt with the file's seed). */
 type CanStartAt = (line: Uint8Array, previousBlank: boolean) => boolean;
 
-type RunResult = { readonly part: TracePart; readonly stopped: boolean } | { readonly error: string };
+type RunResult = { readonly part: TracePart; readonly stopped: boolean; readonly counts: StatsCounts | null } | { readonly error: string };
 
 /** One later range being read, by a worker or in this thread. */
 interface RangeRun {
@@ -202,6 +210,8 @@ export class ParallelRead {
   /** Bytes the calling thread has read (its range), for progress. */
   private firstBytes = 0;
   private stopping = false;
+  /** ParallelOptions.countStats, for a format whose ranges need no join. */
+  private readonly countStats: boolean;
   private readonly onAbort = (): void => this.stopAll(`reading cancelled at byte offset {offset} of ${this.size}; the ${this.what} before it are kept`);
 
   constructor(
@@ -216,6 +226,7 @@ export class ParallelRead {
     private readonly opts: ParallelLoadOptions,
   ) {
     this.firstEnd = starts[1] as number;
+    this.countStats = opts.countStats === true && support.join === undefined;
     // The budget's event count (its message) includes the other ranges' events.
     const runs: RangeRun[] = [];
     budget.attach({
@@ -226,7 +237,7 @@ export class ParallelRead {
       },
     });
     for (let i = 1; i < starts.length; i++) {
-      this.tasks.push({ path, start: starts[i] as number, end: starts[i + 1] ?? size, format, readerOptions: opts.readerOptions ?? {}, seed });
+      this.tasks.push({ path, start: starts[i] as number, end: starts[i + 1] ?? size, format, readerOptions: opts.readerOptions ?? {}, seed, countStats: this.countStats });
     }
     this.runs = runs;
     opts.signal?.addEventListener('abort', this.onAbort);
@@ -266,6 +277,14 @@ export class ParallelRead {
       return reader.finish(source());
     }
     this.start();
+    // The first range is finished (and counted) while the other threads may still be reading.
+    // The calling thread's reader is the format's own (createReader), which counts its lines as a range reader does.
+    const first = reader as Partial<RangeReader>;
+    const firstLines = first.linesSeen;
+    if (typeof firstLines !== 'number') throw new Error(`the ${this.format} reader does not count its lines`);
+    first.endRange?.();
+    const firstTrace = reader.finish(null);
+    const counts: (StatsCounts | null)[] = [this.countStats ? countAll(firstTrace) : null];
     const results = await Promise.all(this.runs.map((r) => r.result));
     this.done();
     const late = results.find((r) => 'part' in r && r.part.inOrderOnly !== null);
@@ -273,12 +292,6 @@ export class ParallelRead {
       // A later range met what only reading in order gets right (function_graph lines past the head).
       return this.readInOrder(late.part.inOrderOnly as string);
     }
-    // The calling thread's reader is the format's own (createReader), which counts its lines as a range reader does.
-    const first = reader as Partial<RangeReader>;
-    const firstLines = first.linesSeen;
-    if (typeof firstLines !== 'number') throw new Error(`the ${this.format} reader does not count its lines`);
-    first.endRange?.();
-    const firstTrace = reader.finish(null);
     const parts: TracePart[] = [tracePart(firstTrace, firstLines, true, null, first.boundary?.() ?? null).part];
     for (let i = 0; i < results.length; i++) {
       const res = results[i] as RunResult;
@@ -291,6 +304,7 @@ export class ParallelRead {
         break;
       }
       parts.push(res.part);
+      counts.push(res.counts);
       if (res.stopped) break;
     }
     let rules: MergeRules = {};
@@ -300,7 +314,10 @@ export class ParallelRead {
       if ('inOrder' in joined) return this.readInOrder(joined.inOrder);
       rules = joined;
     }
-    return mergeTraceParts(parts, source(), { ...rules, stringExtras: this.support.stringExtras ?? [] });
+    const strings = parts.map((p) => p.strings);
+    const trace = mergeTraceParts(parts, source(), { ...rules, stringExtras: this.support.stringExtras ?? [] });
+    if (this.countStats) keepCounts(trace, strings, counts);
+    return trace;
   }
 
   /** What only reading in order gets right was met: the file is read again, in order. */
@@ -353,7 +370,7 @@ export class ParallelRead {
         };
         worker.on('message', (m: WorkerMessage) => {
           if (m.type === 'progress') this.progressed(run, m);
-          else if (m.type === 'done') settle({ part: m.part, stopped: m.stopped });
+          else if (m.type === 'done') settle({ part: m.part, stopped: m.stopped, counts: m.counts });
           else if (m.type === 'error') settle({ error: m.message });
         });
         worker.on('error', (e) => settle({ error: e.message }));
@@ -378,7 +395,7 @@ export class ParallelRead {
       progress: { bytes: 0, events: 0, columnBytes: 0, stringBytes: 0 },
       result: Promise.resolve().then(() =>
         readRange(task, { stopText: () => (terminated ? '' : stopText), progress: (p) => this.progressed(run, p) }).then(
-          (r): RunResult => ({ part: r.part, stopped: r.stopped }),
+          (r): RunResult => ({ part: r.part, stopped: r.stopped, counts: r.counts }),
           (e: unknown): RunResult => ({ error: e instanceof Error ? e.message : String(e) }),
         ),
       ),
@@ -393,9 +410,31 @@ export class ParallelRead {
   }
 }
 
+/**
+ * The parts' counts added up as the merged trace's (ids through its string table, by name), kept
+ * with it (analysis/stats.ts adoptStats); nothing when a part has none or they do not add up.
+ */
+function keepCounts(trace: Trace, strings: readonly (readonly string[])[], counts: readonly (StatsCounts | null)[]): void {
+  const parts: { counts: StatsCounts; ids: Uint32Array }[] = [];
+  for (let k = 0; k < strings.length; k++) {
+    const c = counts[k];
+    const names = strings[k] as readonly string[];
+    if (!c) return;
+    const ids = new Uint32Array(names.length);
+    for (let id = 0; id < names.length; id++) {
+      const merged = trace.strings.find(names[id] as string);
+      if (merged < 0) return;
+      ids[id] = merged;
+    }
+    parts.push({ counts: c, ids });
+  }
+  const counter = StatsCounter.merged(trace.strings, parts);
+  if (counter.counted === trace.length) adoptStats(trace, counter);
+}
+
 type WorkerMessage =
   | ({ type: 'progress' } & RangeProgress)
-  | { type: 'done'; part: TracePart; stopped: boolean }
+  | { type: 'done'; part: TracePart; stopped: boolean; counts: StatsCounts | null }
   | { type: 'error'; message: string };
 
 /**

@@ -5,12 +5,13 @@
  * TracePart whose column buffers can be transferred.
  */
 import { open } from 'node:fs/promises';
-import type { FormatId } from '../trace/trace';
+import type { FormatId, Trace } from '../trace/trace';
 import type { ReaderOptions } from '../formats/reader-options';
 import type { RangeSeed } from '../formats/range';
 import { formatSpec } from '../formats/registry';
 import { MemoryBudget, withMemoryBudget } from '../trace/memory-budget';
 import { tracePart, type TracePart } from '../trace/trace-part';
+import { StatsCounter, type StatsCounts } from '../analysis/stats';
 import './node-byte-search';
 
 /** Read size, as the calling thread reads (file-source.ts). */
@@ -24,6 +25,8 @@ export interface RangeTask {
   readonly format: FormatId;
   readonly readerOptions: ReaderOptions;
   readonly seed: RangeSeed;
+  /** Whether to count the range's events for the summary statistics too (ParallelOptions.countStats). */
+  readonly countStats: boolean;
 }
 
 /** What the range's reader has taken so far (bytes of the file, of columns, of names), after each chunk. */
@@ -46,6 +49,8 @@ export interface RangeResult {
   readonly transfer: ArrayBuffer[];
   /** Whether reading stopped before the range's end (cancelled, memory budget). */
   readonly stopped: boolean;
+  /** The range's statistics counts (string ids the part's), when the task asked for them. */
+  readonly counts: StatsCounts | null;
 }
 
 export async function readRange(task: RangeTask, control: RangeControl): Promise<RangeResult> {
@@ -89,6 +94,14 @@ export async function readRange(task: RangeTask, control: RangeControl): Promise
     await fh.close();
   }
   const trace = reader.finish(null);
+  const counts = task.countStats ? countAll(trace) : null;
   const { part, transfer } = tracePart(trace, reader.linesSeen, true, reader.inOrderOnly, reader.boundary?.() ?? null);
-  return { part, transfer, stopped };
+  return { part, transfer, stopped, counts };
+}
+
+/** Every event of `trace` counted (analysis/stats.ts), as data. */
+export function countAll(trace: Trace): StatsCounts {
+  const counter = new StatsCounter(trace.strings);
+  counter.count(trace, trace.length);
+  return counter.counts();
 }

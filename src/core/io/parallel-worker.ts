@@ -2,7 +2,7 @@
  * Worker thread entry (bundled as dist/parallel-worker.js): reads the byte range it is given
  * (parallel-range.ts) and posts the part back with its column buffers transferred. Messages:
  * in `{ type: 'stop', text }`; out `{ type: 'progress', ... }`, then `{ type: 'done', part,
- * stopped }` or `{ type: 'error', message }`.
+ * stopped, counts }` or `{ type: 'error', message }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readRange, type RangeProgress, type RangeTask } from './parallel-range';
@@ -20,8 +20,8 @@ if (port) {
     stopText: () => stopText,
     progress: (p: RangeProgress) => port.postMessage({ type: 'progress', ...p }),
   }).then(
-    ({ part, transfer, stopped }) => {
-      port.postMessage({ type: 'done', part, stopped }, transfer);
+    ({ part, transfer, stopped, counts }) => {
+      port.postMessage({ type: 'done', part, stopped, counts }, transfer);
       port.close();
     },
     (e: unknown) => {
