@@ -157,7 +157,7 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
     const base = sp.bytesConsumed;
     // The end of a line the last chunk left unfinished.
     let pos = sp.atLineStart ? 0 : this.pushOneLine(chunk, 0);
-    if (pos < chunk.length) scan.load(chunk);
+    if (pos < chunk.length && !scan.load(chunk)) this.scanner = null;
     while (pos < chunk.length) {
       if (this.envelope.isHtml || this.scanner === null) break;
       const lineBase = b.lineBase(sp.linesSeen + 1, scan.capacity);

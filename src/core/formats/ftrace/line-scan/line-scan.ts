@@ -126,12 +126,21 @@ export class LineScan {
     }
   }
 
-  /** Copies `chunk` into the scanner's input (positions stay the chunk's). */
-  load(chunk: Uint8Array): void {
-    const at = this.x.input(chunk.length);
+  /**
+   * Copies `chunk` into the scanner's input (positions stay the chunk's); false when its memory
+   * cannot grow to hold it (then the reader reads on without the scanner).
+   */
+  load(chunk: Uint8Array): boolean {
+    let at: number;
+    try {
+      at = this.x.input(chunk.length);
+    } catch {
+      return false;
+    }
     if (this.bytes.buffer !== this.x.memory.buffer) this.bytes = new Uint8Array(this.x.memory.buffer);
     this.bytes.set(chunk, at);
     this.length = chunk.length;
+    return true;
   }
 
   /**
