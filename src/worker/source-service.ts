@@ -60,7 +60,9 @@ function ripgrepCandidates(): string[] {
 
 export async function traceHits(trace: Trace, cfg: SourceConfig): Promise<HitsResult> {
   const o = await open(cfg);
-  const result = await computeHits(trace, o.index, o.tree, await hitsOptions(cfg.sourceRoot, { kallsyms: cfg.kallsyms, vmlinux: cfg.restricted === true ? null : cfg.vmlinux }));
+  const options = await hitsOptions(cfg.sourceRoot, { kallsyms: cfg.kallsyms, vmlinux: cfg.restricted === true ? null : cfg.vmlinux });
+  // The pass over every event lets the timeline's and table's requests in between (one turn of the event loop per pause).
+  const result = await computeHits(trace, o.index, o.tree, { ...options, pause: () => new Promise<void>((resolve) => setImmediate(resolve)) });
   writeIndexCache(o.cachePath, o.index.cache);
   return result;
 }

@@ -10,7 +10,7 @@ import { computeHits } from '../../src/core/analysis/hits';
 import { lineVariables } from '../../src/core/source/line-vars';
 import { lineProbeScript } from '../../src/core/probes/line-probe';
 import { sq } from '../../src/core/probes/shell';
-import { readFtraceFile } from '../helpers/read';
+import { readFtrace, readFtraceFile } from '../helpers/read';
 
 test('the index finds definitions with ripgrep and without it, the same ones', { skip: LINUX_SKIP }, async () => {
   for (const rg of [true, false]) {
@@ -127,4 +127,20 @@ test('probe script: predicted event, out-of-scope and malformed variables flagge
   assert.throws(() => lineProbeScript({ function: 'a;b', relativeLine: 1, file: 'f', line: 1, variables: [], inScope: new Set() }), /not a C function name/);
   assert.equal(sq("it's"), `'it'\\''s'`);
   assert.equal(sq('plain_word-1.0'), 'plain_word-1.0');
+});
+
+test('hits with pauses (the worker answers other requests meanwhile): the same result, a pause every 65,536 events', { skip: LINUX_SKIP }, async () => {
+  const { index, tree } = await linuxIndex();
+  // veth-ping.trace's 1498 events, 100 times over (149,800 events): two pauses.
+  const one = readFileSync('test/fixtures/ftrace/veth-ping.trace', 'utf8');
+  const body = one.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  const trace = readFtrace(`${one}\n${Array.from({ length: 99 }, () => body).join('\n')}`);
+  assert.equal(trace.length, 149_800);
+  const plain = await computeHits(trace, index, tree);
+  let pauses = 0;
+  const paused = await computeHits(trace, index, tree, { pause: async () => void pauses++ });
+  assert.equal(pauses, 2);
+  assert.deepEqual(paused, plain);
+  // Every event of the fixture is there 100 times: so is every count.
+  assert.ok(plain.hits.length > 5 && plain.hits.every((h) => h.count > 0 && h.count % 100 === 0));
 });
