@@ -13,6 +13,7 @@ import { readWith } from '../helpers/text-formats';
 import { fullDump } from '../helpers/full-dump';
 import { SHARED_CORPUS } from '../helpers/third-party';
 import { rng } from '../helpers/rng';
+import { MemoryBudget, withMemoryBudget } from '../../src/core/trace/memory-budget';
 
 after(() => setLineScanEnabled(true));
 
@@ -184,4 +185,24 @@ test('random common lines with random damage read the same with the scanner', ()
     }
     same(new TextEncoder().encode(lines.join(r() < 0.5 ? '\n' : '\r\n')), `round ${round}`, [1 << 20, 1 + Math.floor(r() * 300)]);
   }
+});
+
+test("the scanner's memory is counted in the read's budget, its growth too", () => {
+  const bytes = readFileSync('test/fixtures/ftrace/veth-ping.trace');
+  const counted = (scanner: boolean, chunk: number): number => {
+    setLineScanEnabled(scanner);
+    const budget = new MemoryBudget(Infinity);
+    readWith(() => withMemoryBudget(budget, () => new FtraceTextReader()), bytes, chunk);
+    return budget.columnBytes;
+  };
+  const without = counted(false, 1 << 20);
+  // Its input (1 MiB), staging arrays, name table: over 1 MiB more.
+  assert.ok(counted(true, 1 << 20) - without > 1 << 20, `${counted(true, 1 << 20)} vs ${without}`);
+  // A chunk of 3 MiB grows its memory: counted as well.
+  const big = new Uint8Array(3 << 20).fill(0x0a);
+  big.set(bytes);
+  setLineScanEnabled(true);
+  const budget = new MemoryBudget(Infinity);
+  readWith(() => withMemoryBudget(budget, () => new FtraceTextReader()), big, big.length);
+  assert.ok(budget.columnBytes - without > 3 << 20, `${budget.columnBytes}`);
 });

@@ -469,6 +469,14 @@ export class TraceBuilder {
     }
   }
 
+  /**
+   * Counts `bytes` of memory the reader holds besides the columns and names (the ftrace line
+   * scanner's WebAssembly memory) in the read's budget, if it has one.
+   */
+  countReaderBytes(bytes: number): void {
+    if (this.budget) this.budget.columnBytes += bytes;
+  }
+
   /** The origin as relativeNs splits it (whole seconds, ns), once the first time set it; else null. */
   get originSplit(): readonly [number, number] | null {
     return this.originNs === null ? null : [this.originSec, this.originFracNs];

@@ -111,6 +111,8 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
   /** Lines the scanner handed back, and events it read: when the first outnumber the second, it is dropped. */
   private slowLines = 0;
   private scannedEvents = 0;
+  /** Its memory, as counted in the budget. */
+  private scannerBytes = 0;
 
   constructor(opts: FtraceReaderOptions = {}) {
     this.b = opts.builder ?? new TraceBuilder('ftrace');
@@ -139,9 +141,17 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
   }
 
   push(chunk: Uint8Array): void {
-    const scan = this.scanner === undefined ? (this.scanner = LineScan.create()) : this.scanner;
+    const scan = this.scanner === undefined ? this.makeScanner() : this.scanner;
     if (scan === null || this.envelope.isHtml) pushLines(this.splitter, this.b, chunk);
     else this.pushScanned(scan, chunk);
+  }
+
+  /** The scanner, its memory counted in the read's budget (and its growth, after each load). */
+  private makeScanner(): LineScan | null {
+    this.scanner = LineScan.create();
+    this.scannerBytes = this.scanner?.memoryBytes ?? 0;
+    this.b.countReaderBytes(this.scannerBytes);
+    return this.scanner;
   }
 
   /**
@@ -158,6 +168,10 @@ export class FtraceTextReader implements TraceReader, RangeReader, LineSink {
     // The end of a line the last chunk left unfinished.
     let pos = sp.atLineStart ? 0 : this.pushOneLine(chunk, 0);
     if (pos < chunk.length && !scan.load(chunk)) this.scanner = null;
+    if (scan.memoryBytes !== this.scannerBytes) {
+      this.b.countReaderBytes(scan.memoryBytes - this.scannerBytes);
+      this.scannerBytes = scan.memoryBytes;
+    }
     while (pos < chunk.length) {
       if (this.envelope.isHtml || this.scanner === null) break;
       const lineBase = b.lineBase(sp.linesSeen + 1, scan.capacity);

@@ -151,6 +151,11 @@ export class LineScan {
     return this.x.scan(pos, this.length, maxLineBytes, emptyId, originSec, originFrac, baseOffset, firstLine);
   }
 
+  /** Bytes of WebAssembly memory this scanner holds (its input, staging arrays and name table). */
+  get memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
+  }
+
   get capacity(): number {
     return this.x.capacity();
   }
