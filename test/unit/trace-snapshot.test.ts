@@ -17,6 +17,7 @@ import { relNs } from '../../src/core/trace/time';
 import { Session } from '../../src/worker/session';
 import { TraceService } from '../../src/worker/trace-service';
 import { answerWebview } from '../../src/worker/webview-handlers';
+import { snapshotDue } from '../../src/core/io/file-source';
 
 const LINE_FORMATS: readonly { format: FormatId; file: string }[] = [
   { format: 'ftrace', file: 'test/fixtures/ftrace/veth-ping.trace' },
@@ -208,4 +209,19 @@ test('worker services over snapshots: the filter, sort and timeline caches are o
   session.update(whole);
   assert.equal(session.service.rows(0, 10, filter).total, counts(whole));
   assert.equal(session.service.summary('veth-ping.trace').reading, undefined, 'the whole trace has no reading note');
+});
+
+test('snapshots while reading: after the interval, slowed by ten times the showing, but never past 1 s for it', () => {
+  // The interval: 300 ms, whatever the showing took (0 ms: at once).
+  assert.equal(snapshotDue(299, 300, 0), false);
+  assert.equal(snapshotDue(300, 300, 0), true);
+  assert.equal(snapshotDue(0, 0, 500), true);
+  // Showing took 50 ms: the next after 500 ms.
+  assert.equal(snapshotDue(499, 300, 50), false);
+  assert.equal(snapshotDue(500, 300, 50), true);
+  // Showing took 400 ms (or yields preempted while both cores parse): at most 1 s, not 4 s.
+  assert.equal(snapshotDue(999, 300, 400), false);
+  assert.equal(snapshotDue(1000, 300, 400), true);
+  // A caller's longer interval still holds.
+  assert.equal(snapshotDue(1999, 2000, 400), false);
 });

@@ -110,6 +110,24 @@ export const SNAPSHOT_INTERVAL_MS = 300;
 /** Time since the last snapshot, as a multiple of the time showing it took, before the next. */
 const SHOWN_SHARE = 10;
 
+/**
+ * The longest wait the time showing took may impose between two snapshots (ms; a longer
+ * snapshotIntervalMs still applies): the yields are timed on a
+ * wall clock, and while both cores parse, a yield is now and then preempted (a 1 MiB chunk's
+ * yield took 0.07 ms at the median, 0.4 ms at p90, up to 9 ms): the share alone let 300 MB show
+ * its first 511 events until the end of the read, with ftrace's line scanner.
+ */
+const MAX_SNAPSHOT_GAP_MS = 1000;
+
+/**
+ * Whether the next snapshot is due `sinceMs` after the last, which took `shownMs` to show (its
+ * call and the yields since): after `intervalMs` (0: at once), and after SHOWN_SHARE times the
+ * showing, but never more than MAX_SNAPSHOT_GAP_MS for that share.
+ */
+export function snapshotDue(sinceMs: number, intervalMs: number, shownMs: number): boolean {
+  return intervalMs === 0 || sinceMs >= Math.max(intervalMs, Math.min(MAX_SNAPSHOT_GAP_MS, SHOWN_SHARE * shownMs));
+}
+
 /** The file's bytes for snapshots: they must not close the source the finished trace owns. */
 function borrowed(source: ByteSource): ByteSource {
   return { size: source.size, read: (offset, length) => source.read(offset, length), close: () => undefined };
@@ -196,7 +214,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     let lastSnapshotMs: number | null = null;
     /**
      * ms the read lost to showing the prefix since the last snapshot: the snapshot call itself
-     * and the yields between chunks, where the requests over it are answered.
+     * and the yields between chunks, where the requests over it are answered (not the waits for reads).
      */
     let shownMs = 0;
     if (snapshots) source = new FileByteSource(path);
@@ -206,14 +224,17 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
     else par?.start();
     next = fh.read(bufs[0], 0, Math.min(snapshots ? Math.min(chunkBytes, FIRST_CHUNK_BYTES) : chunkBytes, end), 0);
     for (;;) {
-      const y0 = performance.now();
-      // Let messages in (requests over the snapshot) between chunks: a read that completed
-      // while the last chunk was parsed resolves without returning to the event loop.
-      if (snapshots) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (snapshots) {
+        // Let messages in (requests over the snapshot) between chunks: a read that completed
+        // while the last chunk was parsed resolves without returning to the event loop. The
+        // requests are answered in this turn: its time is what the read lost to showing.
+        const y0 = performance.now();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        shownMs += performance.now() - y0;
+      }
+      // Waiting for the read is not counted (a cold disk; a pool thread waiting for a core while
+      // both are parsing): counted, it made the snapshots ever rarer.
       const { bytesRead }: { bytesRead: number } = await next;
-      // Requests are answered here; a read from a cold disk waits here too (which only makes
-      // the snapshots of a disk-bound read rarer).
-      if (snapshots) shownMs += performance.now() - y0;
       next = null;
       if (bytesRead === 0) break;
       if (opts.signal?.aborted) {
@@ -238,7 +259,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
       // the pages and timeline asked of it) took at most a tenth of the time since (the garbage
       // it leaves costs about as much again, measured: bench/first-screen.bench.mjs).
       const t0 = performance.now();
-      const due = lastSnapshotMs === null || intervalMs === 0 || t0 - lastSnapshotMs >= Math.max(intervalMs, SHOWN_SHARE * shownMs);
+      const due = lastSnapshotMs === null || snapshotDue(t0 - lastSnapshotMs, intervalMs, shownMs);
       // With ranges read by workers, the snapshots are of the first range (until the merge).
       if (snapshots && source && pos < end && due) {
         if (snapshots.onSnapshot(snapshots.take(borrowed(source))) === 'stop') {
