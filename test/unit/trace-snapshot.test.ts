@@ -211,17 +211,15 @@ test('worker services over snapshots: the filter, sort and timeline caches are o
   assert.equal(session.service.summary('veth-ping.trace').reading, undefined, 'the whole trace has no reading note');
 });
 
-test('snapshots while reading: after the interval, slowed by ten times the showing, but never past 1 s for it', () => {
-  // The interval: 300 ms, whatever the showing took (0 ms: at once).
-  assert.equal(snapshotDue(299, 300, 0), false);
-  assert.equal(snapshotDue(300, 300, 0), true);
-  assert.equal(snapshotDue(0, 0, 500), true);
-  // Showing took 50 ms: the next after 500 ms.
-  assert.equal(snapshotDue(499, 300, 50), false);
-  assert.equal(snapshotDue(500, 300, 50), true);
-  // Showing took 400 ms (or yields preempted while both cores parse): at most 1 s, not 4 s.
-  assert.equal(snapshotDue(999, 300, 400), false);
-  assert.equal(snapshotDue(1000, 300, 400), true);
-  // A caller's longer interval still holds.
-  assert.equal(snapshotDue(1999, 2000, 400), false);
+test('snapshots while reading: after the interval, after ten times the showing, and after as long as the read had taken', () => {
+  // The interval (1 s by default), whatever the showing took; 0: at once.
+  assert.equal(snapshotDue(999, 1000, 0, 0), false);
+  assert.equal(snapshotDue(1000, 1000, 0, 0), true);
+  assert.equal(snapshotDue(0, 0, 500, 5000), true);
+  // Showing took 150 ms: the next after 1.5 s.
+  assert.equal(snapshotDue(1499, 1000, 150, 0), false);
+  assert.equal(snapshotDue(1500, 1000, 150, 0), true);
+  // The last came 4 s into the read: the next not before 4 s after it (the gaps double).
+  assert.equal(snapshotDue(3999, 1000, 10, 4000), false);
+  assert.equal(snapshotDue(4000, 1000, 10, 4000), true);
 });

@@ -91,10 +91,10 @@ export interface LoadOptions extends ParallelOptions {
   maxMemoryBytes?: number;
   /**
    * Called with what is read so far (a Trace with `partial` set, sharing the reader's columns):
-   * after the first chunk, then no more often than every `snapshotIntervalMs`, and only once
-   * the time spent showing the last one (this call, and the requests answered between chunks
-   * since) is at most a tenth of the time since it: the snapshots grow rarer as the trace and
-   * its summary grow. Formats without a partial view (trace.dat) are never snapshot.
+   * after the first chunk, then no more often than every `snapshotIntervalMs`, nor before as
+   * long again as the read had taken at the last one, and only once the time spent showing the
+   * last one (this call, and the requests answered between chunks since) is at most a tenth of
+   * the time since it: the snapshots grow rarer as the trace and its summary grow (snapshotDue). Formats without a partial view (trace.dat) are never snapshot.
    * Returning 'stop' ends the read there: loadTraceFile returns a snapshot of what was read.
    */
   onSnapshot?: (trace: Trace) => 'stop' | undefined;
@@ -104,28 +104,31 @@ export interface LoadOptions extends ParallelOptions {
   chunkBytes?: number;
 }
 
-/** Default for LoadOptions.snapshotIntervalMs: the editor fills in about three times a second. */
-export const SNAPSHOT_INTERVAL_MS = 300;
+/** Default for LoadOptions.snapshotIntervalMs: the editor fills in at most about once a second. */
+export const SNAPSHOT_INTERVAL_MS = 1000;
 
 /** Time since the last snapshot, as a multiple of the time showing it took, before the next. */
 const SHOWN_SHARE = 10;
 
 /**
- * The longest wait the time showing took may impose between two snapshots (ms; a longer
- * snapshotIntervalMs still applies): the yields are timed on a
- * wall clock, and while both cores parse, a yield is now and then preempted (a 1 MiB chunk's
- * yield took 0.07 ms at the median, 0.4 ms at p90, up to 9 ms): the share alone let 300 MB show
- * its first 511 events until the end of the read, with ftrace's line scanner.
+ * A yield between chunks shorter than this (ms) answered nothing worth counting as showing: while
+ * both cores parse, a yield with nothing to answer is now and then preempted (0.07 ms at the
+ * median, 0.4 ms at p90 over a 300 MB read, up to 9 ms), and counting those made the snapshots
+ * ever rarer — with ftrace's line scanner, 300 MB showed its first 511 events until the end.
  */
-const MAX_SNAPSHOT_GAP_MS = 1000;
+const ANSWERED_MS = 1;
 
 /**
  * Whether the next snapshot is due `sinceMs` after the last, which took `shownMs` to show (its
- * call and the yields since): after `intervalMs` (0: at once), and after SHOWN_SHARE times the
- * showing, but never more than MAX_SNAPSHOT_GAP_MS for that share.
+ * call and the yields since that answered something), `readingMs` into the read: after
+ * `intervalMs` (0: at once), after SHOWN_SHARE times the showing, and after as long as the read
+ * had taken when the last was made — the gaps at least double, so a snapshot's cost, which grows
+ * with what is read (the page asks for the summary, rows and timeline of it), stays a bounded
+ * share of the read, and the first screen is drawn before the second snapshot comes (at 300 ms
+ * after it, the 1 GiB bench drew its first rows 0.12 s later and read 26 % slower).
  */
-export function snapshotDue(sinceMs: number, intervalMs: number, shownMs: number): boolean {
-  return intervalMs === 0 || sinceMs >= Math.max(intervalMs, Math.min(MAX_SNAPSHOT_GAP_MS, SHOWN_SHARE * shownMs));
+export function snapshotDue(sinceMs: number, intervalMs: number, shownMs: number, readingMs: number): boolean {
+  return intervalMs === 0 || sinceMs >= Math.max(intervalMs, SHOWN_SHARE * shownMs, readingMs);
 }
 
 /** The file's bytes for snapshots: they must not close the source the finished trace owns. */
@@ -217,6 +220,8 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
      * and the yields between chunks, where the requests over it are answered (not the waits for reads).
      */
     let shownMs = 0;
+    /** When reading began (performance.now() ms). */
+    const readStartMs = performance.now();
     if (snapshots) source = new FileByteSource(path);
     // The other ranges start at once, or, when the reader shows what it reads, after the first
     // snapshot: the first screen does not wait for their threads' start-up, and a read that stops
@@ -230,7 +235,8 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
         // requests are answered in this turn: its time is what the read lost to showing.
         const y0 = performance.now();
         await new Promise<void>((resolve) => setImmediate(resolve));
-        shownMs += performance.now() - y0;
+        const yieldMs = performance.now() - y0;
+        if (yieldMs >= ANSWERED_MS) shownMs += yieldMs;
       }
       // Waiting for the read is not counted (a cold disk; a pool thread waiting for a core while
       // both are parsing): counted, it made the snapshots ever rarer.
@@ -259,7 +265,7 @@ export async function loadTraceFile(path: string, opts: LoadOptions = {}): Promi
       // the pages and timeline asked of it) took at most a tenth of the time since (the garbage
       // it leaves costs about as much again, measured: bench/first-screen.bench.mjs).
       const t0 = performance.now();
-      const due = lastSnapshotMs === null || snapshotDue(t0 - lastSnapshotMs, intervalMs, shownMs);
+      const due = lastSnapshotMs === null || snapshotDue(t0 - lastSnapshotMs, intervalMs, shownMs, lastSnapshotMs - readStartMs);
       // With ranges read by workers, the snapshots are of the first range (until the merge).
       if (snapshots && source && pos < end && due) {
         if (snapshots.onSnapshot(snapshots.take(borrowed(source))) === 'stop') {
