@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MemoryByteSource } from '../../src/core/trace/byte-source';
 import type { FormatId, Trace } from '../../src/core/trace/trace';
@@ -43,6 +43,23 @@ export function fixtureFiles(dir: string): string[] {
     .filter((f) => !f.startsWith('.') && f !== 'LICENSES' && f !== 'README.md')
     .sort()
     .map((f) => join(dir, f));
+}
+
+/**
+ * The text traces in `dir` (none when it is absent: the shared corpus may be): its files but
+ * notes, scripts, JSON and trace.dat files.
+ */
+export function textFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => !n.endsWith('.md') && !n.endsWith('.dat') && !n.endsWith('.json') && !n.endsWith('.sh'))
+    .map((n) => join(dir, n))
+    .filter((p) => statSync(p).isFile());
 }
 
 /** Shared-corpus files (paths relative to it), read in place; tests over them skip where it is absent. */

@@ -5,30 +5,17 @@
 // issue by issue; and it reads most events of the real traces itself.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FtraceTextReader } from '../../src/core/formats/ftrace/reader';
 import { setLineScanEnabled } from '../../src/core/formats/ftrace/line-scan/line-scan';
-import { readWith } from '../helpers/text-formats';
+import { readWith, textFiles } from '../helpers/text-formats';
 import { fullDump } from '../helpers/full-dump';
 import { SHARED_CORPUS } from '../helpers/third-party';
 import { rng } from '../helpers/rng';
 import { MemoryBudget, withMemoryBudget } from '../../src/core/trace/memory-budget';
 
 after(() => setLineScanEnabled(true));
-
-function files(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => !n.endsWith('.md') && !n.endsWith('.sh') && !n.endsWith('.json'))
-    .map((n) => join(dir, n))
-    .filter((p) => statSync(p).isFile());
-}
 
 /** The trace, its issues, and how many events the scanner read. */
 function read(bytes: Uint8Array, chunk: number, scanner: boolean, maxLineBytes?: number): { dump: unknown; scanned: number } {
@@ -55,8 +42,8 @@ function same(bytes: Uint8Array, what: string, chunks: readonly number[], maxLin
   return scanned;
 }
 
-const ours = files('test/fixtures/ftrace');
-const theirs = ['ftrace', 'systrace', 'bpf'].flatMap((d) => files(join(SHARED_CORPUS, d)));
+const ours = textFiles('test/fixtures/ftrace');
+const theirs = ['ftrace', 'systrace', 'bpf'].flatMap((d) => textFiles(join(SHARED_CORPUS, d)));
 
 /** Fixtures of common lines only (tracepoints, with and without tgid or irq-info, pipe, buffer-started notes). */
 const COMMON = ['lifecycle-veth-rps', 'lost-events-pipe', 'overrun-buffer-started', 'veth-ping-clock-mono-raw', 'veth-ping-noirqinfo', 'veth-ping-pipe', 'veth-ping-tgid', 'veth-ping'];

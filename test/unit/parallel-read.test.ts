@@ -5,7 +5,7 @@
 // show (transferred columns, a failing worker), cancellation and the memory budget.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTraceFile, NotATraceError, type LoadOptions } from '../../src/core/io/file-source';
@@ -14,6 +14,7 @@ import type { Trace } from '../../src/core/trace/trace';
 import { fullDump } from '../helpers/full-dump';
 import { BLOCK_SIZE, uint32Column } from '../../src/core/trace/columns';
 import { SHARED_CORPUS } from '../helpers/third-party';
+import { textFiles } from '../helpers/text-formats';
 import { rng } from '../helpers/rng';
 import { runKtlStatus } from '../helpers/lifecycle-golden';
 import { eventJson } from '../../src/core/formats/decode';
@@ -21,19 +22,6 @@ import { computeStats, countedStats } from '../../src/core/analysis/stats';
 
 const TEXT_DIRS = ['test/fixtures/ftrace', 'test/fixtures/trace-cmd-report', 'test/fixtures/perf', 'test/fixtures/strace', 'test/fixtures/printf'];
 const CORPUS_DIRS = ['ftrace', 'trace-cmd', 'perf', 'strace', 'bpf', 'systrace'].map((d) => join(SHARED_CORPUS, d));
-
-function textFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => !n.endsWith('.md') && !n.endsWith('.dat') && !n.endsWith('.json') && !n.endsWith('.sh'))
-    .map((n) => join(dir, n))
-    .filter((p) => statSync(p).isFile());
-}
 
 /** `plan`: how the file was cut (or why it was read in order); `redone`: why it was read again in order after the ranges were read. */
 async function load(path: string, opts: LoadOptions): Promise<{ trace: Trace | null; plan: ReadPlan | null; redone: string | null }> {
