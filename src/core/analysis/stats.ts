@@ -63,6 +63,11 @@ export interface StatsCounts {
 
 type TaskCount = { comm: number; pid: number; count: number };
 
+/** A task's key in StatsCounter's map: comm id * 2^23 + pid + 1 (pids are below 2^22, PID_MAX_LIMIT; -1 means unknown). */
+function taskKey(comm: number, pid: number): number {
+  return comm * 8388608 + pid + 1;
+}
+
 /** Slots of the per-pass cache of task counters (a power of two, minus one). */
 const TASK_CACHE_MASK = 255;
 
@@ -77,7 +82,7 @@ export class StatsCounter {
   /** By string id and CPU number: no map lookup per event (grown as ids and CPUs appear). */
   private byEvent: Float64Array<ArrayBuffer> = new Float64Array(64);
   private byCpu: Float64Array<ArrayBuffer> = new Float64Array(8);
-  /** Keyed by comm id * 2^23 + pid + 1: pids are below 2^22 (PID_MAX_LIMIT), -1 means unknown. */
+  /** Keyed by taskKey. */
   private readonly byTask = new Map<number, TaskCount>();
   private first = Infinity;
   private last = -Infinity;
@@ -133,7 +138,7 @@ export class StatsCounter {
       for (let k = 0; k < counts.tasks.length; k += 3) {
         const comm = ids[counts.tasks[k] as number] as number;
         const pid = counts.tasks[k + 1] as number;
-        const key = comm * 8388608 + pid + 1;
+        const key = taskKey(comm, pid);
         const t = c.byTask.get(key);
         if (t) t.count += counts.tasks[k + 2] as number;
         else c.byTask.set(key, { comm, pid, count: counts.tasks[k + 2] as number });
@@ -188,7 +193,7 @@ export class StatsCounter {
           const cached = recent[slot];
           if (cached !== undefined && cached.comm === comm && cached.pid === pid) lastTask = cached;
           else {
-            const key = comm * 8388608 + pid + 1;
+            const key = taskKey(comm, pid);
             lastTask = byTask.get(key);
             if (!lastTask) {
               lastTask = { comm, pid, count: 0 };
