@@ -23,7 +23,7 @@ import type { ReaderOptions } from '../formats/reader-options';
 import type { RangeReader, RangeSeed, RangeSupport } from '../formats/range';
 import { formatSpec } from '../formats/registry';
 import type { MemoryBudget } from '../trace/memory-budget';
-import { mergeTraceParts, tracePart, type MergeRules, type TracePart } from '../trace/trace-part';
+import { mergeTraceParts, tracePart, type MergeRules, type MergedPart, type TracePart } from '../trace/trace-part';
 import { countAll, readRange, type RangeProgress, type RangeTask } from './parallel-range';
 import { StatsCounter, adoptStats, type StatsCounts } from '../analysis/stats';
 
@@ -314,9 +314,9 @@ export class ParallelRead {
       if ('inOrder' in joined) return this.readInOrder(joined.inOrder);
       rules = joined;
     }
-    const strings = parts.map((p) => p.strings);
-    const trace = mergeTraceParts(parts, source(), { ...rules, stringExtras: this.support.stringExtras ?? [] });
-    if (this.countStats) keepCounts(trace, strings, counts);
+    let placed: readonly MergedPart[] = [];
+    const trace = mergeTraceParts(parts, source(), { ...rules, stringExtras: this.support.stringExtras ?? [], placed: (merged) => (placed = merged) });
+    if (this.countStats) keepCounts(trace, placed, counts);
     return trace;
   }
 
@@ -411,22 +411,15 @@ export class ParallelRead {
 }
 
 /**
- * The parts' counts added up as the merged trace's (ids through its string table, by name), kept
- * with it (analysis/stats.ts adoptStats); nothing when a part has none or they do not add up.
+ * The parts' counts added up as the merged trace's (ids through the merge's), kept with it
+ * (analysis/stats.ts adoptStats); nothing when a part has none or they do not add up.
  */
-function keepCounts(trace: Trace, strings: readonly (readonly string[])[], counts: readonly (StatsCounts | null)[]): void {
+function keepCounts(trace: Trace, placed: readonly MergedPart[], counts: readonly (StatsCounts | null)[]): void {
   const parts: { counts: StatsCounts; ids: Uint32Array }[] = [];
-  for (let k = 0; k < strings.length; k++) {
+  for (let k = 0; k < placed.length; k++) {
     const c = counts[k];
-    const names = strings[k] as readonly string[];
     if (!c) return;
-    const ids = new Uint32Array(names.length);
-    for (let id = 0; id < names.length; id++) {
-      const merged = trace.strings.find(names[id] as string);
-      if (merged < 0) return;
-      ids[id] = merged;
-    }
-    parts.push({ counts: c, ids });
+    parts.push({ counts: c, ids: (placed[k] as MergedPart).ids });
   }
   const counter = StatsCounter.merged(trace.strings, parts);
   if (counter.counted === trace.length) adoptStats(trace, counter);

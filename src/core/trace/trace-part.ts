@@ -104,6 +104,8 @@ export interface MergeRules {
   readonly substitute?: (part: number, s: string) => string;
   /** After the parts' columns are merged, before the Trace is made: fixes what crossed the cuts. */
   readonly fixup?: (b: TraceBuilder, parts: readonly MergedPart[]) => void;
+  /** Told where the parts went (their string ids in the merged table), once merged. */
+  readonly placed?: (parts: readonly MergedPart[]) => void;
   /** The merged Trace is made (strace, printf: what their decoders keep beside it). */
   readonly finished?: (t: Trace, source: ByteSource | null) => void;
 }
@@ -182,6 +184,7 @@ export function mergeTraceParts(parts: (TracePart | null)[], source: ByteSource 
     events += part.length;
     lineBase += part.lines;
   }
+  rules.placed?.(merged);
   rules.fixup?.(b, merged);
   const t = b.finish(source);
   rules.finished?.(t, source);
