@@ -91,6 +91,7 @@ function shapes(): string {
     ev('              ip-1', '[1] ....  1000.1: short_frac: x'),
     ev('              ip-1', '[1] ....  1234567890123456.000001: huge_sec: x'),
     ev('              ip-1', '[1] ....  123456789012345.000001: big_sec: x'),
+    ev('              ip-1', '[1] ....  123456789012345678.000001: huger_sec: x'),
     ev('              ip-1', '[1] ....  1000.: dot_only: x'),
     ev('              ip-1', '[1] ....  1000.00x1: bad_frac: x'),
     ev('              ip-1', '[1] ....  1000.000400: name.with.dots: x'),

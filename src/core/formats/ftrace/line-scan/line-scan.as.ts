@@ -337,43 +337,20 @@ export function scan(pos: i32, length: i32, maxLineBytes: i32, emptyId: i32, ori
     let tokEnd = j;
     while (tokEnd < e && !isSpace(at(tokEnd))) tokEnd++;
     let flagsId = emptyId;
-    let tsStart = j;
     let tsEnd = tokEnd;
-    if (!looksLikeTimestamp(tsStart, tsEnd)) {
+    let ts = timestamp(j, tokEnd);
+    if (ts == NOT_TS) {
       const f = tokEnd > j ? lookup(j, tokEnd) : emptyId;
       if (f < 0) { miss(s, j, tokEnd); break; }
       flagsId = f;
-      tsStart = tokEnd;
+      let tsStart = tokEnd;
       while (tsStart < e && isSpace(at(tsStart))) tsStart++;
       tsEnd = tsStart;
       while (tsEnd < e && !isSpace(at(tsEnd))) tsEnd++;
+      ts = timestamp(tsStart, tsEnd);
     }
-    // `<sec>.<frac>:` with 1..15 digits of seconds (exact in a float64); counter clocks and
-    // anything else are the JavaScript's.
-    if (tsEnd - tsStart < 2 || at(tsEnd - 1) != COLON || !isDigit(at(tsStart))) { stopReason = SLOW; break; }
-    const last = tsEnd - 1;
-    let sec: i64 = 0;
-    let k = tsStart;
-    let bad = false;
-    for (; k < last; k++) {
-      const c = at(k);
-      if (c == DOT) break;
-      if (!isDigit(c)) { bad = true; break; }
-      sec = sec * 10 + <i64>(c - 0x30);
-    }
-    if (bad || k >= last - 1 || k - tsStart > 15) { stopReason = SLOW; break; }
-    let frac: i64 = 0;
-    let digits = 0;
-    for (let d = k + 1; d < last; d++) {
-      const c = at(d);
-      if (!isDigit(c)) { bad = true; break; }
-      if (digits < 9) {
-        frac = frac * 10 + <i64>(c - 0x30);
-        digits++;
-      }
-    }
-    if (bad) { stopReason = SLOW; break; }
-    for (; digits < 9; digits++) frac *= 10;
+    // Not a timestamp after the flags (the JavaScript tries other shapes), or one it reads itself.
+    if (ts != TS) { stopReason = SLOW; break; }
     let ps = tsEnd;
     while (ps < e && isSpace(at(ps))) ps++;
 
@@ -394,7 +371,7 @@ export function scan(pos: i32, length: i32, maxLineBytes: i32, emptyId: i32, ori
 
     if (tgidMark) sawTgid = 1;
     const o = <usize>n;
-    store<f64>(TS_OUT + (o << 3), (<f64>sec - originSec) * 1e9 + (<f64>frac - originFrac));
+    store<f64>(TS_OUT + (o << 3), (<f64>tsSec - originSec) * 1e9 + (<f64>tsFrac - originFrac));
     store<f64>(OFF_OUT + (o << 3), baseOffset + <f64>s);
     store<u16>(CPU_OUT + (o << 1), <u16>cpu);
     store<i32>(PID_OUT + (o << 2), pid);
@@ -412,18 +389,41 @@ export function scan(pos: i32, length: i32, maxLineBytes: i32, emptyId: i32, ori
   return n;
 }
 
-/** timestampToken's test without the value: `<digits>[.<digits>]:` (a counter clock's too). */
-function looksLikeTimestamp(s: i32, e: i32): bool {
-  if (e - s < 2 || at(e - 1) != COLON || !isDigit(at(s))) return false;
+// What timestamp found in a token.
+const NOT_TS: i32 = 0; // not a timestamp (the flags column, or another shape)
+const TS: i32 = 1; // `<sec>.<frac>:`, its value in tsSec and tsFrac (ns)
+const OTHER_TS: i32 = 2; // a timestamp the JavaScript reads: a counter clock's `<count>:`, or over 15 digits of seconds (inexact in a float64)
+
+let tsSec: i64 = 0;
+let tsFrac: i64 = 0;
+
+/** reader.ts's timestampToken on the token [s, e), in one pass: NOT_TS, TS or OTHER_TS. */
+function timestamp(s: i32, e: i32): i32 {
+  if (e - s < 2 || at(e - 1) != COLON || !isDigit(at(s))) return NOT_TS;
   const last = e - 1;
+  let sec: i64 = 0;
   let k = s;
   for (; k < last; k++) {
     const c = at(k);
     if (c == DOT) break;
-    if (!isDigit(c)) return false;
+    if (!isDigit(c)) return NOT_TS;
+    sec = sec * 10 + <i64>(c - 0x30);
   }
-  if (k == last) return true;
-  if (k == last - 1) return false;
-  for (let d = k + 1; d < last; d++) if (!isDigit(at(d))) return false;
-  return true;
+  if (k == last) return OTHER_TS;
+  if (k == last - 1) return NOT_TS; // `123.:`
+  let frac: i64 = 0;
+  let digits = 0;
+  for (let d = k + 1; d < last; d++) {
+    const c = at(d);
+    if (!isDigit(c)) return NOT_TS;
+    if (digits < 9) {
+      frac = frac * 10 + <i64>(c - 0x30);
+      digits++;
+    }
+  }
+  if (k - s > 15) return OTHER_TS;
+  for (; digits < 9; digits++) frac *= 10;
+  tsSec = sec;
+  tsFrac = frac;
+  return TS;
 }
