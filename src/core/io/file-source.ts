@@ -94,7 +94,8 @@ export interface LoadOptions extends ParallelOptions {
    * after the first chunk, then no more often than every `snapshotIntervalMs`, nor before as
    * long again as the read had taken at the last one, and only once the time spent showing the
    * last one (this call, and the requests answered between chunks since) is at most a tenth of
-   * the time since it: the snapshots grow rarer as the trace and its summary grow (snapshotDue). Formats without a partial view (trace.dat) are never snapshot.
+   * the time since it: the snapshots grow rarer as the trace and its summary grow (snapshotDue).
+   * Formats without a partial view (trace.dat) are never snapshot.
    * Returning 'stop' ends the read there: loadTraceFile returns a snapshot of what was read.
    */
   onSnapshot?: (trace: Trace) => 'stop' | undefined;
